@@ -1,0 +1,269 @@
+"""The ``cxkb`` command: a thin layer over the library.
+
+Exit codes follow the linters' convention: 0 all well, 1 the sources have findings at or
+above the failing level, 2 a usage or input error (bad option, missing file, missing Java).
+Progress goes to standard error so standard output stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .build import DEFAULT_OUT, BuildError, assemble, build
+from .findings import Level, Report
+from .records import KnowledgeBase
+from .stats import class_counts, topic_stats
+from .tables import ALL_TABLES, read_table, write_table
+
+app = typer.Typer(
+    name="cxkb",
+    help="The open customer-experience knowledge base: build, check and query it.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    tsv = "tsv"
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder upwards holding ontology/cxkb.ttl."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "ontology" / "cxkb.ttl").is_file():
+            return folder
+    raise typer.BadParameter(f"no cxkb sources (ontology/cxkb.ttl) in {here} or its parents; pass --root")
+
+
+RootOption = Annotated[
+    Path | None, typer.Option("--root", help="Repository root (default: found upwards from the current folder).")
+]
+
+
+def _root(root: Path | None) -> Path:
+    if root is None:
+        return find_root()
+    if not (root / "ontology" / "cxkb.ttl").is_file():
+        err.print(f"[red]error:[/red] {root} holds no ontology/cxkb.ttl")
+        raise typer.Exit(EXIT_USAGE)
+    return root.resolve()
+
+
+def _print_report(report: Report, fmt: ReportFormat, min_level: Level) -> None:
+    if fmt is ReportFormat.json:
+        sys.stdout.write(report.to_json(min_level) + "\n")
+    elif fmt is ReportFormat.tsv:
+        sys.stdout.write(report.to_tsv(min_level))
+    else:
+        style = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "cyan"}
+        for f in report.at_least(min_level):
+            out.print(f.format(), style=style[f.level], markup=False)
+
+
+def _summary(report: Report) -> str:
+    c = report.counts()
+    return f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info"
+
+
+def _input_error(report: Report) -> bool:
+    """Findings that mean the input could not be read at all (exit 2, not 1)."""
+    return any(f.rule in ("missing-file", "encoding") for f in report.findings)
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    def show(step: str) -> None:
+        if not quiet:
+            err.print(f"[dim]…[/dim] {step}")
+
+    return show
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"cxkb {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.command("validate")
+def validate_cmd(
+    root: RootOption = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    level: Annotated[str, typer.Option("--level", help="Show findings at or above: error, warning, info.")] = "warning",
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="Exit 1 on findings at or above: error, warning, info.")
+    ] = "error",
+    shapes: Annotated[bool, typer.Option("--shacl/--no-shacl", help="Also validate the graph with SHACL.")] = True,
+) -> None:
+    """Check every table (and the graph built from them) and report all problems at once."""
+    try:
+        min_level, fail_level = Level.parse(level), Level.parse(fail_on)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    base = _root(root)
+    report: Report
+    try:
+        _kb, report, _g = assemble(base) if shapes else _tables_only(base)
+    except BuildError as exc:
+        report = exc.report
+    _print_report(report, fmt, min_level)
+    if fmt is ReportFormat.text:
+        err.print(_summary(report))
+    if _input_error(report):
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_FINDINGS if report.at_least(fail_level) else EXIT_OK)
+
+
+def _tables_only(base: Path):  # type: ignore[no-untyped-def]
+    from .validate import load_and_validate
+
+    kb, report = load_and_validate(base)
+    return kb, report, None
+
+
+@app.command("build")
+def build_cmd(
+    root: RootOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help=f"Release folder (default: {DEFAULT_OUT}).")
+    ] = None,
+    reasoning: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Run the HermiT reasoner (needs Java).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print findings.")] = ReportFormat.text,
+) -> None:
+    """Build the knowledge graph and write the release files (Turtle, OWL, JSON-LD, N-Triples)."""
+    base = _root(root)
+    try:
+        result = build(base, output, reasoning=reasoning, progress=_progress(quiet))
+    except BuildError as exc:
+        _print_report(exc.report, fmt, Level.WARNING)
+        err.print(f"[red]build failed:[/red] {exc} ({_summary(exc.report)}); nothing was written")
+        code = (
+            EXIT_USAGE
+            if _input_error(exc.report) or any(f.rule == "reasoner" for f in exc.report.findings)
+            else EXIT_FINDINGS
+        )
+        raise typer.Exit(code) from None
+    _print_report(result.report, fmt, Level.WARNING)
+    counts = result.kb.counts()
+    err.print(
+        f"[green]built[/green] {len(result.full)} triples "
+        f"({counts['papers']} papers, {counts['concepts']} concepts, {counts['questions']} questions; "
+        f"{result.inferred} inferred) -> {result.files[0].parent}"
+    )
+    err.print(_summary(result.report))
+    for path in result.files:
+        err.print(f"  {path}")
+
+
+@app.command("stats")
+def stats_cmd(
+    root: RootOption = None,
+    fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.table,
+) -> None:
+    """Counts per class and per topic."""
+    from .validate import load_and_validate
+
+    kb, report = load_and_validate(_root(root))
+    if report.has_errors:
+        err.print(f"[yellow]warning:[/yellow] the tables have errors ({_summary(report)}); counts may be off")
+    _print_stats(kb, fmt)
+
+
+def _print_stats(kb: KnowledgeBase, fmt: StatsFormat) -> None:
+    counts = class_counts(kb)
+    topics = topic_stats(kb)
+    if fmt is StatsFormat.json:
+        data = {"classes": counts, "topics": [t.__dict__ for t in topics]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is StatsFormat.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["kind", "id", "domain", "label", "count", "questions", "concepts"])
+        for name, n in counts.items():
+            w.writerow(["class", name, "", "", n, "", ""])
+        for t in topics:
+            w.writerow(["topic", t.topic, t.domain, t.label, t.papers, t.questions, t.concepts])
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(title="Records")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    per_topic = Table(title="Per topic")
+    for col in ("domain", "topic", "papers", "questions", "concepts"):
+        per_topic.add_column(col, justify="right" if col in ("papers", "questions", "concepts") else "left")
+    for t in topics:
+        per_topic.add_row(t.domain, t.label, str(t.papers), str(t.questions), str(t.concepts))
+    out.print(per_topic)
+
+
+@app.command("format")
+def format_cmd(
+    root: RootOption = None,
+    check: Annotated[bool, typer.Option("--check", help="Only report tables that are not in canonical form.")] = False,
+) -> None:
+    """Rewrite every table in canonical form (column order, rows sorted by id, quoting)."""
+    from .tables import render_table
+
+    base = _root(root)
+    changed = []
+    for spec in ALL_TABLES:
+        path = base / spec.path
+        if not path.exists():
+            continue
+        report = Report()
+        rows = read_table(base, spec, report)
+        if report.has_errors:
+            _print_report(report, ReportFormat.text, Level.ERROR)
+            err.print(f"[red]error:[/red] {spec.path} has errors; fix them before formatting")
+            raise typer.Exit(EXIT_FINDINGS)
+        cells = [r.cells for r in rows]
+        if render_table(spec, cells) != path.read_text(encoding="utf-8"):
+            changed.append(spec.path)
+            if not check:
+                write_table(base, spec, cells)
+    for name in changed:
+        err.print(f"{'would reformat' if check else 'reformatted'} {name}")
+    raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,102 @@
+"""Quality findings: what is wrong with the sources, and where.
+
+Every check in cxkb reports through :class:`Report` so that a maintainer sees all problems
+of a run at once, each naming file, row, column and rule, in three tiers like ROBOT's
+report profile (error / warning / info).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+
+
+class Level(IntEnum):
+    """Severity tiers; ordered so that ``>=`` means 'at least as serious'."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown level {text!r}: use error, warning or info") from None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one place. ``row`` is the 1-based line in the file (the header is 1)."""
+
+    file: str
+    row: int
+    column: str
+    level: Level
+    rule: str
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.row}" if self.row else self.file
+        col = f" [{self.column}]" if self.column else ""
+        return f"{where}{col}: {self.level.label}: {self.message} ({self.rule})"
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["level"] = self.level.label
+        return data
+
+
+@dataclass
+class Report:
+    """All findings of one run."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, file: str, row: int, column: str, level: Level, rule: str, message: str) -> None:
+        self.findings.append(Finding(file, row, column, level, rule, message))
+
+    def error(self, file: str, row: int, column: str, rule: str, message: str) -> None:
+        self.add(file, row, column, Level.ERROR, rule, message)
+
+    def warning(self, file: str, row: int, column: str, rule: str, message: str) -> None:
+        self.add(file, row, column, Level.WARNING, rule, message)
+
+    def info(self, file: str, row: int, column: str, rule: str, message: str) -> None:
+        self.add(file, row, column, Level.INFO, rule, message)
+
+    def extend(self, other: Report) -> None:
+        self.findings.extend(other.findings)
+
+    def at_least(self, level: Level) -> list[Finding]:
+        return [f for f in self.sorted() if f.level >= level]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.level is Level.ERROR for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return {lvl.label: sum(1 for f in self.findings if f.level is lvl) for lvl in reversed(Level)}
+
+    def sorted(self) -> list[Finding]:
+        return sorted(set(self.findings), key=lambda f: (f.file, f.row, f.column, -f.level, f.rule, f.message))
+
+    def to_json(self, min_level: Level = Level.INFO) -> str:
+        return json.dumps(
+            {"counts": self.counts(), "findings": [f.to_dict() for f in self.at_least(min_level)]},
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_tsv(self, min_level: Level = Level.INFO) -> str:
+        lines = ["level\trule\tfile\trow\tcolumn\tmessage"]
+        for f in self.at_least(min_level):
+            msg = f.message.replace("\t", " ").replace("\n", " ")
+            lines.append(f"{f.level.label}\t{f.rule}\t{f.file}\t{f.row}\t{f.column}\t{msg}")
+        return "\n".join(lines) + "\n"
