@@ -260,6 +260,158 @@ def format_cmd(
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
 
 
+class ExportFormat(StrEnum):
+    bibtex = "bibtex"
+    ris = "ris"
+    csljson = "csljson"
+
+
+@app.command("add")
+def add_cmd(
+    doi: Annotated[str | None, typer.Argument(help="DOI to look up in Crossref.")] = None,
+    bibtex: Annotated[Path | None, typer.Option("--bibtex", help="Add the entries of a BibTeX file.")] = None,
+    ris: Annotated[Path | None, typer.Option("--ris", help="Add the records of a RIS file.")] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", "-t", help="Topic id (1 to 3).")] = None,
+    question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Research question id.")] = None,
+    concept: Annotated[list[str] | None, typer.Option("--concept", "-c", help="Concept id.")] = None,
+    keyword: Annotated[
+        list[str] | None, typer.Option("--keyword", "-k", help="Keyword (adds to imported ones).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="One sentence, in your words, on the contribution.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title (without Crossref or a file).")] = None,
+    author: Annotated[list[str] | None, typer.Option("--author", "-a", help="'Family, Given', in order.")] = None,
+    year: Annotated[str | None, typer.Option("--year")] = None,
+    venue: Annotated[str | None, typer.Option("--venue")] = None,
+    volume: Annotated[str | None, typer.Option("--volume")] = None,
+    issue: Annotated[str | None, typer.Option("--issue")] = None,
+    pages: Annotated[str | None, typer.Option("--pages")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="article, book, chapter, proceedings or report.")] = None,
+    isbn: Annotated[str | None, typer.Option("--isbn")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not contact Crossref; use the flags only.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, but do not write the table.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Add papers to literature/papers.csv from a DOI, a BibTeX/RIS export or flags, after the full checks."""
+    from .bibliography import ImportError_, from_bibtex, from_crossref, from_ris
+    from .contribute import NotFoundError, OfflineError, add_papers, fetch_crossref
+
+    base = _root(root)
+    if sum(x is not None for x in (doi, bibtex, ris)) > 1:
+        raise typer.BadParameter("give one of DOI, --bibtex or --ris")
+    candidates: list[dict[str, str]]
+    try:
+        if bibtex is not None:
+            candidates = from_bibtex(_read_input(bibtex), str(bibtex))
+        elif ris is not None:
+            candidates = from_ris(_read_input(ris), str(ris))
+        elif doi is not None and not offline:
+            err.print(f"[dim]…[/dim] looking up {doi} in Crossref")
+            candidates = [from_crossref(fetch_crossref(doi)) | {"_entry": f"DOI {doi}"}]
+        else:
+            candidates = [{"doi": doi or "", "_entry": "new paper"}]
+    except (ImportError_, NotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except OfflineError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not candidates:
+        err.print("[red]error:[/red] the file holds no entries")
+        raise typer.Exit(EXIT_USAGE)
+    flags = {
+        "title": title,
+        "year": year,
+        "venue": venue,
+        "volume": volume,
+        "issue": issue,
+        "pages": pages,
+        "type": kind,
+        "isbn": isbn,
+        "url": url,
+        "note": note,
+    }
+    lists = {"authors": author, "topics": topic, "questions": question, "concepts": concept}
+    for cand in candidates:
+        for key, value in flags.items():
+            if value is not None:
+                cand[key] = value
+        for key, values in lists.items():
+            if values:
+                cand[key] = "|".join(values)
+        if keyword:
+            cand["keywords"] = "|".join(dict.fromkeys([*filter(None, cand.get("keywords", "").split("|")), *keyword]))
+        cand.setdefault("type", "article")
+    result = add_papers(base, candidates, dry_run=dry_run)
+    _print_report(result.report, ReportFormat.text, Level.WARNING)
+    if result.report.has_errors:
+        err.print(f"[red]not added:[/red] {_summary(result.report)}; the table is unchanged")
+        raise typer.Exit(EXIT_FINDINGS)
+    verb = "would add" if dry_run else "added"
+    for pid in result.added:
+        err.print(f"{verb} {pid}")
+
+
+def _read_input(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        err.print(f"[red]error:[/red] {path}: no such file")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {path}: not UTF-8 text (byte {exc.start})")
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {path}: {exc.strerror}")
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Reference-manager format.")
+    ] = ExportFormat.bibtex,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
+    root: RootOption = None,
+) -> None:
+    """Export the literature for reference managers (BibTeX, RIS, CSL-JSON)."""
+    from .bibliography import EXPORTERS
+    from .validate import load_and_validate
+
+    kb, report = load_and_validate(_root(root))
+    if report.has_errors:
+        _print_report(report, ReportFormat.text, Level.ERROR)
+        err.print("[red]error:[/red] fix the tables before exporting")
+        raise typer.Exit(EXIT_FINDINGS)
+    text = EXPORTERS[fmt.value](kb)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .atomic import atomic_write_text
+
+        atomic_write_text(output, text)
+        err.print(f"wrote {len(kb.papers)} entries to {output}")
+
+
+@app.command("diff")
+def diff_cmd(
+    base_rev: Annotated[str, typer.Argument(metavar="BASE", help="Git revision to compare with, e.g. origin/main.")],
+    root: RootOption = None,
+) -> None:
+    """Markdown summary of what the working tree adds, removes or reclassifies since BASE."""
+    from .diff import DiffError, load_revision, summarise
+    from .records import load
+
+    base = _root(root)
+    try:
+        old = load_revision(base, base_rev)
+    except DiffError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    new, _ = load(base)
+    sys.stdout.write(summarise(old, new, base_rev))
+
+
 def run() -> None:
     """Console-script entry point."""
     app()

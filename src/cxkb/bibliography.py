@@ -1,0 +1,356 @@
+"""Bibliographic formats in and out: BibTeX, RIS, CSL-JSON and Crossref metadata.
+
+Export serves reference managers and the book's citations; import turns what a
+contributor's reference manager exports (or what Crossref says about a DOI) into the
+cells of a literature-table row, so every route into the table ends in the same checks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .records import KnowledgeBase, Paper, normalise_doi
+
+BIBTEX_TYPES = {
+    "article": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "proceedings": "inproceedings",
+    "report": "techreport",
+}
+RIS_TYPES = {"article": "JOUR", "book": "BOOK", "chapter": "CHAP", "proceedings": "CPAPER", "report": "RPRT"}
+CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "chapter": "chapter",
+    "proceedings": "paper-conference",
+    "report": "report",
+}
+_FROM_BIBTEX = {
+    "article": "article",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "inproceedings": "proceedings",
+    "conference": "proceedings",
+    "techreport": "report",
+    "report": "report",
+}
+_FROM_RIS = {
+    "JOUR": "article",
+    "JFULL": "article",
+    "EJOUR": "article",
+    "MGZN": "article",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "CHAP": "chapter",
+    "ECHAP": "chapter",
+    "CPAPER": "proceedings",
+    "CONF": "proceedings",
+    "RPRT": "report",
+}
+_FROM_CROSSREF = {
+    "journal-article": "article",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book-part": "chapter",
+    "proceedings-article": "proceedings",
+    "report": "report",
+}
+
+
+class ImportError_(ValueError):
+    """A bibliography file could not be read; the message names the file and entry."""
+
+
+# ---------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------
+
+_BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _bib_escape(text: str) -> str:
+    """Escape LaTeX specials; non-ASCII stays UTF-8 (biber and pybtex read it)."""
+    return "".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _pages(pages: str) -> str:
+    return re.sub(r"\s*[-\u2013]\s*", "--", pages)
+
+
+def to_bibtex(kb: KnowledgeBase) -> str:
+    """All papers as BibTeX, keyed by their table id (stable citation keys for the book)."""
+    chunks = []
+    for p in sorted(kb.papers.values(), key=lambda p: p.id):
+        fields: list[tuple[str, str]] = [
+            ("author", " and ".join(_bib_escape(a) for a in p.authors)),
+            ("title", "{" + _bib_escape(p.title) + "}"),
+            ("year", str(p.year)),
+        ]
+        venue_field = {
+            "article": "journal",
+            "chapter": "booktitle",
+            "proceedings": "booktitle",
+            "report": "institution",
+        }.get(p.type, "publisher")
+        if p.type == "book":
+            venue_field = "publisher"
+        fields.append((venue_field, _bib_escape(p.venue)))
+        for name, value in (("volume", p.volume), ("number", p.issue), ("pages", _pages(p.pages))):
+            if value:
+                fields.append((name, _bib_escape(value)))
+        if p.doi:
+            fields.append(("doi", p.doi))
+        if p.isbn:
+            fields.append(("isbn", p.isbn))
+        if p.url:
+            fields.append(("url", p.url))
+        if p.keywords:
+            fields.append(("keywords", _bib_escape(", ".join(p.keywords))))
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+        chunks.append(f"@{BIBTEX_TYPES.get(p.type, 'misc')}{{{p.id},\n{body}\n}}\n")
+    return "\n".join(chunks)
+
+
+def _ris_clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def to_ris(kb: KnowledgeBase) -> str:
+    lines: list[str] = []
+    for p in sorted(kb.papers.values(), key=lambda p: p.id):
+        lines.append(f"TY  - {RIS_TYPES.get(p.type, 'GEN')}")
+        lines.append(f"ID  - {p.id}")
+        lines.extend(f"AU  - {_ris_clean(a)}" for a in p.authors)
+        lines.append(f"TI  - {_ris_clean(p.title)}")
+        lines.append(f"PY  - {p.year}")
+        lines.append(f"{'T2' if p.type in ('chapter', 'proceedings') else 'JO'}  - {_ris_clean(p.venue)}")
+        if p.volume:
+            lines.append(f"VL  - {_ris_clean(p.volume)}")
+        if p.issue:
+            lines.append(f"IS  - {_ris_clean(p.issue)}")
+        start, _, end = _pages(p.pages).partition("--")
+        if start:
+            lines.append(f"SP  - {start}")
+        if end:
+            lines.append(f"EP  - {end}")
+        if p.doi:
+            lines.append(f"DO  - {p.doi}")
+        if p.isbn:
+            lines.append(f"SN  - {p.isbn}")
+        if p.url:
+            lines.append(f"UR  - {p.url}")
+        lines.extend(f"KW  - {_ris_clean(k)}" for k in p.keywords)
+        lines.append("ER  - ")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _csl_name(author: str) -> dict[str, str]:
+    family, _, given = author.partition(",")
+    return {"family": family.strip(), "given": given.strip()} if given else {"literal": author.strip()}
+
+
+def to_csljson(kb: KnowledgeBase) -> str:
+    items = []
+    for p in sorted(kb.papers.values(), key=lambda p: p.id):
+        item: dict[str, object] = {
+            "id": p.id,
+            "type": CSL_TYPES.get(p.type, "document"),
+            "title": p.title,
+            "author": [_csl_name(a) for a in p.authors],
+            "issued": {"date-parts": [[p.year]]},
+            "container-title": p.venue,
+        }
+        for key, value in (
+            ("volume", p.volume),
+            ("issue", p.issue),
+            ("page", p.pages),
+            ("DOI", p.doi),
+            ("ISBN", p.isbn),
+            ("URL", p.url),
+        ):
+            if value:
+                item[key] = value
+        if p.keywords:
+            item["keyword"] = ", ".join(p.keywords)
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+EXPORTERS = {"bibtex": to_bibtex, "ris": to_ris, "csljson": to_csljson}
+
+
+# ---------------------------------------------------------------------------------------
+# Import: each function returns table cells (strings) for candidate rows.
+# ---------------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))  # Crossref titles may carry JATS tags
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _author(family: str, given: str) -> str:
+    family, given = _clean(family), _clean(given)
+    return f"{family}, {given}" if given else family
+
+
+def _cells(**values: str | Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        out[key] = "|".join(v for v in value if v) if not isinstance(value, str) else value
+    return out
+
+
+def from_crossref(message: dict) -> dict[str, str]:
+    """Cells from a Crossref ``/works/{doi}`` response's ``message`` object."""
+    title = _clean(" ".join(message.get("title") or []))
+    subtitle = _clean(" ".join(message.get("subtitle") or []))
+    if subtitle and subtitle.lower() not in title.lower():
+        title = f"{title}: {subtitle}"
+    authors = [
+        _author(a.get("family", ""), a.get("given", "")) or _clean(a.get("name", ""))
+        for a in message.get("author") or []
+    ]
+    year = ""
+    for key in ("published-print", "published", "issued", "published-online"):
+        parts = (message.get(key) or {}).get("date-parts") or [[None]]
+        if parts and parts[0] and parts[0][0]:
+            year = str(parts[0][0])
+            break
+    venue = _clean(" ".join((message.get("container-title") or [])[:1]))
+    isbn = next(
+        (re.sub(r"[^0-9X]", "", i) for i in message.get("ISBN") or [] if len(re.sub(r"[^0-9X]", "", i)) == 13), ""
+    )
+    return _cells(
+        doi=normalise_doi(message.get("DOI", "")),
+        isbn=isbn if not message.get("DOI") else "",
+        type=_FROM_CROSSREF.get(message.get("type", ""), "article"),
+        title=title,
+        authors=authors,
+        year=year,
+        venue=venue or _clean(message.get("publisher", "")),
+        volume=_clean(message.get("volume", "")),
+        issue=_clean(message.get("issue", "")),
+        pages=_clean(message.get("page", "")).replace("\u2013", "-"),
+        keywords=[_clean(s).lower() for s in message.get("subject") or []],
+    )
+
+
+def from_bibtex(text: str, source: str) -> list[dict[str, str]]:
+    import bibtexparser
+    from bibtexparser import middlewares as mw
+
+    library = bibtexparser.parse_string(
+        text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()]
+    )
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise ImportError_(f"{source}:{block.start_line + 1}: cannot parse this BibTeX entry")
+    rows = []
+    for entry in library.entries:
+        f = {k.lower(): v.value for k, v in entry.fields_dict.items()}
+        names = f.get("author") or f.get("editor") or []
+        authors = [_author(" ".join([*n.von, *n.last]), " ".join(n.first + n.jr)) for n in names]
+        venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or f.get("publisher") or ""
+        keywords = [k.strip().lower() for k in re.split(r"[;,]", str(f.get("keywords", ""))) if k.strip()]
+        rows.append(
+            _cells(
+                doi=normalise_doi(str(f.get("doi", ""))),
+                isbn=re.sub(r"[^0-9X]", "", str(f.get("isbn", ""))),
+                url=str(f.get("url", "")) if not f.get("doi") else "",
+                type=_FROM_BIBTEX.get(entry.entry_type.lower(), "article"),
+                title=_clean(str(f.get("title", ""))),
+                authors=authors,
+                year=str(f.get("year", ""))[:4],
+                venue=_clean(str(venue)),
+                volume=str(f.get("volume", "")),
+                issue=str(f.get("number", f.get("issue", ""))),
+                pages=re.sub(r"\s*(--|\u2013)\s*", "-", str(f.get("pages", ""))),
+                keywords=keywords,
+            )
+            | {"_entry": f"{source}: entry '{entry.key}'"}
+        )
+    return rows
+
+
+def from_ris(text: str, source: str) -> list[dict[str, str]]:
+    import rispy
+
+    try:
+        entries = rispy.loads(text)
+    except Exception as exc:  # rispy raises plain exceptions on malformed files
+        raise ImportError_(f"{source}: cannot parse RIS: {exc}") from exc
+    rows = []
+    for number, e in enumerate(entries, start=1):
+        authors = [_clean(a) for a in e.get("authors") or e.get("first_authors") or []]
+        title = _clean(e.get("title") or e.get("primary_title") or "")
+        venue = (
+            e.get("journal_name") or e.get("secondary_title") or e.get("alternate_title3") or e.get("publisher") or ""
+        )
+        start, end = e.get("start_page", ""), e.get("end_page", "")
+        year = str(e.get("year") or e.get("publication_year") or "")[:4]
+        rows.append(
+            _cells(
+                doi=normalise_doi(e.get("doi", "")),
+                isbn=re.sub(r"[^0-9X]", "", e.get("issn", "") or ""),
+                url="" if e.get("doi") else (e.get("urls") or [""])[0],
+                type=_FROM_RIS.get(e.get("type_of_reference", ""), "article"),
+                title=title,
+                authors=authors,
+                year=year,
+                venue=_clean(venue),
+                volume=e.get("volume", ""),
+                issue=e.get("number", ""),
+                pages=f"{start}-{end}" if start and end else start,
+                keywords=[k.strip().lower() for k in e.get("keywords") or []],
+            )
+            | {"_entry": f"{source}: record {number}"}
+        )
+    for row in rows:
+        if len(row["isbn"]) != 13:
+            row["isbn"] = ""
+    return rows
+
+
+def paper_cells(p: Paper) -> dict[str, str]:
+    """A record back as table cells (the inverse of reading a row)."""
+    return _cells(
+        id=p.id,
+        doi=p.doi,
+        isbn=p.isbn,
+        url=p.url,
+        type=p.type,
+        title=p.title,
+        authors=p.authors,
+        year=str(p.year) if p.year else "",
+        venue=p.venue,
+        volume=p.volume,
+        issue=p.issue,
+        pages=p.pages,
+        topics=p.topics,
+        questions=p.questions,
+        concepts=p.concepts,
+        keywords=p.keywords,
+        note=p.note,
+    )
