@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from .graph import CX
 
@@ -34,6 +35,22 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def logical_core(graph: Graph) -> Graph:
+    """The triples that carry OWL meaning: the schema, and each individual's types and links.
+
+    Annotations (labels, titles, keywords, notes) have no logical meaning in OWL 2 DL, so
+    leaving them out changes neither consistency nor entailments, while it cuts the
+    reasoner's input by most of its size.
+    """
+    object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    individuals = set(graph.subjects(RDF.type, OWL.NamedIndividual))
+    core = Graph()
+    for s, p, o in graph:
+        if s not in individuals or p == RDF.type or p in object_properties or p.startswith(str(OWL)):
+            core.add((s, p, o))
+    return core
+
+
 def materialise(graph: Graph) -> Reasoning:
     """Run HermiT over ``graph`` and return only the new cx:coversTopic/coversDomain triples."""
     if not java_available():
@@ -44,7 +61,7 @@ def materialise(graph: Graph) -> Reasoning:
 
     with tempfile.TemporaryDirectory(prefix="cxkb-reason-") as tmp:
         path = Path(tmp) / "cxkb.owl"
-        graph.serialize(destination=path, format="xml")
+        logical_core(graph).serialize(destination=path, format="xml")
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load()
         try:
