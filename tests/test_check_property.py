@@ -1,0 +1,82 @@
+"""Property tests: any text can be checked, and every reported span is exactly where it says."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from check_support import EXTRA_CONCEPTS
+from cxkb.check import Checker
+from cxkb.checkconfig import CheckConfig
+from cxkb.documents import MASK, mask_html, mask_markdown, parse_document
+from cxkb.records import load
+from cxkb.vocab import VocabIndex
+
+LABEL_WORDS = sorted(
+    {
+        word
+        for row in EXTRA_CONCEPTS
+        for key in ("pref_label_en", "pref_label_nl", "alt_labels_en", "alt_labels_nl", "hidden_labels_nl")
+        for label in row.get(key, "").split("|")
+        for word in label.split()
+        if word
+    }
+    | {"klantreizen", "touchpoints", "Klantbeleving", "CX-vakgebied", "beleving", "klantcontact", "customers"}
+)
+PIECES = st.one_of(
+    st.sampled_from(LABEL_WORDS),
+    st.sampled_from([" ", " ", "\n", "\n\n", "-", ". ", ", ", "'", "’", "`", "```\n", "<!-- ", " -->", "<b>", "</p>"]),
+    st.sampled_from(["<!-- cxkb-check off -->", "<!-- cxkb-check on -->", "<!-- cxkb-check disable-next-line -->"]),
+    st.sampled_from(["https://x.nl/klantreis", "# ", "---\n", "lang: nl\n", "&amp;", "_", "ß", "İ", "\r\n", "\t"]),
+    st.sampled_from(["§", "€", "«", "»", "…", "•", "\u00a0", "\x00", "d’", "a'", "co", "CX", "EX", "piek"]),
+    st.text(max_size=6),
+)
+PROSE = st.lists(PIECES, max_size=60).map("".join)
+
+
+@pytest.fixture(scope="module")
+def checker(tmp_path_factory: pytest.TempPathFactory) -> Checker:
+    from check_support import make_check_root
+
+    kb, _ = load(make_check_root(tmp_path_factory.mktemp("property")))
+    return Checker(VocabIndex(kb), CheckConfig())
+
+
+def _offset(source: str, line: int, column: int) -> int:
+    lines = source.split("\n")
+    return sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=PROSE, kind=st.sampled_from(["markdown", "text", "html"]), lang=st.sampled_from([None, "nl", "en"]))
+def test_any_text_can_be_checked_and_spans_are_exact(checker: Checker, text: str, kind: str, lang: str | None) -> None:
+    doc = parse_document(text, "doc", kind, lang=lang)
+    result = checker.check_document(doc)
+    for f in result.findings:
+        start = _offset(text, f.line, f.column)
+        end = _offset(text, f.end_line, f.end_column)
+        assert text[start:end] == f.text, f
+        assert start == f.offset
+    for m in result.mentions:
+        assert text[_offset(text, m.line, m.column) : _offset(text, m.end_line, m.end_column)] == m.text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=PROSE, lang=st.sampled_from(["nl", "en"]))
+def test_prefilter_never_changes_the_result(checker: Checker, text: str, lang: str) -> None:
+    matcher = checker.matcher(lang)
+    full = matcher.scan(text, prefilter=False)
+    for engine in checker.index.prefilter.engines:
+        quick = matcher.scan(text, engine=engine)
+        assert quick.matches == full.matches, engine
+        assert quick.cue_words == full.cue_words, engine
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PROSE)
+def test_masking_keeps_every_offset(text: str) -> None:
+    for masked, _ in (mask_markdown(text), mask_html(text)):
+        assert len(masked) == len(text)
+        for original, kept in zip(text, masked, strict=True):
+            assert kept == original or (kept in (MASK, " ") and original != "\n")
