@@ -260,7 +260,7 @@ def format_cmd(
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
 
 
-class ExportFormat(StrEnum):
+class BibFormat(StrEnum):
     bibtex = "bibtex"
     ris = "ris"
     csljson = "csljson"
@@ -368,9 +368,7 @@ def _read_input(path: Path) -> str:
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="Reference-manager format.")
-    ] = ExportFormat.bibtex,
+    fmt: Annotated[BibFormat, typer.Option("--format", "-f", help="Reference-manager format.")] = BibFormat.bibtex,
     output: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
     root: RootOption = None,
 ) -> None:
@@ -410,6 +408,385 @@ def diff_cmd(
         raise typer.Exit(EXIT_USAGE) from None
     new, _ = load(base)
     sys.stdout.write(summarise(old, new, base_rev))
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class VocabExportFormat(StrEnum):
+    vale = "vale"
+    textlint = "textlint"
+
+
+@app.command("check")
+def check_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check.", show_default=False)] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include", help="Check files in folders matching this glob (repeatable; default: md, txt, html, docx)."
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob (repeatable).")
+    ] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also list concepts used and unused, and unknown terms.")
+    ] = False,
+    fail_level: Annotated[
+        str | None,
+        typer.Option("--fail-level", help="Exit 1 on findings at or above: error, warning (default), info."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the documents: nl or en (default: detect).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings file (default: nearest .cxkb-check.toml or pyproject.toml)."),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Replace exact synonyms by the preferred label, in place.")
+    ] = False,
+    export: Annotated[
+        VocabExportFormat | None,
+        typer.Option("--export", help="Write the vocabulary as Vale or textlint rules to --out."),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --export.")] = None,
+    root: RootOption = None,
+) -> None:
+    """Check documents (.md, .txt, .html, .docx) against the taxonomy's vocabulary."""
+    from .check import Checker, summarise
+    from .checkconfig import ConfigError, load_config
+    from .fix import fix_files
+    from .report_formats import format_github, format_json, format_sarif, format_summary, format_text
+    from .vocab import load_index
+    from .vocab_export import EXPORTERS
+
+    try:
+        settings = load_config(config)
+    except ConfigError as exc:
+        err.print(f"error: {exc.format()}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        level = Level.parse(fail_level) if fail_level is not None else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fail-level") from None
+    if lang is not None and lang not in ("nl", "en"):
+        raise typer.BadParameter(f"unknown language {lang!r}: use nl or en", param_hint="--lang")
+    settings = settings.with_overrides(fail_level=level, language=lang)
+    if export is not None and out_dir is None:
+        raise typer.BadParameter("--export needs --out DIR", param_hint="--out")
+    if export is None and not paths:
+        raise typer.BadParameter("give at least one file or folder to check", param_hint="PATH")
+
+    base = _root(root if root is not None else settings.root)
+    index, problems = load_index(base, cues=settings.cues)
+    if problems:
+        for f in problems:
+            err.print(f.format(), markup=False)
+        err.print("error: the concept tables have errors; run 'cxkb validate'", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+
+    if export is not None:
+        assert out_dir is not None
+        for path in EXPORTERS[export.value](index, out_dir):
+            err.print(f"wrote {path}", markup=False)
+        raise typer.Exit(EXIT_OK)
+
+    checker = Checker(index, settings)
+    run = checker.check_paths(paths or [], include=include, exclude=exclude or ())
+    if fix:
+        fixed = fix_files(run.findings, run.files)
+        for name, why in fixed.skipped.items():
+            err.print(f"{name}: not fixed: {why}", markup=False)
+        err.print(f"fixed {fixed.total} synonym(s) in {len(fixed.changed)} file(s)", markup=False)
+        if fixed.changed:
+            run = checker.check_paths(paths or [], include=include, exclude=exclude or ())
+    summary = summarise(run, index) if report else None
+    if fmt is CheckFormat.json:
+        sys.stdout.write(format_json(run, summary))
+    elif fmt is CheckFormat.sarif:
+        sys.stdout.write(format_sarif(run, summary))
+    else:
+        sys.stdout.write(format_github(run) if fmt is CheckFormat.github else format_text(run))
+        if summary is not None:
+            sys.stdout.write("\n" + format_summary(summary))
+    for e in run.errors:
+        err.print(f"error: {e.format()}", markup=False)
+    counts = run.counts()
+    err.print(
+        f"{len(run.documents)} file(s) checked: {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{counts['info']} info; {len(run.errors)} input error(s)",
+        markup=False,
+    )
+    if run.errors:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_FINDINGS if run.failing(settings.fail_level) else EXIT_OK)
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+    md = "md"
+
+
+def _parse_params(pairs: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            err.print(f"[red]error:[/red] --param {pair!r}: write NAME=VALUE")
+            raise typer.Exit(EXIT_USAGE)
+        params[name.strip()] = value
+    return params
+
+
+def _query_failure(exc: Exception) -> typer.Exit:
+    """Print a query error and pick the exit code: 2 for what the user asked, 1 for evaluation."""
+    from .query import EvaluationError, QuerySyntaxError
+
+    if isinstance(exc, QuerySyntaxError):
+        err.print(f"[red]SPARQL syntax error:[/red] {exc}", markup=True, highlight=False)
+        err.print(exc.excerpt(), markup=False)
+        return typer.Exit(EXIT_USAGE)
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    return typer.Exit(EXIT_FINDINGS if isinstance(exc, EvaluationError) else EXIT_USAGE)
+
+
+def _open_store(base: Path, reasoning: bool, quiet: bool):  # type: ignore[no-untyped-def]
+    """The store for query-like commands; build problems exit like ``cxkb build`` does."""
+    from .reason import ReasonerError
+    from .store import open_store
+
+    if not reasoning and not quiet:
+        err.print(
+            "[yellow]note:[/yellow] without reasoning the graph lacks cx:coversDomain and the topics papers cover "
+            "through their questions; queries by domain find nothing"
+        )
+    try:
+        return open_store(base, reasoning=reasoning, progress=_progress(quiet))
+    except BuildError as exc:
+        _print_report(exc.report, ReportFormat.text, Level.ERROR)
+        err.print(f"[red]error:[/red] {exc}; fix the tables first ({_summary(exc.report)})")
+        raise typer.Exit(EXIT_USAGE if _input_error(exc.report) else EXIT_FINDINGS) from None
+    except ReasonerError as exc:
+        err.print(f"[red]error:[/red] {exc} (or use --no-reason)")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _print_library(base: Path, fmt: QueryFormat) -> None:
+    from .query import describe, library
+
+    queries = library(base)
+    if fmt is QueryFormat.json:
+        sys.stdout.write(json.dumps([describe(q) for q in queries], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title="Query library")
+    for col in ("name", "title", "titel", "parameters"):
+        table.add_column(col, overflow="fold")
+    from rich.text import Text
+
+    for q in queries:
+        params = ", ".join(f"{p.name}{'?' if p.optional else ''} ({p.kind})" for p in q.params)
+        table.add_row(Text(q.name), Text(q.title.get("en", "")), Text(q.title.get("nl", "")), Text(params))
+    out.print(table)
+
+
+@app.command("query")
+def query_cmd(
+    ref: Annotated[
+        str | None, typer.Argument(metavar="[NAME|FILE]", help="A library query name or a .rq file.")
+    ] = None,
+    sparql: Annotated[str | None, typer.Option("--sparql", help="SPARQL text to run instead.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Parameter as NAME=VALUE (repeatable).")
+    ] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the library's queries and exit.")] = False,
+    reasoning: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Include HermiT's inferences (needs Java).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Run a SPARQL query from the library, a file or the command line on the knowledge graph."""
+    import pyoxigraph as ox
+
+    from .query import NamedQuery, QueryError, find_query, format_result, run
+    from .results import to_table
+
+    base = _root(root)
+    if list_queries:
+        _print_library(base, fmt)
+        return
+    if (ref is None) == (sparql is None):
+        err.print("[red]error:[/red] give a query NAME or FILE, or --sparql TEXT (see --list)")
+        raise typer.Exit(EXIT_USAGE)
+    params = _parse_params(param)
+    try:
+        query = find_query(base, ref) if ref is not None else NamedQuery("", sparql or "")
+        run(ox.Store(), query, params)  # parameters and syntax, checked before the graph is built
+    except QueryError as exc:
+        raise _query_failure(exc) from None
+    store = _open_store(base, reasoning, quiet)
+    try:
+        result = run(store, query, params)
+    except QueryError as exc:
+        raise _query_failure(exc) from None
+    if fmt is QueryFormat.table:
+        out.print(to_table(result, query.title.get("en")))
+    else:
+        sys.stdout.write(format_result(result, fmt.value))
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.", min=0.1)] = 10.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Most rows (or triples) per answer.", min=1)] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", help="Queries that may run at once.", min=1, max=64)] = 2,
+    reasoning: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Include HermiT's inferences (needs Java).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or request log.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a page that runs the query library."""
+    import signal
+
+    from .query import LibraryError, library
+    from .server import Limits, create_server
+
+    base = _root(root)
+    try:
+        queries = library(base)
+    except LibraryError as exc:
+        raise _query_failure(exc) from None
+    store = _open_store(base, reasoning, quiet)
+    limits = Limits(timeout=timeout, max_rows=max_rows, workers=workers)
+    log = None if quiet else (lambda line: err.print(line, markup=False, highlight=False))
+    try:
+        server = create_server(store, queries, host=host, port=port, limits=limits, log=log)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    del store
+    err.print(f"[green]serving[/green] {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # leave serve_forever so the workers and the store copy are cleaned up
+
+    signal.signal(signal.SIGTERM, stop)
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print("stopped")
+
+
+class PublishFormat(StrEnum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+
+
+@app.command("publish")
+def publish_cmd(
+    graph_store: Annotated[
+        str, typer.Option("--graph-store", help="Graph Store Protocol URL, e.g. http://host:3030/cxkb/data.")
+    ],
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Named graph IRI to replace (default: the default graph).")
+    ] = None,
+    fmt: Annotated[PublishFormat, typer.Option("--format", "-f", help="What to send.")] = PublishFormat.turtle,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="User for HTTP basic auth; the password is read from CXKB_GRAPH_STORE_PASSWORD."),
+    ] = None,
+    reasoning: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Include HermiT's inferences (needs Java).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Replace a graph in a triple store with the knowledge graph (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
+    import os
+
+    from .publish import PublishError, publish, target_url
+
+    try:
+        target_url(graph_store, graph)
+    except PublishError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    store = _open_store(_root(root), reasoning, quiet)
+    try:
+        password = os.environ.get("CXKB_GRAPH_STORE_PASSWORD")
+        done = publish(store, graph_store, graph=graph, fmt=fmt.value, user=user, password=password)
+    except PublishError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_FINDINGS) from None
+    err.print(f"[green]published[/green] {done.triples} triples ({done.size} bytes) to {done.url} ({done.status})")
+
+
+@app.command("book")
+def book_cmd(
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Start from scratch: no previous output, notebook cache or pages.")
+    ] = False,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the built site on 127.0.0.1 afterwards.")] = False,
+    port: Annotated[int, typer.Option("--port", help="TCP port for --serve.", min=0, max=65535)] = 8000,
+    strict: Annotated[
+        bool, typer.Option("--strict/--no-strict", help="Fail on any Sphinx warning (broken link, bad citation).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Build the Jupyter Book (pages, maps, notebooks) into book/_build/html; optionally serve it."""
+    from .book import BookError, build_book, make_server
+
+    base = _root(root)
+
+    def log(line: str) -> None:  # Jupyter Book's own output, shown as it comes (never as Rich markup)
+        if not quiet:
+            err.print(line, markup=False, highlight=False)
+
+    try:
+        index = build_book(base, clean=clean, strict=strict, log=log)
+    except BuildError as exc:
+        _print_report(exc.report, ReportFormat.text, Level.WARNING)
+        err.print(f"[red]book not built:[/red] the knowledge graph failed: {exc}")
+        raise typer.Exit(EXIT_FINDINGS) from None
+    except BookError as exc:
+        err.print("[red]book not built:[/red] jupyter-book reported errors (the end of its output follows)")
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    except (ImportError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc} (is jupyter-book installed?)")
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"[green]built[/green] {index}")
+    if not serve:
+        return
+    try:
+        server = make_server(index.parent, port=port, quiet=quiet)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    host, bound = server.server_address[:2]
+    err.print(f"[green]serving[/green] http://{host}:{bound}/ ; Ctrl-C stops")
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print("stopped")
 
 
 def run() -> None:
