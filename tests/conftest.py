@@ -1,14 +1,50 @@
-"""Shared fixtures: a throw-away copy of a small knowledge base, and the real repository."""
+"""Shared fixtures: a throw-away copy of a small knowledge base, the real repository, a browser."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+CHROMIUM = Path(os.environ.get("CXKB_CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps trying to reach outside hosts.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+IN_CI = bool(os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the whole run.
+
+    Playwright's sync API allows one running instance per thread, so every browser test
+    shares this one. Without Chromium the tests are skipped, except under CI, where a
+    missing browser is a failure.
+    """
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"CI must install Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need the playwright package: pip install playwright")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def make_root(tmp_path: Path, tables_from: Path = MINI) -> Path:

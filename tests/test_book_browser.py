@@ -12,7 +12,6 @@ skipped, except under CI (``CI`` set), where a missing browser is a failure.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -23,22 +22,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from conftest import CHROMIUM, IN_CI
 from cxkb.book import build_book, make_server
 from cxkb.validate import load_and_validate
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path(os.environ.get("CXKB_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-IN_CI = bool(os.environ.get("CI"))
 
 pytestmark = [
     pytest.mark.slow,
@@ -82,15 +71,8 @@ def site() -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
-def browser(site: Site) -> Iterator[object]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the browser tests need the playwright package: pip install playwright")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(site: Site, chromium: object) -> object:
+    return chromium
 
 
 @dataclass

@@ -11,7 +11,6 @@ import csv
 import http.client
 import io
 import json
-import os
 import re
 import threading
 import time
@@ -497,18 +496,14 @@ def test_publish_command(graph_store: GraphStore, mini_root: Path) -> None:
 # The page in a browser (skipped where no headless Chromium is installed)
 # ---------------------------------------------------------------------------------------
 
-CHROMIUM = Path(os.environ.get("CXKB_CHROMIUM", "/usr/bin/chromium"))
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}")
-def test_page_runs_queries_in_a_browser(endpoint: Endpoint) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_page_runs_queries_in_a_browser(endpoint: Endpoint, chromium) -> None:  # type: ignore[no-untyped-def]
     problems: list[str] = []
     foreign: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        page = browser.new_page()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: None if r.url.startswith(endpoint.url) else foreign.append(r.url))
@@ -529,6 +524,7 @@ def test_page_runs_queries_in_a_browser(endpoint: Endpoint) -> None:
         free.locator("button[type=submit]").click()
         free.locator(".out table").wait_for(timeout=15_000)
         assert free.locator(".out tbody tr").count() == n_papers(endpoint)
-        browser.close()
+    finally:
+        context.close()
     # The one 400 is the bad parameter sent on purpose; anything else (script errors, CSP) fails.
     assert [m for m in problems if "status of 400" not in m] == [] and foreign == []
