@@ -23,8 +23,6 @@ import argparse
 import csv
 import gzip
 import io
-import os
-import platform
 import re
 import shutil
 import sys
@@ -36,6 +34,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from common import machine, record_section
+
 from cxkb.book import build_book, ensure_release
 from cxkb.tables import PAPERS, render_table
 
@@ -43,21 +43,6 @@ REPO = Path(__file__).resolve().parents[1]
 HEADING = "## Book build"
 COPIED = ("ontology", "literature", "queries", "CONTRIBUTING.md", "docs/tables.md")
 BOOK_SOURCES = ("_config.yml", "intro.md", "bibliography.md", "assets", "_templates", "notebooks")
-
-
-def machine() -> str:
-    cpu, mem = "unknown CPU", "unknown RAM"
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
-        mem = f"{kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return f"{os.cpu_count()} cores (nproc), {cpu}, {mem}, Python {platform.python_version()}"
 
 
 def copy_sources(target: Path, papers: int | None) -> Path:
@@ -252,21 +237,6 @@ synthetic literature (bench/synth.py, fixed seed) is generated in a temporary fo
 """
 
 
-def record(section: str) -> None:
-    """Write ``section`` under HEADING in docs/benchmarks.md, replacing an earlier one."""
-    path = REPO / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{HEADING}\n\n{section.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="*", default=[], help="also run on N synthetic papers")
@@ -281,7 +251,7 @@ def main() -> None:
     output = "\n".join(parts)
     print(output)
     if args.record:
-        record(output)
+        record_section(HEADING, output)
 
 
 if __name__ == "__main__":

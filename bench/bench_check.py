@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
-import re
 import resource
 import shutil
 import statistics
@@ -40,6 +38,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from common import machine, record_section
 
 from cxkb.check import Checker
 from cxkb.checkconfig import CheckConfig
@@ -156,32 +156,8 @@ def timed(fn: Callable[[], object], rounds: int) -> tuple[float, float]:
     return statistics.median(cpu), statistics.median(wall)
 
 
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    grep = subprocess.run(["grep", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram": ram,
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "grep": grep,
-    }
+def grep_version() -> str:
+    return subprocess.run(["grep", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
 
 Row = tuple[str, float, float, str]
@@ -263,7 +239,7 @@ def run(megabytes: float, rounds: int, workdir: Path) -> tuple[list[Row], float,
         rows.append((name, cpu, wall, note))
     grep()()
     grep_hits = sum(1 for _ in grep_out.open("rb"))
-    info = machine()
+    info = {"machine": machine(), "grep": grep_version()}
     distinct = len({e.label for e in index.entries})
     info["corpus"] = (
         f"{size / 1e6:.1f} MB in {len(files)} files; {len(index.entries)} labels of "
@@ -303,18 +279,6 @@ def table(rows: list[Row], size: float) -> str:
     return "\n".join(lines)
 
 
-def update_docs(body: str, path: Path = DOCS, heading: str = HEADING) -> None:
-    """Replace (or add) one section of docs/benchmarks.md, leaving the others as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    section = f"{heading}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (default 50)")
@@ -333,16 +297,14 @@ def main() -> None:
     for key, value in info.items():
         print(f"{key}: {value}")
     if args.write_docs:
-        machine_lines = "\n".join(
-            f"- {k}: {info[k]}" for k in ("cpu", "nproc", "ram", "python", "os", "grep", "corpus", "counts")
-        )
+        machine_lines = "\n".join(f"- {k}: {info[k]}" for k in ("machine", "grep", "corpus", "counts"))
         body = (
             f"Measured with `python bench/bench_check.py --mb {args.mb:g} --rounds {args.rounds}`: median CPU "
             "time (user + system) of the rounds, all runs on one core, one after the other, on the same "
             "files; MB/s is corpus size over CPU time.\n\n"
             f"{result}\n\nMachine and corpus:\n\n{machine_lines}\n\n{NOTES}"
         )
-        update_docs(body)
+        record_section(HEADING, body, DOCS)
         print(f"updated {DOCS}")
 
 

@@ -24,7 +24,6 @@ import argparse
 import itertools
 import math
 import os
-import platform
 import random
 import signal
 import statistics
@@ -44,6 +43,8 @@ from rdflib import Graph
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+
+from common import machine, record_section  # noqa: E402
 
 from cxkb import graph as graphmod  # noqa: E402
 from cxkb.query import NamedQuery, library, run  # noqa: E402
@@ -69,25 +70,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # ---------------------------------------------------------------------------------------
 # Machine
 # ---------------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    mem = "unknown RAM"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
-    except OSError:
-        pass
-    load = f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), {mem}, Python {platform.python_version()}, pyoxigraph {ox.__version__}{load}"
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -538,19 +520,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def record(section: str, path: Path) -> None:
-    """Replace (or add) this benchmark's section of docs/benchmarks.md, leaving other sections alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -596,7 +565,7 @@ def main() -> None:
     text = report(host, source, sizes, loads, args.rdflib_cap, repeat)
     print(text)
     if args.record:
-        record(text, REPO / "docs" / "benchmarks.md")
+        record_section(HEADING, text.removeprefix(HEADING).strip())
         print("written to docs/benchmarks.md", file=sys.stderr)
 
 

@@ -1,113 +1,175 @@
 """Synthetic literature tables for benchmarks: realistic shape, fixed seed, no real claims.
 
 The taxonomy tables are copied from a real root; only ``literature/papers.csv`` is made
-up, with distributions close to the real table's: 1-3 topics per paper (most have one or
-two), questions mostly from the paper's own topics, a long-tailed author pool, keywords
-drawn from the real keywords, years skewed towards recent publication. Synthetic DOIs use
-the ``10.5555`` test prefix so they can never be mistaken for real ones.
+up. Each synthetic paper copies the *counts* of a randomly chosen real paper (how many
+topics, questions, concepts, authors and keywords it has) and a real publication year
+give or take two, so the distributions follow the curated table. Popular topics and
+concepts stay popular (weights from their use in the real table); questions belong
+to the paper's own topics; authors and venues are long-tailed (a few prolific
+authors and big journals, many occasional ones); keywords mix the real keywords with
+generated two-word phrases. Synthetic DOIs use the ``10.5555`` test prefix so they can
+never be mistaken for real ones. The same seed and size always give the same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import random
 import shutil
-from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from cxkb.records import load
+from cxkb.records import KnowledgeBase, load
 from cxkb.tables import PAPERS, render_table
 
 SIZES = (1_000, 10_000, 100_000)
 SEED = 20211018
 
-_WORDS = [
-    "experience",
-    "customer",
-    "service",
-    "journey",
-    "design",
-    "value",
-    "co-creation",
-    "engagement",
-    "technology",
-    "emotion",
-    "touchpoint",
-    "omnichannel",
-    "robot",
-    "chatbot",
-    "satisfaction",
-    "loyalty",
-    "measurement",
-    "context",
-    "employee",
-    "brand",
-    "self-service",
-    "platform",
-    "ecosystem",
-    "quality",
-    "encounter",
-    "retail",
-    "hospitality",
-    "digital",
-    "online",
-    "framework",
+SYLLABLES = ["van", "der", "berg", "ma", "ri", "ko", "la", "ne", "so", "ta", "mi", "ru", "el", "an", "de", "vo"]
+WORDS = [
+    *("customer", "experience", "journey", "touchpoint", "service", "emotion", "satisfaction", "loyalty"),
+    *("design", "value", "co-creation", "engagement", "digital", "technology", "self-service", "retail"),
+    *("brand", "omnichannel", "memory", "moment", "employee", "frontline", "measurement", "context"),
+    *("online", "platform", "robot", "chatbot", "personalisation", "quality", "trust", "effort", "feedback"),
 ]
+TYPES = (("article", 84), ("chapter", 8), ("proceedings", 8))
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _zipf_cumulative(n: int, s: float) -> list[float]:
+    """Cumulative Zipf weights: ``random.choices`` with ``cum_weights`` is then O(log n) per draw."""
+    return list(itertools.accumulate(1.0 / (rank**s) for rank in range(1, n + 1)))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Per-paper counts and years to copy, and how popular each topic and concept is.
+
+    Taken from the real literature table when it has enough papers; a small fixture gets
+    fixed weights of the same shape instead.
+    """
+
+    counts: list[tuple[int, int, int, int, int]]  # topics, questions, concepts, authors, keywords
+    years: list[int]
+    topic_weight: dict[str, float]
+    concept_weight: dict[str, float]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, seed: int) -> Profile:
+        papers = list(kb.papers.values())
+        topics = dict.fromkeys(kb.topics, 1.0)
+        concepts = dict.fromkeys(kb.concepts, 1.0)
+        if len(papers) < 20:
+            rng = random.Random(seed)
+            counts = [
+                (
+                    rng.choices((1, 2, 3), (40, 55, 5))[0],
+                    rng.choices((0, 1, 2, 3), (7, 50, 38, 5))[0],
+                    _poisson(rng, 2.6),
+                    rng.choices(range(1, 9), (5, 27, 32, 18, 8, 5, 3, 2))[0],
+                    rng.randint(4, 6),
+                )
+                for _ in range(200)
+            ]
+            years = [max(1970, 2025 - int(rng.expovariate(1 / 8))) for _ in range(200)]
+            return cls(counts, years, topics, concepts)
+        for p in papers:  # popularity from use, smoothed so that unused entries still occur
+            for t in p.topics:
+                topics[t] += 1
+            for c in p.concepts:
+                concepts[c] = concepts.get(c, 1.0) + 1
+        counts = [(len(p.topics), len(p.questions), len(p.concepts), len(p.authors), len(p.keywords)) for p in papers]
+        return cls(counts, sorted(p.year for p in papers), topics, concepts)
+
+
+def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str, str]]:
+    """``n`` rows of the literature table, drawn from the shape of ``kb``'s own literature."""
+    rng = random.Random(seed)
+    profile = Profile.of(kb, seed)
+    topics = sorted(kb.topics)
+    topic_w = [profile.topic_weight[t] for t in topics]
+    questions_of = {t: sorted(q.id for q in kb.questions.values() if q.topic == t) for t in topics}
+    concepts = sorted(kb.concepts)
+    concept_w = [profile.concept_weight[c] for c in concepts]
+    concepts_of = {t: [c for c in concepts if t in kb.concepts[c].topics] for t in topics}
+
+    real_families = sorted({a.partition(",")[0].strip() for p in kb.papers.values() for a in p.authors})
+    n_people = max(50, int(n * 1.2))
+    people = []
+    for _ in range(n_people):
+        if real_families and rng.random() < 0.3:
+            family = rng.choice(real_families)
+        else:
+            family = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        people.append(f"{family}, {chr(65 + rng.randrange(26))}. {chr(65 + rng.randrange(26))}.")
+    people_cum = _zipf_cumulative(n_people, 0.9)
+    real_venues = sorted({p.venue for p in kb.papers.values()})
+    made_up_venues = [f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}" for i in range(300)]
+    venues = real_venues + made_up_venues
+    venue_cum = _zipf_cumulative(len(venues), 1.1)
+    real_keywords = sorted({k for p in kb.papers.values() for k in p.keywords})
+    made_up = sorted({f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(max(500, n // 20))})
+    keywords = real_keywords + [k for k in made_up if k not in set(real_keywords)]
+    keyword_cum = _zipf_cumulative(len(keywords), 1.0)
+    rng.shuffle(keywords)  # popularity must not follow alphabetical order
+    type_names, type_w = zip(*TYPES, strict=True)
+
+    rows = []
+    for i in range(n):
+        n_t, n_q, n_c, n_a, n_k = rng.choice(profile.counts)
+        chosen = list(dict.fromkeys(rng.choices(topics, topic_w, k=max(1, min(3, n_t)))))
+        qs: list[str] = []
+        for _ in range(min(3, n_q)):
+            pool = questions_of[rng.choice(chosen)]  # the validator warns on questions of other topics
+            if pool:
+                qs.append(rng.choice(pool))
+        cs: list[str] = []
+        for _ in range(min(n_c, len(concepts))):
+            pool = concepts_of[rng.choice(chosen)]
+            cs.append(rng.choice(pool) if pool and rng.random() < 0.7 else rng.choices(concepts, concept_w)[0])
+        authors = list(dict.fromkeys(rng.choices(people, cum_weights=people_cum, k=max(1, n_a))))
+        year = max(1970, min(2025, rng.choice(profile.years) + rng.randint(-2, 2)))
+        first_page = rng.randint(1, 900)
+        rows.append(
+            {
+                "id": f"synthetic{i:06d}",
+                "doi": f"10.5555/cxkb.synthetic.{i:06d}",
+                "type": rng.choices(type_names, type_w)[0],
+                "title": " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize(),
+                "authors": "|".join(authors),
+                "year": str(year),
+                "venue": rng.choices(venues, cum_weights=venue_cum)[0],
+                "volume": str(rng.randint(1, 60)),
+                "issue": str(rng.randint(1, 12)),
+                "pages": f"{first_page}-{first_page + rng.randint(5, 30)}",
+                "topics": "|".join(chosen),
+                "questions": "|".join(dict.fromkeys(qs)),
+                "concepts": "|".join(dict.fromkeys(cs)),
+                "keywords": "|".join(dict.fromkeys(rng.choices(keywords, cum_weights=keyword_cum, k=max(1, n_k)))),
+                "note": "A generated row for benchmarks; it describes no real publication.",
+            }
+        )
+    return rows
 
 
 def make_root(source: Path, target: Path, papers: int, seed: int = SEED) -> Path:
-    """A repository-shaped folder with the real taxonomy and ``papers`` synthetic papers."""
+    """A repository-shaped folder with ``source``'s taxonomy and ``papers`` synthetic papers."""
     if target.exists():
         shutil.rmtree(target)
     (target / "literature").mkdir(parents=True)
     shutil.copytree(source / "ontology", target / "ontology")
     kb, _ = load(source)
-    rng = random.Random(seed)
-    topics = sorted(kb.topics)
-    questions_by_topic: dict[str, list[str]] = defaultdict(list)
-    for q in sorted(kb.questions.values(), key=lambda q: q.id):
-        questions_by_topic[q.topic].append(q.id)
-    concepts_by_topic: dict[str, list[str]] = defaultdict(list)
-    for c in sorted(kb.concepts.values(), key=lambda c: c.id):
-        for t in c.topics:
-            concepts_by_topic[t].append(c.id)
-    keywords = sorted({k for p in kb.papers.values() for k in p.keywords}) or _WORDS
-    topic_weights = [1 + sum(t in p.topics for p in kb.papers.values()) for t in topics]
-    families = [f"Author{n:05d}" for n in range(max(50, papers // 3))]
-    rows = []
-    for n in range(papers):
-        k = rng.choices((1, 2, 3), weights=(45, 40, 15))[0]
-        chosen = sorted(set(rng.choices(topics, weights=topic_weights, k=k)))
-        pool_q = [q for t in chosen for q in questions_by_topic[t]]
-        qs = sorted(set(rng.sample(pool_q, min(len(pool_q), rng.choice((0, 0, 1, 1, 2, 3))))))
-        pool_c = sorted({c for t in chosen for c in concepts_by_topic[t]})
-        cs = sorted(set(rng.sample(pool_c, min(len(pool_c), rng.randint(0, 4)))))
-        year = min(2025, max(1970, int(rng.triangular(1975, 2026, 2021))))
-        # Long-tailed: a few authors write many papers, most write one or two.
-        authors = [
-            f"{families[int(rng.expovariate(10 / len(families))) % len(families)]}, {chr(65 + rng.randrange(26))}."
-            for _ in range(rng.randint(1, 5))
-        ]
-        title_words = rng.sample(_WORDS, rng.randint(4, 9))
-        rows.append(
-            {
-                "id": f"synthetic{n:06d}",
-                "doi": f"10.5555/cxkb.synthetic.{n:06d}",
-                "type": "article",
-                "title": f"Synthetic study {n}: " + " ".join(title_words),
-                "authors": "|".join(dict.fromkeys(authors)),
-                "year": str(year),
-                "venue": f"Journal of Synthetic Service Research {rng.randint(1, 40)}",
-                "volume": str(rng.randint(1, 60)),
-                "issue": str(rng.randint(1, 12)),
-                "pages": f"{(p := rng.randint(1, 900))}-{p + rng.randint(8, 30)}",
-                "topics": "|".join(chosen),
-                "questions": "|".join(qs),
-                "concepts": "|".join(cs),
-                "keywords": "|".join(sorted(set(rng.sample(keywords, min(len(keywords), rng.randint(3, 6)))))),
-                "note": "A generated row for benchmarks; it describes no real publication.",
-            }
-        )
+    rows = synthetic_rows(kb, papers, seed)
     (target / PAPERS.path).write_text(render_table(PAPERS, rows), encoding="utf-8")
     return target
 
@@ -117,9 +179,10 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--out", type=Path, default=Path("build/synthetic"))
     parser.add_argument("--papers", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     for n in args.papers:
-        root = make_root(args.source, args.out / f"papers-{n}", n)
+        root = make_root(args.source, args.out / f"papers-{n}", n, args.seed)
         print(f"{n:>7} papers -> {root}")
 
 

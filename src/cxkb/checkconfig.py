@@ -17,7 +17,7 @@ from typing import Any
 
 from .discover import DEFAULT_INCLUDE
 from .documents import MAX_LINE
-from .findings import Level
+from .findings import Level, LocatedError
 from .records import LANGS
 from .vocab import DEFAULT_CUES
 
@@ -62,18 +62,8 @@ _KEYS = (
 )
 
 
-class ConfigError(Exception):
+class ConfigError(LocatedError):
     """A setting that cannot be used, with the file and line to fix."""
-
-    def __init__(self, path: str, message: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.line = line
-
-    def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)

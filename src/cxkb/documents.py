@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .findings import LocatedError
 from .vocab import STOPWORDS, TOKEN
 
 MASK = "\x00"
@@ -45,18 +46,8 @@ DIRECTIVE = re.compile(r"<!--\s*cxkb-check\b(.*?)-->", re.DOTALL)
 DIRECTIVES = ("off", "on", "disable-next-line")
 
 
-class InputError(Exception):
+class InputError(LocatedError):
     """A file that cannot be checked at all. ``line`` is 0 when no line is to blame."""
-
-    def __init__(self, path: str, message: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.line = line
-
-    def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass

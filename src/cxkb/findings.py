@@ -100,3 +100,17 @@ class Report:
             msg = f.message.replace("\t", " ").replace("\n", " ")
             lines.append(f"{f.level.label}\t{f.rule}\t{f.file}\t{f.row}\t{f.column}\t{msg}")
         return "\n".join(lines) + "\n"
+
+
+class LocatedError(Exception):
+    """An input that cannot be used, with the file (and line, when one is to blame) to fix."""
+
+    def __init__(self, path: str, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.line = line
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"

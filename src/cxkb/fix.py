@@ -9,14 +9,13 @@ and only if it still holds, at every offset, the text that was checked.
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import atomic_write_bytes
 from .check import CheckFinding
 
 
@@ -73,23 +72,8 @@ def fix_files(findings: Iterable[CheckFinding], paths: dict[str, Path]) -> FixRe
         except ValueError as exc:
             result.skipped[name] = f"the file changed while it was checked ({exc})"
             continue
-        write_keeping_mode(path, (("\ufeff" if bom else "") + fixed).encode("utf-8"))
+        target = path.resolve()  # a symlinked document keeps its link; the file it points to changes
+        mode = stat.S_IMODE(target.stat().st_mode)
+        atomic_write_bytes(target, (("\ufeff" if bom else "") + fixed).encode("utf-8"), mode=mode)
         result.changed[name] = len(edits)
     return result
-
-
-def write_keeping_mode(path: Path, data: bytes) -> None:
-    """Replace a file in one step (temporary file + rename), keeping its permissions."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    target = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
