@@ -1,44 +1,31 @@
 """Benchmark: `cxkb build` time and peak memory against the bulk-load limit.
 
 For each size, synthetic literature tables are generated (bench/synth.py, fixed seed), the
-full build runs in a fresh process (tables -> checks -> graph -> SHACL -> HermiT -> four
-serialisations), and its wall time and peak resident memory are read from the kernel. The
-limit beside it is pyoxigraph bulk-loading the N-Triples the build produced: the least
-work any build of the same triples must do. Prints a Markdown table; ``--record`` writes
-it into docs/benchmarks.md under "Knowledge-graph build".
+full build runs in a fresh process (`cxkb build`: tables -> checks -> SHACL -> HermiT ->
+release files), and its wall time and peak resident memory are read from the kernel (the
+peak of the largest process: the build, its second writer or HermiT's JVM). The limit
+beside it is pyoxigraph bulk-loading the N-Triples the build produced: the least work any
+build of the same triples must do. A second run in a fresh process times the steps from
+the build's progress messages. Prints Markdown tables; ``--record`` writes them into
+docs/benchmarks.md under "Knowledge-graph build", keeping the notes (from the first
+"###" heading on) that follow them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import DOCS, REPO, machine, record_section
 from synth import make_root
 
-REPO = Path(__file__).resolve().parents[1]
 HEADING = "## Knowledge-graph build"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(
-            next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1]
-        )
-        mem = f"{mem_kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        mem = "unknown RAM"
-    return f"{os.cpu_count()} cores, {cpu}, {mem}, Python {platform.python_version()}"
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -62,6 +49,35 @@ def bulk_load_seconds(nt: Path) -> float:
     return float(out.stdout.strip())
 
 
+STEPS_CODE = """
+import json, sys, time
+start = time.perf_counter()
+from pathlib import Path
+from cxkb.build import build
+marks = [("starting Python and importing cxkb", time.perf_counter() - start)]
+last = [time.perf_counter(), None]
+def progress(message):
+    now = time.perf_counter()
+    if last[1] is not None:
+        marks.append((last[1], now - last[0]))
+    last[0], last[1] = now, message
+build(Path(sys.argv[1]), reasoning=sys.argv[2] == "1", progress=progress)
+progress(None)
+print(json.dumps(marks))
+"""
+
+
+def step_times(root: Path, reasoning: bool) -> list[tuple[str, float]]:
+    """Seconds per build step, from the progress messages of a build in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", STEPS_CODE, str(root), "1" if reasoning else "0"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [(str(name), float(sec)) for name, sec in json.loads(out.stdout.strip().splitlines()[-1])]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="*", default=[1_000, 10_000])
@@ -74,6 +90,8 @@ def main() -> None:
         "| papers | triples | build (s) | peak memory (MiB) | bulk-load limit (s) | build / limit |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
+    steps: dict[int, list[tuple[str, float]]] = {}
+    where = machine()
     for n in args.papers:
         root = make_root(REPO, args.work / f"papers-{n}", n)
         cmd = [sys.executable, "-m", "cxkb.cli", "build", "--root", str(root), "-q"]
@@ -83,27 +101,37 @@ def main() -> None:
         nt = root / "build" / "release" / "cxkb.nt"
         triples = sum(1 for _ in nt.open(encoding="utf-8"))
         limit = bulk_load_seconds(nt)
-        rows.append(f"| {n:,} | {triples:,} | {wall:.1f} | {rss:,.0f} | {limit:.2f} | {wall / limit:.0f}x |")
+        rows.append(f"| {n:,} | {triples:,} | {wall:.1f} | {rss:,.0f} | {limit:.2f} | {wall / limit:.1f}x |")
         print(rows[-1], flush=True)
+        steps[n] = step_times(root, not args.no_reason)
     table = "\n".join(rows)
-    print(f"\nMachine: {machine()}\n\n{table}")
+    names = list(dict.fromkeys(name for marks in steps.values() for name, _ in marks))
+    step_rows = [
+        "| step | " + " | ".join(f"{n:,} papers (s)" for n in steps) + " |",
+        "|---|" + "---:|" * len(steps),
+    ]
+    for name in names:
+        cells = [next((f"{sec:.2f}" for nm, sec in steps[n] if nm == name), "–") for n in steps]
+        step_rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    table += "\n\nWhere the time goes (a second build per size, steps as the build reports them):\n\n"
+    table += "\n".join(step_rows)
+    print(f"\nMachine: {where}\n\n{table}")
     if args.record:
-        record(table, "reasoning off" if args.no_reason else "reasoning on")
+        record(table, "reasoning off" if args.no_reason else "reasoning on", where)
 
 
-def record(table: str, mode: str) -> None:
-    path = REPO / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    section = (
-        f"{HEADING}\n\nMeasured with `python bench/bench_build.py --record` ({mode}) on: {machine()}.\n\n{table}\n"
-    )
+def record(table: str, mode: str, where: str) -> None:
+    """Replace the section's measurements; notes from its first "###" heading on are kept."""
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    notes = ""
     if HEADING in text:
         start = text.index(HEADING)
-        nxt = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt != -1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+        end = text.find("\n## ", start + len(HEADING))
+        section = text[start : end if end != -1 else len(text)]
+        if "\n### " in section:
+            notes = section[section.index("\n### ") :].strip("\n")
+    body = f"Measured with `python bench/bench_build.py --record` ({mode}) on: {where}.\n\n{table}\n"
+    record_section(HEADING, body + ("\n" + notes + "\n" if notes else ""))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,9 @@
 """Benchmark: every library query on synthetic literature of 10,000 and 100,000 papers.
 
-The taxonomy (domains, topics, questions, concepts, ambiguous labels) is the real one when
-the tables exist, else the test fixture's; only the papers are synthetic, drawn with a
-fixed seed from skewed distributions like a real literature's: a few popular topics,
-concepts and venues, prolific and occasional authors, more papers in recent years. Papers
-become triples through the same ``cxkb.graph`` mapping as real ones, and the two property
-chains are materialised as HermiT would (the reasoner itself is measured by the build
-benchmark).
+The taxonomy is the real one; only the papers are synthetic (bench/synth.py, fixed seed,
+distributions taken from the real literature table). The graph is the release that
+``cxkb build`` makes of them, inferred triples included, so the queries run on exactly
+what users load.
 
 Each query runs with its example parameters (optional ones left out, the heaviest case)
 on pyoxigraph, timed two ways: the engine alone (iterating every solution) and
@@ -21,10 +18,7 @@ endpoint's throughput is measured with concurrent loopback clients.
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import os
-import random
 import signal
 import statistics
 import sys
@@ -45,26 +39,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from common import machine, record_section  # noqa: E402
+from synth import SEED, synthetic_release  # noqa: E402
 
-from cxkb import graph as graphmod  # noqa: E402
 from cxkb.query import NamedQuery, library, run  # noqa: E402
-from cxkb.records import KnowledgeBase, Paper, load  # noqa: E402
-from cxkb.results import nt_string  # noqa: E402
 from cxkb.server import Limits, create_server, serve_in_thread  # noqa: E402
-from cxkb.tables import ALL_TABLES  # noqa: E402
 
 HEADING = "## SPARQL queries"
-SEED = 20211101
 TARGET_MS = 50.0
-CX = str(graphmod.CX)
-DCT = "http://purl.org/dc/terms/"
-BIBO = str(graphmod.BIBO)
-PRISM = str(graphmod.PRISM)
-FOAF = "http://xmlns.com/foaf/0.1/"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 # ---------------------------------------------------------------------------------------
@@ -76,222 +57,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Synthetic literature
 # ---------------------------------------------------------------------------------------
 
-SYLLABLES = ["van", "der", "berg", "ma", "ri", "ko", "la", "ne", "so", "ta", "mi", "ru", "el", "an", "de", "vo"]
-WORDS = [
-    *("customer", "experience", "journey", "touchpoint", "service", "emotion", "satisfaction", "loyalty"),
-    *("design", "value", "co-creation", "engagement", "digital", "technology", "self-service", "retail"),
-    *("brand", "omnichannel", "memory", "moment", "employee", "frontline", "measurement", "context"),
-    *("online", "platform", "robot", "chatbot", "personalisation", "quality", "trust", "effort", "feedback"),
-]
 
-
-def taxonomy() -> tuple[KnowledgeBase, str]:
-    """The real taxonomy when its tables load cleanly, else the mini fixture's."""
-    real = all((REPO / s.path).is_file() for s in ALL_TABLES if s.name != "ambiguous_labels")
-    if real:
-        kb, report = load(REPO)
-        if not report.has_errors:
-            return kb, "the real taxonomy"
-    kb, _ = load(REPO / "tests" / "fixtures" / "mini")
-    return kb, "the test fixture's taxonomy"
-
-
-def zipf_weights(n: int, s: float = 1.1) -> list[float]:
-    return [1.0 / (rank**s) for rank in range(1, n + 1)]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How many topics, questions, concepts, authors and keywords a paper has, and when it appeared.
-
-    Drawn from the real literature table when it has enough papers (each synthetic paper
-    copies the counts of a randomly chosen real one), else from fixed weights.
-    """
-
-    counts: list[tuple[int, int, int, int, int]]
-    years: list[int]
-    topic_weight: dict[str, float]
-    concept_weight: dict[str, float]
-
-    @classmethod
-    def of(cls, kb: KnowledgeBase) -> Profile:
-        papers = list(kb.papers.values())
-        topics = {t: 1.0 for t in kb.topics}
-        concepts = {c: 1.0 for c in kb.concepts}
-        if len(papers) < 20:
-            rng = random.Random(SEED)
-            counts = [
-                (
-                    rng.choices((1, 2, 3), (40, 55, 5))[0],
-                    rng.choices((0, 1, 2, 3), (7, 50, 38, 5))[0],
-                    _poisson(rng, 2.6),
-                    rng.choices(range(1, 9), (5, 27, 32, 18, 8, 5, 3, 2))[0],
-                    rng.randint(4, 6),
-                )
-                for _ in range(200)
-            ]
-            years = [max(1970, 2025 - int(rng.expovariate(1 / 8))) for _ in range(200)]
-            return cls(counts, years, topics, concepts)
-        for p in papers:  # popularity from use, smoothed so unused entries still occur
-            for t in p.topics:
-                topics[t] = topics.get(t, 1.0) + 1
-            for c in p.concepts:
-                concepts[c] = concepts.get(c, 1.0) + 1
-        counts = [(len(p.topics), len(p.questions), len(p.concepts), len(p.authors), len(p.keywords)) for p in papers]
-        return cls(counts, [p.year for p in papers], topics, concepts)
-
-
-def synthetic_papers(kb: KnowledgeBase, n: int, rng: random.Random) -> list[Paper]:
-    profile = Profile.of(kb)
-    topics = sorted(kb.topics)
-    topic_w = [profile.topic_weight.get(t, 1.0) for t in topics]
-    questions_of = {t: sorted(q.id for q in kb.questions.values() if q.topic == t) for t in topics}
-    all_questions = sorted(kb.questions)
-    concepts = sorted(kb.concepts)
-    concept_w = [profile.concept_weight.get(c, 1.0) for c in concepts]
-    concepts_of = {t: [c for c in concepts if t in kb.concepts[c].topics] for t in topics}
-    real_families = sorted({a.partition(",")[0].strip() for p in kb.papers.values() for a in p.authors})
-    n_people = max(50, int(n * 1.2))
-    families = [
-        rng.choice(real_families)
-        if real_families and rng.random() < 0.3
-        else "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-        for _ in range(n_people)
-    ]
-    people = [f"{families[i]}, {chr(65 + rng.randrange(26))}. {chr(65 + rng.randrange(26))}." for i in range(n_people)]
-    people_cum = list(itertools.accumulate(zipf_weights(n_people, 0.9)))  # cumulative: choices() is then O(log n)
-    real_venues = sorted({p.venue for p in kb.papers.values()})
-    venues = real_venues + [
-        f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}" for i in range(300)
-    ]
-    venue_cum = list(itertools.accumulate(zipf_weights(len(venues))))
-    keywords = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(2000)]
-    papers = []
-    for i in range(n):
-        n_t, n_q, n_c, n_a, n_k = rng.choice(profile.counts)
-        chosen_topics = list(dict.fromkeys(rng.choices(topics, topic_w, k=max(1, n_t))))
-        qs: list[str] = []
-        for _ in range(n_q):
-            pool = questions_of[rng.choice(chosen_topics)] if rng.random() < 0.8 else all_questions
-            if pool:
-                qs.append(rng.choice(pool))
-        cs: list[str] = []
-        for _ in range(min(n_c, len(concepts))):
-            pool = concepts_of[rng.choice(chosen_topics)]
-            cs.append(rng.choice(pool) if pool and rng.random() < 0.7 else rng.choices(concepts, concept_w)[0])
-        authors = list(dict.fromkeys(rng.choices(people, cum_weights=people_cum, k=max(1, n_a))))
-        year = max(1970, min(2025, rng.choice(profile.years) + rng.randint(-2, 2)))
-        title_words = [rng.choice(WORDS) for _ in range(rng.randint(4, 12))]
-        first_page = rng.randint(1, 900)
-        papers.append(
-            Paper(
-                id=f"synth{i:06d}",
-                doi=f"10.5555/synth.{i}",
-                isbn="",
-                url="",
-                type=rng.choices(("article", "chapter", "proceedings", "book", "report"), (80, 8, 8, 2, 2))[0],
-                title=" ".join(title_words).capitalize(),
-                authors=tuple(authors),
-                year=year,
-                venue=rng.choices(venues, cum_weights=venue_cum)[0],
-                volume=str(rng.randint(1, 60)),
-                issue=str(rng.randint(1, 12)),
-                pages=f"{first_page}-{first_page + rng.randint(5, 30)}",
-                topics=tuple(chosen_topics),
-                questions=tuple(dict.fromkeys(qs)),
-                concepts=tuple(dict.fromkeys(cs)),
-                keywords=tuple(dict.fromkeys(rng.choice(keywords) for _ in range(max(1, n_k)))),
-                note="A synthetic paper for benchmarking.",
-            )
-        )
-    return papers
-
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def paper_ntriples(p: Paper) -> list[str]:
-    """A paper's triples as N-Triples lines, written directly for speed.
-
-    This mirrors ``cxkb.graph``'s mapping of a paper; ``check_mapping`` holds it to the
-    real mapping on a sample before any number is taken, so the benchmark cannot drift
-    from what the build produces.
-    """
-    node = f"<{graphmod.iri('paper', p.id)}>"
-    lit = nt_string
-
-    def t(pred: str, obj: str) -> str:
-        return f"{node} <{pred}> {obj} ."
-
-    out = [
-        t(RDF_TYPE, f"<{OWL}NamedIndividual>"),
-        t(RDF_TYPE, f"<{CX}Paper>"),
-        t(f"{DCT}identifier", lit(p.id)),
-        t(f"{DCT}title", lit(p.title)),
-        t(f"{CX}authors", lit(graphmod.AUTHOR_SEPARATOR.join(p.authors))),
-        t(f"{PRISM}publicationName", lit(p.venue)),
-        t(f"{DCT}issued", f"{lit(str(p.year))}^^<{XSD}gYear>"),
-    ]
-    if p.type in graphmod.PAPER_CLASSES:
-        out.append(t(RDF_TYPE, f"<{graphmod.PAPER_CLASSES[p.type]}>"))
-    if p.doi:
-        out += [t(f"{BIBO}doi", lit(p.doi)), t(f"{RDFS}seeAlso", f"<{graphmod.doi_iri(p.doi)}>")]
-    for author in p.authors:
-        person = f"<{graphmod.person_iri(author)}>"
-        out += [
-            t(f"{DCT}creator", person),
-            f"{person} <{RDF_TYPE}> <{OWL}NamedIndividual> .",
-            f"{person} <{RDF_TYPE}> <{FOAF}Person> .",
-            f"{person} <{FOAF}name> {lit(author)} .",
-            f"{person} <{FOAF}familyName> {lit(author.partition(',')[0].strip())} .",
-        ]
-    for prop, value in (("volume", p.volume), ("issue", p.issue), ("pages", p.pages)):
-        if value:
-            out.append(t(f"{BIBO}{prop}", lit(value)))
-    out += [t(f"{CX}coversTopic", f"<{graphmod.iri('topic', x)}>") for x in p.topics]
-    out += [t(f"{CX}addressesQuestion", f"<{graphmod.iri('question', x)}>") for x in p.questions]
-    out += [t(f"{CX}discussesConcept", f"<{graphmod.iri('concept', x)}>") for x in p.concepts]
-    out += [t(f"{PRISM}keyword", lit(k)) for k in p.keywords]
-    if p.note:
-        out.append(t(f"{RDFS}comment", f"{lit(p.note)}@en"))
-    return out
-
-
-def check_mapping(papers: list[Paper]) -> None:
-    """Stop if ``paper_ntriples`` and ``cxkb.graph`` disagree on any sampled paper."""
-    g = Graph()
-    for p in papers:
-        graphmod._add_paper(g, p)
-    ours = "\n".join(line for p in papers for line in paper_ntriples(p)).encode()
-    theirs = {q.triple for q in ox.parse(g.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)}
-    if {q.triple for q in ox.parse(ours, ox.RdfFormat.N_TRIPLES)} != theirs:
-        raise SystemExit("bench_queries.paper_ntriples no longer matches cxkb.graph's mapping of papers")
-
-
-def synthetic_store(kb: KnowledgeBase, n: int) -> tuple[ox.Store, bytes]:
-    """A store (and its N-Triples) of the schema, the taxonomy and ``n`` synthetic papers, reasoned."""
-    rng = random.Random(SEED + n)
-    papers = synthetic_papers(kb, n, rng)
-    check_mapping(papers[:200])
-    base = KnowledgeBase(kb.domains, kb.topics, kb.questions, kb.sources, kb.concepts, kb.ambiguous, {})
-    lines = [graphmod.to_graph(base, REPO).serialize(format="nt", encoding="utf-8").decode()]
-    topic_domain = {t.id: t.domain for t in kb.topics.values()}
-    question_topic = {q.id: q.topic for q in kb.questions.values()}
-    for p in papers:
-        lines += paper_ntriples(p)
-        # What HermiT adds: the topics of addressed questions, and the domains of all topics.
-        node = graphmod.iri("paper", p.id)
-        covered = set(p.topics) | {question_topic[q] for q in p.questions}
-        lines += [f"<{node}> <{CX}coversTopic> <{graphmod.iri('topic', t)}> ." for t in sorted(covered)]
-        domains = sorted({topic_domain[t] for t in covered})
-        lines += [f"<{node}> <{CX}coversDomain> <{graphmod.iri('domain', d)}> ." for d in domains]
-    data = ("\n".join(lines) + "\n").encode()
+def synthetic_store(n: int, folder: Path) -> tuple[ox.Store, bytes]:
+    """A store (and its N-Triples) of ``n`` synthetic papers, from the release ``cxkb build`` made."""
+    root = synthetic_release(n, folder, log=lambda line: print(f"  {line}", file=sys.stderr))
+    data = (root / "build" / "release" / "cxkb.nt").read_bytes()
     store = ox.Store()
     store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
     return store, data
@@ -467,7 +237,8 @@ def report(
         "",
         f"Machine: {host}.",
         "",
-        f"Synthetic papers over {source} (`bench/bench_queries.py`, seed {SEED}), with as many topics, "
+        f"Synthetic papers over {source} (`bench/synth.py`, seed {SEED}, built with `cxkb build`), "
+        "with as many topics, "
         "questions, concepts, authors and keywords per paper, and years, as the real literature table has. "
         "Each query runs with its example parameters and optional ones left out. Times in milliseconds: "
         "*engine* is pyoxigraph evaluating the query and writing the answer as SPARQL JSON inside the engine "
@@ -533,7 +304,8 @@ def main() -> None:
     args = parser.parse_args()
 
     host = machine()
-    kb, source = taxonomy()
+    source = "the real taxonomy"
+    work = REPO / "build" / "bench-queries"
     queries = library(REPO)
     sizes: dict[int, tuple[int, float, list[Timing]]] = {}
     repeat: dict[int, int] = {}
@@ -542,7 +314,7 @@ def main() -> None:
     for n in sorted(args.sizes):
         print(f"generating {n:,} papers over {source} ...", file=sys.stderr)
         start = time.perf_counter()
-        store, data = synthetic_store(kb, n)
+        store, data = synthetic_store(n, work)
         load_s = time.perf_counter() - start
         repeat[n] = args.repeat if n == smallest else max(3, args.repeat // 3)
         print(f"  {len(store):,} triples in {load_s:.1f} s; timing {len(queries)} queries", file=sys.stderr)

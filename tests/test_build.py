@@ -104,15 +104,17 @@ def test_failure_while_writing_keeps_previous_release(mini_root: Path, tmp_path:
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     edit(mini_root / "literature/papers.csv", "A review that defines", "A survey that defines")
     calls = {"n": 0}
-    real_write = Path.write_bytes
+    real_open = Path.open
 
-    def failing_write(self: Path, data: bytes) -> int:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        return real_write(self, data)
+    def failing_open(self: Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "w" in mode:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError("disk full")
+        return real_open(self, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    # The release files are streamed to open files, so the third file opened for writing fails.
+    monkeypatch.setattr(Path, "open", failing_open)
     with pytest.raises(OSError):
         build(mini_root, out, reasoning=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -45,3 +45,17 @@ def test_render_then_parse_keeps_every_cell(rows: list[tuple[str, str, str]]) ->
     assert not [f for f in report.findings if f.rule in ("csv-syntax", "cell-count", "line-break")]
     assert {r.get("id"): (r.get("label_en"), r.get("label_nl")) for r in parsed} == {i: (en, nl) for i, en, nl in rows}
     assert [r.get("id") for r in parsed] == sorted(r[0] for r in rows)
+
+
+@given(st.text(max_size=60))
+def test_unsafe_character_matches_the_per_character_rule(text: str) -> None:
+    """The fast path (str.isprintable) never hides a character the category rule forbids."""
+    import unicodedata
+
+    from cxkb.tables import UNSAFE_CATEGORIES, unsafe_character
+
+    expected = next(
+        ((i, ch) for i, ch in enumerate(text) if ch not in "\n\r" and unicodedata.category(ch) in UNSAFE_CATEGORIES),
+        None,
+    )
+    assert unsafe_character(text) == expected

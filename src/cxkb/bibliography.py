@@ -88,9 +88,28 @@ _BIBTEX_ESCAPES = {
 }
 
 
-def _bib_escape(text: str) -> str:
-    """Escape LaTeX specials; non-ASCII stays UTF-8 (biber and pybtex read it)."""
-    return "".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in text)
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[!?](?=`))")
+
+
+def _bib_escape(text: str, *, ligatures: bool = False) -> str:
+    """Escape LaTeX specials; non-ASCII stays UTF-8 (biber and pybtex read it).
+
+    LaTeX also turns character pairs into other characters (``--`` into an en dash, two
+    backquotes into an opening quote, ``!``` into an inverted mark); an empty group between
+    them keeps the text as written. ``ligatures=True`` keeps them, for page ranges.
+    """
+    escaped = "".join(_BIBTEX_ESCAPES.get(ch, ch) for ch in text)
+    return escaped if ligatures else _LIGATURE.sub(r"\1{}", escaped)
+
+
+def _bib_name(author: str) -> str:
+    """One author for the ``author`` field, which BibTeX splits at every word "and".
+
+    A name that contains the word itself (a corporate author such as "Marketing and
+    Sales Group") is braced, the BibTeX way of saying "one name, do not split".
+    """
+    escaped = _bib_escape(author)
+    return "{" + escaped + "}" if re.search(r"\band\b", escaped, re.IGNORECASE) else escaped
 
 
 def _pages(pages: str) -> str:
@@ -102,7 +121,7 @@ def to_bibtex(kb: KnowledgeBase) -> str:
     chunks = []
     for p in sorted(kb.papers.values(), key=lambda p: p.id):
         fields: list[tuple[str, str]] = [
-            ("author", " and ".join(_bib_escape(a) for a in p.authors)),
+            ("author", " and ".join(_bib_name(a) for a in p.authors)),
             ("title", "{" + _bib_escape(p.title) + "}"),
             ("year", str(p.year)),
         ]
@@ -117,7 +136,7 @@ def to_bibtex(kb: KnowledgeBase) -> str:
         fields.append((venue_field, _bib_escape(p.venue)))
         for name, value in (("volume", p.volume), ("number", p.issue), ("pages", _pages(p.pages))):
             if value:
-                fields.append((name, _bib_escape(value)))
+                fields.append((name, _bib_escape(value, ligatures=name == "pages")))
         if p.doi:
             fields.append(("doi", p.doi))
         if p.isbn:

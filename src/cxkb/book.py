@@ -65,7 +65,7 @@ DEFAULT_DEPENDS = (
     "src/cxkb/*.py",
 )
 RELEASE_SOURCES = ("ontology/cxkb.ttl", "ontology/shapes.ttl", "ontology/tables/*.csv", "literature/*.csv")
-EXTENSION_VERSION = 2  # see setup()
+EXTENSION_VERSION = 3  # see setup()
 KIND_DIRS = {"domain": "domains", "topic": "topics", "question": "questions", "concept": "concepts"}
 
 Log = Callable[[str], None]
@@ -1290,7 +1290,15 @@ def label_sidebar_toggles(sidebar: Any) -> Any:
 
 
 def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Load vis-network on pages with a map, drop the Thebe loader no page uses, label sidebar toggles."""
+    """Load vis-network on pages with a map, drop the Thebe loader no page uses, label sidebar toggles.
+
+    sphinx-book-theme puts the page and book titles into the context as plain text
+    (``astext()``) and its templates print them unescaped (the print header, the sidebar);
+    a record whose label reads ``<script>`` would run there, so both are escaped here.
+    """
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
     toctree = context.get("generate_toctree_html")
     if callable(toctree) and not getattr(toctree, "cxkb_labelled", False):
 

@@ -1,29 +1,46 @@
-"""The build pipeline: tables -> records -> graph -> checks -> reasoning -> release files.
+"""The build pipeline: tables -> records -> checks -> reasoning -> release files.
 
 Each step may stop the build; nothing is written unless every blocking check passed, and
 the release directory is then replaced in one step. ``build`` is the library entry point
 that the CLI, the book and the tests call.
+
+The release is written from the records one subject at a time (``graph.paper_pairs`` and
+friends, ``release.write_blocks``), never as one rdflib graph, so time and memory grow
+with the table but stay far below what rdflib needs. ``assemble`` still gives the whole
+graph as rdflib for callers that want it (``cxkb validate``, the in-memory store).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-from collections.abc import Callable
+import os
+import pickle
+import signal
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 
 from . import graph as graphmod
 from . import reason, release, shacl
+from .atomic import atomic_directory
 from .findings import Report
-from .records import KnowledgeBase
+from .records import KnowledgeBase, Paper
 from .validate import load_and_validate
 
 DEFAULT_OUT = "build/release"
 BASE_FILE = "cxkb-base.ttl"
+FULL_FILE = "cxkb.nt"
 
 Progress = Callable[[str], None]
+Triple = tuple[str, str, str]
+Pairs = list[tuple[str, str]]
 
 
 class BuildError(Exception):
@@ -36,16 +53,95 @@ class BuildError(Exception):
 
 @dataclass
 class BuildResult:
+    """What a build wrote. The graphs are read back from the release files on first use:
+    at a hundred thousand papers an rdflib graph would need several gigabytes, so the
+    build itself never holds one."""
+
     kb: KnowledgeBase
     report: Report
-    asserted: Graph
-    full: Graph
     inferred: int
     files: list[Path] = field(default_factory=list)
+    triples: int = 0
+    out: Path = Path(DEFAULT_OUT)
+
+    @cached_property
+    def full(self) -> Graph:
+        """The released graph, asserted and inferred triples (parsed from cxkb.nt)."""
+        return Graph().parse(self.out / FULL_FILE, format="nt")
+
+    @cached_property
+    def asserted(self) -> Graph:
+        """The asserted graph only (parsed from cxkb-base.ttl)."""
+        return Graph().parse(self.out / BASE_FILE, format="turtle")
 
 
 def _quiet(_: str) -> None:
     return None
+
+
+# Written by a second process while the first writes the others, so that a two-core
+# machine writes the release in about half the time. pySHACL's run on the taxonomy goes
+# there too.
+SIDE_FILES = ("cxkb.nt", "cxkb.jsonld")
+
+
+class _Side:
+    """A job run in a forked copy of this process; its result (or error) comes back pickled.
+
+    The fork shares the records with the parent copy-on-write, so nothing is copied up
+    front. Where ``os.fork`` does not exist, or other threads run (a fork copies only the
+    calling thread, and a lock another thread holds would never be released), the job
+    simply runs in this process.
+    """
+
+    def __init__(self, job: Callable[[], Any]) -> None:
+        self.pid = 0
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self.outcome = self._run(job)
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, report, and leave without running the parent's cleanup
+            os.close(read)
+            code = 0
+            try:
+                with os.fdopen(write, "wb") as fh:
+                    pickle.dump(self._run(job), fh)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    @staticmethod
+    def _run(job: Callable[[], Any]) -> tuple[bool, Any]:
+        try:
+            return True, job()
+        except BaseException as exc:
+            try:
+                pickle.dumps(exc)
+            except Exception:
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            return False, exc
+
+    def result(self) -> Any:
+        if self.pid:
+            with os.fdopen(self.read, "rb") as fh:
+                data = fh.read()
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+            self.outcome = pickle.loads(data) if data else (False, RuntimeError("the second writer process failed"))
+        ok, value = self.outcome
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.read)
+            self.pid = 0
 
 
 def origins(kb: KnowledgeBase) -> dict[str, tuple[str, int]]:
@@ -66,9 +162,10 @@ def origins(kb: KnowledgeBase) -> dict[str, tuple[str, int]]:
     return out
 
 
-def shacl_report(kb: KnowledgeBase, data: Graph, root: Path, report: Report) -> None:
+def shacl_report(kb: KnowledgeBase, violations: list[shacl.Violation], report: Report) -> None:
+    """pySHACL's findings, each placed at the row of its focus node."""
     where = origins(kb)
-    for v in shacl.check(data, shacl.load_shapes(root)):
+    for v in violations:
         file, line = where.get(v.focus, ("(graph)", 0))
         column = v.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         message = f"{v.message} ({v.focus})"
@@ -80,24 +177,107 @@ def shacl_report(kb: KnowledgeBase, data: Graph, root: Path, report: Report) -> 
             report.info(file, line, column, "shacl", message)
 
 
-def assemble(
-    root: Path, *, today: _dt.date | None = None, progress: Progress = _quiet
-) -> tuple[KnowledgeBase, Report, Graph]:
-    """Load, validate and convert; raise ``BuildError`` on any error-level finding."""
+def pyshacl_violations(kb: KnowledgeBase, root: Path) -> list[shacl.Violation]:
+    """pySHACL on the taxonomy graph, or on the whole graph when the paper shape needs it."""
+    shapes = shacl.load_shapes(root)
+    if shacl.paper_shape_problems(shapes):
+        return shacl.check(graphmod.to_graph(kb), shapes)
+    return shacl.check(graphmod.to_graph(dataclasses.replace(kb, papers={})), shapes)
+
+
+def paper_findings(kb: KnowledgeBase, root: Path, report: Report) -> None:
+    """The paper shape, checked on each paper record (when it is the shape the check knows)."""
+    shapes = shacl.load_shapes(root)
+    if shacl.paper_shape_problems(shapes):
+        return
+    _, messages = shacl.paper_shape(shapes)
+    for p in kb.papers.values():
+        for column, message in shacl.paper_violations(p, kb, messages):
+            report.error(p.origin.file, p.origin.line, column, "shacl", f"{message} ({graphmod.iri('paper', p.id)})")
+
+
+def shapes_check(kb: KnowledgeBase, root: Path, report: Report) -> None:
+    """The SHACL shapes: pySHACL on the taxonomy, the record check on the papers."""
+    shacl_report(kb, pyshacl_violations(kb, root), report)
+    paper_findings(kb, root, report)
+
+
+def check(root: Path, *, today: _dt.date | None = None, progress: Progress = _quiet) -> tuple[KnowledgeBase, Report]:
+    """Load, validate and check the shapes; raise ``BuildError`` on any error-level finding."""
     progress("reading and checking tables")
     kb, report = load_and_validate(root, today=today)
     if report.has_errors:
         raise BuildError("the tables have errors", report)
-    progress("building the graph")
-    data = graphmod.to_graph(kb)
-    progress("validating the graph with SHACL")
-    shacl_report(kb, data, root, report)
+    progress("validating with SHACL")
+    shapes_check(kb, root, report)
     if report.has_errors:
         raise BuildError("the graph does not conform to the SHACL shapes", report)
-    asserted = graphmod.schema_graph(root)
-    for t in data:
-        asserted.add(t)
-    return kb, report, asserted
+    return kb, report
+
+
+def assemble(
+    root: Path, *, today: _dt.date | None = None, progress: Progress = _quiet
+) -> tuple[KnowledgeBase, Report, Graph]:
+    """Load, validate and convert to one rdflib graph (schema plus data); raise ``BuildError`` on errors."""
+    kb, report = check(root, today=today, progress=progress)
+    progress("building the graph")
+    return kb, report, graphmod.to_graph(kb, root)
+
+
+def schema_triples(root: Path) -> list[Triple]:
+    """The schema as N-Triples terms, blank nodes labelled by content."""
+    schema = graphmod.schema_graph(root)
+    labels = release.bnode_labels(schema)
+    return [(graphmod.nt_term(s, labels), graphmod.nt_term(p), graphmod.nt_term(o, labels)) for s, p, o in schema]
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Every subject of the release in sorted order, and where its triples come from.
+
+    Made once before the second writer process starts, which then shares it.
+    """
+
+    order: list[str]
+    schema: dict[str, Pairs]
+    taxonomy: dict[str, Pairs]
+    papers: dict[str, Paper]
+    persons: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, schema: list[Triple], taxonomy: dict[str, Pairs]) -> Subjects:
+        by_schema: dict[str, Pairs] = defaultdict(list)
+        for s, p, o in schema:
+            by_schema[s].append((p, o))
+        papers = {graphmod.nt_ref("paper", ident): paper for ident, paper in kb.papers.items()}
+        persons = {term: sorted(names) for term, names in graphmod.people(kb).items()}
+        order = sorted(by_schema.keys() | taxonomy.keys() | papers.keys() | persons.keys())
+        return cls(order, dict(by_schema), taxonomy, papers, persons)
+
+    def blocks(self, infer: Callable[[str, Pairs], Pairs]) -> Iterator[tuple[str, Pairs, Pairs]]:
+        """(subject, asserted pairs, inferred pairs) for every subject, in sorted order."""
+        for subject in self.order:
+            paper = self.papers.get(subject)
+            if paper is not None and subject not in self.schema and subject not in self.persons:
+                pairs = graphmod.paper_pairs(paper)
+            else:
+                pairs = self.schema.get(subject, []) + self.taxonomy.get(subject, [])
+                if paper is not None:
+                    pairs += graphmod.paper_pairs(paper)
+                names = self.persons.get(subject)
+                if names is not None:
+                    pairs += graphmod.person_pairs(names)
+            asserted = sorted(set(pairs))
+            yield subject, asserted, infer(subject, asserted)
+
+
+def _hermit_everything(kb: KnowledgeBase, root: Path) -> dict[str, Pairs]:
+    """The reference reasoning: the whole graph through HermiT (slow, used when the schema needs it)."""
+    result = reason.materialise_hermit(graphmod.to_graph(kb, root))
+    out: dict[str, Pairs] = defaultdict(list)
+    for s, p, o in result.inferred:
+        out[graphmod.nt_term(s)].append((graphmod.nt_term(p), graphmod.nt_term(o)))
+    return {s: sorted(pairs) for s, pairs in out.items()}
 
 
 def build(
@@ -110,27 +290,87 @@ def build(
 ) -> BuildResult:
     """Build and write the release. Nothing is written if any step fails."""
     out = out if out is not None else root / DEFAULT_OUT
-    kb, report, asserted = assemble(root, today=today, progress=progress)
-    full = Graph()
-    for t in asserted:
-        full.add(t)
-    inferred = 0
+    progress("reading and checking tables")
+    kb, report = load_and_validate(root, today=today)
+    if report.has_errors:
+        raise BuildError("the tables have errors", report)
+    schema = schema_triples(root)
+    taxonomy = graphmod.taxonomy_pairs(kb)
+    fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
+
+    def none(_subject: str, _pairs: Pairs) -> Pairs:
+        return []
+
+    infer: Callable[[str, Pairs], Pairs] = none
+    consistency: reason.ConsistencyCheck | None = None
     if reasoning:
-        progress("reasoning with HermiT (consistency, paper -> topic -> domain)")
-        try:
-            result = reason.materialise(asserted)
-        except reason.ReasonerError as exc:
-            report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
-            raise BuildError(str(exc), report) from exc
-        for t in result.inferred:
-            full.add(t)
-        inferred = len(result.inferred)
-    progress("serialising release files")
-    files = release.serialise(full)
-    files[BASE_FILE] = release.serialise(asserted, ("cxkb.ttl",))["cxkb.ttl"]
-    progress(f"writing {out}")
-    written = release.write_release(out, files)
-    return BuildResult(kb, report, asserted, full, inferred, written)
+        problems = reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES)
+        if problems:
+            progress(f"reasoning with HermiT over the whole graph ({problems[0]})")
+            try:
+                extra = _hermit_everything(kb, root)
+            except reason.ReasonerError as exc:
+                report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
+                raise BuildError(str(exc), report) from exc
+
+            def infer(subject: str, _pairs: Pairs) -> Pairs:
+                return extra.get(subject, [])
+        else:
+            progress("preparing: HermiT starts on schema and taxonomy, chains joined over the papers")
+            try:
+                consistency = reason.ConsistencyCheck(reason.core_lines(fixed))
+            except reason.ReasonerError as exc:
+                report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
+                raise BuildError(str(exc), report) from exc
+            rule = reason.ChainRule(reason.chains(fixed), fixed)
+
+            def infer(_subject: str, pairs: Pairs) -> Pairs:
+                return rule.infer(pairs)
+
+    subjects = Subjects.of(kb, schema, taxonomy)
+
+    def blocks() -> Iterator[tuple[str, Pairs, Pairs]]:
+        return subjects.blocks(infer)
+
+    def side_job(staging: Path) -> Callable[[], tuple[list[shacl.Violation], tuple[int, int]]]:
+        def job() -> tuple[list[shacl.Violation], tuple[int, int]]:
+            violations = pyshacl_violations(kb, root)
+            if any(v.severity == "violation" for v in violations):
+                return violations, (0, 0)
+            return violations, release.write_blocks(staging, blocks(), SIDE_FILES)
+
+        return job
+
+    side: _Side | None = None
+    try:
+        progress("checking the paper shape on the records")
+        paper_findings(kb, root, report)
+        if report.has_errors:
+            raise BuildError("the graph does not conform to the SHACL shapes", report)
+        progress("writing the release files (a second process writes N-Triples and JSON-LD and runs pySHACL)")
+        with atomic_directory(out) as staging:
+            side = _Side(side_job(staging))
+            names = [n for n in release.RELEASE_NAMES if n not in SIDE_FILES]
+            total, inferred = release.write_blocks(staging, blocks(), names)
+            violations, _counts = side.result()
+            side = None
+            shacl_report(kb, violations, report)
+            if report.has_errors:
+                raise BuildError("the graph does not conform to the SHACL shapes", report)
+            if consistency is not None:
+                progress("waiting for HermiT")
+                try:
+                    consistency.wait()
+                except reason.ReasonerError as exc:
+                    report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
+                    raise BuildError(str(exc), report) from exc
+                consistency = None
+    finally:
+        if side is not None:
+            side.cancel()
+        if consistency is not None:
+            consistency.cancel()
+    return BuildResult(kb, report, inferred, [out / name for name in sorted(release.RELEASE_NAMES)], total, out)
 
 
 def paper_domains(graph: Graph) -> dict[str, set[str]]:

@@ -176,7 +176,7 @@ def build_cmd(
     _print_report(result.report, fmt, Level.WARNING)
     counts = result.kb.counts()
     err.print(
-        f"[green]built[/green] {len(result.full)} triples "
+        f"[green]built[/green] {result.triples} triples "
         f"({counts['papers']} papers, {counts['concepts']} concepts, {counts['questions']} questions; "
         f"{result.inferred} inferred) -> {result.files[0].parent}"
     )
@@ -654,6 +654,9 @@ def serve_cmd(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.", min=0.1)] = 10.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Most rows (or triples) per answer.", min=1)] = 10_000,
     workers: Annotated[int, typer.Option("--workers", help="Queries that may run at once.", min=1, max=64)] = 2,
+    queue_wait: Annotated[
+        float, typer.Option("--queue-wait", help="Seconds a request may wait for a free worker.", min=0.1)
+    ] = 60.0,
     reasoning: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Include HermiT's inferences (needs Java).")
     ] = True,
@@ -672,7 +675,7 @@ def serve_cmd(
     except LibraryError as exc:
         raise _query_failure(exc) from None
     store = _open_store(base, reasoning, quiet)
-    limits = Limits(timeout=timeout, max_rows=max_rows, workers=workers)
+    limits = Limits(timeout=timeout, max_rows=max_rows, workers=workers, queue_wait=queue_wait)
     log = None if quiet else (lambda line: err.print(line, markup=False, highlight=False))
     try:
         server = create_server(store, queries, host=host, port=port, limits=limits, log=log)

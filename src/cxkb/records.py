@@ -7,6 +7,7 @@ and line it came from so that cross-table checks can still point at a cell.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ DOI = re.compile(r"^10\.\d{4,9}/[^\s|]+$")
 ISBN13 = re.compile(r"^97[89]\d{10}$")
 URL = re.compile(r"^https?://[^\s]+$")
 YEAR = re.compile(r"^\d{4}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGS = ("en", "nl")
 PAPER_TYPES = ("article", "book", "chapter", "proceedings", "report")
 MIN_YEAR = 1950
@@ -249,6 +251,7 @@ def load(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Repor
         lang = row.get("language")
         if lang and lang not in LANGS:
             report.error(row.file, row.line, "language", "bad-value", f"language must be one of {', '.join(LANGS)}")
+        _check_date(row, report)
         kb.sources.setdefault(
             row.get("id"),
             Source(
@@ -305,6 +308,26 @@ def load(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Repor
     return kb, report
 
 
+def _check_date(row: Row, report: Report) -> None:
+    """A source date becomes an xsd:date or xsd:gYear literal, so it must be one of the two."""
+    date = row.get("date")
+    if not date or YEAR.match(date):
+        return
+    if ISO_DATE.match(date):
+        try:
+            _dt.date.fromisoformat(date)
+            return
+        except ValueError:
+            pass
+    report.error(
+        row.file,
+        row.line,
+        "date",
+        "date-syntax",
+        f"{date[:40]!r} is neither a year (2021) nor an ISO date (2021-10-18)",
+    )
+
+
 def _paper(row: Row, report: Report) -> Paper | None:
     f, n = row.file, row.line
     doi = normalise_doi(row.get("doi"))
@@ -333,6 +356,9 @@ def _paper(row: Row, report: Report) -> Paper | None:
         else:
             report.error(f, n, "year", "year-syntax", f"{year_text!r} is not a four-digit year")
     for author in row.items("authors"):
+        if ";" in author:
+            # The graph keeps the author list as one literal joined with "; " (cx:authors).
+            report.error(f, n, "authors", "author-syntax", f"{author[:40]!r}: an author name cannot contain ';'")
         if "," not in author:
             report.warning(f, n, "authors", "author-format", f"{author!r}: write authors as 'Family, Given'")
     return Paper(

@@ -1,18 +1,25 @@
 """Release artefacts: the graph in four standard serialisations, byte-stable.
 
 Two builds from the same sources must give identical files, so that committed or published
-artefacts diff cleanly. rdflib's output order follows the store's insertion order and its
-blank-node labels are random, so before serialising we give blank nodes content-derived
-labels and rebuild the graph with triples inserted in sorted order.
+artefacts diff cleanly. Blank nodes get content-derived labels, and every file lists the
+triples sorted by subject, predicate and object (compared as N-Triples terms).
+
+The build writes the files here with ``ReleaseWriter``, one subject at a time, straight
+from N-Triples terms: rdflib's serialisers need the whole graph in memory and take seconds
+per hundred thousand triples. ``serialise`` (through rdflib) remains for small graphs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from rdflib import BNode, Graph
+from rdflib.namespace import RDF
 
 from .atomic import atomic_directory
 from .graph import PREFIXES, new_graph
@@ -43,8 +50,8 @@ class _SortedGraph(Graph):
         yield from sorted(pairs, key=lambda po: (po[0].n3(), po[1].n3()))
 
 
-def canonical_graph(graph: Graph) -> Graph:
-    """A copy with content-derived blank-node labels and sorted insertion order.
+def bnode_labels(graph: Graph) -> dict[BNode, str]:
+    """Content-derived labels for the blank nodes of ``graph``.
 
     Blank nodes only come from OWL list structures (property chains), so a few rounds of
     neighbourhood hashing give every one a label that depends on content alone.
@@ -62,9 +69,14 @@ def canonical_graph(graph: Graph) -> Graph:
             inc = sorted(f"{term(s)} {p.n3()}" for s, p, _ in graph.triples((None, None, b)))
             new[b] = hashlib.sha1("\n".join([*out, "<-", *inc]).encode()).hexdigest()[:16]
         labels = new
-    mapping = {b: BNode("b" + labels[b]) for b in bnodes}
+    return {b: "b" + labels[b] for b in bnodes}
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """A copy with content-derived blank-node labels and sorted insertion order."""
+    mapping = {b: BNode(label) for b, label in bnode_labels(graph).items()}
     out_graph = new_graph(_SortedGraph)
-    triples = [tuple(mapping.get(x, x) for x in t) for t in graph]
+    triples = [tuple(mapping.get(x, x) for x in t) for t in graph]  # type: ignore[call-overload]
     for t in sorted(triples, key=lambda t: tuple(x.n3() for x in t)):
         out_graph.add(t)
     return out_graph
@@ -104,3 +116,289 @@ def write_release(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         for name, data in sorted(files.items()):
             (staging / name).write_bytes(data)
     return [out_dir / name for name in sorted(files)]
+
+
+# ---------------------------------------------------------------------------------------
+# Streaming writers. Each takes (subject, [(predicate, object), ...]) blocks in N-Triples
+# terms, subjects in sorted order and pairs sorted within a block, and writes one file.
+# ---------------------------------------------------------------------------------------
+
+Pairs = list[tuple[str, str]]
+_RDF_TYPE = f"<{RDF.type}>"
+_NAMESPACES = {str(ns): prefix for prefix, ns in sorted(PREFIXES.items())} | {str(RDF): "rdf"}
+_PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ECHAR = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'"}
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_XML_SPECIAL = re.compile('[&<>"\r\n\t]')
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _split(iri: str) -> tuple[str, str]:
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def _unescape(body: str) -> str:
+    if "\\" not in body:
+        return body
+
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _ECHAR.get(code, code)
+
+    return _UNESCAPE.sub(one, body)
+
+
+def literal_parts(term: str) -> tuple[str, str, str]:
+    """(lexical form, language, datatype IRI) of an N-Triples literal."""
+    end = term.rfind('"')
+    rest = term[end + 1 :]
+    lang = rest[1:] if rest.startswith("@") else ""
+    datatype = rest[3:-1] if rest.startswith("^^") else ""
+    return _unescape(term[1:end]), lang, datatype
+
+
+class NTriplesWriter:
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+
+    def block(self, subject: str, pairs: Pairs) -> None:
+        self.fh.write("".join(f"{subject} {p} {o} .\n" for p, o in pairs))
+
+    def close(self) -> None:
+        return None
+
+
+class TurtleWriter:
+    """Turtle with the cxkb prefixes, one paragraph per subject."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        fh.write(
+            "".join(f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1]))
+        )
+        self.cache: dict[str, str] = {}
+
+    def iri(self, term: str) -> str:
+        ns, local = _split(term[1:-1])
+        prefix = _NAMESPACES.get(ns)
+        if prefix is not None and _PN_LOCAL.fullmatch(local):
+            return f"{prefix}:{local}"
+        return term
+
+    def node(self, term: str) -> str:
+        if term[0] == "<":
+            short = self.cache.get(term)
+            if short is None:
+                short = self.iri(term)
+                if len(self.cache) < 100_000:
+                    self.cache[term] = short
+            return short
+        if term[0] == '"' and term[-1] == ">":
+            cut = term.rfind("^^<")
+            return term[: cut + 2] + self.node(term[cut + 2 :])
+        return term
+
+    def render(self, subject: str, pairs: Pairs) -> str:
+        parts = [f"\n{self.node(subject)}"]
+        last = None
+        for p, o in pairs:
+            if p == last:
+                parts.append(f",\n        {self.node(o)}")
+            else:
+                if last is not None:
+                    parts.append(" ;")
+                parts.append(f"\n    {'a' if p == _RDF_TYPE else self.node(p)} {self.node(o)}")
+                last = p
+        parts.append(" .\n")
+        return "".join(parts)
+
+    def block(self, subject: str, pairs: Pairs) -> None:
+        self.write(self.render(subject, pairs))
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+
+    def close(self) -> None:
+        return None
+
+
+class RdfXmlWriter:
+    """RDF/XML: one rdf:Description per subject, property elements in sorted order."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        decls = "".join(f'\n   xmlns:{prefix}="{ns}"' for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1]))
+        fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>\n')
+        self.names: dict[str, tuple[str, str]] = {}
+
+    def name(self, predicate: str) -> tuple[str, str]:
+        """(element name, namespace declaration) of a predicate."""
+        found = self.names.get(predicate)
+        if found is None:
+            ns, local = _split(predicate[1:-1])
+            if not _NCNAME.fullmatch(local):
+                raise ValueError(f"{predicate} cannot be written as an RDF/XML element name")
+            prefix = _NAMESPACES.get(ns)
+            found = (f"{prefix}:{local}", "") if prefix else (f"ns:{local}", f' xmlns:ns="{ns.translate(_XML_ATTR)}"')
+            self.names[predicate] = found
+        return found
+
+    @staticmethod
+    def _ref(term: str, attribute: str) -> str:
+        if term[0] == "_":
+            return f'rdf:nodeID="{term[2:]}"'
+        iri = term[1:-1]
+        return f'rdf:{attribute}="{iri.translate(_XML_ATTR) if _XML_SPECIAL.search(iri) else iri}"'
+
+    def block(self, subject: str, pairs: Pairs) -> None:
+        parts = [f"  <rdf:Description {self._ref(subject, 'about')}>\n"]
+        for p, o in pairs:
+            element, decl = self.name(p)
+            if o[0] == '"':
+                text, lang, datatype = literal_parts(o)
+                if _XML_BAD.search(text):
+                    raise ValueError(f"{subject} {p}: a literal holds a character XML 1.0 cannot carry")
+                attr = (
+                    f' xml:lang="{lang}"'
+                    if lang
+                    else f' rdf:datatype="{datatype.translate(_XML_ATTR)}"'
+                    if datatype
+                    else ""
+                )
+                if _XML_SPECIAL.search(text):
+                    text = text.translate(_XML_TEXT)
+                parts.append(f"    <{element}{decl}{attr}>{text}</{element}>\n")
+            else:
+                parts.append(f"    <{element}{decl} {self._ref(o, 'resource')}/>\n")
+        parts.append("  </rdf:Description>\n")
+        self.fh.write("".join(parts))
+
+    def close(self) -> None:
+        self.fh.write("</rdf:RDF>\n")
+
+
+class JsonLdWriter:
+    """JSON-LD: the prefixes as context, one node object per subject in @graph.
+
+    Property keys are compact IRIs; @id, @type and datatype values are written in full,
+    which every JSON-LD processor reads the same way. The JSON text is put together here
+    rather than by ``json.dumps`` on nested dicts, which takes three times as long.
+    """
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        context = {prefix: ns for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1])}
+        fh.write('{\n "@context": ' + json.dumps(context, ensure_ascii=False, sort_keys=True) + ',\n "@graph": [')
+        self.first = True
+        self.keys: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
+
+    def key(self, predicate: str) -> str:
+        found = self.keys.get(predicate)
+        if found is None:
+            ns, local = _split(predicate[1:-1])
+            prefix = _NAMESPACES.get(ns)
+            found = f"{prefix}:{local}" if prefix and _PN_LOCAL.fullmatch(local) and local else predicate[1:-1]
+            found = _json_string(found)
+            self.keys[predicate] = found
+        return found
+
+    def ident(self, term: str) -> str:
+        found = self.ids.get(term)
+        if found is None:
+            found = _json_string(term if term[0] == "_" else term[1:-1])
+            if len(self.ids) < 100_000:
+                self.ids[term] = found
+        return found
+
+    def value(self, term: str) -> str:
+        if term[0] != '"':
+            return '{"@id": ' + self.ident(term) + "}"
+        text, lang, datatype = literal_parts(term)
+        if lang:
+            return '{"@language": ' + _json_string(lang) + ', "@value": ' + _json_string(text) + "}"
+        if datatype:
+            return '{"@type": ' + _json_string(datatype) + ', "@value": ' + _json_string(text) + "}"
+        return '{"@value": ' + _json_string(text) + "}"
+
+    def block(self, subject: str, pairs: Pairs) -> None:
+        parts = [
+            "\n  " if self.first else ",\n  ",
+            '{"@id": ',
+            _json_string(subject if subject[0] == "_" else subject[1:-1]),
+        ]
+        types = [self.ident(o) for p, o in pairs if p == _RDF_TYPE and o[0] != '"']
+        if types:
+            parts.append(', "@type": [' + ", ".join(types) + "]")
+        last = None
+        for p, o in pairs:
+            if p == _RDF_TYPE and o[0] != '"':
+                continue
+            if p != last:
+                parts.append(("], " if last is not None else ", ") + self.key(p) + ": [")
+                last = p
+            else:
+                parts.append(", ")
+            parts.append(self.value(o))
+        if last is not None:
+            parts.append("]")
+        parts.append("}")
+        self.fh.write("".join(parts))
+        self.first = False
+
+    def close(self) -> None:
+        self.fh.write("\n ]\n}\n")
+
+
+# A JSON string literal (quotes and escapes, non-ASCII kept as is): C code in CPython.
+_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+WRITERS = {"cxkb.nt": NTriplesWriter, "cxkb.ttl": TurtleWriter, "cxkb.owl": RdfXmlWriter, "cxkb.jsonld": JsonLdWriter}
+
+
+BASE_NAME = "cxkb-base.ttl"
+RELEASE_NAMES = (*WRITERS, BASE_NAME)
+
+
+def write_blocks(
+    directory: Path, blocks: Iterable[tuple[str, Pairs, Pairs]], names: Iterable[str] = RELEASE_NAMES
+) -> tuple[int, int]:
+    """Write the chosen release files: the four full ones and the asserted-only Turtle.
+
+    ``blocks`` gives (subject, asserted pairs, inferred pairs), both sorted and disjoint.
+    Returns the number of triples in the full release and of inferred ones.
+    """
+    names = [n for n in RELEASE_NAMES if n in set(names)]
+    total = inferred_total = 0
+    handles = {}
+    try:
+        for name in names:
+            handles[name] = (directory / name).open("w", encoding="utf-8", newline="\n")
+        full = [WRITERS[name](handles[name]) for name in names if name in WRITERS and name != "cxkb.ttl"]
+        turtle = TurtleWriter(handles["cxkb.ttl"]) if "cxkb.ttl" in handles else None
+        base = TurtleWriter(handles[BASE_NAME]) if BASE_NAME in handles else None
+        for subject, asserted, inferred in blocks:
+            pairs = sorted(asserted + inferred) if inferred else asserted
+            for w in full:
+                w.block(subject, pairs)
+            text = turtle.render(subject, pairs) if turtle is not None else ""
+            if turtle is not None:
+                turtle.write(text)
+            if base is not None and asserted:
+                base.write(text if text and not inferred else base.render(subject, asserted))
+            total += len(pairs)
+            inferred_total += len(inferred)
+        for w in (*full, turtle, base):
+            if w is not None:
+                w.close()
+    finally:
+        for fh in handles.values():
+            fh.close()
+    return total, inferred_total

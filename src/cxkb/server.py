@@ -87,12 +87,19 @@ READ_ONLY = "this endpoint is read-only: SPARQL Update requests are refused"
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost: wall time per query, rows (or triples), workers, body size."""
+    """What one request may cost: wall time per query, rows (or triples), workers, body size.
+
+    ``queue_wait`` is how long a request may wait for a free worker. It is longer than the
+    query time limit on purpose: under a burst of clients, requests queue and are answered
+    a little later rather than turned away, and only a queue that does not move at all
+    (every worker stuck for that long) sheds load with ``503`` and ``Retry-After``.
+    """
 
     timeout: float = 10.0
     max_rows: int = 10_000
     workers: int = 2
     max_body: int = 1_000_000
+    queue_wait: float = 60.0
 
 
 @dataclass
@@ -291,14 +298,16 @@ class WorkerPool:
             with self._lock:
                 self._live.discard(worker)
 
-    def execute(self, job: Job, timeout: float) -> Reply:
-        """Run ``job`` on an idle worker, waiting at most ``timeout`` for one and ``timeout`` for the answer."""
+    def execute(self, job: Job, timeout: float, queue_wait: float | None = None) -> Reply:
+        """Run ``job`` on an idle worker, waiting at most ``queue_wait`` for one and ``timeout`` for the answer."""
         try:
-            worker = self._idle.get(timeout=timeout)
+            worker = self._idle.get(timeout=timeout if queue_wait is None else queue_wait)
         except queue.Empty:
-            return text_reply(
+            busy = text_reply(
                 HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.size} query workers are busy; try again in a moment"
             )
+            busy.headers["Retry-After"] = str(max(1, round(timeout)))
+            return busy
         try:
             worker.conn.send(job)
             if worker.conn.poll(timeout):
@@ -333,6 +342,10 @@ class EndpointServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: with more clients connecting at once the
+    # kernel drops their connection attempts, which then wait out TCP's retransmission
+    # back-off (1, 3, 7, 15 ... s) or are reset, before a handler thread ever sees them.
+    request_queue_size = 128
 
     def __init__(
         self,
@@ -518,7 +531,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _run(self, text: str, accept: str) -> None:
         limits = self.server.limits
-        self._send(self.server.pool.execute(Job(text, accept, limits.max_rows), limits.timeout))
+        self._send(self.server.pool.execute(Job(text, accept, limits.max_rows), limits.timeout, limits.queue_wait))
 
 
 def create_server(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,15 @@ SEPARATOR = "|"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PAPER_ID = re.compile(r"^[a-z][a-z0-9]*$")
 SEED_ID = re.compile(r"^seed:[0-9]{3}$")
+# A cell (or one value of a multi-value cell) that starts with one of these is read as a
+# formula by spreadsheets, and the exports and query results carry it into CSV files that
+# people open in one; the OWASP list of CSV-injection triggers.
+FORMULA_START = ("=", "+", "-", "@")
+# Unicode categories with no visible place in a label or a sentence: control characters
+# (tab, NUL, ESC ...), format characters (bidi overrides and isolates, zero-width space and
+# joiners, soft hyphen, BOM), line and paragraph separators, and private-use characters.
+# They can reorder what a reader sees, hide text from label comparison, or end a line.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co"})
 
 
 @dataclass(frozen=True)
@@ -226,6 +236,7 @@ def _check_row(row: Row, cells: dict[str, str], spec: TableSpec, report: Report)
             report.warning(name, line, col.name, "whitespace", "double space inside the cell")
         if col.required and not value:
             report.error(name, line, col.name, "required", f"{col.name!r} is required")
+        _check_characters(name, line, col, value, report)
         if col.multi:
             parts = value.split(SEPARATOR) if value else []
             if any(p != p.strip() for p in parts):
@@ -241,6 +252,46 @@ def _check_row(row: Row, cells: dict[str, str], spec: TableSpec, report: Report)
             row.lists[col.name] = tuple(dict.fromkeys(items))
         row.cells[col.name] = value
     return row
+
+
+def unsafe_character(text: str) -> tuple[int, str] | None:
+    """The first character a cell may not hold, with its position, or ``None``."""
+    # Every unsafe category is also non-printable, and str.isprintable runs in C: the
+    # character loop is only needed for the rare cell with a newline, a no-break space or
+    # something unsafe. That keeps this check cheap on a 100,000-row table.
+    if text.isprintable():
+        return None
+    for pos, ch in enumerate(text):
+        if ch not in "\n\r" and unicodedata.category(ch) in UNSAFE_CATEGORIES:
+            return pos, ch
+    return None
+
+
+def _check_characters(file: str, line: int, col: Column, value: str, report: Report) -> None:
+    bad = unsafe_character(value)
+    if bad is not None:
+        pos, ch = bad
+        name = unicodedata.name(ch, "control character")
+        report.error(
+            file,
+            line,
+            col.name,
+            "unsafe-character",
+            f"invisible or control character U+{ord(ch):04X} ({name}) at position {pos + 1}; remove it",
+        )
+    parts = value.split(SEPARATOR) if col.multi else [value]
+    for part in parts:
+        part = part.strip()
+        if part.startswith(FORMULA_START):
+            report.error(
+                file,
+                line,
+                col.name,
+                "formula-start",
+                f"{part[:20]!r} starts with {part[0]!r}, which spreadsheets run as a formula; "
+                "reword it or start with another character",
+            )
+            break
 
 
 def _check_ids(rows: Sequence[Row], spec: TableSpec, report: Report) -> None:
@@ -278,9 +329,13 @@ def render_table(spec: TableSpec, rows: Iterable[dict[str, str]]) -> str:
     """The canonical text of a table: contract column order, rows sorted by id, LF endings."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # The csv module quotes a cell holding the line terminator (LF) but not a lone CR,
+    # which readers then take for a line end and split the row; such rows are quoted whole.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(spec.header)
     for cells in sorted(rows, key=lambda c: c.get("id", "")):
-        writer.writerow([cells.get(col, "") for col in spec.header])
+        values = [cells.get(col, "") for col in spec.header]
+        (quoted if any("\r" in v for v in values) else writer).writerow(values)
     return buf.getvalue()
 
 
