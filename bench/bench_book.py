@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from common import machine, record_section
+from common import add_json_option, machine, record_section, write_figures
 
 from cxkb.book import build_book, ensure_release
 from cxkb.tables import PAPERS, render_table
@@ -241,17 +241,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="*", default=[], help="also run on N synthetic papers")
     parser.add_argument("--record", action="store_true", help=f"write the results into docs/benchmarks.md ({HEADING})")
+    add_json_option(parser)
     args = parser.parse_args()
     parts = [f"Machine: {machine()}.", ""]
+    figures: dict[str, dict[str, float]] = {}
     for papers in [None, *args.papers]:
         print(f"book build on {papers or 'the real'} papers", file=sys.stderr)
         rows, facts = run(papers)
         parts.append(table(papers, rows, facts))
+        steps = {label: seconds for label, seconds, _ in rows}
+        figures[str(papers or "real")] = {
+            "clean_seconds": steps["clean build"],
+            "unchanged_seconds": steps["rebuild, nothing changed"],
+            "one_row_seconds": steps["rebuild after editing one table row (incl. release files)"],
+            "pages": float(facts["pages"]),  # type: ignore[arg-type]
+            "site_mib": float(facts["site"]) / 2**20,  # type: ignore[arg-type]
+            "heaviest_page_kib": max(w.total for w in facts["heaviest"]) / 1024,  # type: ignore[attr-defined]
+        }
     parts.append(DESIGN)
     output = "\n".join(parts)
     print(output)
     if args.record:
         record_section(HEADING, output)
+    write_figures(args.json, figures)
 
 
 if __name__ == "__main__":

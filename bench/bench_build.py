@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DOCS, REPO, machine, record_section
+from common import DOCS, REPO, add_json_option, machine, record_section, write_figures
 from synth import make_root
 
 HEADING = "## Knowledge-graph build"
@@ -84,7 +84,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--no-reason", action="store_true", help="Skip the HermiT step.")
     parser.add_argument("--record", action="store_true", help="Write the table into docs/benchmarks.md.")
+    add_json_option(parser)
     args = parser.parse_args()
+    figures: dict[str, dict[str, float]] = {}
 
     rows = [
         "| papers | triples | build (s) | peak memory (MiB) | bulk-load limit (s) | build / limit |",
@@ -103,6 +105,7 @@ def main() -> None:
         limit = bulk_load_seconds(nt)
         rows.append(f"| {n:,} | {triples:,} | {wall:.1f} | {rss:,.0f} | {limit:.2f} | {wall / limit:.1f}x |")
         print(rows[-1], flush=True)
+        figures[str(n)] = {"triples": triples, "seconds": wall, "peak_mib": rss, "limit_seconds": limit}
         steps[n] = step_times(root, not args.no_reason)
     table = "\n".join(rows)
     names = list(dict.fromkeys(name for marks in steps.values() for name, _ in marks))
@@ -118,6 +121,7 @@ def main() -> None:
     print(f"\nMachine: {where}\n\n{table}")
     if args.record:
         record(table, "reasoning off" if args.no_reason else "reasoning on", where)
+    write_figures(args.json, figures)
 
 
 def record(table: str, mode: str, where: str) -> None:

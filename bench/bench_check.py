@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import machine, record_section
+from common import add_json_option, machine, record_section, write_figures
 
 from cxkb.check import Checker
 from cxkb.checkconfig import CheckConfig
@@ -285,6 +285,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs per measurement; the median is kept")
     parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
     parser.add_argument("--write-docs", action="store_true", help=f"update '{HEADING[3:]}' in docs/benchmarks.md")
+    parser.add_argument("--record", action="store_true", help="the same as --write-docs")
+    add_json_option(parser)
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="cxkb-bench-"))
     try:
@@ -296,7 +298,9 @@ def main() -> None:
     print(result)
     for key, value in info.items():
         print(f"{key}: {value}")
-    if args.write_docs:
+    speeds = {name: size / cpu / 1e6 for name, cpu, _, _ in rows}
+    write_figures(args.json, {"mb_per_s": speeds})
+    if args.write_docs or args.record:
         machine_lines = "\n".join(f"- {k}: {info[k]}" for k in ("machine", "grep", "corpus", "counts"))
         body = (
             f"Measured with `python bench/bench_check.py --mb {args.mb:g} --rounds {args.rounds}`: median CPU "

@@ -38,7 +38,7 @@ from rdflib import Graph
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from common import machine, record_section  # noqa: E402
+from common import add_json_option, machine, record_section, write_figures  # noqa: E402
 from synth import SEED, synthetic_release  # noqa: E402
 
 from cxkb.query import NamedQuery, library, run  # noqa: E402
@@ -301,6 +301,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="Duration of each throughput run.")
     parser.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     parser.add_argument("--record", action="store_true", help="Write the results into docs/benchmarks.md.")
+    add_json_option(parser)
     args = parser.parse_args()
 
     host = machine()
@@ -334,6 +335,13 @@ def main() -> None:
             loads = throughput(store, queries, args.clients, args.seconds, args.workers)
         sizes[n] = (len(store), load_s, timings)
         del store, data
+    write_figures(
+        args.json,
+        {
+            "slowest_engine_ms": {str(n): max(t.engine_ms for t in timings) for n, (_, _, timings) in sizes.items()},
+            "requests_per_s": max((x.requests / x.seconds for x in loads), default=0.0),
+        },
+    )
     text = report(host, source, sizes, loads, args.rdflib_cap, repeat)
     print(text)
     if args.record:

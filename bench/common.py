@@ -7,10 +7,13 @@ machine it was measured on.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import re
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs" / "benchmarks.md"
@@ -46,4 +49,18 @@ def record_section(heading: str, body: str, path: Path = DOCS) -> None:
         text = text.rstrip("\n") + "\n\n" + block
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json PATH``: also write the key figures, for bench/bench_scale.py's summary."""
+    parser.add_argument("--json", type=Path, help="Also write the key figures to this JSON file.")
+
+
+def write_figures(path: Path | None, figures: dict[str, Any]) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)

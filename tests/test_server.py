@@ -211,10 +211,12 @@ def test_cors(endpoint: Endpoint) -> None:
 
 def test_runaway_query_is_stopped_and_the_endpoint_recovers(endpoint: Endpoint) -> None:
     start = time.monotonic()
-    status, _, body = get(endpoint, CROSS_JOIN)
+    status, headers, body = get(endpoint, CROSS_JOIN)
     elapsed = time.monotonic() - start
     assert status == 503 and "time limit" in body.decode()
     assert elapsed < TIMEOUT + 3
+    timing = dict(part.strip().split(";dur=") for part in headers["server-timing"].split(","))
+    assert TIMEOUT * 1000 <= float(timing["query"]) < (TIMEOUT + 2) * 1000, timing
     # Both workers answer again (the killed one is replaced), also when asked at once.
     answers: list[int] = []
 
@@ -528,3 +530,28 @@ def test_page_runs_queries_in_a_browser(endpoint: Endpoint, chromium) -> None:  
         context.close()
     # The one 400 is the bad parameter sent on purpose; anything else (script errors, CSP) fails.
     assert [m for m in problems if "status of 400" not in m] == [] and foreign == []
+
+
+def test_busy_workers_shed_load_with_retry_after(mini_root: Path) -> None:
+    """With every worker stuck and a short queue wait, a request is turned away politely."""
+    server = create_server(
+        open_store(mini_root, reasoning=False),
+        library(REPO),
+        host="127.0.0.1",
+        port=0,
+        limits=Limits(timeout=3.0, max_rows=100, workers=1, queue_wait=0.3),
+    )
+    serve_in_thread(server)
+    endpoint_url = f"{server.url}sparql"
+    try:
+        stuck = threading.Thread(target=lambda: fetch(f"{endpoint_url}?{urlencode({'query': CROSS_JOIN})}"))
+        stuck.start()
+        time.sleep(0.5)
+        status, headers, body = fetch(f"{endpoint_url}?{urlencode({'query': PAPERS})}")
+        stuck.join(30)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 503 and "busy" in body.decode()
+    assert headers["retry-after"] == "3"
+    assert "queue;dur=" in headers["server-timing"]

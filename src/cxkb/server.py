@@ -70,7 +70,7 @@ FORMAT_NAMES = {
 }
 CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-Cxkb-Truncated, X-Cxkb-Max-Rows",
+    "Access-Control-Expose-Headers": "X-Cxkb-Truncated, X-Cxkb-Max-Rows, Server-Timing, Retry-After",
 }
 PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -112,6 +112,14 @@ class Reply:
 
 def text_reply(status: int, message: str) -> Reply:
     return Reply(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def _timed(reply: Reply, queued: float, started: float) -> Reply:
+    """Add ``Server-Timing: queue;dur=…, query;dur=…`` (milliseconds) to a worker's reply."""
+    now = time.perf_counter()
+    queue_ms, query_ms = (started - queued) * 1000, (now - started) * 1000
+    reply.headers["Server-Timing"] = f"queue;dur={queue_ms:.1f}, query;dur={query_ms:.1f}"
+    return reply
 
 
 # ---------------------------------------------------------------------------------------
@@ -299,7 +307,13 @@ class WorkerPool:
                 self._live.discard(worker)
 
     def execute(self, job: Job, timeout: float, queue_wait: float | None = None) -> Reply:
-        """Run ``job`` on an idle worker, waiting at most ``queue_wait`` for one and ``timeout`` for the answer."""
+        """Run ``job`` on an idle worker, waiting at most ``queue_wait`` for one and ``timeout`` for the answer.
+
+        Every answer says, in a standard ``Server-Timing`` header, how long the request
+        queued and how long the query ran, so clients (and the load benchmark) can tell a
+        slow queue from a slow query.
+        """
+        queued = time.perf_counter()
         try:
             worker = self._idle.get(timeout=timeout if queue_wait is None else queue_wait)
         except queue.Empty:
@@ -307,21 +321,25 @@ class WorkerPool:
                 HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.size} query workers are busy; try again in a moment"
             )
             busy.headers["Retry-After"] = str(max(1, round(timeout)))
-            return busy
+            return _timed(busy, queued, time.perf_counter())
+        started = time.perf_counter()
         try:
             worker.conn.send(job)
             if worker.conn.poll(timeout):
                 reply = worker.conn.recv()
                 self._idle.put(worker)
-                return reply
+                return _timed(reply, queued, started)
         except (EOFError, OSError):
             self._discard(worker)
-            return text_reply(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker stopped unexpectedly")
+            return _timed(
+                text_reply(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker stopped unexpectedly"), queued, started
+            )
         self._discard(worker)
-        return text_reply(
+        stopped = text_reply(
             HTTPStatus.SERVICE_UNAVAILABLE,
             f"the query was stopped after the time limit of {timeout:g} s; add LIMIT or narrow the patterns",
         )
+        return _timed(stopped, queued, started)
 
     def close(self) -> None:
         with self._lock:
