@@ -434,3 +434,32 @@ def test_keyword_map_keeps_the_most_used_keywords_and_strongest_links() -> None:
     assert len(net.edges) <= 10 * 3
     assert all(e["from"] in {n["id"] for n in net.nodes} and e["to"] in {n["id"] for n in net.nodes} for e in net.edges)
     assert legend == [("1: K00, K01, K02", maps.CLUSTER_COLOURS[0])]
+
+
+@pytest.mark.parametrize("expression", ["True", "cited", "not cited", 'docname == "topics/a"', 'key == "b"'])
+def test_indexed_bibliography_filter_gives_the_library_answer(expression: str) -> None:
+    """The indexed lookup that keeps a 10,000-paper bibliography fast answers as the library does."""
+    import ast
+    from collections import namedtuple
+    from types import SimpleNamespace
+
+    from pybtex.database import Entry
+
+    assert book.patch_bibtex(), "the installed sphinxcontrib-bibtex is not one the lookup mirrors"
+    library_version = book._library_filtered_entries
+    entries = [Entry("article", fields={"title": f"T{k}"}) for k in "abcd"]
+    for entry, key in zip(entries, "abcd", strict=True):
+        entry.key = key
+    refs = [
+        SimpleNamespace(docname="topics/a", targets=[SimpleNamespace(key="a"), SimpleNamespace(key="c")]),
+        SimpleNamespace(docname="topics/b", targets=[SimpleNamespace(key="c")]),
+        SimpleNamespace(docname="bibliography", targets=[SimpleNamespace(key="d")]),
+    ]
+    where = namedtuple("BibliographyKey", "docname id")("bibliography", "bib-1")
+    bibliography = SimpleNamespace(bibfiles=["refs.bib"], keyprefix="", filter_=ast.parse(expression), line=1, keys=[])
+    domain = SimpleNamespace(
+        bibliographies={where: bibliography}, citation_refs=refs, get_entries=lambda bibfiles: iter(entries)
+    )
+    ours = list(book._indexed_filtered_entries(domain, where))
+    theirs = list(library_version(domain, where))
+    assert [k for k, _ in ours] == [k for k, _ in theirs]

@@ -32,7 +32,7 @@ import string
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -1338,6 +1338,94 @@ def _drop_thebe_config(app: Any, doctree: Any, docname: str) -> None:
             node.parent.remove(node)
 
 
+def _indexed_filtered_entries(self: Any, bibliography_key: Any) -> Iterator[tuple[str, Any]]:
+    """sphinxcontrib-bibtex's ``get_filtered_entries`` with the citations indexed once.
+
+    The library looks up, for every entry, every citation in the book: entries times
+    citations, which at 10,000 papers (and tens of thousands of citations on the topic,
+    question and concept pages) takes hours. This does the same with one pass over the
+    citations; the entries, their order and the filter semantics are unchanged
+    (tests/test_book.py compares both on the same domain).
+    """
+    from sphinxcontrib.bibtex import domain as bibdomain
+
+    bibliography = self.bibliographies[bibliography_key]
+    cited: dict[str, set[str]] = defaultdict(set)
+    for citation_ref in self.citation_refs:
+        for target in citation_ref.targets:
+            cited[target.key].add(citation_ref.docname)
+    for entry in self.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = set(cited.get(key, ()))
+        visitor = bibdomain._FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            bibdomain.logger.warning(
+                f"syntax error in :filter: expression; {err}",
+                location=(bibliography_key.docname, bibliography.line),
+                type="bibtex",
+                subtype="filter_syntax_error",
+            )
+            success = bool(cited_docnames)
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
+def _indexed_resolve_xref(
+    self: Any, env: Any, fromdocname: str, builder: Any, typ: str, target: str, *rest: Any
+) -> Any:
+    """sphinxcontrib-bibtex's ``resolve_xref``, shown only the citations of the keys it resolves.
+
+    The library scans every citation of the book for each citation reference (twice), so
+    a 10,000-paper book spends hours here. The wrapper hands the library's own method the
+    few citations whose key the reference names, in their original order, and puts the
+    full list back afterwards: same answers, a dictionary lookup instead of a scan.
+    """
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+    citations = self.data["citations"]
+    cached = getattr(self, "_cxkb_citation_index", None)
+    if cached is None or cached[0] is not citations or cached[1] != len(citations):
+        index: dict[str, list[int]] = defaultdict(list)
+        for position, citation in enumerate(citations):
+            index[citation.key].append(position)
+        cached = (citations, len(citations), index)
+        self._cxkb_citation_index = cached
+    positions = sorted({i for t in parse_citation_targets(target) for i in cached[2].get(t.key, ())})
+    self.data["citations"] = [citations[i] for i in positions]
+    try:
+        return _library_resolve_xref(self, env, fromdocname, builder, typ, target, *rest)
+    finally:
+        self.data["citations"] = citations
+
+
+PATCHED_BIBTEX = ("2.6.", "2.7.")  # versions whose methods the two functions above mirror or wrap
+_library_filtered_entries: Any = None  # the library's own, kept for the comparison test
+_library_resolve_xref: Any = None
+
+
+def patch_bibtex() -> bool:
+    """Swap in the indexed lookup where the installed sphinxcontrib-bibtex is one it mirrors."""
+    try:
+        from importlib.metadata import version
+
+        from sphinxcontrib.bibtex import domain as bibdomain
+    except ImportError:
+        return False
+    global _library_filtered_entries, _library_resolve_xref
+    if not version("sphinxcontrib-bibtex").startswith(PATCHED_BIBTEX):
+        return False
+    domain = bibdomain.BibtexDomain
+    if domain.get_filtered_entries is not _indexed_filtered_entries:
+        _library_filtered_entries = domain.get_filtered_entries
+        domain.get_filtered_entries = _indexed_filtered_entries
+    if domain.resolve_xref is not _indexed_resolve_xref:
+        _library_resolve_xref = domain.resolve_xref
+        domain.resolve_xref = _indexed_resolve_xref
+    return True
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: plain-text math instead of MathJax from a CDN, page assets, theme files."""
     app.add_html_math_renderer("cxkb-plain", (_visit_math, None), (_visit_displaymath, None))
@@ -1345,6 +1433,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file("cxkb.js", defer="defer")
     app.connect("html-page-context", _page_assets, priority=900)  # after the theme's own handler
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    patch_bibtex()
     # Bump EXTENSION_VERSION when what the handlers above change in the HTML changes: Sphinx then
     # rebuilds every page, where it would otherwise rewrite only pages whose sources changed.
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": EXTENSION_VERSION}
