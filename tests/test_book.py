@@ -463,3 +463,17 @@ def test_indexed_bibliography_filter_gives_the_library_answer(expression: str) -
     ours = list(book._indexed_filtered_entries(domain, where))
     theirs = list(library_version(domain, where))
     assert [k for k, _ in ours] == [k for k, _ in theirs]
+
+
+def test_plugin_lookups_are_remembered_and_unchanged() -> None:
+    calls: list[tuple[object, ...]] = []
+
+    def find(group: str, name: object = None, filename: object = None) -> object:
+        calls.append((group, name, filename))
+        return (group, name, filename)
+
+    cached = book._remembering_find_plugin(find)
+    assert cached("pybtex.backends", "plaintext") == ("pybtex.backends", "plaintext", None)
+    assert cached("pybtex.backends", "plaintext") == ("pybtex.backends", "plaintext", None)
+    assert cached("pybtex.backends", None, "x.html") == ("pybtex.backends", None, "x.html")
+    assert calls == [("pybtex.backends", "plaintext", None), ("pybtex.backends", None, "x.html")]

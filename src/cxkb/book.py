@@ -1400,6 +1400,27 @@ def _indexed_resolve_xref(
         self.data["citations"] = citations
 
 
+def _remembering_find_plugin(find: Callable[..., Any]) -> Callable[..., Any]:
+    """pybtex's ``find_plugin``, remembering what it found by group and name.
+
+    Every citation reference asks pybtex for the same few plugins, and each question scans
+    the installed packages' entry points again; at tens of thousands of references that
+    scan alone takes minutes. Plugins do not change while a book builds.
+    """
+    found: dict[tuple[str, str], Any] = {}
+
+    def find_plugin(plugin_group: str, name: Any = None, filename: Any = None) -> Any:
+        if not isinstance(name, str) or filename is not None:
+            return find(plugin_group, name, filename)
+        key = (plugin_group, name)
+        if key not in found:
+            found[key] = find(plugin_group, name)
+        return found[key]
+
+    find_plugin.__wrapped__ = find  # type: ignore[attr-defined]
+    return find_plugin
+
+
 PATCHED_BIBTEX = ("2.6.", "2.7.")  # versions whose methods the two functions above mirror or wrap
 _library_filtered_entries: Any = None  # the library's own, kept for the comparison test
 _library_resolve_xref: Any = None
@@ -1423,6 +1444,10 @@ def patch_bibtex() -> bool:
     if domain.resolve_xref is not _indexed_resolve_xref:
         _library_resolve_xref = domain.resolve_xref
         domain.resolve_xref = _indexed_resolve_xref
+    import pybtex.plugin
+
+    if not hasattr(pybtex.plugin.find_plugin, "__wrapped__"):
+        pybtex.plugin.find_plugin = _remembering_find_plugin(pybtex.plugin.find_plugin)
     return True
 
 
