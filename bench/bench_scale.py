@@ -128,7 +128,7 @@ def main() -> None:
     table = summary(sizes, build, queries, load, book, check)
     body = (
         f"Measured with `python bench/bench_scale.py --record` on: {host}. Each line comes from the "
-        "section of that benchmark below, measured in the same run.\n\n" + table
+        "section of that benchmark below.\n\n" + table
     )
     print(body)
     if record:

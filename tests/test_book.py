@@ -42,6 +42,7 @@ def _doctree(source: str) -> nodes.document:
             "report_level": 5,
             "halt_level": 5,
             "output_encoding": "unicode",
+            "line_length_limit": 10**7,  # docutils' own guard; Sphinx, which builds the book, has none
         },
     )
 

@@ -35,6 +35,7 @@ from cxkb.store import file_store
 from cxkb.tables import ALL_TABLES, FORMULA_START, SEPARATOR, TableSpec
 from cxkb.validate import load_and_validate
 from hostile_payloads import IDENTIFIER_PAYLOADS, REJECTED_PAYLOADS, SCRIPT_PAYLOADS, TEXT_PAYLOADS, Payload
+from test_book import _doctree
 
 # Free-text columns: everything else holds identifiers, references, numbers or a fixed
 # vocabulary, whose syntax rules refuse every payload.
@@ -399,23 +400,6 @@ class _Tags(HTMLParser):
 
 
 MAP_DATA = re.compile(r'<script type="application/json" id="[A-Za-z0-9_-]+-data">(.*?)</script>', re.S)
-
-
-def _doctree(source: str) -> nodes.document:
-    from docutils.core import publish_doctree
-    from myst_parser.parsers.docutils_ import Parser
-
-    return publish_doctree(
-        source,
-        parser=Parser(),
-        settings_overrides={
-            "myst_enable_extensions": ["colon_fence", "deflist"],
-            "report_level": 5,
-            "halt_level": 5,
-            "output_encoding": "unicode",
-            "line_length_limit": 10**7,  # docutils' own guard; Sphinx, which builds the book, has none
-        },
-    )
 
 
 def check_book_pages(b: Built, payload: Payload) -> None:

@@ -235,11 +235,17 @@ def _worker_main(store_dir: str, conn: Connection) -> None:
 
 
 class _Worker:
+    """One query process. ``kill`` and ``stop`` may race (a request thread replacing a
+    worker that overran while the server shuts down), so both take a lock and the second
+    caller finds the work done."""
+
     def __init__(self, ctx: Any, store_dir: str) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(store_dir, child), daemon=True, name="cxkb-query")
         self.process.start()
         child.close()
+        self._ending = threading.Lock()
+        self._ended = False
 
     def wait_ready(self, timeout: float) -> bool:
         try:
@@ -248,18 +254,26 @@ class _Worker:
             return False
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
-        self.process.join(2)
-        if self.process.is_alive():
+        with self._ending:
+            if self._ended:
+                return
+            self._ended = True
             self.process.kill()
             self.process.join(5)
-        self.conn.close()
+            self.conn.close()
+
+    def stop(self) -> None:
+        with self._ending:
+            if self._ended:
+                return
+            self._ended = True
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.process.join(2)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join(5)
+            self.conn.close()
 
 
 class WorkerPool:
