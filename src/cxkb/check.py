@@ -231,7 +231,9 @@ class Checker:
         text: str,
         verdict: _Verdict | None,
         replacement: str | None,
+        nearest: tuple[str, ...] = (),
     ) -> None:
+        """Record a finding at its configured level; ``nearest`` names candidates when no label matched."""
         level = self.config.level(code)
         if level is None:
             return
@@ -249,7 +251,7 @@ class Checker:
                 message,
                 text,
                 doc.lang,
-                verdict.concepts if verdict else (),
+                verdict.concepts if verdict else nearest,
                 verdict.preferred if verdict else "",
                 replacement,
                 verdict.entry.kind.value if verdict else "",
@@ -396,30 +398,7 @@ class Checker:
                 ("nearest: " + ", ".join(self._named(c, doc.lang) for c in nearest)) if nearest else "no close concept"
             )
             message = f"'{text}' sounds like CX vocabulary but is not in the taxonomy; {hint}"
-            level = self.config.level("unknown-term")
-            if level is None:
-                continue
-            end_line, end_col = doc.position(e)
-            result.findings.append(
-                CheckFinding(
-                    doc.name,
-                    line,
-                    col,
-                    end_line,
-                    end_col,
-                    level,
-                    "unknown-term",
-                    message,
-                    surface,
-                    doc.lang,
-                    nearest,
-                    "",
-                    None,
-                    "",
-                    True,
-                    s,
-                )
-            )
+            self._emit(result, doc, s, e, "unknown-term", message, surface, None, None, nearest)
 
     def nearest(self, text: str, limit: int = 3) -> tuple[str, ...]:
         """Concepts whose labels look most like ``text`` (rapidfuzz, with a cut-off)."""
