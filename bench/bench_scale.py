@@ -56,12 +56,19 @@ def summary(sizes: list[int], build: dict, queries: dict, load: dict, book: dict
     for n in sizes:
         b = build[str(n)]
         ratio = b["seconds"] / b["limit_seconds"]
+        rebuild = b.get("rebuild_seconds", b["seconds"]) / b["limit_seconds"]
         rows.append(
-            f"| `cxkb build`, {n:,} papers | {b['seconds']:.1f} s, {ratio:.1f}x the bulk-load limit, "
-            f"{b['peak_mib']:,.0f} MiB peak | "
+            f"| `cxkb build`, {n:,} papers, first build | {b['seconds']:.1f} s, {ratio:.1f}x the bulk-load "
+            f"limit, {b['peak_mib']:,.0f} MiB peak | "
             + ("within 3x of the limit | " + verdict(ratio <= 3) if n == 10_000 else "")
             + ("under 1 GB peak memory | " + verdict(b["peak_mib"] < 1024) if n == max(sizes) else "")
             + (" | " if n not in (10_000, max(sizes)) else "")
+            + " |"
+        )
+        rows.append(
+            f"| `cxkb build`, {n:,} papers, rebuild after editing a paper | "
+            f"{b.get('rebuild_seconds', b['seconds']):.1f} s, {rebuild:.1f}x the bulk-load limit | "
+            + ("within 3x of the limit | " + verdict(rebuild <= 3) if n == 10_000 else " | ")
             + " |"
         )
     for n, ms in sorted(queries["slowest_engine_ms"].items(), key=lambda kv: int(kv[0])):

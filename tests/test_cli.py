@@ -64,7 +64,7 @@ def test_build_writes_release_and_summary(mini_root: Path, tmp_path: Path) -> No
     result = runner.invoke(app, ["build", "--root", str(mini_root), "--out", str(out), "--no-reason"])
     assert result.exit_code == 0, result.output
     assert {"cxkb.ttl", "cxkb.owl", "cxkb.jsonld", "cxkb.nt", "cxkb-base.ttl"} <= {p.name for p in out.iterdir()}
-    assert "reading and checking tables" in result.output
+    assert "reading and checking the literature table" in result.output
     assert "built" in result.output
 
 

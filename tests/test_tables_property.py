@@ -59,3 +59,51 @@ def test_unsafe_character_matches_the_per_character_rule(text: str) -> None:
         None,
     )
     assert unsafe_character(text) == expected
+
+
+# Rows of ordinary text with up to two defects put in: a space, a separator, a formula
+# character or an invisible character, at the start, the end or the middle of a cell.
+_CLEAN_CELL = st.lists(st.sampled_from(["ab", "cd", "x y", "é", "a-b"]), min_size=1, max_size=3, unique=True).map(
+    "|".join
+)
+_DEFECT = st.tuples(
+    st.integers(0, 16),
+    st.sampled_from([" ", "|", "||", "=", "-", "+", "@", "\t", "\n", "\u200b", "\u00a0", "  "]),
+    st.sampled_from(["start", "end", "middle", "whole"]),
+)
+
+
+def _with_defects(values: list[str], defects: list[tuple[int, str, str]]) -> list[str]:
+    out = list(values)
+    for i, piece, where in defects:
+        v = out[i]
+        out[i] = {
+            "start": piece + v,
+            "end": v + piece,
+            "middle": v[: len(v) // 2] + piece + v[len(v) // 2 :],
+            "whole": piece,
+        }[where]
+    return out
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CLEAN_CELL, min_size=17, max_size=17), st.lists(_DEFECT, max_size=2))
+def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
+    clean: list[str], defects: list[tuple[int, str, str]]
+) -> None:
+    """The whole-row and per-cell shortcuts never change a finding or a kept value."""
+    from cxkb import tables
+
+    spec = tables.PAPERS
+    cells = dict(zip(spec.header, _with_defects(clean, defects), strict=True))
+    fast_report, slow_report = Report(), Report()
+    fast = tables._check_row(tables.Row("papers.csv", 2, {}), cells, spec, fast_report)
+    slow = tables.Row("papers.csv", 2, {})
+    for col in spec.columns:
+        value = tables._clean_cell("papers.csv", 2, col, cells[col.name], slow_report)
+        if col.multi:
+            slow.lists[col.name] = tables._items("papers.csv", 2, col, value, slow_report)
+        slow.cells[col.name] = value
+    assert fast.cells == slow.cells
+    assert fast.lists == slow.lists
+    assert fast_report.sorted() == slow_report.sorted()

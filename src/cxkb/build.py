@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import gc
 import os
 import pickle
 import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,11 +30,11 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from . import graph as graphmod
-from . import reason, release, shacl
+from . import reason, release, shacl, verdicts
 from .atomic import atomic_directory
 from .findings import Report
-from .records import KnowledgeBase, Paper
-from .validate import load_and_validate
+from .records import KnowledgeBase, Paper, load_papers, load_taxonomy
+from .validate import load_and_validate, validate_papers, validate_taxonomy
 
 DEFAULT_OUT = "build/release"
 BASE_FILE = "cxkb-base.ttl"
@@ -77,12 +79,6 @@ class BuildResult:
 
 def _quiet(_: str) -> None:
     return None
-
-
-# Written by a second process while the first writes the others, so that a two-core
-# machine writes the release in about half the time. pySHACL's run on the taxonomy goes
-# there too.
-SIDE_FILES = ("cxkb.nt", "cxkb.jsonld")
 
 
 class _Side:
@@ -254,9 +250,30 @@ class Subjects:
         order = sorted(by_schema.keys() | taxonomy.keys() | papers.keys() | persons.keys())
         return cls(order, dict(by_schema), taxonomy, papers, persons)
 
-    def blocks(self, infer: Callable[[str, Pairs], Pairs]) -> Iterator[tuple[str, Pairs, Pairs]]:
-        """(subject, asserted pairs, inferred pairs) for every subject, in sorted order."""
+    def halfway(self) -> int:
+        """Where to cut ``order`` so that both parts hold about as many triples."""
+        weights = []
         for subject in self.order:
+            paper = self.papers.get(subject)
+            weight = len(self.schema.get(subject, ())) + len(self.taxonomy.get(subject, ()))
+            if paper is not None:
+                weight += 14 + len(paper.authors) + len(paper.concepts) + len(paper.keywords) + 2 * len(paper.topics)
+            names = self.persons.get(subject)
+            if names is not None:
+                weight += 2 + 2 * len(names)
+            weights.append(weight)
+        half, running = sum(weights) / 2, 0
+        for i, weight in enumerate(weights):
+            running += weight
+            if running >= half:
+                return i + 1
+        return len(weights)
+
+    def blocks(
+        self, infer: Callable[[str, Pairs], Pairs], start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[str, Pairs, Pairs]]:
+        """(subject, asserted pairs, inferred pairs) for the subjects ``order[start:stop]``, in order."""
+        for subject in self.order[start:stop]:
             paper = self.papers.get(subject)
             if paper is not None and subject not in self.schema and subject not in self.persons:
                 pairs = graphmod.paper_pairs(paper)
@@ -280,6 +297,108 @@ def _hermit_everything(kb: KnowledgeBase, root: Path) -> dict[str, Pairs]:
     return {s: sorted(pairs) for s, pairs in out.items()}
 
 
+CONSISTENT = "consistent"
+
+
+class _Shapes:
+    """pySHACL on the taxonomy, started early in a second process unless its result is remembered."""
+
+    def __init__(
+        self, kb: KnowledgeBase, root: Path, fixed: list[Triple] | None, remembered: verdicts.Verdicts
+    ) -> None:
+        """With ``fixed`` None, the whole graph is checked (papers included) and nothing is remembered."""
+        self.remembered = remembered
+        self.digest = ""
+        self.found: list[shacl.Violation] | None = None
+        self.job: _Side | None = None
+        if fixed is None:
+            self.job = _Side(lambda: pyshacl_violations(kb, root))
+            return
+        if remembered.folder is not None:
+            lines = [f"{s} {p} {o} .\n" for s, p, o in fixed]
+            self.digest = verdicts.shacl_key(lines, (root / shacl.SHAPES_FILE).read_bytes())
+            self.found = remembered.violations(self.digest)
+        if self.found is None:
+            taxonomy_only = dataclasses.replace(kb, papers={})
+            self.job = _Side(lambda: pyshacl_violations(taxonomy_only, root))
+
+    def result(self) -> list[shacl.Violation]:
+        if self.job is not None:
+            self.found = self.job.result()
+            self.job = None
+            if self.digest:
+                self.remembered.put_violations(self.digest, self.found)
+        assert self.found is not None
+        return self.found
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+
+class _Reasoning:
+    """How the build infers: the chains over the papers with HermiT checking schema and
+    taxonomy in the background, or (when the schema rules that shortcut out) HermiT over
+    the whole graph once the papers are read."""
+
+    def __init__(self, fixed: list[Triple], enabled: bool, remembered: verdicts.Verdicts) -> None:
+        self.whole_graph = ""
+        self.consistency: reason.ConsistencyCheck | None = None
+        self.rule: reason.ChainRule | None = None
+        self.extra: dict[str, Pairs] = {}
+        self.remembered = remembered
+        self.digest = ""
+        if not enabled:
+            return
+        problems = reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES)
+        if problems:
+            self.whole_graph = problems[0]
+            return
+        lines = reason.core_lines(fixed)
+        self.rule = reason.ChainRule(reason.chains(fixed), fixed)
+        if remembered.folder is not None:
+            self.digest = verdicts.hermit_key(lines)
+            if remembered.get("hermit", self.digest) == CONSISTENT:
+                return
+        self.consistency = reason.ConsistencyCheck(lines)
+
+    def infer(self, subject: str, pairs: Pairs) -> Pairs:
+        if self.rule is not None:
+            return self.rule.infer(pairs)
+        return self.extra.get(subject, [])
+
+    def wait(self) -> None:
+        if self.consistency is not None:
+            self.consistency.wait()
+            self.consistency = None
+            if self.digest:
+                self.remembered.put("hermit", self.digest, CONSISTENT)
+
+    def cancel(self) -> None:
+        if self.consistency is not None:
+            self.consistency.cancel()
+            self.consistency = None
+
+
+def _reasoner_error(report: Report, exc: reason.ReasonerError) -> BuildError:
+    report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
+    return BuildError(str(exc), report)
+
+
+@contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """The build makes millions of small objects and almost no reference cycles; Python's
+    cycle collector would scan the growing heap again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(
     root: Path,
     out: Path | None = None,
@@ -287,89 +406,98 @@ def build(
     reasoning: bool = True,
     today: _dt.date | None = None,
     progress: Progress = _quiet,
+    cache: bool = True,
 ) -> BuildResult:
-    """Build and write the release. Nothing is written if any step fails."""
+    """Build and write the release. Nothing is written if any step fails.
+
+    With ``cache``, HermiT's and pySHACL's results on an unchanged schema and taxonomy are
+    reused from an earlier build (see ``verdicts``).
+
+    The schema and taxonomy are read first, so that HermiT and pySHACL (which need only
+    them) run on the second core while the literature table is read and checked. The
+    release is then written by two processes, each writing every file for half of the
+    subjects; the halves are joined at the end.
+    """
+    with _without_cycle_collector():
+        return _build(root, out, reasoning=reasoning, today=today, progress=progress, cache=cache)
+
+
+def _build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    reasoning: bool = True,
+    today: _dt.date | None = None,
+    progress: Progress = _quiet,
+    cache: bool = True,
+) -> BuildResult:
+    """The build itself; ``build`` runs it without the cycle collector."""
     out = out if out is not None else root / DEFAULT_OUT
-    progress("reading and checking tables")
-    kb, report = load_and_validate(root, today=today)
-    if report.has_errors:
-        raise BuildError("the tables have errors", report)
-    schema = schema_triples(root)
-    taxonomy = graphmod.taxonomy_pairs(kb)
-    fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
-
-    def none(_subject: str, _pairs: Pairs) -> Pairs:
-        return []
-
-    infer: Callable[[str, Pairs], Pairs] = none
-    consistency: reason.ConsistencyCheck | None = None
-    if reasoning:
-        problems = reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES)
-        if problems:
-            progress(f"reasoning with HermiT over the whole graph ({problems[0]})")
-            try:
-                extra = _hermit_everything(kb, root)
-            except reason.ReasonerError as exc:
-                report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
-                raise BuildError(str(exc), report) from exc
-
-            def infer(subject: str, _pairs: Pairs) -> Pairs:
-                return extra.get(subject, [])
-        else:
-            progress("preparing: HermiT starts on schema and taxonomy, chains joined over the papers")
-            try:
-                consistency = reason.ConsistencyCheck(reason.core_lines(fixed))
-            except reason.ReasonerError as exc:
-                report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
-                raise BuildError(str(exc), report) from exc
-            rule = reason.ChainRule(reason.chains(fixed), fixed)
-
-            def infer(_subject: str, pairs: Pairs) -> Pairs:
-                return rule.infer(pairs)
-
-    subjects = Subjects.of(kb, schema, taxonomy)
-
-    def blocks() -> Iterator[tuple[str, Pairs, Pairs]]:
-        return subjects.blocks(infer)
-
-    def side_job(staging: Path) -> Callable[[], tuple[list[shacl.Violation], tuple[int, int]]]:
-        def job() -> tuple[list[shacl.Violation], tuple[int, int]]:
-            violations = pyshacl_violations(kb, root)
-            if any(v.severity == "violation" for v in violations):
-                return violations, (0, 0)
-            return violations, release.write_blocks(staging, blocks(), SIDE_FILES)
-
-        return job
-
+    progress("reading and checking the taxonomy tables")
+    kb, report = load_taxonomy(root)
+    validate_taxonomy(kb, report)
+    remembered = verdicts.Verdicts(root / verdicts.DEFAULT_DIR if cache else None)
     side: _Side | None = None
+    shapes: _Shapes | None = None
+    inference: _Reasoning | None = None
     try:
+        if not report.has_errors:
+            progress("starting the schema and taxonomy checks (HermiT and pySHACL, unless remembered)")
+            schema = schema_triples(root)
+            taxonomy = graphmod.taxonomy_pairs(kb)
+            fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
+            if not shacl.paper_shape_problems(shacl.load_shapes(root)):
+                shapes = _Shapes(kb, root, fixed, remembered)
+            try:
+                inference = _Reasoning(fixed, reasoning, remembered)
+            except reason.ReasonerError as exc:
+                raise _reasoner_error(report, exc) from exc
+        progress("reading and checking the literature table")
+        load_papers(root, kb, report)
+        validate_papers(kb, report, today=today)
+        if report.has_errors:
+            raise BuildError("the tables have errors", report)
+        assert inference is not None
+        if inference.whole_graph:
+            progress(f"reasoning with HermiT over the whole graph ({inference.whole_graph})")
+            try:
+                inference.extra = _hermit_everything(kb, root)
+            except reason.ReasonerError as exc:
+                raise _reasoner_error(report, exc) from exc
+        if shapes is None:
+            shapes = _Shapes(kb, root, None, remembered)
         progress("checking the paper shape on the records")
         paper_findings(kb, root, report)
         if report.has_errors:
             raise BuildError("the graph does not conform to the SHACL shapes", report)
-        progress("writing the release files (a second process writes N-Triples and JSON-LD and runs pySHACL)")
+        subjects = Subjects.of(kb, schema, taxonomy)
+        cut = subjects.halfway()
+        infer = inference.infer
+        progress("writing the release files (two processes, half of the subjects each)")
         with atomic_directory(out) as staging:
-            side = _Side(side_job(staging))
-            names = [n for n in release.RELEASE_NAMES if n not in SIDE_FILES]
-            total, inferred = release.write_blocks(staging, blocks(), names)
-            violations, _counts = side.result()
+            parts = staging / ".parts"
+            parts.mkdir()
+            side = _Side(lambda: release.write_blocks(parts, subjects.blocks(infer, cut), head=False))
+            total, inferred = release.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
+            more, more_inferred = side.result()
             side = None
-            shacl_report(kb, violations, report)
+            release.append_parts(staging, parts)
+            total, inferred = total + more, inferred + more_inferred
+            shacl_report(kb, shapes.result(), report)
+            shapes = None
             if report.has_errors:
                 raise BuildError("the graph does not conform to the SHACL shapes", report)
-            if consistency is not None:
-                progress("waiting for HermiT")
-                try:
-                    consistency.wait()
-                except reason.ReasonerError as exc:
-                    report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
-                    raise BuildError(str(exc), report) from exc
-                consistency = None
+            progress("waiting for HermiT")
+            try:
+                inference.wait()
+            except reason.ReasonerError as exc:
+                raise _reasoner_error(report, exc) from exc
     finally:
-        if side is not None:
-            side.cancel()
-        if consistency is not None:
-            consistency.cancel()
+        for job in (side, shapes):
+            if job is not None:
+                job.cancel()
+        if inference is not None:
+            inference.cancel()
     return BuildResult(kb, report, inferred, [out / name for name in sorted(release.RELEASE_NAMES)], total, out)
 
 

@@ -159,11 +159,19 @@ def build_cmd(
     ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print findings.")] = ReportFormat.text,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse HermiT's and pySHACL's results from an earlier build when schema, taxonomy and "
+            "shapes are unchanged (kept in build/cache).",
+        ),
+    ] = True,
 ) -> None:
     """Build the knowledge graph and write the release files (Turtle, OWL, JSON-LD, N-Triples)."""
     base = _root(root)
     try:
-        result = build(base, output, reasoning=reasoning, progress=_progress(quiet))
+        result = build(base, output, reasoning=reasoning, progress=_progress(quiet), cache=cache)
     except BuildError as exc:
         _print_report(exc.report, fmt, Level.WARNING)
         err.print(f"[red]build failed:[/red] {exc} ({_summary(exc.report)}); nothing was written")

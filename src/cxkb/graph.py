@@ -592,6 +592,12 @@ def nt_ref(kind: str, ident: str) -> str:
     return nt_iri(f"{BASE}{kind}/{ident.replace(':', '-')}")
 
 
+# Papers refer to the same few hundred topics, questions and concepts, and share keywords
+# and venues: their terms are made once.
+_shared_ref = functools.cache(nt_ref)
+_shared_literal = functools.lru_cache(maxsize=100_000)(nt_literal)
+
+
 def _nt_source(ref: str) -> str:
     return nt_ref("source", ref) if ref.startswith("seed:") else nt_iri("https://doi.org/" + ref)
 
@@ -734,15 +740,15 @@ def paper_pairs(p: Paper) -> Pairs:
     b.append((T.cx_authors, nt_literal(AUTHOR_SEPARATOR.join(p.authors))))
     b += [(T.creator, person_term(author)) for author in p.authors]
     if p.year:
-        b.append((T.issued, nt_literal(str(p.year), datatype=T.gyear)))
-    b.append((T.venue_name, nt_literal(p.venue)))
+        b.append((T.issued, _shared_literal(str(p.year), datatype=T.gyear)))
+    b.append((T.venue_name, _shared_literal(p.venue)))
     for prop, value in ((T.volume, p.volume), (T.issue, p.issue), (T.pages, p.pages)):
         if value:
-            b.append((prop, nt_literal(value)))
-    b += [(T.covers_topic, nt_ref("topic", x)) for x in p.topics]
-    b += [(T.addresses, nt_ref("question", x)) for x in p.questions]
-    b += [(T.discusses, nt_ref("concept", x)) for x in p.concepts]
-    b += [(T.keyword, nt_literal(kw)) for kw in p.keywords]
+            b.append((prop, _shared_literal(value)))
+    b += [(T.covers_topic, _shared_ref("topic", x)) for x in p.topics]
+    b += [(T.addresses, _shared_ref("question", x)) for x in p.questions]
+    b += [(T.discusses, _shared_ref("concept", x)) for x in p.concepts]
+    b += [(T.keyword, _shared_literal(kw)) for kw in p.keywords]
     if p.note:
         b.append((T.comment, nt_literal(p.note, "en")))
     return b

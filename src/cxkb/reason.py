@@ -16,6 +16,7 @@ before every build, and when it fails the whole graph goes to HermiT as before
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -215,16 +216,31 @@ class ChainRule:
                 self.links[p][s].add(o)
         self.starts = {c.links[0] for c in self.chains} | {c.head for c in self.chains}
         self.emit = emit
+        self._yields: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
 
     def infer(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The new (predicate, object) pairs the chains give a subject with these ``pairs``."""
-        own: dict[str, set[str]] = {}
-        for p, o in pairs:
-            if p in self.starts:
-                own.setdefault(p, set()).add(o)
+        """The new (predicate, object) pairs the chains give a subject with these ``pairs``.
+
+        Every chain starts from one pair of the subject and walks fixed taxonomy links, so
+        what a set of pairs yields is the union of what each pair yields alone. That is
+        worked out once per pair and kept: papers share their topics and concepts.
+        """
+        own = [po for po in pairs if po[0] in self.starts]
         if not own:
             return []
-        new: set[tuple[str, str]] = set()
+        return sorted(set().union(*map(self._yield, own)).difference(own))
+
+    def _yield(self, pair: tuple[str, str]) -> frozenset[tuple[str, str]]:
+        found = self._yields.get(pair)
+        if found is None:
+            found = frozenset(x for x in self._closure(pair) if x[0] in self.emit)
+            self._yields[pair] = found
+        return found
+
+    def _closure(self, pair: tuple[str, str]) -> set[tuple[str, str]]:
+        """Every pair the chains derive from ``pair`` alone (it included)."""
+        own: dict[str, set[str]] = {pair[0]: {pair[1]}}
+        new: set[tuple[str, str]] = {pair}
         changed = True
         while changed:
             changed = False
@@ -241,7 +257,15 @@ class ChainRule:
                     have |= added
                     new.update((c.head, o) for o in added)
                     changed = True
-        return sorted(x for x in new if x[0] in self.emit)
+        return new
+
+
+def hermit_home() -> Path:
+    """The folder of the HermiT copy owlready2 ships, found without importing owlready2 (slow)."""
+    spec = importlib.util.find_spec("owlready2")
+    if spec is None or spec.origin is None:
+        raise ReasonerError("the HermiT reasoner needs owlready2: pip install owlready2")
+    return Path(spec.origin).resolve().parent / "hermit"
 
 
 def hermit_command(path: Path) -> list[str]:
@@ -249,9 +273,7 @@ def hermit_command(path: Path) -> list[str]:
 
     The client compiler and the serial collector start the JVM fastest for a job this short.
     """
-    import owlready2
-
-    home = Path(owlready2.__file__).resolve().parent / "hermit"
+    home = hermit_home()
     classpath = os.pathsep.join([str(home), str(home / "HermiT.jar")])
     java = shutil.which("java") or "java"
     return [

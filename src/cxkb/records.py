@@ -211,6 +211,13 @@ def _check_single_label(row: Row, column: str, report: Report) -> None:
 
 def load(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Report]:
     """Read and parse all tables under ``root``; cross-table rules are in ``validate``."""
+    kb, report = load_taxonomy(root, report)
+    load_papers(root, kb, report)
+    return kb, report
+
+
+def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Report]:
+    """Every table but the papers: small, and all the reasoner needs, so the build reads it first."""
     report = report if report is not None else Report()
     kb = KnowledgeBase()
 
@@ -301,11 +308,15 @@ def load(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Repor
             ),
         )
 
+    return kb, report
+
+
+def load_papers(root: Path, kb: KnowledgeBase, report: Report) -> None:
+    """Read the literature table into ``kb``."""
     for row in read_table(root, PAPERS, report):
         paper = _paper(row, report)
         if paper is not None:
             kb.papers.setdefault(paper.id, paper)
-    return kb, report
 
 
 def _check_date(row: Row, report: Report) -> None:

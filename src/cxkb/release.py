@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -124,6 +126,10 @@ def write_release(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
 # ---------------------------------------------------------------------------------------
 
 Pairs = list[tuple[str, str]]
+# How many rendered terms or lines a writer keeps. Papers share most of their objects
+# (topics, concepts, keywords, venues, years, authors), so most lookups hit; the bound keeps
+# a table of unique titles from growing the cache without end.
+_CACHE_SIZE = 200_000
 _RDF_TYPE = f"<{RDF.type}>"
 _NAMESPACES = {str(ns): prefix for prefix, ns in sorted(PREFIXES.items())} | {str(RDF): "rdf"}
 _PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
@@ -164,7 +170,7 @@ def literal_parts(term: str) -> tuple[str, str, str]:
 
 
 class NTriplesWriter:
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[str], head: bool = True) -> None:
         self.fh = fh
 
     def block(self, subject: str, pairs: Pairs) -> None:
@@ -177,12 +183,16 @@ class NTriplesWriter:
 class TurtleWriter:
     """Turtle with the cxkb prefixes, one paragraph per subject."""
 
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[str], head: bool = True) -> None:
         self.fh = fh
-        fh.write(
-            "".join(f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1]))
-        )
+        if head:
+            fh.write(
+                "".join(
+                    f"@prefix {prefix}: <{ns}> .\n" for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1])
+                )
+            )
         self.cache: dict[str, str] = {}
+        self.predicates: dict[str, str] = {}
 
     def iri(self, term: str) -> str:
         ns, local = _split(term[1:-1])
@@ -192,11 +202,12 @@ class TurtleWriter:
         return term
 
     def node(self, term: str) -> str:
+        """A term as Turtle: IRIs shortened with the prefixes, literals as in N-Triples."""
         if term[0] == "<":
             short = self.cache.get(term)
             if short is None:
                 short = self.iri(term)
-                if len(self.cache) < 100_000:
+                if len(self.cache) < _CACHE_SIZE:
                     self.cache[term] = short
             return short
         if term[0] == '"' and term[-1] == ">":
@@ -204,19 +215,53 @@ class TurtleWriter:
             return term[: cut + 2] + self.node(term[cut + 2 :])
         return term
 
-    def render(self, subject: str, pairs: Pairs) -> str:
-        parts = [f"\n{self.node(subject)}"]
+    def predicate(self, term: str) -> str:
+        found = self.predicates.get(term)
+        if found is None:
+            found = "a" if term == _RDF_TYPE else self.node(term)
+            self.predicates[term] = found
+        return found
+
+    def groups(self, pairs: Pairs) -> list[tuple[str, str]]:
+        """(predicate, its Turtle text with all its objects) for sorted ``pairs``."""
+        cache, node = self.cache, self.node
+        out: list[tuple[str, str]] = []
         last = None
+        objects: list[str] = []
         for p, o in pairs:
-            if p == last:
-                parts.append(f",\n        {self.node(o)}")
-            else:
+            if p != last:
                 if last is not None:
-                    parts.append(" ;")
-                parts.append(f"\n    {'a' if p == _RDF_TYPE else self.node(p)} {self.node(o)}")
-                last = p
-        parts.append(" .\n")
-        return "".join(parts)
+                    out.append((last, self.group(last, objects)))
+                last, objects = p, []
+            objects.append(o if o[-1] == '"' else cache.get(o) or node(o))
+        if last is not None:
+            out.append((last, self.group(last, objects)))
+        return out
+
+    def group(self, predicate: str, objects: list[str]) -> str:
+        return (self.predicates.get(predicate) or self.predicate(predicate)) + " " + ",\n        ".join(objects)
+
+    def merged(self, groups: list[tuple[str, str]], asserted: Pairs, inferred: Pairs) -> list[tuple[str, str]]:
+        """``groups`` of the asserted pairs with the inferred ones added: only the groups
+        of the inferred predicates are written again."""
+        extra: dict[str, list[str]] = {}
+        for p, o in inferred:
+            extra.setdefault(p, []).append(o)
+        out = dict(groups)
+        for p, objects in extra.items():
+            if p in out:
+                objects = objects + [o for q, o in asserted if q == p]
+            out[p] = self.group(p, [self.node(o) for o in sorted(objects)])
+        return sorted(out.items())
+
+    def paragraph(self, subject: str, groups: list[tuple[str, str]]) -> str:
+        head = "\n" + (self.cache.get(subject) or self.node(subject))
+        if not groups:
+            return head + " .\n"
+        return head + "\n    " + " ;\n    ".join(text for _, text in groups) + " .\n"
+
+    def render(self, subject: str, pairs: Pairs) -> str:
+        return self.paragraph(subject, self.groups(pairs))
 
     def block(self, subject: str, pairs: Pairs) -> None:
         self.write(self.render(subject, pairs))
@@ -231,11 +276,13 @@ class TurtleWriter:
 class RdfXmlWriter:
     """RDF/XML: one rdf:Description per subject, property elements in sorted order."""
 
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[str], head: bool = True) -> None:
         self.fh = fh
         decls = "".join(f'\n   xmlns:{prefix}="{ns}"' for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1]))
-        fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>\n')
+        if head:
+            fh.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>\n')
         self.names: dict[str, tuple[str, str]] = {}
+        self.lines: dict[tuple[str, str], str] = {}
 
     def name(self, predicate: str) -> tuple[str, str]:
         """(element name, namespace declaration) of a predicate."""
@@ -256,28 +303,29 @@ class RdfXmlWriter:
         iri = term[1:-1]
         return f'rdf:{attribute}="{iri.translate(_XML_ATTR) if _XML_SPECIAL.search(iri) else iri}"'
 
+    def line(self, subject: str, p: str, o: str) -> str:
+        """One property element (``subject`` only names the triple in an error)."""
+        element, decl = self.name(p)
+        if o[0] != '"':
+            return f"    <{element}{decl} {self._ref(o, 'resource')}/>\n"
+        text, lang, datatype = literal_parts(o)
+        if _XML_BAD.search(text):
+            raise ValueError(f"{subject} {p}: a literal holds a character XML 1.0 cannot carry")
+        attr = f' xml:lang="{lang}"' if lang else f' rdf:datatype="{datatype.translate(_XML_ATTR)}"' if datatype else ""
+        if _XML_SPECIAL.search(text):
+            text = text.translate(_XML_TEXT)
+        return f"    <{element}{decl}{attr}>{text}</{element}>\n"
+
+    def cached_line(self, subject: str, pair: tuple[str, str]) -> str:
+        text = self.line(subject, *pair)
+        if len(self.lines) < _CACHE_SIZE:
+            self.lines[pair] = text
+        return text
+
     def block(self, subject: str, pairs: Pairs) -> None:
-        parts = [f"  <rdf:Description {self._ref(subject, 'about')}>\n"]
-        for p, o in pairs:
-            element, decl = self.name(p)
-            if o[0] == '"':
-                text, lang, datatype = literal_parts(o)
-                if _XML_BAD.search(text):
-                    raise ValueError(f"{subject} {p}: a literal holds a character XML 1.0 cannot carry")
-                attr = (
-                    f' xml:lang="{lang}"'
-                    if lang
-                    else f' rdf:datatype="{datatype.translate(_XML_ATTR)}"'
-                    if datatype
-                    else ""
-                )
-                if _XML_SPECIAL.search(text):
-                    text = text.translate(_XML_TEXT)
-                parts.append(f"    <{element}{decl}{attr}>{text}</{element}>\n")
-            else:
-                parts.append(f"    <{element}{decl} {self._ref(o, 'resource')}/>\n")
-        parts.append("  </rdf:Description>\n")
-        self.fh.write("".join(parts))
+        lines, miss = self.lines, self.cached_line
+        body = "".join([lines.get(pair) or miss(subject, pair) for pair in pairs])
+        self.fh.write(f"  <rdf:Description {self._ref(subject, 'about')}>\n{body}  </rdf:Description>\n")
 
     def close(self) -> None:
         self.fh.write("</rdf:RDF>\n")
@@ -291,13 +339,15 @@ class JsonLdWriter:
     rather than by ``json.dumps`` on nested dicts, which takes three times as long.
     """
 
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[str], head: bool = True) -> None:
         self.fh = fh
         context = {prefix: ns for ns, prefix in sorted(_NAMESPACES.items(), key=lambda x: x[1])}
-        fh.write('{\n "@context": ' + json.dumps(context, ensure_ascii=False, sort_keys=True) + ',\n "@graph": [')
-        self.first = True
+        if head:
+            fh.write('{\n "@context": ' + json.dumps(context, ensure_ascii=False, sort_keys=True) + ',\n "@graph": [')
+        self.first = head
         self.keys: dict[str, str] = {}
         self.ids: dict[str, str] = {}
+        self.values: dict[str, str] = {}
 
     def key(self, predicate: str) -> str:
         found = self.keys.get(predicate)
@@ -313,11 +363,19 @@ class JsonLdWriter:
         found = self.ids.get(term)
         if found is None:
             found = _json_string(term if term[0] == "_" else term[1:-1])
-            if len(self.ids) < 100_000:
+            if len(self.ids) < _CACHE_SIZE:
                 self.ids[term] = found
         return found
 
     def value(self, term: str) -> str:
+        found = self.values.get(term)
+        if found is None:
+            found = self._value(term)
+            if len(self.values) < _CACHE_SIZE:
+                self.values[term] = found
+        return found
+
+    def _value(self, term: str) -> str:
         if term[0] != '"':
             return '{"@id": ' + self.ident(term) + "}"
         text, lang, datatype = literal_parts(term)
@@ -337,6 +395,7 @@ class JsonLdWriter:
         if types:
             parts.append(', "@type": [' + ", ".join(types) + "]")
         last = None
+        values = self.values
         for p, o in pairs:
             if p == _RDF_TYPE and o[0] != '"':
                 continue
@@ -345,7 +404,7 @@ class JsonLdWriter:
                 last = p
             else:
                 parts.append(", ")
-            parts.append(self.value(o))
+            parts.append(values.get(o) or self.value(o))
         if last is not None:
             parts.append("]")
         parts.append("}")
@@ -368,12 +427,19 @@ RELEASE_NAMES = (*WRITERS, BASE_NAME)
 
 
 def write_blocks(
-    directory: Path, blocks: Iterable[tuple[str, Pairs, Pairs]], names: Iterable[str] = RELEASE_NAMES
+    directory: Path,
+    blocks: Iterable[tuple[str, Pairs, Pairs]],
+    names: Iterable[str] = RELEASE_NAMES,
+    *,
+    head: bool = True,
+    tail: bool = True,
 ) -> tuple[int, int]:
     """Write the chosen release files: the four full ones and the asserted-only Turtle.
 
     ``blocks`` gives (subject, asserted pairs, inferred pairs), both sorted and disjoint.
-    Returns the number of triples in the full release and of inferred ones.
+    Without ``head`` or ``tail`` the files lack their opening or closing text: they are
+    parts, to be joined with ``append_parts`` into whole files.
+    Returns the number of triples written and of inferred ones among them.
     """
     names = [n for n in RELEASE_NAMES if n in set(names)]
     total = inferred_total = 0
@@ -381,24 +447,54 @@ def write_blocks(
     try:
         for name in names:
             handles[name] = (directory / name).open("w", encoding="utf-8", newline="\n")
-        full = [WRITERS[name](handles[name]) for name in names if name in WRITERS and name != "cxkb.ttl"]
-        turtle = TurtleWriter(handles["cxkb.ttl"]) if "cxkb.ttl" in handles else None
-        base = TurtleWriter(handles[BASE_NAME]) if BASE_NAME in handles else None
+        full = [WRITERS[name](handles[name], head) for name in names if name in WRITERS and name != "cxkb.ttl"]
+        turtle = TurtleWriter(handles["cxkb.ttl"], head) if "cxkb.ttl" in handles else None
+        base = TurtleWriter(handles[BASE_NAME], head) if BASE_NAME in handles else None
+        renderer = turtle or base
         for subject, asserted, inferred in blocks:
             pairs = sorted(asserted + inferred) if inferred else asserted
             for w in full:
                 w.block(subject, pairs)
-            text = turtle.render(subject, pairs) if turtle is not None else ""
-            if turtle is not None:
-                turtle.write(text)
-            if base is not None and asserted:
-                base.write(text if text and not inferred else base.render(subject, asserted))
+            if renderer is not None:
+                # The full and the asserted-only Turtle share every predicate group
+                # but those of the inferred predicates.
+                groups = renderer.groups(asserted)
+                text = renderer.paragraph(subject, groups)
+                if base is not None and asserted:
+                    base.write(text)
+                if turtle is not None and inferred:
+                    text = renderer.paragraph(subject, renderer.merged(groups, asserted, inferred))
+                if turtle is not None:
+                    turtle.write(text)
             total += len(pairs)
             inferred_total += len(inferred)
-        for w in (*full, turtle, base):
-            if w is not None:
-                w.close()
+        if tail:
+            for w in (*full, turtle, base):
+                if w is not None:
+                    w.close()
     finally:
         for fh in handles.values():
             fh.close()
     return total, inferred_total
+
+
+def append_parts(directory: Path, parts: Path) -> None:
+    """Append each file of ``parts`` to the file of the same name in ``directory``, then drop ``parts``."""
+    for part in sorted(parts.iterdir()):
+        with part.open("rb") as src, (directory / part.name).open("r+b") as dst:
+            dst.seek(0, os.SEEK_END)
+            _copy(src, dst)
+        part.unlink()
+    parts.rmdir()
+
+
+def _copy(src: IO[bytes], dst: IO[bytes]) -> None:
+    """Copy ``src`` to ``dst`` from their current positions, in the kernel where it can."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            while os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30):
+                pass
+            return
+        except OSError:  # a file system without it: copy what is left the ordinary way
+            pass
+    shutil.copyfileobj(src, dst, 1 << 20)

@@ -222,36 +222,137 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
     return rows
 
 
+def _clean_row(row: Row, cells: dict[str, str], spec: TableSpec) -> bool:
+    """Fill ``row`` and return True when no cell has anything to report.
+
+    Nearly every row of a large table is like that, and one look at all its cells joined
+    by the separator tells: printable text holds no white space but the plain space, so
+    without a double space or a space beside a separator every cell and every value is
+    already stripped, and every value starts right after a separator.
+    """
+    names, required, multi = _layout(spec)
+    values = [cells.get(n, "") for n in names]
+    joined = SEPARATOR.join(values)
+    if (
+        not joined.isprintable()
+        or "  " in joined
+        or _SPACE_BEFORE in joined
+        or _SPACE_AFTER in joined
+        or _VALUE_FORMULA.search(joined)
+        or joined.startswith(FORMULA_START)
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+    ):
+        return False
+    for i in required:
+        if not values[i]:
+            return False
+    lists = {}
+    for i in multi:
+        value = values[i]
+        if not value:
+            lists[names[i]] = ()
+            continue
+        if value.startswith(SEPARATOR) or value.endswith(SEPARATOR) or _EMPTY_VALUE in value:
+            return False
+        items = tuple(value.split(SEPARATOR))
+        if len(set(items)) != len(items):
+            return False
+        lists[names[i]] = items
+    row.cells.update(zip(names, values, strict=True))
+    row.lists.update(lists)
+    return True
+
+
+_SPACE_BEFORE = f" {SEPARATOR}"
+_SPACE_AFTER = f"{SEPARATOR} "
+_VALUE_FORMULA = re.compile(f"\\{SEPARATOR}[=+\\-@]")
+_EMPTY_VALUE = SEPARATOR * 2
+_LAYOUTS: dict[int, tuple[TableSpec, tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
+
+
+def _layout(spec: TableSpec) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """Column names, and the positions of the required and the multi-value columns.
+
+    Kept per spec object (hashing a spec would cost as much as the row check it serves).
+    """
+    found = _LAYOUTS.get(id(spec))
+    if found is None or found[0] is not spec:
+        cols = spec.columns
+        found = (
+            spec,
+            tuple(c.name for c in cols),
+            tuple(i for i, c in enumerate(cols) if c.required),
+            tuple(i for i, c in enumerate(cols) if c.multi),
+        )
+        _LAYOUTS[id(spec)] = found
+    return found[1:]
+
+
 def _check_row(row: Row, cells: dict[str, str], spec: TableSpec, report: Report) -> Row:
+    if _clean_row(row, cells, spec):
+        return row
+    return _check_cells(row, cells, spec, report)
+
+
+def _check_cells(row: Row, cells: dict[str, str], spec: TableSpec, report: Report) -> Row:
+    """Every cell on its own, each problem reported at its column."""
     name, line = row.file, row.line
     for col in spec.columns:
         value = cells.get(col.name, "")
-        if "\n" in value or "\r" in value:
-            report.error(name, line, col.name, "line-break", "cell contains a line break; keep each cell on one line")
-            value = " ".join(value.split())
-        if value != value.strip():
-            report.warning(name, line, col.name, "whitespace", "leading or trailing white space")
-            value = value.strip()
-        if "  " in value:
-            report.warning(name, line, col.name, "whitespace", "double space inside the cell")
-        if col.required and not value:
-            report.error(name, line, col.name, "required", f"{col.name!r} is required")
-        _check_characters(name, line, col, value, report)
+        # Almost every cell is printable (so holds no line break, tab or unsafe character),
+        # has no outer or double spaces and no value starting like a formula: it is checked
+        # with a few C-level string tests. The rest take the path that names each problem.
+        if value.isprintable() and value == value.strip() and "  " not in value:
+            if col.required and not value:
+                report.error(name, line, col.name, "required", f"{col.name!r} is required")
+            if value.startswith(FORMULA_START) or (col.multi and _FORMULA_AFTER_SEPARATOR.search(value)):
+                _check_formula(name, line, col, value, report)
+        else:
+            value = _clean_cell(name, line, col, value, report)
         if col.multi:
-            parts = value.split(SEPARATOR) if value else []
-            if any(p != p.strip() for p in parts):
-                report.warning(name, line, col.name, "whitespace", f"spaces around {SEPARATOR!r}")
-            if any(not p.strip() for p in parts):
-                report.warning(name, line, col.name, "empty-item", f"empty value between {SEPARATOR!r} separators")
-            items = split_cell(value)
-            seen: set[str] = set()
-            for item in items:
-                if item in seen:
-                    report.warning(name, line, col.name, "duplicate-item", f"{item!r} is listed twice")
-                seen.add(item)
-            row.lists[col.name] = tuple(dict.fromkeys(items))
+            row.lists[col.name] = _items(name, line, col, value, report)
         row.cells[col.name] = value
     return row
+
+
+# A later value of a multi-value cell that starts like a formula (str.strip and the
+# pattern's \s agree on what white space is).
+_FORMULA_AFTER_SEPARATOR = re.compile(r"\|\s*[=+\-@]")
+
+
+def _clean_cell(name: str, line: int, col: Column, value: str, report: Report) -> str:
+    """Report line breaks, stray spaces and unsafe characters; return the cell as it is kept."""
+    if "\n" in value or "\r" in value:
+        report.error(name, line, col.name, "line-break", "cell contains a line break; keep each cell on one line")
+        value = " ".join(value.split())
+    if value != value.strip():
+        report.warning(name, line, col.name, "whitespace", "leading or trailing white space")
+        value = value.strip()
+    if "  " in value:
+        report.warning(name, line, col.name, "whitespace", "double space inside the cell")
+    if col.required and not value:
+        report.error(name, line, col.name, "required", f"{col.name!r} is required")
+    _check_characters(name, line, col, value, report)
+    return value
+
+
+def _items(name: str, line: int, col: Column, value: str, report: Report) -> tuple[str, ...]:
+    """The values of a multi-value cell, in order and without repeats, with warnings on its layout."""
+    if not value:
+        return ()
+    parts = value.split(SEPARATOR)
+    if any(p != p.strip() for p in parts):
+        report.warning(name, line, col.name, "whitespace", f"spaces around {SEPARATOR!r}")
+    if any(not p.strip() for p in parts):
+        report.warning(name, line, col.name, "empty-item", f"empty value between {SEPARATOR!r} separators")
+    items = split_cell(value)
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            report.warning(name, line, col.name, "duplicate-item", f"{item!r} is listed twice")
+        seen.add(item)
+    return tuple(dict.fromkeys(items))
 
 
 def unsafe_character(text: str) -> tuple[int, str] | None:
@@ -279,6 +380,10 @@ def _check_characters(file: str, line: int, col: Column, value: str, report: Rep
             "unsafe-character",
             f"invisible or control character U+{ord(ch):04X} ({name}) at position {pos + 1}; remove it",
         )
+    _check_formula(file, line, col, value, report)
+
+
+def _check_formula(file: str, line: int, col: Column, value: str, report: Report) -> None:
     parts = value.split(SEPARATOR) if col.multi else [value]
     for part in parts:
         part = part.strip()
