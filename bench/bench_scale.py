@@ -135,7 +135,11 @@ def main() -> None:
     table = summary(sizes, build, queries, load, book, check)
     body = (
         f"Measured with `python bench/bench_scale.py --record` on: {host}. Each line comes from the "
-        "section of that benchmark below.\n\n" + table
+        "section of that benchmark below.\n\n"
+        + table
+        + "\n\nOn a shared virtual machine the speed drifts from one session to the next (even the "
+        "bulk-load limit), so times in seconds compare only within one run; the build is judged by its "
+        "ratio to the limit, measured in the same rounds."
     )
     print(body)
     if record:
