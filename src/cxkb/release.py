@@ -174,7 +174,7 @@ class NTriplesWriter:
         self.fh = fh
 
     def block(self, subject: str, pairs: Pairs) -> None:
-        self.fh.write("".join(f"{subject} {p} {o} .\n" for p, o in pairs))
+        self.fh.write("".join([f"{subject} {p} {o} .\n" for p, o in pairs]))
 
     def close(self) -> None:
         return None

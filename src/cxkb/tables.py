@@ -192,6 +192,7 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
         report.warning(name, 1, "", "column-order", f"columns should be in the order {', '.join(expected)}")
 
     rows: list[Row] = []
+    in_order = header == expected
     line = reader.line_num + 1
     while True:
         try:
@@ -216,14 +217,18 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
                 f"row has {len(values)} cells but the header has {len(header)}; check commas and quotes",
             )
             continue
-        cells = dict(zip(header, values, strict=True))
-        rows.append(_check_row(Row(name, start, {}), cells, spec, report))
+        row = Row(name, start, {})
+        if in_order and _clean_row(row, values, spec):
+            rows.append(row)
+            continue
+        rows.append(_check_row(row, dict(zip(header, values, strict=True)), spec, report))
     _check_ids(rows, spec, report)
     return rows
 
 
-def _clean_row(row: Row, cells: dict[str, str], spec: TableSpec) -> bool:
-    """Fill ``row`` and return True when no cell has anything to report.
+def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
+    """Fill ``row`` from ``values`` (in the spec's column order) and return True when no
+    cell has anything to report.
 
     Nearly every row of a large table is like that, and one look at all its cells joined
     by the separator tells: printable text holds no white space but the plain space, so
@@ -231,7 +236,6 @@ def _clean_row(row: Row, cells: dict[str, str], spec: TableSpec) -> bool:
     already stripped, and every value starts right after a separator.
     """
     names, required, multi = _layout(spec)
-    values = [cells.get(n, "") for n in names]
     joined = SEPARATOR.join(values)
     if (
         not joined.isprintable()
@@ -290,7 +294,7 @@ def _layout(spec: TableSpec) -> tuple[tuple[str, ...], tuple[int, ...], tuple[in
 
 
 def _check_row(row: Row, cells: dict[str, str], spec: TableSpec, report: Report) -> Row:
-    if _clean_row(row, cells, spec):
+    if _clean_row(row, [cells.get(c.name, "") for c in spec.columns], spec):
         return row
     return _check_cells(row, cells, spec, report)
 
