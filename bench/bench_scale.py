@@ -137,7 +137,7 @@ def main() -> None:
         f"Measured with `python bench/bench_scale.py --record` on: {host}. Each line comes from the "
         "section of that benchmark below.\n\n"
         + table
-        + "\n\nOn a shared virtual machine the speed drifts from one session to the next (even the "
+        + "\n\nOn a shared virtual machine the speed drifts from one run to the next (even the "
         "bulk-load limit), so times in seconds compare only within one run; the build is judged by its "
         "ratio to the limit, measured in the same rounds."
     )
