@@ -101,6 +101,9 @@ def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
     slow = tables.Row("papers.csv", 2, {})
     for col in spec.columns:
         value = tables._clean_cell("papers.csv", 2, col, cells[col.name], slow_report)
+        if col.required and not value:
+            slow_report.error("papers.csv", 2, col.name, "required", f"{col.name!r} is required")
+        tables._check_formula("papers.csv", 2, col, value, slow_report)
         if col.multi:
             slow.lists[col.name] = tables._items("papers.csv", 2, col, value, slow_report)
         slow.cells[col.name] = value

@@ -36,9 +36,9 @@ class Calls:
             note("hermit")
             return real_check(lines)
 
-        def shacl(kb, root):  # type: ignore[no-untyped-def]
+        def shacl(kb, shapes):  # type: ignore[no-untyped-def]
             note("shacl")
-            return real_shacl(kb, root)
+            return real_shacl(kb, shapes)
 
         monkeypatch.setattr(reason, "ConsistencyCheck", check)
         monkeypatch.setattr(buildmod, "pyshacl_violations", shacl)

@@ -173,17 +173,15 @@ def shacl_report(kb: KnowledgeBase, violations: list[shacl.Violation], report: R
             report.info(file, line, column, "shacl", message)
 
 
-def pyshacl_violations(kb: KnowledgeBase, root: Path) -> list[shacl.Violation]:
+def pyshacl_violations(kb: KnowledgeBase, shapes: Graph) -> list[shacl.Violation]:
     """pySHACL on the taxonomy graph, or on the whole graph when the paper shape needs it."""
-    shapes = shacl.load_shapes(root)
     if shacl.paper_shape_problems(shapes):
         return shacl.check(graphmod.to_graph(kb), shapes)
     return shacl.check(graphmod.to_graph(dataclasses.replace(kb, papers={})), shapes)
 
 
-def paper_findings(kb: KnowledgeBase, root: Path, report: Report) -> None:
+def paper_findings(kb: KnowledgeBase, shapes: Graph, report: Report) -> None:
     """The paper shape, checked on each paper record (when it is the shape the check knows)."""
-    shapes = shacl.load_shapes(root)
     if shacl.paper_shape_problems(shapes):
         return
     _, messages = shacl.paper_shape(shapes)
@@ -194,8 +192,9 @@ def paper_findings(kb: KnowledgeBase, root: Path, report: Report) -> None:
 
 def shapes_check(kb: KnowledgeBase, root: Path, report: Report) -> None:
     """The SHACL shapes: pySHACL on the taxonomy, the record check on the papers."""
-    shacl_report(kb, pyshacl_violations(kb, root), report)
-    paper_findings(kb, root, report)
+    shapes = shacl.load_shapes(root)
+    shacl_report(kb, pyshacl_violations(kb, shapes), report)
+    paper_findings(kb, shapes, report)
 
 
 def check(root: Path, *, today: _dt.date | None = None, progress: Progress = _quiet) -> tuple[KnowledgeBase, Report]:
@@ -304,7 +303,12 @@ class _Shapes:
     """pySHACL on the taxonomy, started early in a second process unless its result is remembered."""
 
     def __init__(
-        self, kb: KnowledgeBase, root: Path, fixed: list[Triple] | None, remembered: verdicts.Verdicts
+        self,
+        kb: KnowledgeBase,
+        root: Path,
+        shapes: Graph,
+        fixed: list[Triple] | None,
+        remembered: verdicts.Verdicts,
     ) -> None:
         """With ``fixed`` None, the whole graph is checked (papers included) and nothing is remembered."""
         self.remembered = remembered
@@ -312,7 +316,7 @@ class _Shapes:
         self.found: list[shacl.Violation] | None = None
         self.job: _Side | None = None
         if fixed is None:
-            self.job = _Side(lambda: pyshacl_violations(kb, root))
+            self.job = _Side(lambda: pyshacl_violations(kb, shapes))
             return
         if remembered.folder is not None:
             lines = [f"{s} {p} {o} .\n" for s, p, o in fixed]
@@ -320,7 +324,7 @@ class _Shapes:
             self.found = remembered.violations(self.digest)
         if self.found is None:
             taxonomy_only = dataclasses.replace(kb, papers={})
-            self.job = _Side(lambda: pyshacl_violations(taxonomy_only, root))
+            self.job = _Side(lambda: pyshacl_violations(taxonomy_only, shapes))
 
     def result(self) -> list[shacl.Violation]:
         if self.job is not None:
@@ -399,6 +403,7 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
+@_without_cycle_collector()
 def build(
     root: Path,
     out: Path | None = None,
@@ -418,20 +423,6 @@ def build(
     release is then written by two processes, each writing every file for half of the
     subjects; the halves are joined at the end.
     """
-    with _without_cycle_collector():
-        return _build(root, out, reasoning=reasoning, today=today, progress=progress, cache=cache)
-
-
-def _build(
-    root: Path,
-    out: Path | None = None,
-    *,
-    reasoning: bool = True,
-    today: _dt.date | None = None,
-    progress: Progress = _quiet,
-    cache: bool = True,
-) -> BuildResult:
-    """The build itself; ``build`` runs it without the cycle collector."""
     out = out if out is not None else root / DEFAULT_OUT
     progress("reading and checking the taxonomy tables")
     kb, report = load_taxonomy(root)
@@ -446,8 +437,9 @@ def _build(
             schema = schema_triples(root)
             taxonomy = graphmod.taxonomy_pairs(kb)
             fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
-            if not shacl.paper_shape_problems(shacl.load_shapes(root)):
-                shapes = _Shapes(kb, root, fixed, remembered)
+            shapes_graph = shacl.load_shapes(root)
+            if not shacl.paper_shape_problems(shapes_graph):
+                shapes = _Shapes(kb, root, shapes_graph, fixed, remembered)
             try:
                 inference = _Reasoning(fixed, reasoning, remembered)
             except reason.ReasonerError as exc:
@@ -465,9 +457,9 @@ def _build(
             except reason.ReasonerError as exc:
                 raise _reasoner_error(report, exc) from exc
         if shapes is None:
-            shapes = _Shapes(kb, root, None, remembered)
+            shapes = _Shapes(kb, root, shapes_graph, None, remembered)
         progress("checking the paper shape on the records")
-        paper_findings(kb, root, report)
+        paper_findings(kb, shapes_graph, report)
         if report.has_errors:
             raise BuildError("the graph does not conform to the SHACL shapes", report)
         subjects = Subjects.of(kb, schema, taxonomy)

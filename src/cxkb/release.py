@@ -18,7 +18,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF
@@ -130,7 +130,17 @@ Pairs = list[tuple[str, str]]
 # (topics, concepts, keywords, venues, years, authors), so most lookups hit; the bound keeps
 # a table of unique titles from growing the cache without end.
 _CACHE_SIZE = 200_000
+K = TypeVar("K")
 _RDF_TYPE = f"<{RDF.type}>"
+
+
+def _keep(cache: dict[K, str], key: K, text: str) -> str:
+    """Remember ``text`` under ``key`` while the cache has room; return it."""
+    if len(cache) < _CACHE_SIZE:
+        cache[key] = text
+    return text
+
+
 _NAMESPACES = {str(ns): prefix for prefix, ns in sorted(PREFIXES.items())} | {str(RDF): "rdf"}
 _PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -205,11 +215,7 @@ class TurtleWriter:
         """A term as Turtle: IRIs shortened with the prefixes, literals as in N-Triples."""
         if term[0] == "<":
             short = self.cache.get(term)
-            if short is None:
-                short = self.iri(term)
-                if len(self.cache) < _CACHE_SIZE:
-                    self.cache[term] = short
-            return short
+            return short if short is not None else _keep(self.cache, term, self.iri(term))
         if term[0] == '"' and term[-1] == ">":
             cut = term.rfind("^^<")
             return term[: cut + 2] + self.node(term[cut + 2 :])
@@ -317,10 +323,7 @@ class RdfXmlWriter:
         return f"    <{element}{decl}{attr}>{text}</{element}>\n"
 
     def cached_line(self, subject: str, pair: tuple[str, str]) -> str:
-        text = self.line(subject, *pair)
-        if len(self.lines) < _CACHE_SIZE:
-            self.lines[pair] = text
-        return text
+        return _keep(self.lines, pair, self.line(subject, *pair))
 
     def block(self, subject: str, pairs: Pairs) -> None:
         lines, miss = self.lines, self.cached_line
@@ -361,19 +364,13 @@ class JsonLdWriter:
 
     def ident(self, term: str) -> str:
         found = self.ids.get(term)
-        if found is None:
-            found = _json_string(term if term[0] == "_" else term[1:-1])
-            if len(self.ids) < _CACHE_SIZE:
-                self.ids[term] = found
-        return found
+        if found is not None:
+            return found
+        return _keep(self.ids, term, _json_string(term if term[0] == "_" else term[1:-1]))
 
     def value(self, term: str) -> str:
         found = self.values.get(term)
-        if found is None:
-            found = self._value(term)
-            if len(self.values) < _CACHE_SIZE:
-                self.values[term] = found
-        return found
+        return found if found is not None else _keep(self.values, term, self._value(term))
 
     def _value(self, term: str) -> str:
         if term[0] != '"':

@@ -304,16 +304,16 @@ def _check_cells(row: Row, cells: dict[str, str], spec: TableSpec, report: Repor
     name, line = row.file, row.line
     for col in spec.columns:
         value = cells.get(col.name, "")
-        # Almost every cell is printable (so holds no line break, tab or unsafe character),
-        # has no outer or double spaces and no value starting like a formula: it is checked
-        # with a few C-level string tests. The rest take the path that names each problem.
-        if value.isprintable() and value == value.strip() and "  " not in value:
-            if col.required and not value:
-                report.error(name, line, col.name, "required", f"{col.name!r} is required")
-            if value.startswith(FORMULA_START) or (col.multi and _FORMULA_AFTER_SEPARATOR.search(value)):
-                _check_formula(name, line, col, value, report)
-        else:
+        # Almost every cell is printable (so holds no line break, tab or unsafe character)
+        # and has no outer or double spaces: a few C-level string tests tell, and only the
+        # rest take the path that names each problem.
+        if not (value.isprintable() and value == value.strip() and "  " not in value):
             value = _clean_cell(name, line, col, value, report)
+        if col.required and not value:
+            report.error(name, line, col.name, "required", f"{col.name!r} is required")
+        # The kept value is stripped, so only a value after a separator can hide spaces.
+        if value.startswith(FORMULA_START) or (col.multi and _FORMULA_AFTER_SEPARATOR.search(value)):
+            _check_formula(name, line, col, value, report)
         if col.multi:
             row.lists[col.name] = _items(name, line, col, value, report)
         row.cells[col.name] = value
@@ -335,9 +335,17 @@ def _clean_cell(name: str, line: int, col: Column, value: str, report: Report) -
         value = value.strip()
     if "  " in value:
         report.warning(name, line, col.name, "whitespace", "double space inside the cell")
-    if col.required and not value:
-        report.error(name, line, col.name, "required", f"{col.name!r} is required")
-    _check_characters(name, line, col, value, report)
+    bad = unsafe_character(value)
+    if bad is not None:
+        pos, ch = bad
+        report.error(
+            name,
+            line,
+            col.name,
+            "unsafe-character",
+            f"invisible or control character U+{ord(ch):04X} ({unicodedata.name(ch, 'control character')}) "
+            f"at position {pos + 1}; remove it",
+        )
     return value
 
 
@@ -370,21 +378,6 @@ def unsafe_character(text: str) -> tuple[int, str] | None:
         if ch not in "\n\r" and unicodedata.category(ch) in UNSAFE_CATEGORIES:
             return pos, ch
     return None
-
-
-def _check_characters(file: str, line: int, col: Column, value: str, report: Report) -> None:
-    bad = unsafe_character(value)
-    if bad is not None:
-        pos, ch = bad
-        name = unicodedata.name(ch, "control character")
-        report.error(
-            file,
-            line,
-            col.name,
-            "unsafe-character",
-            f"invisible or control character U+{ord(ch):04X} ({name}) at position {pos + 1}; remove it",
-        )
-    _check_formula(file, line, col, value, report)
 
 
 def _check_formula(file: str, line: int, col: Column, value: str, report: Report) -> None:
