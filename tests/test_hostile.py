@@ -362,23 +362,9 @@ def check_query_csv(b: Built) -> None:
 # Columns the generated pages show (the bibliographic details of papers reach the book
 # through references.bib, which the BibTeX check covers).
 BOOK_COLUMNS = {
-    "domains": {"label_en", "label_nl", "definition_en", "definition_nl"},
-    "topics": {"label_en", "label_nl", "definition_en", "definition_nl"},
+    **{table: set(TEXT_COLUMNS[table]) for table in ("domains", "topics", "concepts", "ambiguous_labels")},
     # evidence_gap is shown only for a question with too few papers; the first has enough.
-    "questions": {"text_nl", "text_en"},
-    "concepts": {
-        "pref_label_en",
-        "pref_label_nl",
-        "alt_labels_en",
-        "alt_labels_nl",
-        "hidden_labels_en",
-        "hidden_labels_nl",
-        "definition_en",
-        "definition_nl",
-        "scope_note_en",
-        "scope_note_nl",
-    },
-    "ambiguous_labels": {"label", "note_en", "note_nl"},
+    "questions": set(TEXT_COLUMNS["questions"] - {"evidence_gap"}),
     "papers": {"title", "note"},
 }
 # The Dutch language marker, and MyST's hard line break (ontology page) in its two writers.
