@@ -36,8 +36,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from common import add_json_option, machine, record_section, write_figures
 
-from cxkb.book import build_book, ensure_release
-from cxkb.tables import PAPERS, render_table
+from cxkb.book.legacy import build_book, ensure_release
+from cxkb.kg.tables import PAPERS, render_table
 
 REPO = Path(__file__).resolve().parents[1]
 HEADING = "## Book build"

@@ -58,7 +58,7 @@ STEPS_CODE = """
 import json, sys, time
 start = time.perf_counter()
 from pathlib import Path
-from cxkb.build import build
+from cxkb.kg.build import build
 marks = [("starting Python and importing cxkb", time.perf_counter() - start)]
 last = [time.perf_counter(), None]
 def progress(message):

@@ -41,10 +41,10 @@ from pathlib import Path
 
 from common import add_json_option, machine, record_section, write_figures
 
-from cxkb.check import Checker
-from cxkb.checkconfig import CheckConfig
-from cxkb.inflect import forms
-from cxkb.vocab import Kind, VocabIndex, load_index
+from cxkb.checker.config import CheckConfig
+from cxkb.checker.engine import Checker
+from cxkb.checker.inflect import forms
+from cxkb.checker.vocab import Kind, VocabIndex, load_index
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("CXKB_SEEDS", REPO.parent / "shared" / "seeds"))

@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from common import add_json_option, machine, record_section, write_figures  # noqa: E402
 
-from cxkb.query import NamedQuery, library  # noqa: E402
+from cxkb.sparql.library import NamedQuery, library  # noqa: E402
 
 HEADING = "## Hostile input and faults"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -340,7 +340,7 @@ def table(load: Load) -> str:
 def hostile_inputs() -> tuple[int, int, int]:
     """Payloads, columns, and their product, as the hostile-input suite tries them."""
     sys.path.insert(0, str(REPO / "tests"))
-    from cxkb.tables import ALL_TABLES
+    from cxkb.kg.tables import ALL_TABLES
     from hostile_payloads import ALL_PAYLOADS
 
     columns = sum(len(spec.columns) for spec in ALL_TABLES)

@@ -41,8 +41,8 @@ sys.path.insert(0, str(REPO / "src"))
 from common import add_json_option, machine, record_section, write_figures  # noqa: E402
 from synth import SEED, synthetic_release  # noqa: E402
 
-from cxkb.query import NamedQuery, library, run  # noqa: E402
-from cxkb.server import Limits, create_server, serve_in_thread  # noqa: E402
+from cxkb.sparql.endpoint import Limits, create_server, serve_in_thread  # noqa: E402
+from cxkb.sparql.library import NamedQuery, library, run  # noqa: E402
 
 HEADING = "## SPARQL queries"
 TARGET_MS = 50.0

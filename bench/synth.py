@@ -21,9 +21,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxkb.records import KnowledgeBase, load
-from cxkb.tables import PAPERS, render_table
-from cxkb.validate import title_key
+from cxkb.kg.records import KnowledgeBase, load
+from cxkb.kg.tables import PAPERS, render_table
+from cxkb.kg.validate import title_key
 
 SIZES = (1_000, 10_000, 100_000)
 SEED = 20211018
@@ -187,7 +187,7 @@ def synthetic_release(papers: int, folder: Path, seed: int = SEED, log=print) ->
     they measure is what users get; the table is regenerated each time and compared, so a
     change to the generator or the taxonomy never leaves a stale release in use.
     """
-    from cxkb.build import build
+    from cxkb.kg.build import build
 
     root = folder / f"papers-{papers}"
     fresh = folder / f".papers-{papers}.candidate"

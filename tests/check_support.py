@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import make_root
 from cxkb.findings import Report
-from cxkb.tables import AMBIGUOUS, CONCEPTS, read_table, write_table
+from cxkb.kg.tables import AMBIGUOUS, CONCEPTS, read_table, write_table
 
 SOURCE = "10.1509/jm.15.0420"
 

@@ -19,16 +19,17 @@ from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
 from conftest import REPO, edit, make_root
-from cxkb import book, maps
-from cxkb.cokeywords import (
+from cxkb.book import legacy as book
+from cxkb.book import maps
+from cxkb.book.cokeywords import (
     adjusted_rand_index,
     communities,
     compare_with_topics,
     keyword_key,
     normalized_mutual_information,
 )
-from cxkb.frames import Frames
-from cxkb.records import Concept, KnowledgeBase, Labels, Text
+from cxkb.book.frames import Frames
+from cxkb.kg.records import Concept, KnowledgeBase, Labels, Text
 
 HOSTILE = "<script>alert(1)</script> {eval-rst} $x$ | [a](javascript:x) `rm` *b* :::{note} &amp; {{ sub }} \\|"
 
@@ -423,7 +424,7 @@ def test_make_server_serves_the_site_on_loopback(tmp_path: Path) -> None:
 def test_keyword_map_keeps_the_most_used_keywords_and_strongest_links() -> None:
     import networkx as nx
 
-    from cxkb.cokeywords import Comparison, KeywordNetwork
+    from cxkb.book.cokeywords import Comparison, KeywordNetwork
 
     graph = nx.complete_graph([f"k{i:02d}" for i in range(30)])
     for i, (a, b) in enumerate(sorted(graph.edges)):

@@ -23,8 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from conftest import CHROMIUM, IN_CI
-from cxkb.book import build_book, make_server
-from cxkb.validate import load_and_validate
+from cxkb.book.legacy import build_book, make_server
+from cxkb.kg.validate import load_and_validate
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -12,11 +12,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import edit
-from cxkb import graph as graphmod
-from cxkb.build import BuildError, build, paper_domains
-from cxkb.reason import java_available
-from cxkb.release import FORMATS, serialise
-from cxkb.validate import load_and_validate
+from cxkb.kg import graph as graphmod
+from cxkb.kg.build import BuildError, build, paper_domains
+from cxkb.kg.reason import java_available
+from cxkb.kg.validate import load_and_validate
+from cxkb.kg.writer import FORMATS, serialise
 
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 

@@ -22,10 +22,11 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import REPO, edit, make_root
-from cxkb import graph as graphmod
-from cxkb import reason, release, shacl
-from cxkb.build import BuildError, assemble, build
-from cxkb.validate import load_and_validate
+from cxkb.kg import graph as graphmod
+from cxkb.kg import reason, shacl
+from cxkb.kg import writer as release
+from cxkb.kg.build import BuildError, assemble, build
+from cxkb.kg.validate import load_and_validate
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import make_root as synth_root
@@ -101,7 +102,7 @@ def test_chain_join_infers_what_hermit_infers(which: str, synthetic_root: Path, 
 
 def test_real_schema_allows_the_shortcuts(repo_root: Path) -> None:
     kb, _ = load_and_validate(repo_root)
-    from cxkb.build import schema_triples
+    from cxkb.kg.build import schema_triples
 
     fixed = schema_triples(repo_root) + [
         (s, p, o) for s, pairs in graphmod.taxonomy_pairs(kb).items() for p, o in pairs
@@ -134,7 +135,7 @@ def test_schema_outside_the_shortcut_goes_to_hermit_whole(change: str, mini_root
     ttl = mini_root / "ontology" / "cxkb.ttl"
     ttl.write_text(ttl.read_text() + "\n" + SCHEMA_CHANGES[change] + "\n")
     kb, _ = load_and_validate(mini_root)
-    from cxkb.build import schema_triples
+    from cxkb.kg.build import schema_triples
 
     fixed = schema_triples(mini_root) + [
         (s, p, o) for s, pairs in graphmod.taxonomy_pairs(kb).items() for p, o in pairs

@@ -308,7 +308,7 @@ def test_pre_commit_hooks_run_this_command() -> None:
 
 @pytest.mark.parametrize("rows", [[], [{"a": 1, "b": "é"}, {"a": 2, "b": "x,y"}]])
 def test_long_lists_are_written_one_row_per_line(rows: list[dict[str, object]]) -> None:
-    from cxkb.report_formats import _ROWS, _with_rows
+    from cxkb.checker.formats import _ROWS, _with_rows
 
     data = {"version": 1, "runs": [{"tool": {"name": "x"}, "results": _ROWS}], "paths": ["a b.md"]}
     text = _with_rows(data, rows)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxkb.discover import discover, glob_match
-from cxkb.documents import (
+from cxkb.checker.discover import discover, glob_match
+from cxkb.checker.documents import (
     MASK,
     InputError,
     detect_language,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from cxkb.check import Checker, CheckRun, Mention
-from cxkb.checkconfig import CheckConfig
-from cxkb.vocab import load_index
+from cxkb.checker.config import CheckConfig
+from cxkb.checker.engine import Checker, CheckRun, Mention
+from cxkb.checker.vocab import load_index
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = Path(__file__).resolve().parent / "gold"

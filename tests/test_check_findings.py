@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from check_support import make_check_root
-from cxkb.check import Checker, keep_initial_capital, sentence_start, summarise
-from cxkb.checkconfig import CheckConfig, ConfigError, load_config
-from cxkb.documents import read_document
+from cxkb.checker.config import CheckConfig, ConfigError, load_config
+from cxkb.checker.documents import read_document
+from cxkb.checker.engine import Checker, keep_initial_capital, sentence_start, summarise
+from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level
-from cxkb.records import load
-from cxkb.vocab import VocabIndex
+from cxkb.kg.records import load
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from check_support import EXTRA_CONCEPTS
-from cxkb.check import Checker
-from cxkb.checkconfig import CheckConfig
-from cxkb.documents import MASK, mask_html, mask_markdown, parse_document
-from cxkb.records import load
-from cxkb.vocab import VocabIndex
+from cxkb.checker.config import CheckConfig
+from cxkb.checker.documents import MASK, mask_html, mask_markdown, parse_document
+from cxkb.checker.engine import Checker
+from cxkb.checker.vocab import VocabIndex
+from cxkb.kg.records import load
 
 LABEL_WORDS = sorted(
     {

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from check_support import make_check_root
-from cxkb.inflect import forms
-from cxkb.records import load
-from cxkb.vocab import Kind, VocabIndex, compact, fold, is_abbreviation
+from cxkb.checker.inflect import forms
+from cxkb.checker.vocab import Kind, VocabIndex, compact, fold, is_abbreviation
+from cxkb.kg.records import load
 
 
 @pytest.fixture(scope="module")

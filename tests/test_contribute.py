@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from conftest import edit
 from cxkb.bibliography import from_bibtex, from_ris, to_bibtex, to_csljson, to_ris
 from cxkb.cli import app
-from cxkb.contribute import make_id
-from cxkb.diff import load_revision, summarise
-from cxkb.records import load
+from cxkb.kg.contribute import make_id
+from cxkb.kg.diff import load_revision, summarise
+from cxkb.kg.records import load
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "bibliography"
 PAPERS = "literature/papers.csv"
@@ -149,7 +149,7 @@ BAD = [
 
 @pytest.mark.parametrize(("name", "change", "words"), BAD, ids=[b[0] for b in BAD])
 def test_bad_entry_is_refused(mini_root: Path, name: str, change: dict[str, str], words: str) -> None:
-    from cxkb.contribute import add_papers
+    from cxkb.kg.contribute import add_papers
 
     before = (mini_root / PAPERS).read_bytes()
     cand = {
@@ -170,7 +170,7 @@ def test_bad_entry_is_refused(mini_root: Path, name: str, change: dict[str, str]
 
 
 def test_duplicates_are_refused(mini_root: Path) -> None:
-    from cxkb.contribute import add_papers
+    from cxkb.kg.contribute import add_papers
 
     before = (mini_root / PAPERS).read_bytes()
     same_doi = {

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit, make_root
-from cxkb.build import BuildError, build
-from cxkb.reason import ReasonerError
+from cxkb.kg.build import BuildError, build
+from cxkb.kg.reason import ReasonerError
 
 CXKB = [sys.executable, "-c", "from cxkb.cli import app; app()"]
 RELEASE = Path("build") / "release"
@@ -195,9 +195,9 @@ def test_the_endpoint_holds_under_concurrent_hostile_load(tmp_path: Path) -> Non
     sys.path.insert(0, str(REPO / "bench"))
     from bench_endpoint_load import problems, run_load
 
-    from cxkb.query import library
-    from cxkb.server import Limits, create_server, serve_in_thread
-    from cxkb.store import open_store
+    from cxkb.sparql.endpoint import Limits, create_server, serve_in_thread
+    from cxkb.sparql.library import library
+    from cxkb.sparql.store import open_store
 
     timeout = 1.0
     root = make_root(tmp_path)

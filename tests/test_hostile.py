@@ -23,17 +23,19 @@ from docutils import nodes
 from rdflib import Graph, Literal
 
 from conftest import MINI, make_root
-from cxkb import bibliography, book, maps
-from cxkb import graph as graphmod
-from cxkb.build import build
+from cxkb import bibliography
+from cxkb.book import legacy as book
+from cxkb.book import maps
+from cxkb.book.frames import Frames
 from cxkb.findings import Finding, Level, Report
-from cxkb.frames import Frames
-from cxkb.query import run
-from cxkb.records import KnowledgeBase
-from cxkb.results import to_csv
-from cxkb.store import file_store
-from cxkb.tables import ALL_TABLES, FORMULA_START, SEPARATOR, TableSpec
-from cxkb.validate import load_and_validate
+from cxkb.kg import graph as graphmod
+from cxkb.kg.build import build
+from cxkb.kg.records import KnowledgeBase
+from cxkb.kg.tables import ALL_TABLES, FORMULA_START, SEPARATOR, TableSpec
+from cxkb.kg.validate import load_and_validate
+from cxkb.sparql.library import run
+from cxkb.sparql.results import to_csv
+from cxkb.sparql.store import file_store
 from hostile_payloads import IDENTIFIER_PAYLOADS, REJECTED_PAYLOADS, SCRIPT_PAYLOADS, TEXT_PAYLOADS, Payload
 from test_book import _doctree
 
@@ -163,7 +165,7 @@ def test_refusals_name_the_rule() -> None:
         "a\tb": "unsafe-character",
         "a\nb": "line-break",
     }
-    from cxkb.tables import PAPERS, parse_table
+    from cxkb.kg.tables import PAPERS, parse_table
 
     for value, rule in cases.items():
         report = Report()
@@ -172,7 +174,7 @@ def test_refusals_name_the_rule() -> None:
 
 
 def test_the_canonical_writer_keeps_a_carriage_return_inside_its_cell() -> None:
-    from cxkb.tables import TOPICS, parse_table, render_table
+    from cxkb.kg.tables import TOPICS, parse_table, render_table
 
     cells = {c: "x" for c in TOPICS.header} | {"id": "a", "label_en": "one\rtwo", "source": "seed:001"}
     report = Report()
@@ -559,7 +561,7 @@ SAFE_LINK = re.compile(r"^(https?://[^\s\"'<>`]+|[A-Za-z0-9_./#-]+)$")
     "column,value", [(c, v) for c, values in IDENTIFIER_PAYLOADS.items() for v in values], ids=lambda x: str(x)[:24]
 )
 def test_hostile_identifiers_stay_inert_links(tmp_path: Path, column: str, value: str) -> None:
-    from cxkb.tables import PAPERS
+    from cxkb.kg.tables import PAPERS
 
     root = make_root(tmp_path)
     write_rows(root, PAPERS, with_cell(PAPERS, column, value))

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import edit
 from cxkb.findings import Level
-from cxkb.validate import load_and_validate
+from cxkb.kg.validate import load_and_validate
 
 CONCEPTS = "ontology/tables/concepts.csv"
 PAPERS = "literature/papers.csv"

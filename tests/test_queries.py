@@ -30,10 +30,12 @@ from rdflib import Graph, Literal, URIRef
 from typer.testing import CliRunner
 
 from conftest import REPO, make_root
-from cxkb import results as fmt
-from cxkb.build import build
 from cxkb.cli import app
-from cxkb.query import (
+from cxkb.kg.build import build
+from cxkb.kg.reason import java_available
+from cxkb.kg.tables import ALL_TABLES
+from cxkb.sparql import results as fmt
+from cxkb.sparql.library import (
     ParameterError,
     QuerySyntaxError,
     ReadOnlyError,
@@ -45,9 +47,7 @@ from cxkb.query import (
     parse_query,
     run,
 )
-from cxkb.reason import java_available
-from cxkb.store import newest_source, open_store
-from cxkb.tables import ALL_TABLES
+from cxkb.sparql.store import newest_source, open_store
 
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 LIBRARY = library(REPO)
@@ -823,7 +823,7 @@ def _sample(store: ox.Store) -> fmt.Result:
 
 
 def _terms_from_ox(parsed: object) -> list[tuple[Any, ...]]:
-    from cxkb.query import to_rdflib
+    from cxkb.sparql.library import to_rdflib
 
     return [tuple(None if t is None else to_rdflib(t) for t in solution) for solution in parsed]  # type: ignore[attr-defined]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cxkb import graph as graphmod
-from cxkb.build import assemble
 from cxkb.findings import Level
-from cxkb.validate import load_and_validate
+from cxkb.kg import graph as graphmod
+from cxkb.kg.build import assemble
+from cxkb.kg.validate import load_and_validate
 
 TOPICS_BY_DOMAIN = {
     "customer": {"customer-emotions", "employee-emotions", "context", "experience-measurement"},

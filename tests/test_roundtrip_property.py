@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
 from conftest import make_root
-from cxkb import graph as graphmod
-from cxkb.build import build
 from cxkb.findings import Level
-from cxkb.tables import CONCEPTS, DOMAINS, PAPERS, QUESTIONS, SOURCES, TableSpec
-from cxkb.validate import load_and_validate
+from cxkb.kg import graph as graphmod
+from cxkb.kg.build import build
+from cxkb.kg.tables import CONCEPTS, DOMAINS, PAPERS, QUESTIONS, SOURCES, TableSpec
+from cxkb.kg.validate import load_and_validate
 from test_hostile import csv_text, original_rows
 
 # Cells the property writes to: (table, column, what the record holds there).

@@ -32,11 +32,11 @@ from typer.testing import CliRunner
 
 from conftest import REPO, make_root
 from cxkb.cli import app
-from cxkb.publish import PublishError, publish, target_url
-from cxkb.query import NamedQuery, Parameter, library, run
-from cxkb.server import Limits, choose_type, create_server, parse_accept, serve_in_thread
-from cxkb.store import open_store
-from cxkb.webpage import render_page
+from cxkb.sparql.endpoint import Limits, choose_type, create_server, parse_accept, serve_in_thread
+from cxkb.sparql.library import NamedQuery, Parameter, library, run
+from cxkb.sparql.publish import PublishError, publish, target_url
+from cxkb.sparql.store import open_store
+from cxkb.sparql.webpage import render_page
 
 TIMEOUT = 2.0
 MAX_ROWS = 40

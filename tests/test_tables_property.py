@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxkb.findings import Report
-from cxkb.tables import TOPICS, parse_table, render_table
+from cxkb.kg.tables import TOPICS, parse_table, render_table
 
 cell = (
     st.text(
@@ -52,7 +52,7 @@ def test_unsafe_character_matches_the_per_character_rule(text: str) -> None:
     """The fast path (str.isprintable) never hides a character the category rule forbids."""
     import unicodedata
 
-    from cxkb.tables import UNSAFE_CATEGORIES, unsafe_character
+    from cxkb.kg.tables import UNSAFE_CATEGORIES, unsafe_character
 
     expected = next(
         ((i, ch) for i, ch in enumerate(text) if ch not in "\n\r" and unicodedata.category(ch) in UNSAFE_CATEGORIES),
@@ -92,7 +92,7 @@ def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
     clean: list[str], defects: list[tuple[int, str, str]]
 ) -> None:
     """The whole-row and per-cell shortcuts never change a finding or a kept value."""
-    from cxkb import tables
+    from cxkb.kg import tables
 
     spec = tables.PAPERS
     cells = dict(zip(spec.header, _with_defects(clean, defects), strict=True))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import edit
-from cxkb import build as buildmod
-from cxkb import reason, verdicts
-from cxkb.build import BuildError, build
-from cxkb.shacl import Violation
-from cxkb.tables import CONCEPTS, render_table
+from cxkb.kg import build as buildmod
+from cxkb.kg import reason, verdicts
+from cxkb.kg.build import BuildError, build
+from cxkb.kg.shacl import Violation
+from cxkb.kg.tables import CONCEPTS, render_table
 
 needs_java = pytest.mark.skipif(not reason.java_available(), reason="HermiT needs a Java runtime")
 

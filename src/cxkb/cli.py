@@ -19,12 +19,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .build import DEFAULT_OUT, BuildError, assemble, build
-from .findings import Level, Report
-from .records import KnowledgeBase
-from .stats import class_counts, topic_stats
-from .tables import ALL_TABLES, read_table, write_table
+from cxkb import __version__
+from cxkb.findings import Level, Report
+from cxkb.kg.build import DEFAULT_OUT, BuildError, assemble, build
+from cxkb.kg.records import KnowledgeBase
+from cxkb.kg.stats import class_counts, topic_stats
+from cxkb.kg.tables import ALL_TABLES, read_table, write_table
 
 app = typer.Typer(
     name="cxkb",
@@ -142,7 +142,7 @@ def validate_cmd(
 
 
 def _tables_only(base: Path):  # type: ignore[no-untyped-def]
-    from .validate import load_and_validate
+    from cxkb.kg.validate import load_and_validate
 
     kb, report = load_and_validate(base)
     return kb, report, None
@@ -199,7 +199,7 @@ def stats_cmd(
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.table,
 ) -> None:
     """Counts per class and per topic."""
-    from .validate import load_and_validate
+    from cxkb.kg.validate import load_and_validate
 
     kb, report = load_and_validate(_root(root))
     if report.has_errors:
@@ -244,7 +244,7 @@ def format_cmd(
     check: Annotated[bool, typer.Option("--check", help="Only report tables that are not in canonical form.")] = False,
 ) -> None:
     """Rewrite every table in canonical form (column order, rows sorted by id, quoting)."""
-    from .tables import render_table
+    from cxkb.kg.tables import render_table
 
     base = _root(root)
     changed = []
@@ -303,8 +303,8 @@ def add_cmd(
     root: RootOption = None,
 ) -> None:
     """Add papers to literature/papers.csv from a DOI, a BibTeX/RIS export or flags, after the full checks."""
-    from .bibliography import ImportError_, from_bibtex, from_crossref, from_ris
-    from .contribute import NotFoundError, OfflineError, add_papers, fetch_crossref
+    from cxkb.bibliography import ImportError_, from_bibtex, from_crossref, from_ris
+    from cxkb.kg.contribute import NotFoundError, OfflineError, add_papers, fetch_crossref
 
     base = _root(root)
     if sum(x is not None for x in (doi, bibtex, ris)) > 1:
@@ -381,8 +381,8 @@ def export_cmd(
     root: RootOption = None,
 ) -> None:
     """Export the literature for reference managers (BibTeX, RIS, CSL-JSON)."""
-    from .bibliography import EXPORTERS
-    from .validate import load_and_validate
+    from cxkb.bibliography import EXPORTERS
+    from cxkb.kg.validate import load_and_validate
 
     kb, report = load_and_validate(_root(root))
     if report.has_errors:
@@ -393,7 +393,7 @@ def export_cmd(
     if output is None:
         sys.stdout.write(text)
     else:
-        from .atomic import atomic_write_text
+        from cxkb.atomic import atomic_write_text
 
         atomic_write_text(output, text)
         err.print(f"wrote {len(kb.papers)} entries to {output}")
@@ -405,8 +405,8 @@ def diff_cmd(
     root: RootOption = None,
 ) -> None:
     """Markdown summary of what the working tree adds, removes or reclassifies since BASE."""
-    from .diff import DiffError, load_revision, summarise
-    from .records import load
+    from cxkb.kg.diff import DiffError, load_revision, summarise
+    from cxkb.kg.records import load
 
     base = _root(root)
     try:
@@ -468,12 +468,12 @@ def check_cmd(
     root: RootOption = None,
 ) -> None:
     """Check documents (.md, .txt, .html, .docx) against the taxonomy's vocabulary."""
-    from .check import Checker, summarise
-    from .checkconfig import ConfigError, load_config
-    from .fix import fix_files
-    from .report_formats import format_github, format_json, format_sarif, format_summary, format_text
-    from .vocab import load_index
-    from .vocab_export import EXPORTERS
+    from cxkb.checker.config import ConfigError, load_config
+    from cxkb.checker.engine import Checker, summarise
+    from cxkb.checker.export import EXPORTERS
+    from cxkb.checker.fix import fix_files
+    from cxkb.checker.formats import format_github, format_json, format_sarif, format_summary, format_text
+    from cxkb.checker.vocab import load_index
 
     try:
         settings = load_config(config)
@@ -559,7 +559,7 @@ def _parse_params(pairs: list[str] | None) -> dict[str, str]:
 
 def _query_failure(exc: Exception) -> typer.Exit:
     """Print a query error and pick the exit code: 2 for what the user asked, 1 for evaluation."""
-    from .query import EvaluationError, QuerySyntaxError
+    from cxkb.sparql.library import EvaluationError, QuerySyntaxError
 
     if isinstance(exc, QuerySyntaxError):
         err.print(f"[red]SPARQL syntax error:[/red] {exc}", markup=True, highlight=False)
@@ -571,8 +571,8 @@ def _query_failure(exc: Exception) -> typer.Exit:
 
 def _open_store(base: Path, reasoning: bool, quiet: bool):  # type: ignore[no-untyped-def]
     """The store for query-like commands; build problems exit like ``cxkb build`` does."""
-    from .reason import ReasonerError
-    from .store import open_store
+    from cxkb.kg.reason import ReasonerError
+    from cxkb.sparql.store import open_store
 
     if not reasoning and not quiet:
         err.print(
@@ -591,7 +591,7 @@ def _open_store(base: Path, reasoning: bool, quiet: bool):  # type: ignore[no-un
 
 
 def _print_library(base: Path, fmt: QueryFormat) -> None:
-    from .query import describe, library
+    from cxkb.sparql.library import describe, library
 
     queries = library(base)
     if fmt is QueryFormat.json:
@@ -628,8 +628,8 @@ def query_cmd(
     """Run a SPARQL query from the library, a file or the command line on the knowledge graph."""
     import pyoxigraph as ox
 
-    from .query import NamedQuery, QueryError, find_query, format_result, run
-    from .results import to_table
+    from cxkb.sparql.library import NamedQuery, QueryError, find_query, format_result, run
+    from cxkb.sparql.results import to_table
 
     base = _root(root)
     if list_queries:
@@ -674,8 +674,8 @@ def serve_cmd(
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a page that runs the query library."""
     import signal
 
-    from .query import LibraryError, library
-    from .server import Limits, create_server
+    from cxkb.sparql.endpoint import Limits, create_server
+    from cxkb.sparql.library import LibraryError, library
 
     base = _root(root)
     try:
@@ -731,7 +731,7 @@ def publish_cmd(
     """Replace a graph in a triple store with the knowledge graph (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
     import os
 
-    from .publish import PublishError, publish, target_url
+    from cxkb.sparql.publish import PublishError, publish, target_url
 
     try:
         target_url(graph_store, graph)
@@ -762,7 +762,7 @@ def book_cmd(
     root: RootOption = None,
 ) -> None:
     """Build the Jupyter Book (pages, maps, notebooks) into book/_build/html; optionally serve it."""
-    from .book import BookError, build_book, make_server
+    from cxkb.book.legacy import BookError, build_book, make_server
 
     base = _root(root)
 

@@ -1,0 +1,479 @@
+"""Reading prose documents for the vocabulary checker, keeping every character's place.
+
+A finding is only useful if it points at the exact line and column, so the checker never
+works on extracted or re-flowed text. Instead, everything that is not prose (Markdown
+front matter, code, URLs, HTML markup and comments) is *masked*: overwritten in place,
+with line breaks kept, so an offset in the masked text is an offset in the file. Code,
+URLs and comments are masked with a NUL character, which no label can cross; inline HTML
+tags with a space, so ``<b>customer</b> journey`` still reads as a phrase.
+
+Word documents (.docx) have no lines; there a "line" is a paragraph (table cells count as
+paragraphs, in document order) and the column is the character within it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import errno
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from cxkb.checker.vocab import STOPWORDS, TOKEN
+from cxkb.findings import LocatedError
+
+MASK = "\x00"
+"""Fills non-prose regions; not a word character and not white space, so no match spans it."""
+
+KINDS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
+MAX_LINE = 1_000_000
+"""Longer lines are not prose (minified files, data dumps); such files are refused."""
+
+DIRECTIVE = re.compile(r"<!--\s*cxkb-check\b(.*?)-->", re.DOTALL)
+DIRECTIVES = ("off", "on", "disable-next-line")
+
+
+class InputError(LocatedError):
+    """A file that cannot be checked at all. ``line`` is 0 when no line is to blame."""
+
+
+@dataclass
+class Document:
+    """A document's text with non-prose masked, its language and its suppressed regions."""
+
+    path: Path
+    name: str
+    kind: str
+    source: str
+    text: str
+    lang: str
+    lang_origin: str
+    bom: bool = False
+    suppressed: list[tuple[int, int]] = field(default_factory=list)
+    directive_problems: list[tuple[int, str]] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._line_starts:
+            self._line_starts = line_starts(self.source)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of an offset."""
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        return i + 1, offset - self._line_starts[i] + 1
+
+    def is_suppressed(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.suppressed)
+
+    @property
+    def fixable(self) -> bool:
+        """Only plain-text formats can be rewritten in place."""
+        return self.kind in ("markdown", "text", "html")
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def kind_of(path: Path) -> str:
+    return KINDS.get(path.suffix.lower(), "text")
+
+
+def read_document(
+    path: Path,
+    name: str | None = None,
+    *,
+    lang: str | None = None,
+    max_line: int = MAX_LINE,
+) -> Document:
+    """Read, mask and classify one file; raise :class:`InputError` if it cannot be checked."""
+    shown = name or path.as_posix()
+    kind = kind_of(path)
+    raw = _read_bytes(path, shown)
+    if not raw.strip():
+        raise InputError(shown, "empty file: nothing to check")
+    if kind == "docx":
+        source = _docx_text(raw, shown)
+        bom = False
+    else:
+        if b"\x00" in raw[:8192]:
+            raise InputError(shown, "binary file (it contains NUL bytes): not a text document")
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(shown, f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8", line) from None
+        bom = source.startswith("\ufeff")
+        if bom:
+            source = source[1:]
+    if not source.strip():
+        raise InputError(shown, "empty file: nothing to check")
+    _check_line_lengths(source, shown, max_line)
+    doc = parse_document(source, shown, kind, lang=lang, path=path)
+    doc.bom = bom
+    return doc
+
+
+def parse_document(
+    source: str,
+    name: str,
+    kind: str = "text",
+    *,
+    lang: str | None = None,
+    path: Path | None = None,
+) -> Document:
+    """Mask and classify text that is already in memory (``kind``: markdown, html, text, docx)."""
+    front_lang = None
+    if kind == "markdown":
+        text, front_lang = mask_markdown(source)
+    elif kind == "html":
+        text, front_lang = mask_html(source)
+    else:
+        text = mask_text(source)
+    doc = Document(path or Path(name), name, kind, source, text, "en", "default")
+    doc.suppressed, doc.directive_problems = suppressions(source, doc._line_starts)
+    doc.lang, doc.lang_origin = choose_language(text, lang, front_lang, kind)
+    return doc
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a directory") from None
+    except PermissionError:
+        raise InputError(shown, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(shown, "symlink loop: the link points back to itself") from None
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _check_line_lengths(text: str, shown: str, max_line: int) -> None:
+    start = 0
+    n = 1
+    length = len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        if end - start > max_line:
+            raise InputError(
+                shown,
+                f"line is {end - start:,} characters long (limit {max_line:,}): not a prose document",
+                n,
+            )
+        start = end + 1
+        n += 1
+
+
+def _docx_text(raw: bytes, shown: str) -> str:
+    """Paragraph texts in document order (body paragraphs and table cells), one per line."""
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:
+        raise InputError(shown, "reading .docx needs python-docx: pip install 'cxkb[docx]'") from None
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises several kinds for broken packages
+        raise InputError(shown, f"not a readable .docx file ({type(exc).__name__})") from None
+    paragraphs: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraphs.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    paragraphs.extend(p.text for p in cell.paragraphs)
+    return "\n".join(p.replace("\n", " ").replace("\r", " ") for p in paragraphs)
+
+
+# -- masking ------------------------------------------------------------------------------
+
+
+def _apply(text: str, ranges: Iterable[tuple[int, int]], fill: str = MASK) -> str:
+    """Overwrite ranges with ``fill``, keeping line breaks so lines and columns stay put."""
+    spans = sorted((s, e) for s, e in ranges if e > s)
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for s, e in spans:
+        s = max(s, pos)
+        if e <= s:
+            continue
+        parts.append(text[pos:s])
+        chunk = text[s:e]
+        if "\n" in chunk:
+            parts.append("\n".join(fill * len(piece) for piece in chunk.split("\n")))
+        else:
+            parts.append(fill * len(chunk))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+_URL_TAIL = re.compile(r"[^\s<>\"'`)\]]+")
+_SCHEME = re.compile(r"(?:https?|ftp)\Z", re.IGNORECASE)
+_WWW = re.compile(r"(?<![\w.])[wW]{3}\.[^\s<>\"'`)\]]+")
+_MAILTO = re.compile(r"mailto:[^\s<>]+", re.IGNORECASE)
+_MAIL_USER = re.compile(r"[\w.+-]+\Z")
+_MAIL_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """URLs (with scheme or www.) and e-mail addresses.
+
+    Each kind is found from a fixed string ('://', 'www.', '@'), which the regular
+    expression engine finds quickly, and then extended; one pattern for all of them would
+    try every alternative at every character of a long document.
+    """
+    spans = []
+    for m in re.finditer("://", text):
+        i = m.start()
+        scheme = _SCHEME.search(text, max(0, i - 5), i)
+        if scheme:
+            tail = _URL_TAIL.match(text, i + 3)
+            spans.append((scheme.start(), tail.end() if tail else i + 3))
+    spans += [m.span() for m in _WWW.finditer(text)]
+    if "ailto:" in text or "AILTO:" in text:
+        spans += [m.span() for m in _MAILTO.finditer(text)]
+    for m in re.finditer("@", text):
+        i = m.start()
+        user = _MAIL_USER.search(text, max(0, i - 64), i)
+        host = _MAIL_HOST.match(text, i + 1)
+        if user and host:
+            spans.append((user.start(), host.end()))
+    return spans
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>")
+_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
+_LANG_KEY = re.compile(r"^(?:lang|language)\s*[:=]\s*[\"']?([A-Za-z]{2})", re.MULTILINE | re.IGNORECASE)
+
+
+def mask_text(text: str) -> str:
+    """Plain text: only URLs, e-mail addresses and checker directives are not prose."""
+    text = _apply(text, (m.span() for m in DIRECTIVE.finditer(text)))
+    return _apply(text, url_spans(text))
+
+
+def mask_markdown(source: str) -> tuple[str, str | None]:
+    """Markdown: mask front matter, code blocks and spans, URLs, comments; soften HTML tags."""
+    text = source
+    lang = None
+    front = _FRONT.match(text)
+    if front:
+        found = _LANG_KEY.search(front.group(2) or "")
+        lang = found.group(1).lower() if found else None
+        text = _apply(text, [front.span()])
+    text = _apply(text, _code_blocks(text))
+    text = _apply(text, (m.span() for m in _COMMENT.finditer(text)))
+    text = _apply(text, _code_spans(text))
+    hidden = [m.span() for m in _AUTOLINK.finditer(text)]
+    hidden += [m.span(1) for m in _LINK_DEST.finditer(text)]
+    hidden += [m.span(1) for m in _REF_DEF.finditer(text)]
+    hidden += url_spans(text)
+    text = _apply(text, hidden)
+    text = _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
+    return text, lang
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps."""
+    from markdown_it import MarkdownIt
+
+    starts = line_starts(text)
+    spans = []
+    for token in MarkdownIt("commonmark").parse(text.replace(MASK, " ")):
+        if token.type in ("fence", "code_block") and token.map:
+            first, last = token.map
+            begin = starts[first] if first < len(starts) else len(text)
+            end = starts[last] if last < len(starts) else len(text)
+            spans.append((begin, end))
+    return spans
+
+
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Inline code: a run of backticks up to the next run of the same length (CommonMark)."""
+    runs = [m.span() for m in _TICKS.finditer(text)]
+    spans = []
+    i = 0
+    while i < len(runs):
+        s, e = runs[i]
+        width = e - s
+        close = None
+        for j in range(i + 1, len(runs)):
+            if _BLANK_LINE.search(text, e, runs[j][0]):
+                break
+            if runs[j][1] - runs[j][0] == width:
+                close = j
+                break
+        if close is None:
+            i += 1
+            continue
+        spans.append((s, runs[close][1]))
+        i = close + 1
+    return spans
+
+
+_SKIP_ELEMENTS = frozenset({"script", "style", "code", "pre", "template", "noscript", "textarea", "kbd", "samp"})
+_INLINE_ELEMENTS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small", "span", "strong"}
+    | {"sub", "sup", "time", "u", "var", "wbr", "font", "ins", "del"}
+)
+
+
+class _ProseParser(HTMLParser):
+    """Collects the offsets of prose text, skipping code-like elements."""
+
+    def __init__(self, starts: list[int]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.starts = starts
+        self.keep: list[tuple[int, int]] = []
+        self.soft: list[tuple[int, int]] = []
+        self.skip = 0
+        self.lang: str | None = None
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            for key, value in attrs:
+                if key == "lang" and value:
+                    self.lang = value[:2].lower()
+        if tag in _SKIP_ELEMENTS:
+            self.skip += 1
+        elif tag in _INLINE_ELEMENTS:
+            text = self.get_starttag_text() or ""
+            start = self._offset()
+            self.soft.append((start, start + len(text)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _INLINE_ELEMENTS:
+            text = self.get_starttag_text() or ""
+            start = self._offset()
+            self.soft.append((start, start + len(text)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_ELEMENTS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _INLINE_ELEMENTS:
+            start = self._offset()
+            self.soft.append((start, start + len(tag) + 3))
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data:
+            start = self._offset()
+            self.keep.append((start, start + len(data)))
+
+
+def mask_html(source: str) -> tuple[str, str | None]:
+    """HTML: keep text content outside code-like elements; inline tags become spaces."""
+    parser = _ProseParser(line_starts(source))
+    parser.feed(source)
+    parser.close()
+    visible = sorted(parser.keep + parser.soft)
+    hidden = []
+    pos = 0
+    for s, e in visible:
+        if s > pos:
+            hidden.append((pos, s))
+        pos = max(pos, e)
+    hidden.append((pos, len(source)))
+    text = _apply(source, hidden)
+    text = _apply(text, parser.soft, " ")
+    text = _apply(text, url_spans(text))
+    return text, parser.lang
+
+
+# -- directives and language -----------------------------------------------------------------
+
+
+def suppressions(source: str, starts: Sequence[int]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+    """Regions switched off by ``<!-- cxkb-check off|on|disable-next-line -->``."""
+    regions: list[tuple[int, int]] = []
+    problems: list[tuple[int, str]] = []
+    off_from: int | None = None
+    for m in DIRECTIVE.finditer(source):
+        word = " ".join(m.group(1).split())
+        if word == "off":
+            if off_from is None:
+                off_from = m.end()
+        elif word == "on":
+            if off_from is not None:
+                regions.append((off_from, m.start()))
+                off_from = None
+        elif word == "disable-next-line":
+            line = bisect.bisect_right(starts, m.end()) - 1
+            if line + 1 < len(starts):
+                begin = starts[line + 1]
+                end = starts[line + 2] if line + 2 < len(starts) else len(source)
+                regions.append((begin, end))
+        else:
+            problems.append((m.start(), f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"))
+    if off_from is not None:
+        regions.append((off_from, len(source)))
+    return regions, problems
+
+
+def detect_language(text: str, sample: int = 100_000) -> str | None:
+    """'nl' or 'en' by counting function words in the first part of the text; None if unsure."""
+    counts = {lang: 0 for lang in STOPWORDS}
+    for m in TOKEN.finditer(text, 0, min(len(text), sample)):
+        word = m.group().lower()
+        for lang, words in STOPWORDS.items():
+            if word in words:
+                counts[lang] += 1
+    best = max(sorted(counts), key=lambda lang: counts[lang])
+    return best if counts[best] > 0 and list(counts.values()).count(counts[best]) == 1 else None
+
+
+def choose_language(text: str, override: str | None, declared: str | None, kind: str) -> tuple[str, str]:
+    """The document language and where it came from (shown in JSON output)."""
+    if override:
+        return override, "config"
+    if declared in STOPWORDS:
+        return declared, "html lang" if kind == "html" else "front matter"
+    found = detect_language(text)
+    if found:
+        return found, "detected"
+    return "en", "default"

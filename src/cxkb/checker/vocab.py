@@ -1,0 +1,649 @@
+"""The checker's vocabulary: every label of the taxonomy, ready to be found in running text.
+
+The index is built from the same records as the graph, so the checker never disagrees with
+the taxonomy. Labels are matched as token sequences in a trie (leftmost-longest, the same
+result on every run), not as regular expressions, because a label is data: it belongs to a
+concept, has a kind (preferred, alternative, hidden) and a language, and the checker needs
+all three to say something useful about a hit.
+
+Text and labels are compared on keys, not spellings: Unicode NFKC, case folding and one
+apostrophe, with hyphen, space and closed spellings of compounds treated alike. Each text
+word also gets lemma keys (simplemma, whose dictionaries ship in the wheel) and each label
+word its regular inflections (:mod:`cxkb.inflect`), so *klantreizen*, *touchpoints* and
+*persona's* find *klantreis*, *touchpoint* and *persona*.
+
+Matching is fast because most words cannot start a label: :mod:`cxkb.prefilter` picks
+the candidate words (those beginning with a stem of a first label word, or holding a cue
+word of unknown-term detection), and only those are lemmatised and walked through the
+trie. The rule is part of the definition of a match, so the quick path and a word-by-word
+scan give the same result (the tests check this).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import simplemma
+
+from cxkb.checker.inflect import forms as inflected_forms
+from cxkb.checker.prefilter import TOKEN, Prefilter, token_start, trie_pattern
+from cxkb.findings import Finding, Level
+from cxkb.kg.records import LANGS, KnowledgeBase, load
+from cxkb.kg.tables import AMBIGUOUS, CONCEPTS
+
+_HYPHENS = frozenset("-\u2010\u2011\u2013")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
+_NEXT = re.compile(r"([ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)")
+"""The next word after a word, if only white space (one line break at most) or one hyphen is between."""
+_CACHE_LIMIT = 500_000  # distinct words remembered per matcher
+_PLAIN = "\x01"  # trie key of the precomputed entries of a node whose entries need no check
+_END = ""  # trie key under which a node keeps the labels that end there (no word key is empty)
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DEFAULT_CUES: tuple[str, ...] = (
+    "klant",
+    "customer",
+    "journey",
+    "experience",
+    "beleving",
+    "ervaring",
+    "touchpoint",
+    "contactmoment",
+    "service",
+    "loyal",
+    "tevreden",
+    "satisf",
+)
+"""Word parts that make an unmatched phrase sound like CX vocabulary."""
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "nl": _wordset(
+        "de het een en van dat die niet op te zijn voor met ook aan naar maar om bij er wordt worden als door nog dan "
+        "wel hoe wat zich deze dit kan heeft hebben tot uit over of je we ze hun onze wij zij hij ons haar meer veel "
+        "zo al waar wie welke waarin waarbij omdat want toch steeds vaak heel erg zeer"
+    ),
+    "en": _wordset(
+        "the a an and of that to it for with are be on as this by not or from at which have has their they we you your "
+        "our its was were been being can could would should will may might must do does did into than then so such "
+        "these those there here what when where who how why very more most also"
+    ),
+}
+"""Function words, for language detection and for trimming unknown-term phrases."""
+
+
+class Kind(StrEnum):
+    """What a label is to its concept (SKOS label kinds, plus declared ambiguous labels)."""
+
+    PREF = "pref"
+    ALT = "alt"
+    HIDDEN = "hidden"
+    AMBIGUOUS = "ambiguous"
+
+
+class Variant(StrEnum):
+    """How a trie path was spelled from its label."""
+
+    BASE = "base"  # the label's own words (hyphens and spaces alike)
+    JOINED = "joined"  # parts written closed: peak-end rule -> peakend rule, customer service -> customerservice
+    SPLIT = "split"  # a closed compound split at a word boundary: klantreis -> klant-reis (hyphen only)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One label of one concept in one language (or a declared ambiguous label)."""
+
+    concept: str
+    label: str
+    kind: Kind
+    lang: str
+    candidates: tuple[str, ...] = ()
+    abbreviation: bool = False
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return self.candidates if self.kind is Kind.AMBIGUOUS else (self.concept,)
+
+
+class _First(NamedTuple):
+    """What a word leads to from the trie root (see :meth:`Matcher._first`)."""
+
+    nodes: tuple[dict[str, Any], ...]
+    here: tuple[Entry, ...]
+    ends_here: bool
+
+
+class Match(NamedTuple):
+    """A label found in text: character offsets into the text and every entry it may be.
+
+    A named tuple rather than a dataclass: a large document has hundreds of thousands.
+    """
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass
+class ScanResult:
+    """Matches in text order, and the unmatched words that contain a cue."""
+
+    matches: list[Match] = field(default_factory=list)
+    cue_words: list[tuple[int, int]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """The comparison key of a word or label: NFKC, case-folded, one kind of apostrophe."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
+@lru_cache(maxsize=1 << 16)
+def compact(text: str) -> str:
+    """A label or matched text as one spelling: folded, single spaces, one kind of hyphen."""
+    text = fold(text)
+    for h in _HYPHENS:
+        text = text.replace(h, "-")
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a label, in order."""
+    return [m.group() for m in TOKEN.finditer(fold(text))]
+
+
+class Lemmatiser:
+    """simplemma behind one small interface, with a cache, so a library change stays here."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], str] = {}
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def lemma(self, word: str, lang: str) -> str:
+        key = (word, lang)
+        hit = self._cache.get(key)
+        if hit is None:
+            try:
+                hit = fold(simplemma.lemmatize(word, lang=lang))
+            except (ValueError, KeyError):  # pragma: no cover - unsupported language data
+                hit = word
+            self._cache[key] = hit
+        return hit
+
+    def base(self, word: str, lang: str) -> str:
+        """The lemma, also for unknown compounds: klantcontacten -> klant + contact."""
+        lemma = self.lemma(word, lang)
+        if lemma != word or len(word) < 7 or self.known(word, lang):
+            return lemma
+        for i in range(3, len(word) - 3):
+            tail = word[i:]
+            if self.known(tail, lang):
+                tail_lemma = self.lemma(tail, lang)
+                if tail_lemma != tail:
+                    return word[:i] + tail_lemma
+        return lemma
+
+    def known(self, word: str, lang: str) -> bool:
+        key = (word, lang)
+        hit = self._known.get(key)
+        if hit is None:
+            hit = bool(simplemma.is_known(word, lang=lang))
+            self._known[key] = hit
+        return hit
+
+
+_LEMMATISER = Lemmatiser()
+
+
+def is_abbreviation(label: str) -> bool:
+    """All-capital labels (CX, NPS, SST) are matched only in capitals, so 'ex' is not EX."""
+    letters = [c for c in label if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _capitals_ok(token: str) -> bool:
+    core = token.removesuffix("s").rstrip("'’")
+    letters = [c for c in core if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+class VocabIndex:
+    """All labels of a knowledge base, and what is needed to find them in text."""
+
+    def __init__(self, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> None:
+        self.kb = kb
+        self.concepts = kb.concepts
+        self.entries: list[Entry] = []
+        self.ambiguous: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._root: dict[str, Any] = {}
+        self._forms: dict[str, set[str]] = {}
+        self.depth = 1
+        self.cues = tuple(sorted({fold(c) for c in cues if c.strip()}))
+        self._collect()
+        for entry in self.entries:
+            self._insert(entry)
+        _precompute(self._root)
+        stems, short = self._stems()
+        self.prefilter = Prefilter(stems, short, set(self.cues))
+        self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
+        return cls(kb, cues=cues)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _collect(self) -> None:
+        for c in self.concepts.values():
+            for lang in LANGS:
+                pref = getattr(c.pref, lang)
+                if pref:
+                    self.entries.append(Entry(c.id, pref, Kind.PREF, lang, abbreviation=is_abbreviation(pref)))
+                for label in c.alt.by_lang()[lang]:
+                    self.entries.append(Entry(c.id, label, Kind.ALT, lang, abbreviation=is_abbreviation(label)))
+                for label in c.hidden.by_lang()[lang]:
+                    self.entries.append(Entry(c.id, label, Kind.HIDDEN, lang, abbreviation=is_abbreviation(label)))
+        for a in self.kb.ambiguous.values():
+            if a.label and a.lang in LANGS:
+                self.ambiguous[(a.lang, compact(a.label))] = a.candidates
+                self.entries.append(
+                    Entry(
+                        "",
+                        a.label,
+                        Kind.AMBIGUOUS,
+                        a.lang,
+                        candidates=a.candidates,
+                        abbreviation=is_abbreviation(a.label),
+                    )
+                )
+
+    def _variants(self, entry: Entry) -> list[tuple[list[str], Variant]]:
+        """The word sequences under which a label is filed (a leading article is not part of a term)."""
+        label = fold(entry.label)
+        first = label.split(maxsplit=1)
+        if len(first) == 2 and first[0] in _ARTICLES:
+            label = first[1]
+        base = [m.group() for m in TOKEN.finditer(label)]
+        if not base:
+            return []
+        out = [(base, Variant.BASE)]
+        joined = [m.group() for m in re.finditer(r"[^\s]+", label)]
+        joined = ["".join(TOKEN.findall(part)) for part in joined]
+        joined = [w for w in joined if w]
+        if joined != base:
+            out.append((joined, Variant.JOINED))
+        if 2 <= len(base) <= 3 and all(w.isalpha() for w in base):
+            out.append((["".join(base)], Variant.JOINED))  # Dutch writes English compounds closed
+        if len(base) == 1 and entry.lang == "nl":
+            split = self._split_compound(base[0], entry.lang)
+            if split:
+                out.append((split, Variant.SPLIT))
+        return out
+
+    def _split_compound(self, word: str, lang: str) -> list[str] | None:
+        """klantreis -> [klant, reis] when both parts are dictionary words (for klant-reis)."""
+        if len(word) < 7 or not word.isalpha():
+            return None
+        for i in range(3, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            if _LEMMATISER.known(head, lang) and _LEMMATISER.known(tail, lang):
+                return [head, tail]
+        return None
+
+    def _insert(self, entry: Entry) -> None:
+        for seq, variant in self._variants(entry):
+            paths = [seq]
+            lemmas = [_LEMMATISER.lemma(w, entry.lang) for w in seq]
+            if lemmas != seq:
+                paths.append(lemmas)
+            for path in paths:
+                node = self._root
+                for w in path:
+                    node = node.setdefault(w, {})
+                bucket: list[tuple[Entry, Variant]] = node.setdefault(_END, [])
+                if (entry, variant) not in bucket:
+                    bucket.append((entry, variant))
+                self.depth = max(self.depth, len(path))
+            for w in seq:
+                for form in inflected_forms(w, entry.lang):
+                    self._forms.setdefault(form, set()).add(w)
+
+    def _stems(self) -> tuple[set[str], set[str]]:
+        """Word beginnings of first label words and of their inflected forms.
+
+        A text word can start a match only if it begins with one of these (the rule that
+        lets the matcher skip most words). Long words give their first letters, all but the
+        last three (at least four); words of up to four letters (CX, NPS, co-, reis) are kept
+        whole, with their inflected forms, since as beginnings they would make almost every
+        word a candidate.
+        """
+        by_base: dict[str, list[str]] = {}
+        for form, bases in self._forms.items():
+            for base in bases:
+                by_base.setdefault(base, []).append(form)
+        stems: set[str] = set()
+        short: set[str] = set()
+        for key in self._root:
+            head = re.split(r"[^\w]", key, maxsplit=1)[0]
+            if not head:
+                continue
+            if len(head) <= 4:  # short words match whole, with their inflected forms
+                short.add(head)
+                short.update(f for f in by_base.get(key, ()) if f.isalpha())
+                continue
+            for variant in (key, *by_base.get(key, ())):
+                v = re.split(r"[^\w]", variant, maxsplit=1)[0]
+                stems.add(v[: max(4, len(v) - 3)])
+        return stems, short
+
+    # -- queries --------------------------------------------------------------------------
+
+    def matcher(self, lang: str) -> Matcher:
+        return Matcher(self, lang)
+
+    def preferred(self, concept: str, lang: str) -> str:
+        c = self.concepts.get(concept)
+        return getattr(c.pref, lang) if c is not None else ""
+
+    def labels(self) -> list[tuple[str, str]]:
+        """(label, concept id) for every label of a concept, for fuzzy suggestions."""
+        return sorted({(e.label, e.concept) for e in self.entries if e.kind is not Kind.AMBIGUOUS})
+
+    def is_candidate(self, lowered_word: str) -> bool:
+        """Whether a word may start a label or holds a cue (the prefilter rule)."""
+        return self.prefilter.is_candidate(lowered_word)
+
+    def has_cue(self, lowered_word: str) -> bool:
+        return self._cue_re.search(lowered_word) is not None
+
+
+def load_index(root: Path, *, cues: Iterable[str] = DEFAULT_CUES) -> tuple[VocabIndex, list[Finding]]:
+    """The index of the tables under ``root``, and the errors in the two tables it reads."""
+    kb, report = load(root)
+    tables = (CONCEPTS.path, AMBIGUOUS.path)
+    problems = [f for f in report.sorted() if f.level is Level.ERROR and f.file in tables]
+    return VocabIndex(kb, cues=cues), problems
+
+
+class Matcher:
+    """Finds labels in texts of one language; keeps a cache of word keys between texts."""
+
+    def __init__(self, index: VocabIndex, lang: str) -> None:
+        self.index = index
+        self.lang = lang
+        self.other = next((x for x in LANGS if x != lang), lang)
+        self._keys: dict[str, tuple[str, ...]] = {}
+        self._first_nodes: dict[str, _First] = {}
+        self._cue_words: dict[str, bool] = {}
+        self._phrases: dict[str, str] = {}
+
+    def keys(self, token: str) -> tuple[str, ...]:
+        """Every key a text word may match a label word by: spelling, inflection, lemma."""
+        hit = self._keys.get(token)
+        if hit is not None:
+            return hit
+        if len(self._keys) > _CACHE_LIMIT:  # unusual texts (random data) must not exhaust memory
+            self._keys.clear()
+            self._first_nodes.clear()
+            self._cue_words.clear()
+            self._phrases.clear()
+        w = fold(token)
+        out = [w]
+        forms = self.index._forms
+        out.extend(sorted(forms.get(w, ())))
+        out.append(_LEMMATISER.lemma(w, self.lang))
+        if not _LEMMATISER.known(w, self.lang):
+            out.append(_LEMMATISER.lemma(w, self.other))
+        result = tuple(dict.fromkeys(out))
+        self._keys[token] = result
+        return result
+
+    # -- scanning -------------------------------------------------------------------------
+
+    def scan(self, text: str, *, prefilter: bool = True, engine: str | None = None) -> ScanResult:
+        """All label matches (leftmost-longest, non-overlapping) and unmatched cue words.
+
+        ``prefilter=False`` tests every word (the reference the quick path is checked
+        against); ``engine`` picks the quick path's engine ('automaton' or 'regex').
+        """
+        lowered = text.lower()
+        same_length = len(lowered) == len(text)
+        if prefilter and same_length:
+            starts: Iterable[tuple[int, int]] = self.index.prefilter.quick(text, lowered, engine)
+        else:
+            starts = self.index.prefilter.full(text, lowered if same_length else None)
+        return self._process(text, starts)
+
+    def _first(self, token: str) -> _First:
+        """Where a word leads from the trie root: nodes, single-word entries, and whether that is all.
+
+        Cached per spelling, since most words recur; a word that is a whole label and
+        starts no longer one (most hits) then needs no trie walk at all.
+        """
+        hit = self._first_nodes.get(token)
+        if hit is None:
+            root = self.index._root
+            nodes: list[dict[str, Any]] = []
+            for key in self.keys(token):
+                child = root.get(key)
+                if child is not None and all(child is not x for x in nodes):
+                    nodes.append(child)
+            here: tuple[Entry, ...] = ()
+            for node in nodes:
+                if _END in node:
+                    here = _accepted(node, [token], True)
+                    if here:
+                        break
+            ends_here = all(len(node) == (_END in node) + (_PLAIN in node) for node in nodes)
+            hit = _First(tuple(nodes), here, ends_here)
+            self._first_nodes[token] = hit
+        return hit
+
+    def _has_cue(self, token: str) -> bool:
+        hit = self._cue_words.get(token)
+        if hit is None:
+            hit = self.index._cue_re.search(token.lower()) is not None
+            self._cue_words[token] = hit
+        return hit
+
+    def _process(self, text: str, starts: Iterable[tuple[int, int]]) -> ScanResult:
+        result = ScanResult()
+        matches, cue_words = result.matches, result.cue_words
+        cached = self._first_nodes.get
+        has_cue = self._has_cue
+        new_match = tuple.__new__
+        covered = -1
+        for s, e in starts:
+            if s < covered:
+                continue
+            token = text[s:e]
+            first = cached(token) or self._first(token)
+            if first.nodes and not first.ends_here:
+                found = self._walk(text, e, token, first)
+                if found is not None:
+                    end, entries = found
+                    matches.append(new_match(Match, (s, end, text[s:end] if end != e else token, entries)))
+                    covered = end
+                    continue
+            elif first.here:  # a whole label that no longer label continues
+                matches.append(new_match(Match, (s, e, token, first.here)))
+                covered = e
+                continue
+            if has_cue(token):
+                cue_words.append((s, e))
+        return result
+
+    def _walk(self, text: str, pos: int, first_token: str, first: _First) -> tuple[int, tuple[Entry, ...]] | None:
+        """Follow the trie from the first word's nodes; the longest complete label wins."""
+        best: tuple[int, tuple[Entry, ...]] | None = (pos, first.here) if first.here else None
+        states = first.nodes
+        tokens = [first_token]
+        hyphen_only = True
+        depth = self.index.depth
+        keys = self.keys
+        while len(tokens) < depth:
+            m = _NEXT.match(text, pos)
+            if m is None:
+                break
+            token = m.group(2)
+            nxt: list[dict[str, Any]] = []
+            for node in states:
+                for key in self._keys.get(token) or keys(token):
+                    child = node.get(key)
+                    if child is not None and all(child is not x for x in nxt):
+                        nxt.append(child)
+            if not nxt:
+                break
+            if m.group(1) not in _HYPHENS:
+                hyphen_only = False
+            states = tuple(nxt)
+            tokens.append(token)
+            pos = m.end()
+            for node in states:
+                if _END in node:
+                    ok = _accepted(node, tokens, hyphen_only)
+                    if ok:
+                        best = (pos, ok)
+                        break
+            if all(len(node) == (_END in node) + (_PLAIN in node) for node in states):
+                break
+        return best
+
+    # -- unknown terms --------------------------------------------------------------------
+
+    def cue_phrases(self, text: str, result: ScanResult) -> list[tuple[int, int]]:
+        """Unmatched phrases around cue words: the taxonomy's candidate new terms."""
+        starts = [m.start for m in result.matches]
+        ends = [m.end for m in result.matches]
+        stop = STOPWORDS.get(self.lang, frozenset())
+
+        def free(s: int, e: int) -> bool:
+            i = bisect_right(starts, s) - 1
+            return not (i >= 0 and ends[i] > s) and not (i + 1 < len(starts) and starts[i + 1] < e)
+
+        phrases: list[tuple[int, int]] = []
+        last = -1
+        for s, e in result.cue_words:
+            if s < last:
+                continue
+            first, end = s, e
+            count = 1
+            while count < 4:
+                nxt = _next_word(text, end)
+                if nxt is None:
+                    break
+                gap_is_hyphen, ns, ne = nxt
+                word = text[ns:ne].lower()
+                if not free(ns, ne) or word in stop:
+                    break
+                if not (gap_is_hyphen or self.index.has_cue(word) or self._modifies(text[first:end], word)):
+                    break
+                end, count = ne, count + 1
+            while count < 4:
+                prv = _prev_word(text, first)
+                if prv is None:
+                    break
+                gap_is_hyphen, ps, pe = prv
+                word = text[ps:pe].lower()
+                if not free(ps, pe) or word in stop or not (gap_is_hyphen or self.index.has_cue(word)):
+                    break
+                first, count = ps, count + 1
+            last = end
+            phrases.append((first, end))
+        return phrases
+
+    def _modifies(self, phrase: str, word: str) -> bool:
+        """English noun-noun phrases: 'customer centric', 'service encounter'."""
+        return (
+            self.lang == "en"
+            and " " not in phrase
+            and not phrase.lower().endswith("s")
+            and word.isalpha()
+            and len(word) > 2
+        )
+
+    def phrase_key(self, phrase: str) -> str:
+        """One key for all spellings and inflections of an unknown phrase (its lemmas)."""
+        hit = self._phrases.get(phrase)
+        if hit is None:
+            hit = " ".join(_LEMMATISER.base(fold(m.group()), self.lang) for m in TOKEN.finditer(phrase))
+            self._phrases[phrase] = hit
+        return hit
+
+    def is_bare_cue(self, phrase: str) -> bool:
+        """A cue word on its own ('klanten', 'customers') is not a term worth reporting."""
+        found = TOKEN.findall(phrase)
+        if len(found) != 1:
+            return False
+        cues = self.index.cues
+        keys = (*self.keys(found[0]), _LEMMATISER.base(fold(found[0]), self.lang))
+        return any(k in cues for k in keys)
+
+
+def _precompute(node: dict[str, Any]) -> None:
+    """Store each node's entries under :data:`_PLAIN` when no word can make one fail."""
+    for key, child in list(node.items()):
+        if key in (_END, _PLAIN):
+            continue
+        payload = child.get(_END)
+        if payload and all(v is not Variant.SPLIT and not e.abbreviation for e, v in payload):
+            child[_PLAIN] = tuple(dict.fromkeys(e for e, _ in payload))
+        _precompute(child)
+
+
+def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tuple[Entry, ...]:
+    """The entries of a trie node that the matched words satisfy (hyphen-only variants, capitals).
+
+    Nodes whose entries need no check carry the answer precomputed under :data:`_PLAIN`.
+    """
+    plain = node.get(_PLAIN)
+    if plain is not None:
+        return plain  # type: ignore[no-any-return]
+    return tuple(
+        dict.fromkeys(
+            entry
+            for entry, variant in node[_END]
+            if (variant is not Variant.SPLIT or hyphen_only)
+            and (not entry.abbreviation or all(_capitals_ok(t) for t in tokens))
+        )
+    )
+
+
+def _next_word(text: str, end: int) -> tuple[bool, int, int] | None:
+    """The word after ``end`` if only spaces or one hyphen separate them."""
+    if end < len(text) and text[end] in _HYPHENS:
+        m = TOKEN.match(text, end + 1)
+        return (True, m.start(), m.end()) if m else None
+    p = end
+    while p < len(text) and text[p] in " \t\u00a0":
+        p += 1
+    if p == end:
+        return None
+    m = TOKEN.match(text, p)
+    return (False, m.start(), m.end()) if m else None
+
+
+def _prev_word(text: str, start: int) -> tuple[bool, int, int] | None:
+    """The word before ``start`` if only spaces or one hyphen separate them."""
+    if start >= 2 and text[start - 1] in _HYPHENS and text[start - 2].isalnum():
+        s = token_start(text, start - 2)
+        return True, s, start - 1
+    p = start
+    while p > 0 and text[p - 1] in " \t\u00a0":
+        p -= 1
+    if p == start or p == 0 or not text[p - 1].isalnum():
+        return None
+    return False, token_start(text, p - 1), p

@@ -1,0 +1,399 @@
+"""Typed records: what the tables say, once their cells have been parsed.
+
+Everything downstream (graph, queries, book, checker) works on these records, never on
+raw CSV, so a cell's meaning is decided in exactly one place. Each record keeps the file
+and line it came from so that cross-table checks can still point at a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxkb.findings import Report
+from cxkb.kg.tables import (
+    AMBIGUOUS,
+    CONCEPTS,
+    DOMAINS,
+    PAPERS,
+    QUESTIONS,
+    SOURCES,
+    TOPICS,
+    Row,
+    read_table,
+)
+
+DOI = re.compile(r"^10\.\d{4,9}/[^\s|]+$")
+ISBN13 = re.compile(r"^97[89]\d{10}$")
+URL = re.compile(r"^https?://[^\s]+$")
+YEAR = re.compile(r"^\d{4}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LANGS = ("en", "nl")
+PAPER_TYPES = ("article", "book", "chapter", "proceedings", "report")
+MIN_YEAR = 1950
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    en: str
+    nl: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    label: Text
+    definition: Text
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    domain: str
+    label: Text
+    definition: Text
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    text: Text
+    source: tuple[str, ...]
+    summarised_in: tuple[str, ...]
+    evidence_gap: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    author: str
+    outlet: str
+    date: str
+    language: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Labels of one kind (alternative or hidden) per language."""
+
+    en: tuple[str, ...] = ()
+    nl: tuple[str, ...] = ()
+
+    def by_lang(self) -> dict[str, tuple[str, ...]]:
+        return {"en": self.en, "nl": self.nl}
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    pref: Text
+    alt: Labels
+    hidden: Labels
+    definition: Text
+    scope_note: Text
+    topics: tuple[str, ...]
+    broader: tuple[str, ...]
+    related: tuple[str, ...]
+    source: tuple[str, ...]
+    deprecated: bool
+    replaced_by: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class AmbiguousLabel:
+    id: str
+    label: str
+    lang: str
+    candidates: tuple[str, ...]
+    note: Text
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    doi: str
+    isbn: str
+    url: str
+    type: str
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    venue: str
+    volume: str
+    issue: str
+    pages: str
+    topics: tuple[str, ...]
+    questions: tuple[str, ...]
+    concepts: tuple[str, ...]
+    keywords: tuple[str, ...]
+    note: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass
+class KnowledgeBase:
+    """All records of one set of tables, keyed by id in table order."""
+
+    domains: dict[str, Domain] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
+    papers: dict[str, Paper] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "domains": len(self.domains),
+            "topics": len(self.topics),
+            "questions": len(self.questions),
+            "concepts": len(self.concepts),
+            "ambiguous labels": len(self.ambiguous),
+            "papers": len(self.papers),
+            "sources": len(self.sources),
+        }
+
+    def sorted(self) -> KnowledgeBase:
+        """A copy with every table in canonical (id) order, for comparisons."""
+        return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
+
+
+_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
+
+
+def normalise_doi(doi: str) -> str:
+    """DOIs are case-insensitive; cxkb stores them without resolver prefix, as written."""
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            return doi[len(prefix) :]
+    return doi
+
+
+def _origin(row: Row) -> Origin:
+    return Origin(row.file, row.line)
+
+
+def _text(row: Row, stem: str) -> Text:
+    return Text(row.get(f"{stem}_en"), row.get(f"{stem}_nl"))
+
+
+def _labels(row: Row, stem: str) -> Labels:
+    return Labels(row.items(f"{stem}_en"), row.items(f"{stem}_nl"))
+
+
+def _check_single_label(row: Row, column: str, report: Report) -> None:
+    if "|" in row.get(column):
+        report.error(
+            row.file, row.line, column, "one-pref-label", "a concept has exactly one preferred label per language"
+        )
+
+
+def load(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Report]:
+    """Read and parse all tables under ``root``; cross-table rules are in ``validate``."""
+    kb, report = load_taxonomy(root, report)
+    load_papers(root, kb, report)
+    return kb, report
+
+
+def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBase, Report]:
+    """Every table but the papers: small, and all the reasoner needs, so the build reads it first."""
+    report = report if report is not None else Report()
+    kb = KnowledgeBase()
+
+    for row in read_table(root, DOMAINS, report):
+        kb.domains.setdefault(
+            row.get("id"),
+            Domain(row.get("id"), _text(row, "label"), _text(row, "definition"), row.items("source"), _origin(row)),
+        )
+
+    for row in read_table(root, TOPICS, report):
+        kb.topics.setdefault(
+            row.get("id"),
+            Topic(
+                row.get("id"),
+                row.get("domain"),
+                _text(row, "label"),
+                _text(row, "definition"),
+                row.items("source"),
+                _origin(row),
+            ),
+        )
+
+    for row in read_table(root, QUESTIONS, report):
+        kb.questions.setdefault(
+            row.get("id"),
+            Question(
+                row.get("id"),
+                row.get("topic"),
+                _text(row, "text"),
+                row.items("source"),
+                row.items("summarised_in"),
+                row.get("evidence_gap"),
+                _origin(row),
+            ),
+        )
+
+    for row in read_table(root, SOURCES, report):
+        lang = row.get("language")
+        if lang and lang not in LANGS:
+            report.error(row.file, row.line, "language", "bad-value", f"language must be one of {', '.join(LANGS)}")
+        _check_date(row, report)
+        kb.sources.setdefault(
+            row.get("id"),
+            Source(
+                row.get("id"),
+                row.get("title"),
+                row.get("author"),
+                row.get("outlet"),
+                row.get("date"),
+                lang,
+                _origin(row),
+            ),
+        )
+
+    for row in read_table(root, CONCEPTS, report):
+        _check_single_label(row, "pref_label_en", report)
+        _check_single_label(row, "pref_label_nl", report)
+        flag = row.get("deprecated").lower()
+        if flag not in ("", "true", "false"):
+            report.error(row.file, row.line, "deprecated", "bad-value", "deprecated must be 'true', 'false' or empty")
+        kb.concepts.setdefault(
+            row.get("id"),
+            Concept(
+                row.get("id"),
+                _text(row, "pref_label"),
+                _labels(row, "alt_labels"),
+                _labels(row, "hidden_labels"),
+                _text(row, "definition"),
+                _text(row, "scope_note"),
+                row.items("topics"),
+                row.items("broader"),
+                row.items("related"),
+                row.items("source"),
+                flag == "true",
+                row.items("replaced_by"),
+                _origin(row),
+            ),
+        )
+
+    for row in read_table(root, AMBIGUOUS, report, required=False):
+        lang = row.get("lang")
+        if lang and lang not in LANGS:
+            report.error(row.file, row.line, "lang", "bad-value", f"lang must be one of {', '.join(LANGS)}")
+        kb.ambiguous.setdefault(
+            row.get("id"),
+            AmbiguousLabel(
+                row.get("id"), row.get("label"), lang, row.items("candidates"), _text(row, "note"), _origin(row)
+            ),
+        )
+
+    return kb, report
+
+
+def load_papers(root: Path, kb: KnowledgeBase, report: Report) -> None:
+    """Read the literature table into ``kb``."""
+    for row in read_table(root, PAPERS, report):
+        paper = _paper(row, report)
+        if paper is not None:
+            kb.papers.setdefault(paper.id, paper)
+
+
+def _check_date(row: Row, report: Report) -> None:
+    """A source date becomes an xsd:date or xsd:gYear literal, so it must be one of the two."""
+    date = row.get("date")
+    if not date or YEAR.match(date):
+        return
+    if ISO_DATE.match(date):
+        try:
+            _dt.date.fromisoformat(date)
+            return
+        except ValueError:
+            pass
+    report.error(
+        row.file,
+        row.line,
+        "date",
+        "date-syntax",
+        f"{date[:40]!r} is neither a year (2021) nor an ISO date (2021-10-18)",
+    )
+
+
+def _paper(row: Row, report: Report) -> Paper | None:
+    f, n = row.file, row.line
+    doi = normalise_doi(row.get("doi"))
+    if doi != row.get("doi"):
+        report.warning(f, n, "doi", "doi-prefix", "write the bare DOI, without resolver prefix")
+    if doi and not DOI.match(doi):
+        report.error(f, n, "doi", "doi-syntax", f"{doi!r} is not a DOI (expected 10.<registrant>/<suffix>)")
+    isbn = row.get("isbn").replace("-", "")
+    if isbn and not ISBN13.match(isbn):
+        report.error(f, n, "isbn", "isbn-syntax", f"{row.get('isbn')!r} is not an ISBN-13")
+    elif isbn and not _isbn13_ok(isbn):
+        report.error(f, n, "isbn", "isbn-checksum", f"{row.get('isbn')!r} has a wrong check digit")
+    url = row.get("url")
+    if url and not URL.match(url):
+        report.error(f, n, "url", "url-syntax", f"{url!r} is not an http(s) URL")
+    if not (doi or isbn or url):
+        report.error(f, n, "doi", "identifier", "a paper needs a DOI, or an ISBN or stable URL when it has none")
+    kind = row.get("type")
+    if kind and kind not in PAPER_TYPES:
+        report.error(f, n, "type", "bad-value", f"type must be one of {', '.join(PAPER_TYPES)}")
+    year_text = row.get("year")
+    year = 0
+    if year_text:
+        if YEAR.match(year_text):
+            year = int(year_text)
+        else:
+            report.error(f, n, "year", "year-syntax", f"{year_text!r} is not a four-digit year")
+    for author in row.items("authors"):
+        if ";" in author:
+            # The graph keeps the author list as one literal joined with "; " (cx:authors).
+            report.error(f, n, "authors", "author-syntax", f"{author[:40]!r}: an author name cannot contain ';'")
+        if "," not in author:
+            report.warning(f, n, "authors", "author-format", f"{author!r}: write authors as 'Family, Given'")
+    return Paper(
+        row.get("id"),
+        doi,
+        isbn,
+        url,
+        kind,
+        row.get("title"),
+        row.items("authors"),
+        year,
+        row.get("venue"),
+        row.get("volume"),
+        row.get("issue"),
+        row.get("pages"),
+        row.items("topics"),
+        row.items("questions"),
+        row.items("concepts"),
+        row.items("keywords"),
+        row.get("note"),
+        _origin(row),
+    )
+
+
+def _isbn13_ok(isbn: str) -> bool:
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(isbn[:12]))
+    return (10 - total % 10) % 10 == int(isbn[12])

@@ -1,0 +1,370 @@
+"""The quality gate: rules that span records and tables.
+
+Cell syntax is checked while reading (``tables``, ``records``); here live the rules about
+meaning: references that must resolve, labels that must not clash, hierarchies that must
+not loop. The rule names follow ROBOT's report and qSKOS where a counterpart exists, so
+maintainers who know those tools recognise them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from cxkb.findings import Report
+from cxkb.kg.records import (
+    DOI,
+    MIN_YEAR,
+    Concept,
+    KnowledgeBase,
+    Origin,
+    load,
+)
+from cxkb.kg.tables import SEED_ID
+
+MAX_TOPICS_PER_PAPER = 3
+MAX_QUESTIONS_PER_PAPER = 3
+MIN_PAPERS_PER_QUESTION = 2
+
+
+def label_key(label: str) -> str:
+    """How labels are compared for clashes: Unicode-normalised, case- and space-insensitive."""
+    text = unicodedata.normalize("NFKC", label).casefold()
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    return " ".join(text.split())
+
+
+def title_key(title: str) -> str:
+    """Titles differing only in case, punctuation or spacing count as the same title."""
+    if title.isascii():  # nothing to decompose and no accents to drop
+        text = title.lower()
+    else:
+        text = unicodedata.normalize("NFKD", title).casefold()
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def validate(kb: KnowledgeBase, report: Report | None = None, *, today: _dt.date | None = None) -> Report:
+    """Run every cross-table rule, adding findings to ``report``."""
+    report = report if report is not None else Report()
+    validate_taxonomy(kb, report)
+    validate_papers(kb, report, today=today)
+    return report
+
+
+def validate_taxonomy(kb: KnowledgeBase, report: Report) -> None:
+    """The rules that need no paper."""
+    _check_sources(kb, report)
+    _check_framework(kb, report)
+    _check_concepts(kb, report)
+    _check_labels(kb, report)
+    _check_ambiguous(kb, report)
+
+
+def validate_papers(kb: KnowledgeBase, report: Report, *, today: _dt.date | None = None) -> None:
+    """The rules on papers, and how well they cover the questions and concepts."""
+    _check_papers(kb, report, (today or _dt.date.today()).year)
+    _check_coverage(kb, report)
+
+
+def load_and_validate(root: Path, *, today: _dt.date | None = None) -> tuple[KnowledgeBase, Report]:
+    kb, report = load(root)
+    validate(kb, report, today=today)
+    return kb, report
+
+
+def _ref_error(report: Report, origin: Origin, column: str, kind: str, ref: str) -> None:
+    report.error(origin.file, origin.line, column, "unknown-reference", f"unknown {kind} {ref!r}")
+
+
+def _check_source_refs(kb: KnowledgeBase, report: Report, origin: Origin, column: str, refs: Iterable[str]) -> None:
+    for ref in refs:
+        if SEED_ID.match(ref):
+            if ref not in kb.sources:
+                _ref_error(report, origin, column, "source", ref)
+        elif not DOI.match(ref):
+            report.error(
+                origin.file,
+                origin.line,
+                column,
+                "source-syntax",
+                f"{ref!r} is neither a DOI nor a source id like seed:001",
+            )
+
+
+def _check_sources(kb: KnowledgeBase, report: Report) -> None:
+    for d in kb.domains.values():
+        _check_source_refs(kb, report, d.origin, "source", d.source)
+    for t in kb.topics.values():
+        _check_source_refs(kb, report, t.origin, "source", t.source)
+    for q in kb.questions.values():
+        _check_source_refs(kb, report, q.origin, "source", q.source)
+        _check_source_refs(kb, report, q.origin, "summarised_in", q.summarised_in)
+    for c in kb.concepts.values():
+        _check_source_refs(kb, report, c.origin, "source", c.source)
+
+
+def _check_framework(kb: KnowledgeBase, report: Report) -> None:
+    for t in kb.topics.values():
+        if t.domain and t.domain not in kb.domains:
+            _ref_error(report, t.origin, "domain", "domain", t.domain)
+    for q in kb.questions.values():
+        if q.topic and q.topic not in kb.topics:
+            _ref_error(report, q.origin, "topic", "topic", q.topic)
+        elif q.topic and not q.id.startswith(f"{q.topic}-"):
+            report.warning(
+                q.origin.file,
+                q.origin.line,
+                "id",
+                "id-convention",
+                f"question ids start with their topic id: expected '{q.topic}-q<N>'",
+            )
+    for table in (kb.domains, kb.topics):
+        seen: dict[tuple[str, str], str] = {}
+        for item in table.values():
+            for lang in ("en", "nl"):
+                key = (lang, label_key(getattr(item.label, lang)))
+                if key[1] and key in seen:
+                    report.error(
+                        item.origin.file,
+                        item.origin.line,
+                        f"label_{lang}",
+                        "duplicate-label",
+                        f"label {getattr(item.label, lang)!r} is also used by {seen[key]!r}",
+                    )
+                seen.setdefault(key, item.id)
+    for d in kb.domains.values():
+        if not any(t.domain == d.id for t in kb.topics.values()):
+            report.warning(d.origin.file, d.origin.line, "id", "empty-domain", f"domain {d.id!r} has no topics")
+
+
+def _check_concepts(kb: KnowledgeBase, report: Report) -> None:
+    concepts = kb.concepts
+    linked: set[str] = set()
+    for c in concepts.values():
+        f, n = c.origin.file, c.origin.line
+        for t in c.topics:
+            if t not in kb.topics:
+                _ref_error(report, c.origin, "topics", "topic", t)
+        for column, refs in (("broader", c.broader), ("related", c.related), ("replaced_by", c.replaced_by)):
+            for ref in refs:
+                if ref == c.id:
+                    report.error(f, n, column, "self-reference", f"concept {c.id!r} refers to itself")
+                elif ref not in concepts:
+                    _ref_error(report, c.origin, column, "concept", ref)
+                else:
+                    if column != "replaced_by":
+                        linked.update((c.id, ref))
+        for ref in set(c.related) & set(c.broader):
+            report.warning(
+                f,
+                n,
+                "related",
+                "related-and-broader",
+                f"{ref!r} is both broader and related; keep one (qSKOS relation clash)",
+            )
+        if c.replaced_by and not c.deprecated:
+            report.error(f, n, "replaced_by", "replaced-not-deprecated", "replaced_by is only for deprecated concepts")
+        if c.deprecated and not c.replaced_by:
+            report.warning(f, n, "replaced_by", "deprecated-no-replacement", "deprecated concept names no replacement")
+        for ref in c.replaced_by:
+            if ref in concepts and concepts[ref].deprecated:
+                report.error(f, n, "replaced_by", "replaced-by-deprecated", f"replacement {ref!r} is itself deprecated")
+        if c.definition.en and c.definition.en == c.definition.nl:
+            report.warning(f, n, "definition_nl", "untranslated", "Dutch definition is identical to the English one")
+    for c in concepts.values():
+        if c.id not in linked:
+            report.warning(
+                c.origin.file,
+                c.origin.line,
+                "broader",
+                "orphan-concept",
+                f"concept {c.id!r} has no broader, narrower or related concept (qSKOS orphan)",
+            )
+    for cycle in _broader_cycles(concepts):
+        first = concepts[cycle[0]]
+        report.error(
+            first.origin.file,
+            first.origin.line,
+            "broader",
+            "broader-cycle",
+            "broader hierarchy loops: " + " -> ".join([*cycle, cycle[0]]),
+        )
+
+
+def _broader_cycles(concepts: dict[str, Concept]) -> list[list[str]]:
+    """Each cycle in the broader graph once, starting at its smallest id."""
+    cycles: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for parent in concepts[node].broader:
+            if parent not in concepts:
+                continue
+            if state.get(parent) == 1:
+                cyc = stack[stack.index(parent) :]
+                i = cyc.index(min(cyc))
+                cycles.add(tuple(cyc[i:] + cyc[:i]))
+            elif parent not in state:
+                visit(parent)
+        stack.pop()
+        state[node] = 2
+
+    for cid in sorted(concepts):
+        if cid not in state:
+            visit(cid)
+    return [list(c) for c in sorted(cycles)]
+
+
+def _check_labels(kb: KnowledgeBase, report: Report) -> None:
+    declared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for amb in kb.ambiguous.values():
+        declared[(amb.lang, label_key(amb.label))].update(amb.candidates)
+
+    users: dict[tuple[str, str], dict[str, tuple[Origin, str, str]]] = defaultdict(dict)
+    for c in kb.concepts.values():
+        for lang in ("en", "nl"):
+            kinds: dict[str, str] = {}
+            entries = [("pref", getattr(c.pref, lang))]
+            entries += [("alt", lbl) for lbl in getattr(c.alt, lang)]
+            entries += [("hidden", lbl) for lbl in getattr(c.hidden, lang)]
+            for kind, label in entries:
+                key = label_key(label)
+                if not key:
+                    continue
+                column = {"pref": f"pref_label_{lang}", "alt": f"alt_labels_{lang}", "hidden": f"hidden_labels_{lang}"}[
+                    kind
+                ]
+                if key in kinds:
+                    report.error(
+                        c.origin.file,
+                        c.origin.line,
+                        column,
+                        "label-overlap",
+                        f"{label!r} is both a {kinds[key]} and a {kind} label of this concept (SKOS S13)",
+                    )
+                    continue
+                kinds[key] = kind
+                users[(lang, key)].setdefault(c.id, (c.origin, column, label))
+
+    for (lang, key), by_concept in sorted(users.items()):
+        if len(by_concept) < 2:
+            continue
+        ids = sorted(by_concept)
+        allowed = declared.get((lang, key), set())
+        undeclared = [cid for cid in ids if cid not in allowed]
+        for cid in ids:
+            origin, column, label = by_concept[cid]
+            others = ", ".join(o for o in ids if o != cid)
+            if undeclared:
+                report.error(
+                    origin.file,
+                    origin.line,
+                    column,
+                    "label-clash",
+                    f"{label!r}@{lang} is also a label of {others}; declare it in "
+                    "ambiguous_labels.csv or keep it on one concept",
+                )
+            else:
+                report.info(
+                    origin.file,
+                    origin.line,
+                    column,
+                    "ambiguous-label",
+                    f"{label!r}@{lang} is shared with {others} (declared ambiguous)",
+                )
+
+
+def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for amb in kb.ambiguous.values():
+        f, n = amb.origin.file, amb.origin.line
+        if len(amb.candidates) < 2:
+            report.error(
+                f, n, "candidates", "ambiguous-candidates", "an ambiguous label needs two or more candidate concepts"
+            )
+        for cid in amb.candidates:
+            if cid not in kb.concepts:
+                _ref_error(report, amb.origin, "candidates", "concept", cid)
+        key = (amb.lang, label_key(amb.label))
+        if key in seen:
+            report.error(
+                f, n, "label", "duplicate-label", f"{amb.label!r}@{amb.lang} is already declared as {seen[key]!r}"
+            )
+        seen.setdefault(key, amb.id)
+
+
+def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
+    dois: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for p in kb.papers.values():
+        f, n = p.origin.file, p.origin.line
+        if p.year and not MIN_YEAR <= p.year <= year_now:
+            report.error(f, n, "year", "year-range", f"year {p.year} is outside {MIN_YEAR}-{year_now}")
+        if len(p.topics) > MAX_TOPICS_PER_PAPER:
+            report.error(f, n, "topics", "too-many", f"at most {MAX_TOPICS_PER_PAPER} topics per paper")
+        if len(p.questions) > MAX_QUESTIONS_PER_PAPER:
+            report.error(
+                f, n, "questions", "too-many", f"at most {MAX_QUESTIONS_PER_PAPER} research questions per paper"
+            )
+        for t in p.topics:
+            if t not in kb.topics:
+                _ref_error(report, p.origin, "topics", "topic", t)
+        for q in p.questions:
+            if q not in kb.questions:
+                _ref_error(report, p.origin, "questions", "research question", q)
+            elif kb.questions[q].topic not in p.topics:
+                report.warning(
+                    f,
+                    n,
+                    "questions",
+                    "question-topic",
+                    f"question {q!r} belongs to topic {kb.questions[q].topic!r}, which is not among the paper's topics",
+                )
+        for cid in p.concepts:
+            if cid not in kb.concepts:
+                _ref_error(report, p.origin, "concepts", "concept", cid)
+        if p.doi:
+            key = p.doi.lower()
+            if key in dois:
+                report.error(f, n, "doi", "duplicate-doi", f"DOI {p.doi} is already used by {dois[key]!r}")
+            dois.setdefault(key, p.id)
+        tkey = title_key(p.title)
+        if tkey:
+            if tkey in titles:
+                report.error(f, n, "title", "duplicate-title", f"same title as {titles[tkey]!r}")
+            titles.setdefault(tkey, p.id)
+
+
+def _check_coverage(kb: KnowledgeBase, report: Report) -> None:
+    per_question: dict[str, int] = defaultdict(int)
+    for p in kb.papers.values():
+        for q in p.questions:
+            per_question[q] += 1
+    for q in kb.questions.values():
+        count = per_question.get(q.id, 0)
+        if count < MIN_PAPERS_PER_QUESTION and not q.evidence_gap:
+            report.info(
+                q.origin.file,
+                q.origin.line,
+                "evidence_gap",
+                "evidence-gap",
+                f"{count} paper(s) address {q.id!r}; add papers or explain the gap",
+            )
+    used = {cid for p in kb.papers.values() for cid in p.concepts}
+    for c in kb.concepts.values():
+        if c.id not in used:
+            report.info(
+                c.origin.file,
+                c.origin.line,
+                "id",
+                "concept-without-papers",
+                f"no paper in the literature table discusses {c.id!r}",
+            )
