@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import edit
+from cxkb import namespaces
 from cxkb.kg import graph as graphmod
 from cxkb.kg.build import BuildError, build, paper_domains
 from cxkb.kg.reason import java_available
@@ -45,7 +46,7 @@ def test_round_trip_detects_a_change(mini_root: Path) -> None:
     from rdflib import Literal
     from rdflib.namespace import SKOS
 
-    g.add((graphmod.iri("concept", "peak-end-rule"), SKOS.altLabel, Literal("peak rule", lang="en")))
+    g.add((namespaces.iri("concept", "peak-end-rule"), SKOS.altLabel, Literal("peak rule", lang="en")))
     assert graphmod.canonical(graphmod.from_graph(g)) != graphmod.canonical(kb)
 
 
@@ -148,11 +149,11 @@ def test_reasoner_infers_paper_domains(mini_root: Path, tmp_path: Path) -> None:
 
     full = Graph().parse(tmp_path / "rel" / "cxkb.ttl")
     base = Graph().parse(tmp_path / "rel" / "cxkb-base.ttl")
-    assert len(list(full.triples((None, graphmod.CX.coversDomain, None)))) == 4
-    meuter, emotions = graphmod.iri("paper", "meuter2000self"), graphmod.iri("topic", "customer-emotions")
-    assert (meuter, graphmod.CX.coversTopic, emotions) in full
-    assert (meuter, graphmod.CX.coversTopic, emotions) not in base
-    assert not list(base.triples((None, graphmod.CX.coversDomain, None)))
+    assert len(list(full.triples((None, namespaces.CX.coversDomain, None)))) == 4
+    meuter, emotions = namespaces.iri("paper", "meuter2000self"), namespaces.iri("topic", "customer-emotions")
+    assert (meuter, namespaces.CX.coversTopic, emotions) in full
+    assert (meuter, namespaces.CX.coversTopic, emotions) not in base
+    assert not list(base.triples((None, namespaces.CX.coversDomain, None)))
 
 
 @needs_java

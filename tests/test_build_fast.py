@@ -22,8 +22,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import REPO, edit, make_root
+from cxkb import namespaces, ntriples
 from cxkb.kg import graph as graphmod
-from cxkb.kg import reason, shacl
+from cxkb.kg import reason, shacl, triples
 from cxkb.kg import writer as release
 from cxkb.kg.build import BuildError, assemble, build
 from cxkb.kg.validate import load_and_validate
@@ -104,10 +105,8 @@ def test_real_schema_allows_the_shortcuts(repo_root: Path) -> None:
     kb, _ = load_and_validate(repo_root)
     from cxkb.kg.build import schema_triples
 
-    fixed = schema_triples(repo_root) + [
-        (s, p, o) for s, pairs in graphmod.taxonomy_pairs(kb).items() for p, o in pairs
-    ]
-    assert reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES) == []
+    fixed = schema_triples(repo_root) + [(s, p, o) for s, pairs in triples.taxonomy_pairs(kb).items() for p, o in pairs]
+    assert reason.shortcut_problems(fixed, triples.PAPER_PREDICATES) == []
     assert shacl.paper_shape_problems(shacl.load_shapes(repo_root)) == []
     chains = {(c.head, c.links) for c in reason.chains(fixed)}
     cx = "<https://w3id.org/cxkb/ontology#{}>".format
@@ -137,10 +136,8 @@ def test_schema_outside_the_shortcut_goes_to_hermit_whole(change: str, mini_root
     kb, _ = load_and_validate(mini_root)
     from cxkb.kg.build import schema_triples
 
-    fixed = schema_triples(mini_root) + [
-        (s, p, o) for s, pairs in graphmod.taxonomy_pairs(kb).items() for p, o in pairs
-    ]
-    assert reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES), change
+    fixed = schema_triples(mini_root) + [(s, p, o) for s, pairs in triples.taxonomy_pairs(kb).items() for p, o in pairs]
+    assert reason.shortcut_problems(fixed, triples.PAPER_PREDICATES), change
     out = tmp_path / "rel"
     try:
         asserted, full = reference(mini_root)
@@ -235,7 +232,7 @@ def test_mutated_paper_is_caught_with_its_cell(mutation: str, mini_root: Path, t
     assert not (tmp_path / "rel").exists()
     # pySHACL on the whole graph finds the same paper and property.
     full = shacl.check(graphmod.to_graph(kb), shacl.load_shapes(mini_root))
-    assert [(v.focus, v.path) for v in full] == [(str(graphmod.iri("paper", "lemon2016understanding")), path)]
+    assert [(v.focus, v.path) for v in full] == [(str(namespaces.iri("paper", "lemon2016understanding")), path)]
 
 
 def test_real_graph_conforms_to_every_shape_in_pyshacl(repo_root: Path) -> None:
@@ -326,14 +323,14 @@ _TEXT = st.text(
 @settings(max_examples=60, deadline=None)
 @given(title=_TEXT, keyword=_TEXT, lang=st.sampled_from(["", "en", "nl"]))
 def test_writers_round_trip_any_text(title: str, keyword: str, lang: str) -> None:
-    subject = graphmod.nt_iri("https://w3id.org/cxkb/paper/x")
+    subject = ntriples.nt_iri("https://w3id.org/cxkb/paper/x")
     pairs = sorted(
         {
-            (graphmod.T.title, graphmod.nt_literal(title, lang)),
-            (graphmod.T.keyword, graphmod.nt_literal(keyword)),
-            (graphmod.T.type, graphmod.T.classes["paper"]),
-            (graphmod.T.covers_topic, graphmod.nt_ref("topic", "a-b")),
-            (graphmod.T.issued, graphmod.nt_literal("2016", datatype=graphmod.T.gyear)),
+            (triples.T.title, ntriples.nt_literal(title, lang)),
+            (triples.T.keyword, ntriples.nt_literal(keyword)),
+            (triples.T.type, triples.T.classes["paper"]),
+            (triples.T.covers_topic, triples.nt_ref("topic", "a-b")),
+            (triples.T.issued, ntriples.nt_literal("2016", datatype=triples.T.gyear)),
         }
     )
     expected = Graph().parse(data="".join(f"{subject} {p} {o} .\n" for p, o in pairs), format="nt")
@@ -348,10 +345,10 @@ def test_writers_round_trip_any_text(title: str, keyword: str, lang: str) -> Non
 
 def test_doi_with_angle_brackets_is_percent_encoded() -> None:
     doi = "10.1002/(SICI)1520-6793(199812)15:8<715::AID-MAR4>3.0.CO;2-F"
-    node = graphmod.doi_iri(doi)
+    node = namespaces.doi_iri(doi)
     assert "<" not in node and ">" not in node
-    assert graphmod._source_ref(node) == doi
-    assert graphmod.nt_iri("https://doi.org/" + doi) == f"<{node}>"
+    assert namespaces.source_ref(node) == doi
+    assert ntriples.nt_iri("https://doi.org/" + doi) == f"<{node}>"
     assert isinstance(node, URIRef)
 
 

@@ -34,6 +34,7 @@ from cxkb.cli import app
 from cxkb.kg.build import build
 from cxkb.kg.reason import java_available
 from cxkb.kg.tables import ALL_TABLES
+from cxkb.ntriples import nt_literal, nt_term
 from cxkb.sparql import results as fmt
 from cxkb.sparql.library import (
     ParameterError,
@@ -1028,7 +1029,7 @@ def test_cli_markdown_and_tsv(mini_root: Path) -> None:
 def test_literal_helpers_match_rdflib() -> None:
     """The N-Triples writer used for TSV and binding agrees with rdflib's parser."""
     for text in ["plain", 'quote " and \\ backslash', "new\nline\ttab\r", "ünïcödé ☃"]:
-        g = Graph().parse(data=f"<http://s> <http://p> {fmt.nt_string(text)} .", format="nt")
+        g = Graph().parse(data=f"<http://s> <http://p> {nt_literal(text)} .", format="nt")
         assert next(iter(g.objects())) == Literal(text)
-    assert fmt.nt_term(URIRef("http://x/a")) == "<http://x/a>"
-    assert fmt.nt_term(Literal("a", lang="nl")) == '"a"@nl'
+    assert nt_term(URIRef("http://x/a")) == "<http://x/a>"
+    assert nt_term(Literal("a", lang="nl")) == '"a"@nl'

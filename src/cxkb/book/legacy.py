@@ -805,7 +805,7 @@ def page_ontology(site: Site) -> str:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-    from cxkb.kg.graph import BASE, CX, ONTOLOGY, PREFIXES, VANN
+    from cxkb.namespaces import BASE, CX, ONTOLOGY, PREFIXES, VANN
 
     g = Graph()
     g.parse(site.root / "ontology" / "cxkb.ttl", format="turtle")

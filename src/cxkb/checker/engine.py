@@ -28,7 +28,7 @@ _KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.AMBIGUOUS: 3}
 @lru_cache(maxsize=4096)
 def concept_iri(concept: str) -> str:
     """The concept's IRI as in the graph (cached: the same few concepts recur)."""
-    from cxkb.kg.graph import iri
+    from cxkb.namespaces import iri
 
     return str(iri("concept", concept))
 

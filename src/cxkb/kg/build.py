@@ -29,10 +29,11 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from cxkb import namespaces, ntriples
 from cxkb.atomic import atomic_directory
 from cxkb.findings import Report
 from cxkb.kg import graph as graphmod
-from cxkb.kg import reason, shacl, verdicts
+from cxkb.kg import reason, shacl, triples, verdicts
 from cxkb.kg import writer as release
 from cxkb.kg.records import KnowledgeBase, Paper, load_papers, load_taxonomy
 from cxkb.kg.validate import load_and_validate, validate_papers, validate_taxonomy
@@ -155,7 +156,7 @@ def origins(kb: KnowledgeBase) -> dict[str, tuple[str, int]]:
     )
     for kind, table in kinds:
         for ident, record in table.items():
-            out[str(graphmod.iri(kind, ident))] = (record.origin.file, record.origin.line)
+            out[str(namespaces.iri(kind, ident))] = (record.origin.file, record.origin.line)
     return out
 
 
@@ -188,7 +189,7 @@ def paper_findings(kb: KnowledgeBase, shapes: Graph, report: Report) -> None:
     _, messages = shacl.paper_shape(shapes)
     for p in kb.papers.values():
         for column, message in shacl.paper_violations(p, kb, messages):
-            report.error(p.origin.file, p.origin.line, column, "shacl", f"{message} ({graphmod.iri('paper', p.id)})")
+            report.error(p.origin.file, p.origin.line, column, "shacl", f"{message} ({namespaces.iri('paper', p.id)})")
 
 
 def shapes_check(kb: KnowledgeBase, root: Path, report: Report) -> None:
@@ -224,7 +225,7 @@ def schema_triples(root: Path) -> list[Triple]:
     """The schema as N-Triples terms, blank nodes labelled by content."""
     schema = graphmod.schema_graph(root)
     labels = release.bnode_labels(schema)
-    return [(graphmod.nt_term(s, labels), graphmod.nt_term(p), graphmod.nt_term(o, labels)) for s, p, o in schema]
+    return [(ntriples.nt_term(s, labels), ntriples.nt_term(p), ntriples.nt_term(o, labels)) for s, p, o in schema]
 
 
 @dataclass(frozen=True)
@@ -245,8 +246,8 @@ class Subjects:
         by_schema: dict[str, Pairs] = defaultdict(list)
         for s, p, o in schema:
             by_schema[s].append((p, o))
-        papers = {graphmod.nt_ref("paper", ident): paper for ident, paper in kb.papers.items()}
-        persons = {term: sorted(names) for term, names in graphmod.people(kb).items()}
+        papers = {triples.nt_ref("paper", ident): paper for ident, paper in kb.papers.items()}
+        persons = {term: sorted(names) for term, names in triples.people(kb).items()}
         order = sorted(by_schema.keys() | taxonomy.keys() | papers.keys() | persons.keys())
         return cls(order, dict(by_schema), taxonomy, papers, persons)
 
@@ -276,14 +277,14 @@ class Subjects:
         for subject in self.order[start:stop]:
             paper = self.papers.get(subject)
             if paper is not None and subject not in self.schema and subject not in self.persons:
-                pairs = graphmod.paper_pairs(paper)
+                pairs = triples.paper_pairs(paper)
             else:
                 pairs = self.schema.get(subject, []) + self.taxonomy.get(subject, [])
                 if paper is not None:
-                    pairs += graphmod.paper_pairs(paper)
+                    pairs += triples.paper_pairs(paper)
                 names = self.persons.get(subject)
                 if names is not None:
-                    pairs += graphmod.person_pairs(names)
+                    pairs += triples.person_pairs(names)
             asserted = sorted(set(pairs))
             yield subject, asserted, infer(subject, asserted)
 
@@ -293,7 +294,7 @@ def _hermit_everything(kb: KnowledgeBase, root: Path) -> dict[str, Pairs]:
     result = reason.materialise_hermit(graphmod.to_graph(kb, root))
     out: dict[str, Pairs] = defaultdict(list)
     for s, p, o in result.inferred:
-        out[graphmod.nt_term(s)].append((graphmod.nt_term(p), graphmod.nt_term(o)))
+        out[ntriples.nt_term(s)].append((ntriples.nt_term(p), ntriples.nt_term(o)))
     return {s: sorted(pairs) for s, pairs in out.items()}
 
 
@@ -356,7 +357,7 @@ class _Reasoning:
         self.digest = ""
         if not enabled:
             return
-        problems = reason.shortcut_problems(fixed, graphmod.PAPER_PREDICATES)
+        problems = reason.shortcut_problems(fixed, triples.PAPER_PREDICATES)
         if problems:
             self.whole_graph = problems[0]
             return
@@ -436,7 +437,7 @@ def build(
         if not report.has_errors:
             progress("starting the schema and taxonomy checks (HermiT and pySHACL, unless remembered)")
             schema = schema_triples(root)
-            taxonomy = graphmod.taxonomy_pairs(kb)
+            taxonomy = triples.taxonomy_pairs(kb)
             fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
             shapes_graph = shacl.load_shapes(root)
             if not shacl.paper_shape_problems(shapes_graph):
@@ -497,7 +498,7 @@ def build(
 def paper_domains(graph: Graph) -> dict[str, set[str]]:
     """Paper id -> domain ids as stated by cx:coversDomain in ``graph``."""
     out: dict[str, set[str]] = {}
-    for s, o in graph.subject_objects(graphmod.CX.coversDomain):
+    for s, o in graph.subject_objects(namespaces.CX.coversDomain):
         if isinstance(s, URIRef) and isinstance(o, URIRef):
-            out.setdefault(graphmod.ident_of(s), set()).add(graphmod.ident_of(o))
+            out.setdefault(namespaces.ident_of(s), set()).add(namespaces.ident_of(o))
     return out

@@ -29,7 +29,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS
 
-from cxkb.kg.graph import CX, nt_iri, nt_term
+from cxkb.namespaces import CX
+from cxkb.ntriples import nt_iri, nt_term
 
 INFERRED_PROPERTIES = (CX.coversTopic, CX.coversDomain)
 

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 
 from cxkb.atomic import atomic_directory
-from cxkb.kg.graph import PREFIXES, new_graph
+from cxkb.namespaces import PREFIXES, new_graph
 
 FORMATS = {
     "cxkb.ttl": "turtle",

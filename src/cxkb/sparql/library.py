@@ -33,9 +33,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rich.console import Console
 
-from cxkb.kg.graph import PREFIXES
+from cxkb.namespaces import PREFIXES
+from cxkb.ntriples import nt_literal
 from cxkb.sparql import results as fmt
-from cxkb.sparql.results import Result, Term, nt_string
+from cxkb.sparql.results import Result, Term
 
 QUERY_DIR = "queries"
 ID_VALUE = re.compile(r"^[a-z0-9:-]+$")
@@ -129,14 +130,14 @@ class Parameter:
                 raise ParameterError(
                     f"parameter {self.name!r}: {text!r} is not an identifier (lower-case letters, digits, '-' and ':')"
                 )
-            return nt_string(text)
+            return nt_literal(text)
         if self.kind == "integer":
             if isinstance(value, bool) or not INTEGER_VALUE.fullmatch(text):
                 raise ParameterError(f"parameter {self.name!r}: {text!r} is not a non-negative integer")
             return str(int(text))
         if len(text) > MAX_TEXT:
             raise ParameterError(f"parameter {self.name!r}: text longer than {MAX_TEXT} characters")
-        return nt_string(text)
+        return nt_literal(text)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
-from cxkb.kg.graph import PREFIXES
+from cxkb.namespaces import PREFIXES
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),

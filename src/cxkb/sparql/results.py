@@ -25,7 +25,8 @@ from rdflib.namespace import XSD
 from rich.table import Table
 from rich.text import Text
 
-from cxkb.kg.graph import PREFIXES, new_graph
+from cxkb.namespaces import PREFIXES, new_graph
+from cxkb.ntriples import nt_term
 
 Term = URIRef | BNode | Literal
 Row = tuple[Term | None, ...]
@@ -220,27 +221,6 @@ def to_csv(result: Result) -> str:
     writer.writerow(result.variables)
     writer.writerows([_csv_value(t) for t in row] for row in result.rows)
     return buf.getvalue()
-
-
-_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def nt_string(text: str) -> str:
-    """A string in N-Triples/Turtle/SPARQL quoting: backslash, quote, newline, CR and tab escaped."""
-    return '"' + "".join(_NT_ESCAPES.get(ch, ch) for ch in text) + '"'
-
-
-def nt_term(term: Term) -> str:
-    """A term in N-Triples syntax (also valid Turtle and SPARQL)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = nt_string(str(term))
-    if term.language:
-        return f"{text}@{term.language}"
-    dtype = _datatype(term)
-    return f"{text}^^<{dtype}>" if dtype else text
 
 
 def to_tsv(result: Result) -> str:

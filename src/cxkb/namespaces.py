@@ -1,0 +1,106 @@
+"""The namespaces and IRIs of the knowledge graph, in one place.
+
+Every product mints or reads the same IRIs: the build writes them, the queries, the book
+and the endpoint link to them. Keeping the scheme here means it is decided once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, XSD
+
+from cxkb.ntriples import IRI_ENCODED, IRI_FORBIDDEN
+
+BASE = "https://w3id.org/cxkb/"
+CX = Namespace(BASE + "ontology#")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+ONTOLOGY = URIRef(BASE + "ontology")
+CONCEPT_SCHEME = URIRef(BASE + "concepts")
+FRAMEWORK_SCHEME = URIRef(BASE + "framework")
+
+PREFIXES = {
+    "cx": CX,
+    "skos": SKOS,
+    "skosxl": SKOSXL,
+    "dcterms": DCTERMS,
+    "bibo": BIBO,
+    "fabio": FABIO,
+    "prism": PRISM,
+    "foaf": FOAF,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "vann": VANN,
+    "domain": Namespace(BASE + "domain/"),
+    "topic": Namespace(BASE + "topic/"),
+    "question": Namespace(BASE + "question/"),
+    "concept": Namespace(BASE + "concept/"),
+    "paper": Namespace(BASE + "paper/"),
+    "person": Namespace(BASE + "person/"),
+    "source": Namespace(BASE + "source/"),
+    "label": Namespace(BASE + "label/"),
+}
+
+PAPER_CLASSES = {
+    "article": FABIO.JournalArticle,
+    "book": FABIO.Book,
+    "chapter": FABIO.BookChapter,
+    "proceedings": FABIO.ConferencePaper,
+    "report": FABIO.Report,
+}
+PAPER_TYPES = {v: k for k, v in PAPER_CLASSES.items()}
+AUTHOR_SEPARATOR = "; "
+
+
+def iri(kind: str, ident: str) -> URIRef:
+    """The IRI of a record. Seed ids (``seed:001``) become ``source/seed-001``."""
+    return URIRef(f"{BASE}{kind}/{ident.replace(':', '-')}")
+
+
+def ident_of(node: URIRef) -> str:
+    tail = str(node).rsplit("/", 1)[-1]
+    return tail.replace("seed-", "seed:", 1) if tail.startswith("seed-") else tail
+
+
+def doi_iri(doi: str) -> URIRef:
+    return URIRef("https://doi.org/" + doi.translate(IRI_FORBIDDEN))
+
+
+def source_iri(ref: str) -> URIRef:
+    return iri("source", ref) if ref.startswith("seed:") else doi_iri(ref)
+
+
+def source_ref(node: URIRef) -> str:
+    text = str(node)
+    if text.startswith("https://doi.org/"):
+        return IRI_ENCODED.sub(lambda m: chr(int(m.group(1), 16)), text[len("https://doi.org/") :])
+    return ident_of(node)
+
+
+def person_iri(author: str) -> URIRef:
+    """Authors are identified by family name and initials: enough to group a person's papers."""
+    family, _, given = author.partition(",")
+    initials = "".join(part[0] for part in re.split(r"[\s.\-]+", given.strip()) if part)
+    slug = _slug(f"{family} {initials}")
+    return iri("person", slug or "unknown")
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def new_graph(cls: type[Graph] = Graph) -> Graph:
+    g = cls()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
