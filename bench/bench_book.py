@@ -13,7 +13,7 @@ in a row through the library (``cxkb.book.build_book``, the same call as ``cxkb 
 
 Site size is the built ``_build/html`` folder; a page's weight is its HTML plus every local
 script, style sheet and image it loads (uncompressed). ``--papers N`` runs the same on N
-synthetic papers (bench/synth.py). ``--record`` writes the table into docs/benchmarks.md
+synthetic papers (src/cxkb/kg/synthetic.py). ``--record`` writes the table into docs/benchmarks.md
 under "Book build".
 """
 
@@ -36,7 +36,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from common import add_json_option, machine, record_section, write_figures
 
-from cxkb.book.legacy import build_book, ensure_release
+from cxkb.book.build import build_book
+from cxkb.kg.build import build
 from cxkb.kg.tables import PAPERS, render_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,8 +49,7 @@ BOOK_SOURCES = ("_config.yml", "intro.md", "bibliography.md", "assets", "_templa
 def copy_sources(target: Path, papers: int | None) -> Path:
     """The repository's book sources in ``target``; with ``papers``, synthetic literature."""
     if papers:
-        sys.path.insert(0, str(REPO / "bench"))
-        from synth import make_root
+        from cxkb.kg.synthetic import make_root
 
         make_root(REPO, target, papers)
         names = [n for n in COPIED if n not in ("ontology", "literature")]
@@ -155,7 +155,7 @@ def edit_first_note(root: Path) -> None:
 def run(papers: int | None) -> tuple[list[tuple[str, float, str]], dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="cxkb-bench-book-") as tmp:
         root = copy_sources(Path(tmp) / "kb", papers)
-        rows = [timed("release files (tables -> graph -> HermiT), once", lambda log: ensure_release(root, log))]
+        rows = [timed("release files (tables -> graph -> HermiT), once", lambda log: build(root, progress=log))]
         rows.append(timed("clean build", lambda log: build_book(root, clean=True, log=log)))
         rows.append(timed("rebuild, nothing changed", lambda log: build_book(root, log=log)))
 
@@ -233,7 +233,7 @@ bibliography page becomes too heavy, it can be split by the first author's initi
 sphinxcontrib-bibtex filters, each citation still resolving to exactly one entry.
 
 Run `python bench/bench_book.py --papers 10000 --record` to refresh these figures; the
-synthetic literature (bench/synth.py, fixed seed) is generated in a temporary folder.
+synthetic literature (src/cxkb/kg/synthetic.py, fixed seed) is generated in a temporary folder.
 """
 
 

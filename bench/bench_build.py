@@ -1,6 +1,6 @@
 """Benchmark: `cxkb build` time and peak memory against the bulk-load limit.
 
-For each size, synthetic literature tables are generated (bench/synth.py, fixed seed) and
+For each size, synthetic literature tables are generated (src/cxkb/kg/synthetic.py, fixed seed) and
 `cxkb build` runs in a fresh process twice per round: a first build without build/ (as on
 a fresh clone: HermiT and pySHACL check schema and taxonomy), and a rebuild after one paper
 row was edited (their remembered results are reused). Wall time and peak resident memory
@@ -28,7 +28,8 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DOCS, REPO, add_json_option, machine, record_section, write_figures
-from synth import make_root
+
+from cxkb.kg.synthetic import make_root
 
 HEADING = "## Knowledge-graph build"
 

@@ -1,6 +1,6 @@
 """The SPARQL endpoint under hostile load: many clients, bad queries, updates, runaway queries.
 
-Starts ``cxkb serve`` as its own process on a synthetic literature table (``bench/synth.py``,
+Starts ``cxkb serve`` as its own process on a synthetic literature table (``src/cxkb/kg/synthetic.py``,
 built once with ``cxkb build``), then runs concurrent clients for a fixed time. Each client
 mixes the library's queries with malformed queries and SPARQL updates (which must be
 refused with 4xx); one client also sends a runaway query (a five-way cross join) every few
@@ -267,7 +267,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 def synthetic_root(papers: int, folder: Path, log: Callable[[str], None]) -> Path:
     """The synthetic table with its release, and the query library beside it for ``cxkb serve``."""
-    from synth import synthetic_release
+    from cxkb.kg.synthetic import synthetic_release
 
     root = synthetic_release(papers, folder, log=log)
     if not (root / "queries").is_dir():  # cxkb serve offers the library of the root it serves
@@ -388,7 +388,7 @@ def main() -> None:
             f"Machine: {host}.",
             "",
             f"**Endpoint under load** (`python bench/bench_endpoint_load.py`): `cxkb serve` on loopback with "
-            f"{args.papers:,} synthetic papers (`bench/synth.py`), {args.workers} query workers, a "
+            f"{args.papers:,} synthetic papers (`src/cxkb/kg/synthetic.py`), {args.workers} query workers, a "
             f"{args.timeout:g} s time limit; {args.clients} concurrent clients for {args.seconds:g} s, each "
             f"mixing library queries (70 %), malformed queries (15 %) and SPARQL updates (15 %, as "
             f"`application/sparql-update` bodies and `update=` forms); one client also sent a runaway query "

@@ -1,6 +1,6 @@
 """Benchmark: every library query on synthetic literature of 10,000 and 100,000 papers.
 
-The taxonomy is the real one; only the papers are synthetic (bench/synth.py, fixed seed,
+The taxonomy is the real one; only the papers are synthetic (src/cxkb/kg/synthetic.py, fixed seed,
 distributions taken from the real literature table). The graph is the release that
 ``cxkb build`` makes of them, inferred triples included, so the queries run on exactly
 what users load.
@@ -39,8 +39,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from common import add_json_option, machine, record_section, write_figures  # noqa: E402
-from synth import SEED, synthetic_release  # noqa: E402
 
+from cxkb.kg.synthetic import SEED, synthetic_release  # noqa: E402
 from cxkb.sparql.endpoint import Limits, create_server, serve_in_thread  # noqa: E402
 from cxkb.sparql.library import NamedQuery, library, run  # noqa: E402
 
@@ -237,7 +237,7 @@ def report(
         "",
         f"Machine: {host}.",
         "",
-        f"Synthetic papers over {source} (`bench/synth.py`, seed {SEED}, built with `cxkb build`), "
+        f"Synthetic papers over {source} (`src/cxkb/kg/synthetic.py`, seed {SEED}, built with `cxkb build`), "
         "with as many topics, "
         "questions, concepts, authors and keywords per paper, and years, as the real literature table has. "
         "Each query runs with its example parameters and optional ones left out. Times in milliseconds: "

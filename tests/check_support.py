@@ -7,9 +7,11 @@ with a replacement and a declared ambiguous label.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
-from conftest import make_root
+from conftest import built, make_root
 from cxkb.findings import Report
 from cxkb.kg.tables import AMBIGUOUS, CONCEPTS, read_table, write_table
 
@@ -102,8 +104,22 @@ def _complete(row: dict[str, str]) -> dict[str, str]:
     return full
 
 
+_TEMPLATE: list[Path] = []
+
+
 def make_check_root(tmp_path: Path) -> Path:
-    """A repository-shaped folder whose concept table has all the checker's cases."""
+    """A repository-shaped folder whose concept table has all the checker's cases, with a
+    release built from it (once per session, then copied: a copy stays current because the
+    manifest names its sources by relative path and hash)."""
+    if not _TEMPLATE:
+        base = Path(tempfile.mkdtemp(prefix="cxkb-check-"))
+        _TEMPLATE.append(built(_check_tables(base)))
+    root = tmp_path / "kb"
+    shutil.copytree(_TEMPLATE[0], root)
+    return root
+
+
+def _check_tables(tmp_path: Path) -> Path:
     root = make_root(tmp_path)
     report = Report()
     concepts = [r.cells for r in read_table(root, CONCEPTS, report)]

@@ -47,6 +47,16 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+def built(root: Path) -> Path:
+    """``root`` with a current release: built now unless the one there matches the sources."""
+    from cxkb.kg.build import build
+    from cxkb.release import status
+
+    if status(root):
+        build(root)
+    return root
+
+
 def make_root(tmp_path: Path, tables_from: Path = MINI) -> Path:
     """A repository-shaped folder: the real schema and shapes, with tables from a fixture."""
     root = tmp_path / "kb"

@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
-from conftest import REPO, edit, make_root
-from cxkb.book import legacy as book
-from cxkb.book import maps
+from conftest import REPO, built, edit, make_root
+from cxkb.book import build as bookbuild
+from cxkb.book import generate as bookgen
+from cxkb.book import layout, maps, markup, notebooks, site, sphinxext
 from cxkb.book.cokeywords import (
     adjusted_rand_index,
     communities,
@@ -29,6 +30,7 @@ from cxkb.book.cokeywords import (
     normalized_mutual_information,
 )
 from cxkb.book.frames import Frames
+from cxkb.book.pages import project
 from cxkb.kg.records import Concept, KnowledgeBase, Labels, Text
 
 HOSTILE = "<script>alert(1)</script> {eval-rst} $x$ | [a](javascript:x) `rm` *b* :::{note} &amp; {{ sub }} \\|"
@@ -64,7 +66,7 @@ TEXT = st.text(
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_escaped_text_renders_literally_in_a_paragraph(text: str) -> None:
-    doc = _doctree(f"Start {book.myst_escape(text)} end\n")
+    doc = _doctree(f"Start {markup.myst_escape(text)} end\n")
     expected = " ".join(f"Start {' '.join(text.split())} end".split())
     paragraphs = list(doc.findall(nodes.paragraph))
     assert len(paragraphs) == 1 and _only_text(paragraphs[0])
@@ -74,10 +76,10 @@ def test_escaped_text_renders_literally_in_a_paragraph(text: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(TEXT, TEXT)
 def test_escaped_text_stays_in_its_table_cell(a: str, b: str) -> None:
-    rows = [[book.myst_escape(a) or "–", book.myst_escape(b) or "–"]]
+    rows = [[markup.myst_escape(a) or "–", markup.myst_escape(b) or "–"]]
     for source in (
         f"| one | two |\n|---|---|\n| {rows[0][0]} | {rows[0][1]} |\n",
-        book._list_table(["one", "two"], rows, caption="Cells") + "\n",
+        site.list_table(["one", "two"], rows, caption="Cells") + "\n",
     ):
         doc = _doctree(source)
         entries = [e.astext() for e in doc.findall(nodes.entry)]
@@ -87,22 +89,22 @@ def test_escaped_text_stays_in_its_table_cell(a: str, b: str) -> None:
 
 
 def test_hostile_text_makes_no_markup() -> None:
-    doc = _doctree(f"# {book.myst_escape(HOSTILE)}\n\n{book.myst_escape(HOSTILE)}\n")
+    doc = _doctree(f"# {markup.myst_escape(HOSTILE)}\n\n{markup.myst_escape(HOSTILE)}\n")
     for kind in (nodes.raw, nodes.reference, nodes.literal, nodes.emphasis, nodes.strong, nodes.math):
         assert not list(doc.findall(kind)), kind
     assert doc.astext().count("<script>alert(1)</script>") == 2
-    assert book.myst_escape("a\n\n# b\n* c") == "a \\# b \\* c"
+    assert markup.myst_escape("a\n\n# b\n* c") == "a \\# b \\* c"
 
 
 def test_links_are_relative_between_documents() -> None:
-    assert book.rel_md("generated/topics/design", "generated/concepts/persona") == "../concepts/persona.md"
-    assert book.rel_md("intro", "generated/map") == "generated/map.md"
-    assert book.rel_html("generated/notebooks/co-keywords", "generated/topics/design") == "../topics/design.html"
-    assert book.rel_html("generated/map", "intro") == "../intro.html"
-    assert book.external_link("x", "javascript:alert(1)") == "x"
-    assert book.external_link("x", "https://example.org/a b") == "x"
-    assert book.external_link("x", "https://example.org/a<b>(c)") == "[x](<https://example.org/a%3Cb%3E(c)>)"
-    assert book.cite(["lemon2016understanding", "bad key"], textual=True) == "{cite:t}`lemon2016understanding`"
+    assert markup.rel_md("generated/topics/design", "generated/concepts/persona") == "../concepts/persona.md"
+    assert markup.rel_md("intro", "generated/map") == "generated/map.md"
+    assert markup.rel_html("generated/notebooks/co-keywords", "generated/topics/design") == "../topics/design.html"
+    assert markup.rel_html("generated/map", "intro") == "../intro.html"
+    assert markup.external_link("x", "javascript:alert(1)") == "x"
+    assert markup.external_link("x", "https://example.org/a b") == "x"
+    assert markup.external_link("x", "https://example.org/a<b>(c)") == "[x](<https://example.org/a%3Cb%3E(c)>)"
+    assert markup.cite(["lemon2016understanding", "bad key"], textual=True) == "{cite:t}`lemon2016understanding`"
 
 
 # ---------------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def _kb(*concepts: Concept) -> KnowledgeBase:
 
 
 def test_mentions_link_whole_words_longest_first_once() -> None:
-    linker = book.MentionLinker(
+    linker = markup.MentionLinker(
         _kb(
             _concept("cx", "customer experience", "klantbeleving", ("CX",)),
             _concept("cj", "customer journey", "klantreis"),
@@ -142,7 +144,7 @@ def test_mentions_link_whole_words_longest_first_once() -> None:
 
 
 def test_ambiguous_labels_are_never_linked() -> None:
-    linker = book.MentionLinker(
+    linker = markup.MentionLinker(
         _kb(_concept("a", "experience", "beleving"), _concept("b", "perception", "waarneming", alt_nl=("beleving",)))
     )
     assert "](" not in linker.link("beleving", "x")
@@ -179,7 +181,7 @@ def _make_hostile(root: Path) -> None:
 
 def test_generate_writes_once_and_only_changes(tmp_path: Path) -> None:
     root = _book_root(tmp_path)
-    first = book.generate(root)
+    first = bookgen.generate(built(root))
     names = {p.relative_to(root / "book").as_posix() for p in first.written}
     assert {
         "_toc.yml",
@@ -194,11 +196,11 @@ def test_generate_writes_once_and_only_changes(tmp_path: Path) -> None:
         "generated/notebooks/trends.md",
         "generated/ontology.md",
     } <= names
-    again = book.generate(root)
+    again = bookgen.generate(built(root))
     assert again.written == [] and again.removed == []
 
     edit(root / "literature" / "papers.csv", "A cold-water experiment", "A cold-water study")
-    third = book.generate(root)
+    third = bookgen.generate(built(root))
     changed = {p.relative_to(root / "book").as_posix() for p in third.written}
     assert "generated/topics/customer-emotions.md" in changed
     assert "generated/concepts/self-service-technology.md" not in changed
@@ -207,13 +209,13 @@ def test_generate_writes_once_and_only_changes(tmp_path: Path) -> None:
 
     stale = root / "book" / "generated" / "concepts" / "retired-thing.md"
     stale.write_text("# old\n", encoding="utf-8")
-    assert stale in book.generate(root).removed and not stale.exists()
+    assert stale in bookgen.generate(built(root)).removed and not stale.exists()
 
 
 def test_generated_pages_escape_contributor_text(tmp_path: Path) -> None:
     root = _book_root(tmp_path)
     _make_hostile(root)
-    book.generate(root)
+    bookgen.generate(built(root))
     generated = root / "book" / "generated"
     topic = (generated / "topics" / "customer-emotions.md").read_text(encoding="utf-8")
     concept = (generated / "concepts" / "peak-end-rule.md").read_text(encoding="utf-8")
@@ -234,21 +236,24 @@ def test_generated_pages_escape_contributor_text(tmp_path: Path) -> None:
 
 
 def test_notebooks_carry_the_fingerprint_of_their_data(tmp_path: Path) -> None:
-    root = _book_root(tmp_path)
+    root = built(_book_root(tmp_path))
     template = (root / "book" / "notebooks" / "trends.md").read_text(encoding="utf-8")
-    first = book.render_notebook(template, root, "trends")
+    first = notebooks.render_notebook(template, root, "trends")
     assert re.search(r'^CXKB_DATA = "[0-9a-f]{16}"$', first, re.M)
     assert "cxkb:" not in first.split("---")[1], "the template's own settings are not passed on"
     assert first.index("# Trends") < first.index("CXKB_DATA")
-    (root / "ontology" / "tables" / "sources.csv").write_text("changed\n", encoding="utf-8")
-    assert book.render_notebook(template, root, "trends") != first
-    with pytest.raises(book.BookError):
-        book.render_notebook("# no front matter\n", root, "x")
+    assert notebooks.render_notebook(template, root, "trends") == first
+    edit(root / "literature" / "papers.csv", "A cold-water experiment", "A cold-water study")
+    assert notebooks.render_notebook(template, root, "trends") == first, "it reads the release, not the tables"
+    built(root)
+    assert notebooks.render_notebook(template, root, "trends") != first
+    with pytest.raises(layout.BookError):
+        notebooks.render_notebook("# no front matter\n", root, "x")
 
 
 def test_project_markdown_links_and_table_pipes() -> None:
     text = "See [the table contract](docs/tables.md).\n| col | `a|b` |\n|---|---|\n"
-    out = book._project_markdown(text, {"docs/tables.md": "tables.md"})
+    out = project.project_markdown(text, {"docs/tables.md": "tables.md"})
     assert "[the table contract](tables.md)" in out
     assert "`a\\|b`" in out
     assert len(list(_doctree(out).findall(nodes.entry))) == 2
@@ -261,10 +266,10 @@ def test_sidebar_toggles_get_an_accessible_name() -> None:
         '<ul><li><a href="x.html">Topic &amp; more</a><details><summary><i></i></summary><ul></ul></details></li></ul>',
         "html.parser",
     )
-    book.label_sidebar_toggles(soup)
-    book.label_sidebar_toggles(soup)
+    sphinxext.label_sidebar_toggles(soup)
+    sphinxext.label_sidebar_toggles(soup)
     assert str(soup).count('<span class="visually-hidden">Sections of Topic &amp; more</span>') == 1
-    assert book.label_sidebar_toggles("<p>text</p>") == "<p>text</p>"
+    assert sphinxext.label_sidebar_toggles("<p>text</p>") == "<p>text</p>"
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,7 +280,7 @@ def test_sidebar_toggles_get_an_accessible_name() -> None:
 def test_map_fragment_is_inert_and_links_only_to_pages(mini_root: Path) -> None:
     topics = mini_root / "ontology" / "tables" / "topics.csv"
     edit(topics, "customer emotions,klantemoties", '"</script><b>x</b>",klantemoties')
-    frames = Frames.load(mini_root)
+    frames = Frames.load(built(mini_root))
     urls = {"topic:customer-emotions": "../topics/customer-emotions.html", "domain:customer": "javascript:alert(1)",
             "concept:peak-end-rule": "//evil.example/x.html"}  # fmt: skip
     net = maps.build_network(frames, maps.MapSpec("all", "all"), urls)
@@ -333,7 +338,7 @@ def test_keyword_communities_are_deterministic(mini_root: Path) -> None:
         "self-service technology|critical incidents|satisfaction",
         "self-service technology|Satisfaction|customer experience",
     )
-    kb = Frames.load(mini_root).kb
+    kb = Frames.load(built(mini_root)).kb
     one, two = compare_with_topics(kb), compare_with_topics(kb)
     assert one.groups == two.groups and one.ari == two.ari
     assert set(one.network.graph.nodes) == {"customerexperience", "peakendrule", "satisfaction"}
@@ -353,7 +358,7 @@ def test_keyword_communities_are_deterministic(mini_root: Path) -> None:
 def test_book_builds_and_shows_hostile_text_as_text(tmp_path: Path) -> None:
     root = _book_root(tmp_path)
     _make_hostile(root)
-    index = book.build_book(root)
+    index = bookbuild.build_book(built(root))
     html_dir = index.parent
     topic = (html_dir / "generated" / "topics" / "customer-emotions.html").read_text(encoding="utf-8")
     bibliography = (html_dir / "bibliography.html").read_text(encoding="utf-8")
@@ -394,9 +399,9 @@ def test_cli_book_reports_a_failed_build(mini_root: Path, monkeypatch: pytest.Mo
 
     def fail(root: Path, **kwargs: object) -> Path:
         calls.append((root, kwargs))
-        raise book.BookError("jupyter-book build failed:\nWARNING: [broken] reference")
+        raise layout.BookError("jupyter-book build failed:\nWARNING: [broken] reference")
 
-    monkeypatch.setattr(book, "build_book", fail)
+    monkeypatch.setattr(bookbuild, "build_book", fail)
     result = CliRunner().invoke(app, ["book", "--clean", "--root", str(mini_root), "-q"])
     assert result.exit_code == 1
     assert "WARNING: [broken] reference" in result.output
@@ -408,7 +413,7 @@ def test_make_server_serves_the_site_on_loopback(tmp_path: Path) -> None:
     import urllib.request
 
     (tmp_path / "index.html").write_text("<p>hello</p>", encoding="utf-8")
-    server = book.make_server(tmp_path, port=0)
+    server = bookbuild.make_server(tmp_path, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -447,8 +452,8 @@ def test_indexed_bibliography_filter_gives_the_library_answer(expression: str) -
 
     from pybtex.database import Entry
 
-    assert book.patch_bibtex(), "the installed sphinxcontrib-bibtex is not one the lookup mirrors"
-    library_version = book._library_filtered_entries
+    assert sphinxext.patch_bibtex(), "the installed sphinxcontrib-bibtex is not one the lookup mirrors"
+    library_version = sphinxext._library_filtered_entries
     entries = [Entry("article", fields={"title": f"T{k}"}) for k in "abcd"]
     for entry, key in zip(entries, "abcd", strict=True):
         entry.key = key
@@ -462,7 +467,7 @@ def test_indexed_bibliography_filter_gives_the_library_answer(expression: str) -
     domain = SimpleNamespace(
         bibliographies={where: bibliography}, citation_refs=refs, get_entries=lambda bibfiles: iter(entries)
     )
-    ours = list(book._indexed_filtered_entries(domain, where))
+    ours = list(sphinxext._indexed_filtered_entries(domain, where))
     theirs = list(library_version(domain, where))
     assert [k for k, _ in ours] == [k for k, _ in theirs]
 
@@ -474,7 +479,7 @@ def test_plugin_lookups_are_remembered_and_unchanged() -> None:
         calls.append((group, name, filename))
         return (group, name, filename)
 
-    cached = book._remembering_find_plugin(find)
+    cached = sphinxext._remembering_find_plugin(find)
     assert cached("pybtex.backends", "plaintext") == ("pybtex.backends", "plaintext", None)
     assert cached("pybtex.backends", "plaintext") == ("pybtex.backends", "plaintext", None)
     assert cached("pybtex.backends", None, "x.html") == ("pybtex.backends", None, "x.html")

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from conftest import CHROMIUM, IN_CI
-from cxkb.book.legacy import build_book, make_server
+from cxkb.book.build import build_book, make_server
 from cxkb.kg.validate import load_and_validate
 
 REPO = Path(__file__).resolve().parents[1]

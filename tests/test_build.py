@@ -17,7 +17,7 @@ from cxkb.kg import graph as graphmod
 from cxkb.kg.build import BuildError, build, paper_domains
 from cxkb.kg.reason import java_available
 from cxkb.kg.validate import load_and_validate
-from cxkb.kg.writer import FORMATS, serialise
+from cxkb.serialise import FORMATS, serialise
 
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 

@@ -27,10 +27,8 @@ from cxkb.kg import graph as graphmod
 from cxkb.kg import reason, shacl, triples
 from cxkb.kg import writer as release
 from cxkb.kg.build import BuildError, assemble, build
+from cxkb.kg.synthetic import make_root as synth_root
 from cxkb.kg.validate import load_and_validate
-
-sys.path.insert(0, str(REPO / "bench"))
-from synth import make_root as synth_root
 
 needs_java = pytest.mark.skipif(not reason.java_available(), reason="HermiT needs a Java runtime")
 FILES = {"cxkb.nt": "nt", "cxkb.ttl": "turtle", "cxkb.owl": "xml", "cxkb.jsonld": "json-ld"}
@@ -186,7 +184,15 @@ def test_builds_with_reasoning_are_byte_identical(synthetic_root: Path, tmp_path
     _subprocess_build(synthetic_root, a, "1")
     _subprocess_build(synthetic_root, b, "7")
     names = sorted(p.name for p in a.iterdir())
-    assert names == ["cxkb-base.ttl", "cxkb.jsonld", "cxkb.nt", "cxkb.owl", "cxkb.ttl"]
+    assert names == [
+        "cxkb-base.ttl",
+        "cxkb-records.json",
+        "cxkb.jsonld",
+        "cxkb.nt",
+        "cxkb.owl",
+        "cxkb.ttl",
+        "manifest.json",
+    ]
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import edit
+from conftest import built, edit
 from cxkb.bibliography import from_bibtex, from_ris, to_bibtex, to_csljson, to_ris
 from cxkb.cli import app
 from cxkb.kg.contribute import make_id
@@ -215,7 +215,7 @@ def test_exports(mini_root: Path) -> None:
         "family": "Lemon",
         "given": "Katherine N.",
     }
-    result = runner.invoke(app, ["export", "--format", "ris", "--root", str(mini_root)])
+    result = runner.invoke(app, ["export", "--format", "ris", "--root", str(built(mini_root))])
     assert result.exit_code == 0 and "ER  - " in result.stdout
 
 

@@ -29,12 +29,13 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from conftest import REPO, make_root
+from conftest import REPO, built, make_root
 from cxkb.cli import app
 from cxkb.kg.build import build
 from cxkb.kg.reason import java_available
 from cxkb.kg.tables import ALL_TABLES
 from cxkb.ntriples import nt_literal, nt_term
+from cxkb.release import ReleaseError
 from cxkb.sparql import results as fmt
 from cxkb.sparql.library import (
     ParameterError,
@@ -48,7 +49,7 @@ from cxkb.sparql.library import (
     parse_query,
     run,
 )
-from cxkb.sparql.store import newest_source, open_store
+from cxkb.sparql.store import open_store
 
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 LIBRARY = library(REPO)
@@ -556,7 +557,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store]:
     if not java_available():
         pytest.skip("HermiT needs a Java runtime")
     root = make_root(tmp_path_factory.mktemp("mini"))
-    return root, open_store(root)
+    return root, open_store(built(root))
 
 
 @pytest.fixture(scope="module")
@@ -564,7 +565,7 @@ def rich(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store]:
     if not java_available():
         pytest.skip("HermiT needs a Java runtime")
     root = make_rich_root(tmp_path_factory.mktemp("rich"))
-    return root, open_store(root)
+    return root, open_store(built(root))
 
 
 @pytest.fixture(scope="module")
@@ -573,7 +574,7 @@ def real() -> tuple[Path, ox.Store]:
         pytest.skip("the real tables (ontology/tables/*.csv, literature/papers.csv) do not exist yet")
     if not java_available():
         pytest.skip("HermiT needs a Java runtime")
-    return REPO, open_store(REPO)
+    return REPO, open_store(built(REPO))
 
 
 # ---------------------------------------------------------------------------------------
@@ -910,28 +911,29 @@ def test_row_cap_truncates(mini: tuple[Path, ox.Store]) -> None:
 
 
 @needs_java
-def test_store_uses_a_fresh_release_and_rebuilds_a_stale_one(mini_root: Path) -> None:
+def test_store_uses_a_current_release_and_refuses_a_stale_one(mini_root: Path) -> None:
     build(mini_root, reasoning=True)
-    messages: list[str] = []
-    store = open_store(mini_root, progress=messages.append)
-    assert any("cxkb.nt" in m for m in messages)
+    store = open_store(mini_root)
     release = Graph().parse(mini_root / "build/release/cxkb.nt", format="nt")
     assert len(store) == len(release)
     source = mini_root / "literature/papers.csv"
-    source.touch()
-    assert newest_source(mini_root) >= (mini_root / "build/release/cxkb.nt").stat().st_mtime
-    messages.clear()
-    open_store(mini_root, progress=messages.append)
-    assert not any("loading" in m for m in messages)
+    source.touch()  # a newer file with the same content: still current (the manifest keeps hashes)
+    assert len(open_store(mini_root)) == len(release)
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"literature/papers\.csv changed.*run `cxkb build`"):
+        open_store(mini_root)
+
+
+def test_a_missing_release_says_to_build(mini_root: Path) -> None:
+    with pytest.raises(ReleaseError, match=r"no release.*run `cxkb build`"):
+        open_store(mini_root)
 
 
 @needs_java
 def test_release_without_reasoning_is_not_used_for_reasoned_queries(mini_root: Path) -> None:
     build(mini_root, reasoning=False)
-    messages: list[str] = []
-    store = open_store(mini_root, progress=messages.append)
-    assert any("without reasoning" in m for m in messages)
-    assert run(store, "ASK { ?p cx:coversDomain ?d }").boolean is True
+    with pytest.raises(ReleaseError, match="without reasoning"):
+        open_store(mini_root)
     asserted = open_store(mini_root, reasoning=False)
     assert run(asserted, "ASK { ?p cx:coversDomain ?d }").boolean is False
     shutil.rmtree(mini_root / "build")
@@ -943,8 +945,10 @@ def test_release_without_reasoning_is_not_used_for_reasoned_queries(mini_root: P
 
 
 def with_library(root: Path) -> None:
-    """Give a fixture root the repository's query library (the library lives beside the tables)."""
+    """Give a fixture root the repository's query library (the library lives beside the tables)
+    and a release to run it on."""
     shutil.copytree(REPO / "queries", root / "queries")
+    built(root)
 
 
 @needs_java
@@ -1005,7 +1009,9 @@ def test_cli_syntax_error_names_line_and_column(mini_root: Path) -> None:
     assert re.search(r"line 2, column \d+", result.output)
 
 
+@needs_java
 def test_cli_runs_a_file_and_adhoc_text(mini_root: Path, tmp_path: Path) -> None:
+    built(mini_root)
     path = tmp_path / "count.rq"
     path.write_text("SELECT (COUNT(?p) AS ?n) WHERE { ?p a cx:Paper }\n", encoding="utf-8")
     n = len(Tables(mini_root).papers)
@@ -1015,6 +1021,7 @@ def test_cli_runs_a_file_and_adhoc_text(mini_root: Path, tmp_path: Path) -> None
         assert result.stdout.split() == ["n", str(n)]
 
 
+@needs_java
 def test_cli_markdown_and_tsv(mini_root: Path) -> None:
     with_library(mini_root)
     for name in ("md", "tsv", "table"):

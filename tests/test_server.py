@@ -30,7 +30,7 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
-from conftest import REPO, make_root
+from conftest import REPO, built, make_root
 from cxkb.cli import app
 from cxkb.sparql.endpoint import Limits, choose_type, create_server, parse_accept, serve_in_thread
 from cxkb.sparql.library import NamedQuery, Parameter, library, run
@@ -59,7 +59,7 @@ class Endpoint:
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     root = make_root(tmp_path_factory.mktemp("endpoint"))
-    store = open_store(root, reasoning=False)
+    store = open_store(built(root), reasoning=False)
     limits = Limits(timeout=TIMEOUT, max_rows=MAX_ROWS, workers=2)
     server = create_server(store, LIBRARY, host="127.0.0.1", port=0, limits=limits)
     serve_in_thread(server)
@@ -445,7 +445,7 @@ def _triples(data: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
 
 
 def test_publish_named_graph_as_turtle(graph_store: GraphStore, mini_root: Path) -> None:
-    store = open_store(mini_root, reasoning=False)
+    store = open_store(built(mini_root), reasoning=False)
     graph = "https://w3id.org/cxkb/graph?v=1&x=y"
     done = publish(store, graph_store.url, graph=graph, user="me", password="secret")
     assert done.status == 201
@@ -457,7 +457,7 @@ def test_publish_named_graph_as_turtle(graph_store: GraphStore, mini_root: Path)
 
 
 def test_publish_default_graph_as_ntriples(graph_store: GraphStore, mini_root: Path) -> None:
-    store = open_store(mini_root, reasoning=False)
+    store = open_store(built(mini_root), reasoning=False)
     publish(store, graph_store.url, fmt="ntriples")
     put = graph_store.puts[-1]
     assert put["query"] == "default" and put["type"] == "application/n-triples"
@@ -465,7 +465,7 @@ def test_publish_default_graph_as_ntriples(graph_store: GraphStore, mini_root: P
 
 
 def test_publish_errors(graph_store: GraphStore, mini_root: Path) -> None:
-    store = open_store(mini_root, reasoning=False)
+    store = open_store(built(mini_root), reasoning=False)
     graph_store.status = 500
     with pytest.raises(PublishError, match="500"):
         publish(store, graph_store.url)
@@ -478,12 +478,15 @@ def test_publish_errors(graph_store: GraphStore, mini_root: Path) -> None:
 
 
 def test_publish_command(graph_store: GraphStore, mini_root: Path) -> None:
+    built(mini_root)
     runner = CliRunner()
     args = ["publish", "--graph-store", graph_store.url, "--graph", "https://example.org/g", "--no-reason", "-q"]
     result = runner.invoke(app, [*args, "--root", str(mini_root)])
     assert result.exit_code == 0, result.output
     want = Graph().parse(
-        data=open_store(mini_root, reasoning=False).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+        data=open_store(built(mini_root), reasoning=False).dump(
+            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+        ),
         format="nt",
     )
     sent = Graph().parse(data=graph_store.puts[-1]["body"], format="turtle")
@@ -535,7 +538,7 @@ def test_page_runs_queries_in_a_browser(endpoint: Endpoint, chromium) -> None:  
 def test_busy_workers_shed_load_with_retry_after(mini_root: Path) -> None:
     """With every worker stuck and a short queue wait, a request is turned away politely."""
     server = create_server(
-        open_store(mini_root, reasoning=False),
+        open_store(built(mini_root), reasoning=False),
         library(REPO),
         host="127.0.0.1",
         port=0,

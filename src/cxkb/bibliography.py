@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from cxkb.kg.records import KnowledgeBase, Paper, normalise_doi
+from cxkb.model import KnowledgeBase, Paper, normalise_doi
 
 BIBTEX_TYPES = {
     "article": "article",

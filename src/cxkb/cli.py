@@ -22,9 +22,9 @@ from rich.table import Table
 from cxkb import __version__
 from cxkb.findings import Level, Report
 from cxkb.kg.build import DEFAULT_OUT, BuildError, assemble, build
-from cxkb.kg.records import KnowledgeBase
-from cxkb.kg.stats import class_counts, topic_stats
 from cxkb.kg.tables import ALL_TABLES, read_table, write_table
+from cxkb.release import Release, ReleaseError, open_release
+from cxkb.stats import class_counts, topic_stats
 
 app = typer.Typer(
     name="cxkb",
@@ -72,6 +72,15 @@ def _root(root: Path | None) -> Path:
         err.print(f"[red]error:[/red] {root} holds no ontology/cxkb.ttl")
         raise typer.Exit(EXIT_USAGE)
     return root.resolve()
+
+
+def _release(base: Path) -> Release:
+    """The current release, or exit 2 with the one message every command gives: build first."""
+    try:
+        return open_release(base)
+    except ReleaseError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _print_report(report: Report, fmt: ReportFormat, min_level: Level) -> None:
@@ -198,18 +207,13 @@ def stats_cmd(
     root: RootOption = None,
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.table,
 ) -> None:
-    """Counts per class and per topic."""
-    from cxkb.kg.validate import load_and_validate
-
-    kb, report = load_and_validate(_root(root))
-    if report.has_errors:
-        err.print(f"[yellow]warning:[/yellow] the tables have errors ({_summary(report)}); counts may be off")
-    _print_stats(kb, fmt)
+    """Counts per class and per topic, from the release (run `cxkb build` first)."""
+    _print_stats(_release(_root(root)), fmt)
 
 
-def _print_stats(kb: KnowledgeBase, fmt: StatsFormat) -> None:
-    counts = class_counts(kb)
-    topics = topic_stats(kb)
+def _print_stats(release: Release, fmt: StatsFormat) -> None:
+    counts = class_counts(release)
+    topics = topic_stats(release)
     if fmt is StatsFormat.json:
         data = {"classes": counts, "topics": [t.__dict__ for t in topics]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -380,15 +384,10 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
     root: RootOption = None,
 ) -> None:
-    """Export the literature for reference managers (BibTeX, RIS, CSL-JSON)."""
+    """Export the literature for reference managers (BibTeX, RIS, CSL-JSON), from the release."""
     from cxkb.bibliography import EXPORTERS
-    from cxkb.kg.validate import load_and_validate
 
-    kb, report = load_and_validate(_root(root))
-    if report.has_errors:
-        _print_report(report, ReportFormat.text, Level.ERROR)
-        err.print("[red]error:[/red] fix the tables before exporting")
-        raise typer.Exit(EXIT_FINDINGS)
+    kb = _release(_root(root)).records
     text = EXPORTERS[fmt.value](kb)
     if output is None:
         sys.stdout.write(text)
@@ -473,7 +472,6 @@ def check_cmd(
     from cxkb.checker.export import EXPORTERS
     from cxkb.checker.fix import fix_files
     from cxkb.checker.formats import format_github, format_json, format_sarif, format_summary, format_text
-    from cxkb.checker.vocab import load_index
 
     try:
         settings = load_config(config)
@@ -493,12 +491,7 @@ def check_cmd(
         raise typer.BadParameter("give at least one file or folder to check", param_hint="PATH")
 
     base = _root(root if root is not None else settings.root)
-    index, problems = load_index(base, cues=settings.cues)
-    if problems:
-        for f in problems:
-            err.print(f.format(), markup=False)
-        err.print("error: the concept tables have errors; run 'cxkb validate'", markup=False)
-        raise typer.Exit(EXIT_USAGE)
+    index = _release(base).vocabulary(cues=settings.cues)
 
     if export is not None:
         assert out_dir is not None
@@ -570,24 +563,13 @@ def _query_failure(exc: Exception) -> typer.Exit:
 
 
 def _open_store(base: Path, reasoning: bool, quiet: bool):  # type: ignore[no-untyped-def]
-    """The store for query-like commands; build problems exit like ``cxkb build`` does."""
-    from cxkb.kg.reason import ReasonerError
-    from cxkb.sparql.store import open_store
-
+    """The release's graph in a store for the query-like commands."""
     if not reasoning and not quiet:
         err.print(
             "[yellow]note:[/yellow] without reasoning the graph lacks cx:coversDomain and the topics papers cover "
             "through their questions; queries by domain find nothing"
         )
-    try:
-        return open_store(base, reasoning=reasoning, progress=_progress(quiet))
-    except BuildError as exc:
-        _print_report(exc.report, ReportFormat.text, Level.ERROR)
-        err.print(f"[red]error:[/red] {exc}; fix the tables first ({_summary(exc.report)})")
-        raise typer.Exit(EXIT_USAGE if _input_error(exc.report) else EXIT_FINDINGS) from None
-    except ReasonerError as exc:
-        err.print(f"[red]error:[/red] {exc} (or use --no-reason)")
-        raise typer.Exit(EXIT_USAGE) from None
+    return _release(base).store(reasoning=reasoning)
 
 
 def _print_library(base: Path, fmt: QueryFormat) -> None:
@@ -762,7 +744,8 @@ def book_cmd(
     root: RootOption = None,
 ) -> None:
     """Build the Jupyter Book (pages, maps, notebooks) into book/_build/html; optionally serve it."""
-    from cxkb.book.legacy import BookError, build_book, make_server
+    from cxkb.book.build import build_book, make_server
+    from cxkb.book.layout import BookError
 
     base = _root(root)
 

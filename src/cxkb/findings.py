@@ -31,6 +31,33 @@ class Level(IntEnum):
             raise ValueError(f"unknown level {text!r}: use error, warning or info") from None
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A rule or finding code: its id, its level (``None`` when the source of the finding
+    sets it, as SHACL shapes do), a one-line meaning and the page that documents it."""
+
+    id: str
+    level: Level | None
+    meaning: str
+    doc: str
+
+
+_REGISTERED: dict[str, Rule] = {}
+
+
+def register(rules: dict[str, Rule]) -> None:
+    """Make rule ids known to every :class:`Report`; an id may be registered only once."""
+    for rule_id, rule in rules.items():
+        known = _REGISTERED.get(rule_id)
+        if known is not None and known is not rule:
+            raise ValueError(f"rule id {rule_id!r} is registered twice")
+        _REGISTERED[rule_id] = rule
+
+
+def registered() -> dict[str, Rule]:
+    return dict(_REGISTERED)
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem in one place. ``row`` is the 1-based line in the file (the header is 1)."""
@@ -60,6 +87,13 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, file: str, row: int, column: str, level: Level, rule: str, message: str) -> None:
+        """Record a finding. The rule must be registered, and at its registered level: a
+        typo in a rule id, or a level that differs from the documentation, fails loudly."""
+        known = _REGISTERED.get(rule)
+        if known is None:
+            raise KeyError(f"unregistered rule id {rule!r}: add it to cxkb.kg.rules or cxkb.checker.codes")
+        if known.level is not None and known.level is not level:
+            raise ValueError(f"rule {rule!r} is registered as {known.level.label}, reported as {level.label}")
         self.findings.append(Finding(file, row, column, level, rule, message))
 
     def error(self, file: str, row: int, column: str, rule: str, message: str) -> None:

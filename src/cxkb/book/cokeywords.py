@@ -19,7 +19,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from cxkb.kg.records import KnowledgeBase
+from cxkb.model import KnowledgeBase
 
 SEED = 42
 

@@ -1,19 +1,20 @@
-"""The records as pandas tables, for the book's notebooks, the maps and analyses.
+"""The release's records and derived facts as pandas tables, for notebooks, maps and analyses.
 
-Notebooks should not parse CSV themselves: they take these frames, which come from the
-validated records, so the book shows exactly what the graph holds.
+Notebooks do not parse CSV: they take these frames, which come from the release, so the
+book shows exactly what the graph holds. What a paper covers (the property chains) and the
+counts are the build's results, read here, never worked out again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from cxkb.kg.records import KnowledgeBase
-from cxkb.kg.validate import load_and_validate
+from cxkb.model import KnowledgeBase
 
 PERIODS = (
     (0, 1999, "before 2000"),
@@ -31,13 +32,14 @@ def period(year: int) -> str:
 @dataclass
 class Frames:
     kb: KnowledgeBase
+    derived: dict[str, Any] = field(repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Frames:
-        kb, report = load_and_validate(root)
-        if report.has_errors:
-            raise ValueError(f"the tables under {root} have errors; run `cxkb validate`")
-        return cls(kb)
+        """The frames of the current release under ``root`` (``ReleaseError`` if there is none)."""
+        from cxkb.release import open_release
+
+        return open_release(root).frames
 
     @cached_property
     def topics(self) -> pd.DataFrame:
@@ -75,18 +77,19 @@ class Frames:
         rows = [{"paper": p.id, column: x} for p in self.kb.papers.values() for x in getattr(p, attr)]
         return pd.DataFrame(rows, columns=["paper", column])
 
+    def _derived_links(self, key: str, column: str) -> pd.DataFrame:
+        rows = [{"paper": p, column: x} for p, xs in sorted(self.derived[key].items()) for x in xs]
+        return pd.DataFrame(rows, columns=["paper", column])
+
     @cached_property
     def paper_topics(self) -> pd.DataFrame:
-        """Asserted topics plus the topics of the questions a paper addresses (the property chain)."""
-        asserted = self._links("topics", "topic")
-        via_q = self._links("questions", "question").merge(self.questions[["question", "topic"]], on="question")
-        both = pd.concat([asserted, via_q[["paper", "topic"]]]).drop_duplicates()
-        return both.sort_values(["paper", "topic"]).reset_index(drop=True)
+        """The topics each paper covers (cx:coversTopic: asserted, or through its questions)."""
+        return self._derived_links("paper_topics", "topic")
 
     @cached_property
     def paper_domains(self) -> pd.DataFrame:
-        pd_ = self.paper_topics.merge(self.topics[["topic", "domain"]], on="topic")[["paper", "domain"]]
-        return pd_.drop_duplicates().sort_values(["paper", "domain"]).reset_index(drop=True)
+        """The domains each paper covers (cx:coversDomain)."""
+        return self._derived_links("paper_domains", "domain")
 
     @cached_property
     def paper_questions(self) -> pd.DataFrame:
@@ -126,17 +129,25 @@ class Frames:
             columns=["concept", "label_en", "label_nl", "topics"],
         )
 
+    def _counts(self, kind: str, index: pd.Series) -> pd.Series:
+        counts = self.derived["counts"][kind]
+        return pd.Series([counts.get(x, 0) for x in index], index=pd.Index(index, name=kind), name="paper")
+
     def papers_per_topic(self) -> pd.Series:
-        counts = self.paper_topics.groupby("topic")["paper"].nunique()
-        return counts.reindex(self.topics["topic"], fill_value=0)
+        return self._counts("topic", self.topics["topic"])
+
+    def papers_per_domain(self) -> pd.Series:
+        return self._counts("domain", self.domains["domain"])
 
     def papers_per_question(self) -> pd.Series:
-        counts = self.paper_questions.groupby("question")["paper"].nunique()
-        return counts.reindex(self.questions["question"], fill_value=0)
+        return self._counts("question", self.questions["question"])
 
     def papers_per_concept(self) -> pd.Series:
-        counts = self.paper_concepts.groupby("concept")["paper"].nunique()
-        return counts.reindex(self.concepts["concept"], fill_value=0)
+        return self._counts("concept", self.concepts["concept"])
+
+    def evidence_gaps(self) -> list[str]:
+        """The research questions the build counts as evidence gaps."""
+        return list(self.derived["evidence_gaps"])
 
     def per_year_domain(self) -> pd.DataFrame:
         merged = self.paper_domains.merge(self.papers[["paper", "year"]], on="paper")

@@ -91,7 +91,7 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     per_topic = frames.papers_per_topic().to_dict()
     per_question = frames.papers_per_question().to_dict()
     per_concept = frames.papers_per_concept().to_dict()
-    domain_papers = frames.paper_domains.groupby("domain")["paper"].nunique().to_dict()
+    domain_papers = frames.papers_per_domain().to_dict()
 
     if spec.kind == "all":
         topics = list(kb.topics)

@@ -15,36 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from cxkb.checker.codes import CODES as REGISTRY
 from cxkb.checker.discover import DEFAULT_INCLUDE
 from cxkb.checker.documents import MAX_LINE
 from cxkb.checker.vocab import DEFAULT_CUES
 from cxkb.findings import Level, LocatedError
-from cxkb.kg.records import LANGS
+from cxkb.model import LANGS
 
-CODES: dict[str, str] = {
-    "preferred": "a preferred label of a concept",
-    "non-preferred": "a synonym (alternative label): use the preferred label",
-    "misspelling": "a known misspelling (hidden label) of a concept",
-    "deprecated": "a label of a retired concept: use its replacement",
-    "ambiguous": "a label that may mean several concepts: say which one",
-    "wrong-language": "a label of the other language",
-    "inconsistent": "one concept named in several ways in one document",
-    "unknown-term": "a CX-sounding phrase that is not in the taxonomy",
-    "directive": "a malformed cxkb-check comment",
-}
+CODES: dict[str, str] = {code: rule.meaning for code, rule in REGISTRY.items()}
 """Every finding code, with the short description used in SARIF rules and help."""
 
-DEFAULT_SEVERITY: dict[str, Level | None] = {
-    "preferred": Level.INFO,
-    "non-preferred": Level.WARNING,
-    "misspelling": Level.WARNING,
-    "deprecated": Level.ERROR,
-    "ambiguous": Level.WARNING,
-    "wrong-language": Level.INFO,
-    "inconsistent": Level.INFO,
-    "unknown-term": Level.INFO,
-    "directive": Level.WARNING,
-}
+DEFAULT_SEVERITY: dict[str, Level | None] = {code: rule.level for code, rule in REGISTRY.items()}
 
 CONFIG_FILE = ".cxkb-check.toml"
 _KEYS = (

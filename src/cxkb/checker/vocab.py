@@ -28,16 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import simplemma
 
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import TOKEN, Prefilter, token_start, trie_pattern
-from cxkb.findings import Finding, Level
-from cxkb.kg.records import LANGS, KnowledgeBase, load
-from cxkb.kg.tables import AMBIGUOUS, CONCEPTS
+from cxkb.model import LANGS, KnowledgeBase
 
 _HYPHENS = frozenset("-\u2010\u2011\u2013")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -368,14 +365,6 @@ class VocabIndex:
 
     def has_cue(self, lowered_word: str) -> bool:
         return self._cue_re.search(lowered_word) is not None
-
-
-def load_index(root: Path, *, cues: Iterable[str] = DEFAULT_CUES) -> tuple[VocabIndex, list[Finding]]:
-    """The index of the tables under ``root``, and the errors in the two tables it reads."""
-    kb, report = load(root)
-    tables = (CONCEPTS.path, AMBIGUOUS.path)
-    problems = [f for f in report.sorted() if f.level is Level.ERROR and f.file in tables]
-    return VocabIndex(kb, cues=cues), problems
 
 
 class Matcher:

@@ -5,7 +5,7 @@ the release directory is then replaced in one step. ``build`` is the library ent
 that the CLI, the book and the tests call.
 
 The release is written from the records one subject at a time (``graph.paper_pairs`` and
-friends, ``release.write_blocks``), never as one rdflib graph, so time and memory grow
+friends, ``writer.write_blocks``), never as one rdflib graph, so time and memory grow
 with the table but stay far below what rdflib needs. ``assemble`` still gives the whole
 graph as rdflib for callers that want it (``cxkb validate``, the in-memory store).
 """
@@ -29,18 +29,17 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from cxkb import namespaces, ntriples
+from cxkb import namespaces, ntriples, release, serialise
 from cxkb.atomic import atomic_directory
 from cxkb.findings import Report
+from cxkb.kg import extracts, reason, shacl, triples, verdicts, writer
 from cxkb.kg import graph as graphmod
-from cxkb.kg import reason, shacl, triples, verdicts
-from cxkb.kg import writer as release
 from cxkb.kg.records import KnowledgeBase, Paper, load_papers, load_taxonomy
 from cxkb.kg.validate import load_and_validate, validate_papers, validate_taxonomy
 
-DEFAULT_OUT = "build/release"
-BASE_FILE = "cxkb-base.ttl"
-FULL_FILE = "cxkb.nt"
+DEFAULT_OUT = release.RELEASE_DIR
+BASE_FILE = release.BASE_FILE
+FULL_FILE = release.FULL_FILE
 
 Progress = Callable[[str], None]
 Triple = tuple[str, str, str]
@@ -224,7 +223,7 @@ def assemble(
 def schema_triples(root: Path) -> list[Triple]:
     """The schema as N-Triples terms, blank nodes labelled by content."""
     schema = graphmod.schema_graph(root)
-    labels = release.bnode_labels(schema)
+    labels = serialise.bnode_labels(schema)
     return [(ntriples.nt_term(s, labels), ntriples.nt_term(p), ntriples.nt_term(o, labels)) for s, p, o in schema]
 
 
@@ -471,12 +470,14 @@ def build(
         with atomic_directory(out) as staging:
             parts = staging / ".parts"
             parts.mkdir()
-            side = _Side(lambda: release.write_blocks(parts, subjects.blocks(infer, cut), head=False))
-            total, inferred = release.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
+            side = _Side(lambda: writer.write_blocks(parts, subjects.blocks(infer, cut), head=False))
+            total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
             more, more_inferred = side.result()
             side = None
-            release.append_parts(staging, parts)
+            writer.append_parts(staging, parts)
             total, inferred = total + more, inferred + more_inferred
+            progress("writing the records and derived facts")
+            extracts.write_records(staging, kb, infer)
             shacl_report(kb, shapes.result(), report)
             shapes = None
             if report.has_errors:
@@ -486,13 +487,15 @@ def build(
                 inference.wait()
             except reason.ReasonerError as exc:
                 raise _reasoner_error(report, exc) from exc
+            extracts.write_manifest(staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning)
     finally:
         for job in (side, shapes):
             if job is not None:
                 job.cancel()
         if inference is not None:
             inference.cancel()
-    return BuildResult(kb, report, inferred, [out / name for name in sorted(release.RELEASE_NAMES)], total, out)
+    names = sorted([*writer.RELEASE_NAMES, release.RECORDS_FILE, release.MANIFEST_FILE])
+    return BuildResult(kb, report, inferred, [out / name for name in names], total, out)
 
 
 def paper_domains(graph: Graph) -> dict[str, set[str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxkb.findings import Report
@@ -24,170 +23,29 @@ from cxkb.kg.tables import (
     Row,
     read_table,
 )
+from cxkb.model import (
+    LANGS,
+    AmbiguousLabel,
+    Concept,
+    Domain,
+    KnowledgeBase,
+    Labels,
+    Origin,
+    Paper,
+    Question,
+    Source,
+    Text,
+    Topic,
+    normalise_doi,
+)
 
 DOI = re.compile(r"^10\.\d{4,9}/[^\s|]+$")
 ISBN13 = re.compile(r"^97[89]\d{10}$")
 URL = re.compile(r"^https?://[^\s]+$")
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LANGS = ("en", "nl")
 PAPER_TYPES = ("article", "book", "chapter", "proceedings", "report")
 MIN_YEAR = 1950
-
-
-@dataclass(frozen=True)
-class Origin:
-    file: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in both languages."""
-
-    en: str
-    nl: str
-
-
-@dataclass(frozen=True)
-class Domain:
-    id: str
-    label: Text
-    definition: Text
-    source: tuple[str, ...]
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    domain: str
-    label: Text
-    definition: Text
-    source: tuple[str, ...]
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    topic: str
-    text: Text
-    source: tuple[str, ...]
-    summarised_in: tuple[str, ...]
-    evidence_gap: str
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    author: str
-    outlet: str
-    date: str
-    language: str
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Labels of one kind (alternative or hidden) per language."""
-
-    en: tuple[str, ...] = ()
-    nl: tuple[str, ...] = ()
-
-    def by_lang(self) -> dict[str, tuple[str, ...]]:
-        return {"en": self.en, "nl": self.nl}
-
-
-@dataclass(frozen=True)
-class Concept:
-    id: str
-    pref: Text
-    alt: Labels
-    hidden: Labels
-    definition: Text
-    scope_note: Text
-    topics: tuple[str, ...]
-    broader: tuple[str, ...]
-    related: tuple[str, ...]
-    source: tuple[str, ...]
-    deprecated: bool
-    replaced_by: tuple[str, ...]
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class AmbiguousLabel:
-    id: str
-    label: str
-    lang: str
-    candidates: tuple[str, ...]
-    note: Text
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass(frozen=True)
-class Paper:
-    id: str
-    doi: str
-    isbn: str
-    url: str
-    type: str
-    title: str
-    authors: tuple[str, ...]
-    year: int
-    venue: str
-    volume: str
-    issue: str
-    pages: str
-    topics: tuple[str, ...]
-    questions: tuple[str, ...]
-    concepts: tuple[str, ...]
-    keywords: tuple[str, ...]
-    note: str
-    origin: Origin = field(compare=False, default=Origin("", 0))
-
-
-@dataclass
-class KnowledgeBase:
-    """All records of one set of tables, keyed by id in table order."""
-
-    domains: dict[str, Domain] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    questions: dict[str, Question] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    concepts: dict[str, Concept] = field(default_factory=dict)
-    ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
-    papers: dict[str, Paper] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "domains": len(self.domains),
-            "topics": len(self.topics),
-            "questions": len(self.questions),
-            "concepts": len(self.concepts),
-            "ambiguous labels": len(self.ambiguous),
-            "papers": len(self.papers),
-            "sources": len(self.sources),
-        }
-
-    def sorted(self) -> KnowledgeBase:
-        """A copy with every table in canonical (id) order, for comparisons."""
-        return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
-
-
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
-
-
-def normalise_doi(doi: str) -> str:
-    """DOIs are case-insensitive; cxkb stores them without resolver prefix, as written."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            return doi[len(prefix) :]
-    return doi
 
 
 def _origin(row: Row) -> Origin:

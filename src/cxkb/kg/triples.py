@@ -86,6 +86,7 @@ class _Terms:
     replaced_by = _n(CX.replacedBy)
     may_denote = _n(CX.mayDenote)
     covers_topic = _n(CX.coversTopic)
+    covers_domain = _n(CX.coversDomain)
     addresses = _n(CX.addressesQuestion)
     discusses = _n(CX.discussesConcept)
     classes: ClassVar[dict[str, str]] = {

@@ -244,7 +244,7 @@ def to_rdf(result: Result, fmt: str) -> str:
         raise ValueError("RDF output is for CONSTRUCT and DESCRIBE queries")
     if fmt == "nt":
         return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in sorted(set(result.triples)))
-    from cxkb.kg.writer import canonical_graph
+    from cxkb.serialise import canonical_graph
 
     g = canonical_graph(result.graph())
     if fmt == "json-ld":

@@ -1,0 +1,172 @@
+"""The ontology reference page."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from cxkb.book.layout import GENERATED
+from cxkb.book.markup import myst_escape, nl
+from cxkb.book.site import Site
+
+
+def page_ontology(site: Site) -> str:
+    """The schema in ``ontology/cxkb.ttl``: metadata, classes and properties in both languages."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+    from cxkb.namespaces import BASE, CX, ONTOLOGY, PREFIXES, VANN
+
+    g = Graph()
+    g.parse(site.root / "ontology" / "cxkb.ttl", format="turtle")
+    here = f"{GENERATED}/ontology"
+
+    def texts(subject: URIRef, prop: URIRef, lang: str) -> str:
+        values = sorted(str(o) for o in g.objects(subject, prop) if isinstance(o, Literal) and o.language == lang)
+        return " ".join(values)
+
+    def plain(subject: URIRef, prop: URIRef) -> str:
+        return ", ".join(sorted(str(o) for o in g.objects(subject, prop)))
+
+    def qname(node: object) -> str:
+        text = str(node)
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+            if text.startswith(str(ns)) and len(text) > len(str(ns)):
+                return f"{prefix}:{text[len(str(ns)) :]}"
+        return text
+
+    def anchor(node: object) -> str:
+        return "cx-" + str(node)[len(str(CX)) :].lower()
+
+    def ref(node: object) -> str:
+        if str(node).startswith(str(CX)):
+            return f"[{myst_escape(qname(node))}](#{anchor(node)})"
+        return myst_escape(qname(node))
+
+    def bilingual_block(subject: URIRef) -> list[str]:
+        out = []
+        label_en, label_nl = texts(subject, RDFS.label, "en"), texts(subject, RDFS.label, "nl")
+        if label_en or label_nl:
+            out += [f"**Label:** {myst_escape(label_en)} · {nl(myst_escape(label_nl))}", ""]
+        definition_en, definition_nl = texts(subject, SKOS.definition, "en"), texts(subject, SKOS.definition, "nl")
+        if definition_en:
+            out += [f"**Definition.** {myst_escape(definition_en)}", ""]
+        if definition_nl:
+            out += [f"**Definitie.** {nl(myst_escape(definition_nl))}", ""]
+        return out
+
+    lines = [
+        "# Ontology reference · Ontologie",
+        "",
+        "The schema of the knowledge graph, generated from `ontology/cxkb.ttl`: the ontology's metadata, its "
+        "classes and its properties, each with its label and definition in English and Dutch. The individuals "
+        "(domains, topics, questions, concepts, papers) come from the tables and are in the release files.",
+        "",
+        "## Metadata",
+        "",
+        "| Field | Value |",
+        "|---|---|",
+    ]
+    namespace = myst_escape(plain(ONTOLOGY, VANN.preferredNamespaceUri))
+    prefix = myst_escape(plain(ONTOLOGY, VANN.preferredNamespacePrefix))
+    meta = [
+        (
+            "Title",
+            f"{myst_escape(texts(ONTOLOGY, DCTERMS.title, 'en'))} · "
+            f"{nl(myst_escape(texts(ONTOLOGY, DCTERMS.title, 'nl')))}",
+        ),
+        ("IRI", myst_escape(str(ONTOLOGY))),
+        ("Version", myst_escape(plain(ONTOLOGY, OWL.versionInfo))),
+        ("Version IRI", myst_escape(plain(ONTOLOGY, OWL.versionIRI))),
+        ("Created", myst_escape(plain(ONTOLOGY, DCTERMS.created))),
+        ("Modified", myst_escape(plain(ONTOLOGY, DCTERMS.modified))),
+        ("Licence", myst_escape(plain(ONTOLOGY, DCTERMS.license))),
+        ("Source", myst_escape(plain(ONTOLOGY, DCTERMS.source))),
+        ("Namespace", f"{namespace} (prefix {prefix})"),
+    ]
+    lines += [f"| {k} | {v or '–'} |" for k, v in meta]
+    lines += ["", f"**Description.** {myst_escape(texts(ONTOLOGY, DCTERMS.description, 'en'))}", ""]
+    lines += [f"**Beschrijving.** {nl(myst_escape(texts(ONTOLOGY, DCTERMS.description, 'nl')))}", ""]
+
+    lines += ["## Downloads", ""]
+    if site.release_files:
+        lines += [
+            "The released knowledge graph (schema, all records and the inferred triples), in four formats, plus the "
+            "asserted triples only:",
+            "",
+            "| File | Format | Size |",
+            "|---|---|---|",
+        ]
+        formats = {
+            "cxkb.ttl": "Turtle",
+            "cxkb.owl": "RDF/XML (OWL)",
+            "cxkb.jsonld": "JSON-LD",
+            "cxkb.nt": "N-Triples",
+            "cxkb-base.ttl": "Turtle, asserted triples only (no inferences)",
+        }
+        for path in site.release_files:
+            url = html.escape(posixpath.relpath(f"release/{path.name}", posixpath.dirname(here)))
+            size = f"{path.stat().st_size / 1024:,.0f} KB"
+            lines.append(
+                f'| <a href="{url}" download>{html.escape(path.name)}</a> | '
+                f"{myst_escape(formats.get(path.name, path.suffix))} | {size} |"
+            )
+    else:
+        lines.append("The release files have not been built yet: run `cxkb build`.")
+    lines.append("")
+
+    classes = sorted(s for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(str(CX)))
+    lines += ["## Classes · Klassen", ""]
+    for cls in classes:
+        lines += [f"({anchor(cls)})=", f"### {myst_escape(qname(cls))}", "", f"IRI: {myst_escape(str(cls))}", ""]
+        lines += bilingual_block(cls)
+        parents = sorted(g.objects(cls, RDFS.subClassOf), key=str)
+        if parents:
+            lines += [f"**Subclass of:** {', '.join(ref(p) for p in parents)}", ""]
+
+    kinds = (
+        ("Object properties · Objecteigenschappen", OWL.ObjectProperty),
+        ("Annotation properties · Annotatie-eigenschappen", OWL.AnnotationProperty),
+    )
+    for title, kind in kinds:
+        props = sorted(s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(CX)))
+        if not props:
+            continue
+        lines += [f"## {title}", ""]
+        for prop in props:
+            lines += [f"({anchor(prop)})=", f"### {myst_escape(qname(prop))}", "", f"IRI: {myst_escape(str(prop))}", ""]
+            lines += bilingual_block(prop)
+            traits = [
+                name
+                for name, cls in (
+                    ("functional", OWL.FunctionalProperty),
+                    ("symmetric", OWL.SymmetricProperty),
+                    ("transitive", OWL.TransitiveProperty),
+                )
+                if (prop, RDF.type, cls) in g
+            ]
+            facts = [
+                ("Domain", ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.domain), key=str))),
+                ("Range", ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.range), key=str))),
+                ("Characteristics", ", ".join(traits)),
+                ("Inverse of", ", ".join(ref(x) for x in sorted(g.objects(prop, OWL.inverseOf), key=str))),
+            ]
+            for chain in g.objects(prop, OWL.propertyChainAxiom):
+                from rdflib.collection import Collection
+
+                steps = " ∘ ".join(ref(x) for x in Collection(g, chain))
+                facts.append(("Property chain", f"{steps} ⊑ {ref(prop)}"))
+            lines += [f"**{k}:** {v}  " for k, v in facts if v]
+            lines.append("")
+
+    declared = {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    reused = sorted(qname(s) for s in declared if not str(s).startswith(BASE))  # not cxkb's own terms
+    lines += [
+        "## Reused terms · Hergebruikte termen",
+        "",
+        "Terms of other vocabularies the schema declares so that OWL tools read the graph as OWL 2 DL: "
+        + ", ".join(myst_escape(x) for x in reused)
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)

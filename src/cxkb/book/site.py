@@ -1,0 +1,185 @@
+"""What every generated page is made from: the site model over the release, and small helpers
+for bilingual titles and tables."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from cxkb.book import maps
+from cxkb.book.frames import Frames
+from cxkb.book.markup import MentionLinker, cite, doc_of, doi_link, link, myst_escape, natural_key, nl, rel_html
+from cxkb.model import Concept, KnowledgeBase
+
+
+def bilingual(en: str, nl_: str) -> str:
+    """A title or label in English with the Dutch beside it (once when both are the same)."""
+    if not nl_ or nl_.strip().lower() == en.strip().lower():
+        return myst_escape(en)
+    return f"{myst_escape(en)} · {myst_escape(nl_)}"
+
+
+def list_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    caption: str,
+    css_class: str = "",
+    widths: Sequence[int] = (),
+) -> str:
+    """A MyST list-table; cells are MyST text already escaped by the caller."""
+    lines = [f"```{{list-table}} {caption}", ":header-rows: 1"]
+    if css_class:
+        lines.append(f":class: {css_class}")
+    if widths:
+        lines.append(f":widths: {' '.join(str(w) for w in widths)}")
+    lines.append("")
+    for row in [list(header), *rows]:
+        for i, cell in enumerate(row):
+            lines.append(f"{'* - ' if i == 0 else '  - '}{cell or '–'}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+@dataclass
+class Site:
+    """Everything the generated pages are made from, with the lookups they share."""
+
+    root: Path
+    kb: KnowledgeBase
+    frames: Frames
+    release_files: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def linker(self) -> MentionLinker:
+        return MentionLinker(self.kb)
+
+    @cached_property
+    def paper_by_doi(self) -> dict[str, str]:
+        return {p.doi.lower(): p.id for p in self.kb.papers.values() if p.doi}
+
+    @cached_property
+    def topic_papers(self) -> dict[str, list[str]]:
+        """Papers per topic, asserted or through a question they address (the property chain)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for row in self.frames.paper_topics.itertuples(index=False):
+            out[row.topic].add(row.paper)
+        return {t: self.sort_papers(v) for t, v in out.items()}
+
+    @cached_property
+    def gaps(self) -> frozenset[str]:
+        """The research questions the build counts as evidence gaps."""
+        return frozenset(self.frames.evidence_gaps())
+
+    @cached_property
+    def question_papers(self) -> dict[str, list[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for p in self.kb.papers.values():
+            for q in p.questions:
+                out[q].add(p.id)
+        return {q: self.sort_papers(v) for q, v in out.items()}
+
+    @cached_property
+    def concept_papers(self) -> dict[str, list[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for p in self.kb.papers.values():
+            for c in p.concepts:
+                out[c].add(p.id)
+        return {c: self.sort_papers(v) for c, v in out.items()}
+
+    @cached_property
+    def narrower(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for c in self.kb.concepts.values():
+            for b in c.broader:
+                out[b].append(c.id)
+        return {k: sorted(v) for k, v in out.items()}
+
+    @cached_property
+    def related(self) -> dict[str, list[str]]:
+        """skos:related is symmetric: a concept is related to those it names and those naming it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for c in self.kb.concepts.values():
+            for r in c.related:
+                out[c.id].add(r)
+                out[r].add(c.id)
+        return {k: sorted(v) for k, v in out.items()}
+
+    def sort_papers(self, ids: Iterable[str]) -> list[str]:
+        """Newest first, then by id: the order of every paper list in the book."""
+        return sorted((i for i in ids if i in self.kb.papers), key=lambda i: (-self.kb.papers[i].year, i))
+
+    def topics_of(self, domain: str) -> list[str]:
+        return [t.id for t in self.kb.topics.values() if t.domain == domain]
+
+    def questions_of(self, topic: str) -> list[str]:
+        return sorted((q.id for q in self.kb.questions.values() if q.topic == topic), key=natural_key)
+
+    def concepts_of(self, topic: str) -> list[str]:
+        return sorted(
+            (c.id for c in self.kb.concepts.values() if topic in c.topics),
+            key=lambda c: self.kb.concepts[c].pref.en.lower(),
+        )
+
+    def concept_title(self, c: Concept) -> str:
+        return bilingual(c.pref.en, c.pref.nl)
+
+    def concept_link(self, cid: str, from_doc: str) -> str:
+        c = self.kb.concepts.get(cid)
+        if c is None:
+            return myst_escape(cid)
+        return link(self.concept_title(c), from_doc, doc_of("concept", cid))
+
+    def sources(self, refs: Iterable[str]) -> str:
+        """Source references: a cited paper when the DOI is in the table, a DOI link or a practitioner source."""
+        parts = []
+        for ref in refs:
+            if ref.startswith("10."):
+                pid = self.paper_by_doi.get(ref.lower())
+                parts.append(cite([pid], textual=True) if pid else doi_link(ref))
+            elif ref in self.kb.sources:
+                s = self.kb.sources[ref]
+                details = ", ".join(x for x in (s.author, s.outlet, s.date) if x)
+                text = f"{s.title} ({details})" if details else s.title
+                parts.append(f"*{myst_escape(text)}*" if s.language != "nl" else f"*{nl(myst_escape(text))}*")
+            else:
+                parts.append(myst_escape(ref))
+        return "; ".join(parts) if parts else "–"
+
+    def question_label(self, qid: str, topic: str | None = None) -> str:
+        """``Q1``; prefixed with the question's topic when shown outside that topic."""
+        short = qid.rsplit("-", 1)[-1].upper()
+        q = self.kb.questions.get(qid)
+        if topic is None or q is None or q.topic == topic or q.topic not in self.kb.topics:
+            return short
+        return f"{myst_escape(self.kb.topics[q.topic].label.en)} {short}"
+
+    def map_urls(self, from_doc: str) -> dict[str, str]:
+        urls = {}
+        for kind, table in (
+            ("domain", self.kb.domains),
+            ("topic", self.kb.topics),
+            ("question", self.kb.questions),
+            ("concept", self.kb.concepts),
+        ):
+            for ident in table:
+                urls[f"{kind}:{ident}"] = rel_html(from_doc, doc_of(kind, ident))
+        return urls
+
+    def map_block(self, from_doc: str, spec: maps.MapSpec, caption: str, *, height: str = "640px") -> str:
+        net = maps.build_network(self.frames, spec, self.map_urls(from_doc))
+        fragment = maps.render_fragment(net, f"map-{spec.name}", caption, height=height)
+        fence = "`" * max(3, longest_run(fragment, "`") + 1)
+        return f"{fence}{{raw}} html\n{fragment}\n{fence}"
+
+
+def longest_run(text: str, ch: str) -> int:
+    return max((len(m.group(0)) for m in re.finditer(re.escape(ch) + "+", text)), default=0)

@@ -1,0 +1,221 @@
+"""The Sphinx extension named in book/_config.yml: offline pages, assets per page, a faster bibliography."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from cxkb.book import maps
+from cxkb.book.layout import EXTENSION_VERSION
+
+
+def _visit_math(self: Any, node: Any) -> None:
+    from docutils import nodes
+
+    self.body.append(f'<code class="math">{html.escape(node.astext())}</code>')
+    raise nodes.SkipNode
+
+
+def _visit_displaymath(self: Any, node: Any) -> None:
+    from docutils import nodes
+
+    self.body.append(f'<pre class="math">{html.escape(node.astext())}</pre>')
+    raise nodes.SkipNode
+
+
+def label_sidebar_toggles(sidebar: Any) -> Any:
+    """Give the sidebar's expand/collapse toggles (icon-only ``<summary>``) an accessible name.
+
+    The theme builds the sidebar as a BeautifulSoup tree; each ``<summary>`` gets a
+    visually hidden "Sections of <page title>". Anything else is returned unchanged.
+    """
+    select = getattr(sidebar, "select", None)
+    if select is None:
+        return sidebar
+    for summary in select("li > details > summary"):
+        if summary.select_one(".visually-hidden") is not None:
+            continue  # the theme caches the tree; label it once
+        item = summary.parent.parent
+        anchor = item.find("a", recursive=False)
+        title = anchor.get_text(" ", strip=True) if anchor is not None else "this page"
+        span = sidebar.new_tag("span", attrs={"class": "visually-hidden"})
+        span.string = f"Sections of {title}"
+        summary.append(span)
+    return sidebar
+
+
+def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Load vis-network on pages with a map, drop the Thebe loader no page uses, label sidebar toggles.
+
+    sphinx-book-theme puts the page and book titles into the context as plain text
+    (``astext()``) and its templates print them unescaped (the print header, the sidebar);
+    a record whose label reads ``<script>`` would run there, so both are escaped here.
+    """
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
+    toctree = context.get("generate_toctree_html")
+    if callable(toctree) and not getattr(toctree, "cxkb_labelled", False):
+
+        def labelled(*args: Any, **kwargs: Any) -> Any:
+            return label_sidebar_toggles(toctree(*args, **kwargs))
+
+        labelled.cxkb_labelled = True  # type: ignore[attr-defined]
+        context["generate_toctree_html"] = labelled
+    body = context.get("body")
+    if body:
+        # Docutils marks bibliography entries up as role="doc-biblioentry" (deprecated in ARIA
+        # 1.3) inside role="list", which needs role="listitem" children.
+        body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+        # myst-nb names its "Show code cell source" toggles "Toggle hidden content", which is not
+        # the visible text (WCAG 2.5.3, label in name); without the label the text names it.
+        context["body"] = body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    if 'class="cxkb-map"' in (body or ""):
+        # Before cxkb.js (priority 500): deferred scripts run in order, and cxkb.js draws the maps.
+        app.add_js_file(maps.VIS_SCRIPT, priority=200, defer="defer")
+    for key in ("script_files", "css_files"):
+        files = context.get(key)
+        if files:
+            files[:] = [
+                f
+                for f in files
+                if "thebe" not in str(f).lower() and "THEBE" not in str(getattr(f, "attributes", {}).get("body", ""))
+            ]
+
+
+def _drop_thebe_config(app: Any, doctree: Any, docname: str) -> None:
+    """sphinx-thebe appends its (unused) configuration scripts to every notebook page."""
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if "text/x-thebe-config" in text or "kernelName =" in text:
+            node.parent.remove(node)
+
+
+def _indexed_filtered_entries(self: Any, bibliography_key: Any) -> Iterator[tuple[str, Any]]:
+    """sphinxcontrib-bibtex's ``get_filtered_entries`` with the citations indexed once.
+
+    The library looks up, for every entry, every citation in the book: entries times
+    citations, which at 10,000 papers (and tens of thousands of citations on the topic,
+    question and concept pages) takes hours. This does the same with one pass over the
+    citations; the entries, their order and the filter semantics are unchanged
+    (tests/test_book.py compares both on the same domain).
+    """
+    from sphinxcontrib.bibtex import domain as bibdomain
+
+    bibliography = self.bibliographies[bibliography_key]
+    cited: dict[str, set[str]] = defaultdict(set)
+    for citation_ref in self.citation_refs:
+        for target in citation_ref.targets:
+            cited[target.key].add(citation_ref.docname)
+    for entry in self.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = set(cited.get(key, ()))
+        visitor = bibdomain._FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            bibdomain.logger.warning(
+                f"syntax error in :filter: expression; {err}",
+                location=(bibliography_key.docname, bibliography.line),
+                type="bibtex",
+                subtype="filter_syntax_error",
+            )
+            success = bool(cited_docnames)
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
+def _indexed_resolve_xref(
+    self: Any, env: Any, fromdocname: str, builder: Any, typ: str, target: str, *rest: Any
+) -> Any:
+    """sphinxcontrib-bibtex's ``resolve_xref``, shown only the citations of the keys it resolves.
+
+    The library scans every citation of the book for each citation reference (twice), so
+    a 10,000-paper book spends hours here. The wrapper hands the library's own method the
+    few citations whose key the reference names, in their original order, and puts the
+    full list back afterwards: same answers, a dictionary lookup instead of a scan.
+    """
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+    citations = self.data["citations"]
+    cached = getattr(self, "_cxkb_citation_index", None)
+    if cached is None or cached[0] is not citations or cached[1] != len(citations):
+        index: dict[str, list[int]] = defaultdict(list)
+        for position, citation in enumerate(citations):
+            index[citation.key].append(position)
+        cached = (citations, len(citations), index)
+        self._cxkb_citation_index = cached
+    positions = sorted({i for t in parse_citation_targets(target) for i in cached[2].get(t.key, ())})
+    self.data["citations"] = [citations[i] for i in positions]
+    try:
+        return _library_resolve_xref(self, env, fromdocname, builder, typ, target, *rest)
+    finally:
+        self.data["citations"] = citations
+
+
+def _remembering_find_plugin(find: Callable[..., Any]) -> Callable[..., Any]:
+    """pybtex's ``find_plugin``, remembering what it found by group and name.
+
+    Every citation reference asks pybtex for the same few plugins, and each question scans
+    the installed packages' entry points again; at tens of thousands of references that
+    scan alone takes minutes. Plugins do not change while a book builds.
+    """
+    found: dict[tuple[str, str], Any] = {}
+
+    def find_plugin(plugin_group: str, name: Any = None, filename: Any = None) -> Any:
+        if not isinstance(name, str) or filename is not None:
+            return find(plugin_group, name, filename)
+        key = (plugin_group, name)
+        if key not in found:
+            found[key] = find(plugin_group, name)
+        return found[key]
+
+    find_plugin.__wrapped__ = find  # type: ignore[attr-defined]
+    return find_plugin
+
+
+PATCHED_BIBTEX = ("2.6.", "2.7.")  # versions whose methods the two functions above mirror or wrap
+_library_filtered_entries: Any = None  # the library's own, kept for the comparison test
+_library_resolve_xref: Any = None
+
+
+def patch_bibtex() -> bool:
+    """Swap in the indexed lookup where the installed sphinxcontrib-bibtex is one it mirrors."""
+    try:
+        from importlib.metadata import version
+
+        from sphinxcontrib.bibtex import domain as bibdomain
+    except ImportError:
+        return False
+    global _library_filtered_entries, _library_resolve_xref
+    if not version("sphinxcontrib-bibtex").startswith(PATCHED_BIBTEX):
+        return False
+    domain = bibdomain.BibtexDomain
+    if domain.get_filtered_entries is not _indexed_filtered_entries:
+        _library_filtered_entries = domain.get_filtered_entries
+        domain.get_filtered_entries = _indexed_filtered_entries
+    if domain.resolve_xref is not _indexed_resolve_xref:
+        _library_resolve_xref = domain.resolve_xref
+        domain.resolve_xref = _indexed_resolve_xref
+    import pybtex.plugin
+
+    if not hasattr(pybtex.plugin.find_plugin, "__wrapped__"):
+        pybtex.plugin.find_plugin = _remembering_find_plugin(pybtex.plugin.find_plugin)
+    return True
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx entry point: plain-text math instead of MathJax from a CDN, page assets, theme files."""
+    app.add_html_math_renderer("cxkb-plain", (_visit_math, None), (_visit_displaymath, None))
+    app.add_css_file("cxkb.css")
+    app.add_js_file("cxkb.js", defer="defer")
+    app.connect("html-page-context", _page_assets, priority=900)  # after the theme's own handler
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    patch_bibtex()
+    # Bump EXTENSION_VERSION when what the handlers above change in the HTML changes: Sphinx then
+    # rebuilds every page, where it would otherwise rewrite only pages whose sources changed.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": EXTENSION_VERSION}

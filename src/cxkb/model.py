@@ -1,0 +1,223 @@
+"""The records of the knowledge base: what the tables say once their cells are parsed.
+
+The build makes these from the tables (``cxkb.kg.records``) and writes them into the
+release beside the graph; every product reads them back from there
+(``cxkb.release``). They are plain frozen dataclasses so that both directions are exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGS = ("en", "nl")
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    en: str
+    nl: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    label: Text
+    definition: Text
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    domain: str
+    label: Text
+    definition: Text
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    text: Text
+    source: tuple[str, ...]
+    summarised_in: tuple[str, ...]
+    evidence_gap: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    author: str
+    outlet: str
+    date: str
+    language: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Labels of one kind (alternative or hidden) per language."""
+
+    en: tuple[str, ...] = ()
+    nl: tuple[str, ...] = ()
+
+    def by_lang(self) -> dict[str, tuple[str, ...]]:
+        return {"en": self.en, "nl": self.nl}
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    pref: Text
+    alt: Labels
+    hidden: Labels
+    definition: Text
+    scope_note: Text
+    topics: tuple[str, ...]
+    broader: tuple[str, ...]
+    related: tuple[str, ...]
+    source: tuple[str, ...]
+    deprecated: bool
+    replaced_by: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class AmbiguousLabel:
+    id: str
+    label: str
+    lang: str
+    candidates: tuple[str, ...]
+    note: Text
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    doi: str
+    isbn: str
+    url: str
+    type: str
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    venue: str
+    volume: str
+    issue: str
+    pages: str
+    topics: tuple[str, ...]
+    questions: tuple[str, ...]
+    concepts: tuple[str, ...]
+    keywords: tuple[str, ...]
+    note: str
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass
+class KnowledgeBase:
+    """All records of one set of tables, keyed by id in table order."""
+
+    domains: dict[str, Domain] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
+    papers: dict[str, Paper] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "domains": len(self.domains),
+            "topics": len(self.topics),
+            "questions": len(self.questions),
+            "concepts": len(self.concepts),
+            "ambiguous labels": len(self.ambiguous),
+            "papers": len(self.papers),
+            "sources": len(self.sources),
+        }
+
+    def sorted(self) -> KnowledgeBase:
+        """A copy with every table in canonical (id) order, for comparisons."""
+        return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
+
+
+_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
+
+
+def normalise_doi(doi: str) -> str:
+    """DOIs are case-insensitive; cxkb stores them without resolver prefix, as written."""
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            return doi[len(prefix) :]
+    return doi
+
+
+# --- the records as JSON ------------------------------------------------------------------
+# The build writes the records into the release so that no product parses the tables
+# again. The encoding is exact: ``decode(encode(kb)) == kb`` field by field, origins
+# included, so findings can still point at a table row.
+
+_RECORD_TYPES: dict[str, type] = {
+    "domains": Domain,
+    "topics": Topic,
+    "questions": Question,
+    "sources": Source,
+    "concepts": Concept,
+    "ambiguous": AmbiguousLabel,
+    "papers": Paper,
+}
+_NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
+
+
+def _encode(value: object) -> object:
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _encode(getattr(value, name)) for name in value.__dataclass_fields__}  # type: ignore[attr-defined]
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(cls: type, data: dict[str, object]) -> object:
+    values = {}
+    for name, f in cls.__dataclass_fields__.items():  # type: ignore[attr-defined]
+        raw = data[name]
+        kind = str(f.type)
+        if kind in _NESTED:
+            nested = _NESTED[kind]
+            values[name] = nested(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})  # type: ignore[union-attr]
+        elif isinstance(raw, list):
+            values[name] = tuple(raw)
+        else:
+            values[name] = raw
+    return cls(**values)
+
+
+def encode_records(kb: KnowledgeBase) -> dict[str, object]:
+    """The records as JSON-ready lists, in table order."""
+    return {table: [_encode(r) for r in getattr(kb, table).values()] for table in _RECORD_TYPES}
+
+
+def decode_records(data: dict[str, list[dict[str, object]]]) -> KnowledgeBase:
+    """The inverse of :func:`encode_records`."""
+    kb = KnowledgeBase()
+    for table, cls in _RECORD_TYPES.items():
+        target = getattr(kb, table)
+        for item in data.get(table, []):
+            record = _decode(cls, item)
+            target[record.id] = record  # type: ignore[attr-defined]
+    return kb
