@@ -178,12 +178,28 @@ def big_text_body(megabytes: int) -> Callable[[io.BufferedIOBase], None]:
     return write
 
 
+def _vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    """Pronounceable made-up words: titles as varied as real ones, without a word list."""
+    onsets, vowels, codas = (
+        ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "st", "tr", "pl", "gr"],
+        ["a", "e", "i", "o", "u", "ou", "ie"],
+        "n r s t l m ng",
+    )
+    words = {
+        "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.randint(1, 3))) + rng.choice(codas.split())
+        for _ in range(size)
+    }
+    return sorted(words)
+
+
 def bibtex_entries(count: int) -> str:
+    """Distinct entries: titles mix CX words with varied made-up words, as real titles mix common and rare words."""
     rng = random.Random(SEED + count)
+    vocabulary = _vocabulary(rng)
     families = [f"{a}{b}" for a in ("Van", "De", "Ber", "Kol", "Mar", "Sil", "Tor", "Lem") for b in "aeiou"]
     out = []
     for i in range(count):
-        title = " ".join(rng.choice(WORDS) for _ in range(9)) + f" study {i}"
+        title = " ".join(rng.choice(WORDS) for _ in range(4)) + " " + " ".join(rng.sample(vocabulary, 5))
         author = f"{rng.choice(families)}{i % 97}, {rng.choice('ABCDEFGH')}."
         out.append(
             f"@article{{e{i},\n  author = {{{author}}},\n  title = {{{title.capitalize()}}},\n"

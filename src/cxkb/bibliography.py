@@ -8,6 +8,7 @@ cells of a literature-table row, so every route into the table ends in the same 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -316,6 +317,47 @@ def _field_problems(fields: dict[str, str]) -> list[tuple[str, str, str]]:
     return problems
 
 
+MAX_ENTRY = 1_000_000
+"""Characters one BibTeX entry may have; a larger one is refused without being parsed."""
+_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_ENTRY_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]*)")
+_FIELD_NAME = re.compile(r"[,{(]\s*([A-Za-z][\w-]*)\s*=")
+_COLUMN_OF = {"author": "authors", "editor": "authors"}
+
+
+def _set_aside_oversized(text: str, source: str) -> tuple[str, list[dict[str, str]]]:
+    """The text without entries over ``MAX_ENTRY`` characters, and a refused row for each of them.
+
+    bibtexparser's splitter takes seconds for a field of a few megabytes, so such entries
+    are cut out first (by where entries start, a linear scan) and replaced by as many line
+    breaks, which keeps the line numbers of the rest. The refusal names the longest field.
+    """
+    if len(text) <= MAX_ENTRY:
+        return text, []
+    starts = [m.start() for m in _ENTRY_START.finditer(text)] + [len(text)]
+    kept: list[str] = [text[: starts[0]]]
+    refused: list[dict[str, str]] = []
+    for begin, end in itertools.pairwise(starts):
+        if end - begin <= MAX_ENTRY:
+            kept.append(text[begin:end])
+            continue
+        chunk = text[begin:end]
+        kept.append("\n" * chunk.count("\n"))
+        key = _ENTRY_KEY.match(chunk)
+        fields = [(m.start(), m.group(1).lower()) for m in _FIELD_NAME.finditer(chunk)] + [(len(chunk), "")]
+        spans = [(after - at, name) for (at, name), (after, _) in itertools.pairwise(fields)]
+        size, field = max(spans, default=(len(chunk), ""))
+        column = _COLUMN_OF.get(field, field)
+        message = (
+            f"entry is {len(chunk):,} characters, over the limit of {MAX_ENTRY:,}"
+            + (f"; its field {field!r} alone is {size:,}" if field else "")
+            + ": not read"
+        )
+        label = f"{source}: entry '{key.group(1) if key else '?'}'"
+        refused.append({"_entry": label, "_problems": json.dumps([(column, "cell-too-long", message)])})
+    return "".join(kept), refused
+
+
 def from_bibtex(text: str, source: str) -> list[dict[str, str]]:
     """Cells from a BibTeX export; entries with oversized fields come back empty, with ``_problems``.
 
@@ -326,6 +368,7 @@ def from_bibtex(text: str, source: str) -> list[dict[str, str]]:
     from bibtexparser import middlewares as mw
     from bibtexparser.library import Library
 
+    text, oversized = _set_aside_oversized(text, source)
     parsed = bibtexparser.parse_string(text)
     if parsed.failed_blocks:
         block = parsed.failed_blocks[0]
@@ -343,6 +386,7 @@ def from_bibtex(text: str, source: str) -> list[dict[str, str]]:
             entry.pop(key)
         rows.append({"_entry": label})
         fine.append((len(rows) - 1, entry))
+    rows.extend(oversized)
     library = Library(blocks=[entry for _, entry in fine])
     for middleware in (mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()):
         library = middleware.transform(library)

@@ -344,11 +344,17 @@ def _scan_record(lines: list[str], first: int) -> tuple[int, int, tuple[str, str
                         continue
                     pos = close + 1
                     break
-                if length > limit:
-                    return opened + 1, index, _too_long(length, limit), i + 1
                 if pos < len(text) and text[pos] not in ",\r\n":
+                    if i > opened:  # what closed it was a later line's quote: this one was never closed
+                        message = (
+                            "the quote that opens this cell is not closed on its line (and cells hold no "
+                            'line breaks); close it, or double a quote inside the cell ("")'
+                        )
+                        return opened + 1, index, ("csv-syntax", message), opened + 1
                     message = f'unexpected {text[pos]!r} after the closing quote of a cell; double the quote ("")'
                     return i + 1, index, ("csv-syntax", message), i + 1
+                if length > limit:
+                    return opened + 1, index, _too_long(length, limit), i + 1
             else:
                 end = len(text)
                 for stop in (",", "\r", "\n"):
