@@ -268,19 +268,23 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
 
     def check_note(out: str, err: str) -> str:
         findings = sum(1 for line in out.splitlines() if "] " in line)
-        return f"{findings:,} finding lines; {_first_line(err)}"
+        refused = [line.split(": ", 2)[-1] for line in err.splitlines() if line.startswith("error: ")]
+        return f"refused: {_first_line(refused[0])}" if refused else f"{findings:,} finding lines"
 
     def add_note(out: str, err: str) -> str:
         added = sum(1 for line in err.splitlines() if line.startswith("would add "))
-        return f"{added:,} would be added" if added else _first_line(err)
+        return f"{added:,} would be added" if added else f"refused: {_first_line(out.split(': ', 2)[-1])}"
 
     def mb(p: Path) -> str:
         return f"{p.stat().st_size / 1e6:,.1f} MB"
 
     check = ["check", "--root", str(root), "--format", "text"]
+    raised = ["--max-file-size", "30MB", "--max-docx-part-size", "100MB"]
     return [
         ("check-50mb-text", mb(text), [*check, str(text)], check_note),
+        ("check-50mb-text, limit 60MB", mb(text), [*check, "--max-file-size", "60MB", str(text)], check_note),
         ("check-docx-1m-paragraphs", mb(para), [*check, str(para)], check_note),
+        ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),
         ("check-docx-1gb-part", mb(bomb), [*check, str(bomb)], check_note),
         ("check-fifo", "named pipe", [*check, str(fifo)], check_note),
         ("check-dev-zero", "link to /dev/zero", [*check, str(zero)], check_note),
