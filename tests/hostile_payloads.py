@@ -32,7 +32,7 @@ def _long(size: int) -> str:
     return " ".join(units).rstrip(" |")
 
 
-LONG = _long(100_000)
+LONG = _long(9_000)  # just under the contract's 10,000 characters per cell
 
 SCRIPT_PAYLOADS: tuple[Payload, ...] = (
     Payload("script-tag", "<script>window.__pwned=1</script>"),
@@ -81,7 +81,7 @@ TEXT_PAYLOADS: tuple[Payload, ...] = (
     Payload("json-breaker", '"}], "x": [{"'),
     Payload("sparql-breaker", '" } ; DROP ALL ; #'),
     Payload("unicode", "\u00e9\u0301 \u4e2d\u6587 \u062a\u062c\u0631\u0628\u0629 \U0001f600 \u00df\u1e9e \u2013\u2014"),
-    Payload("long-100kb", LONG),
+    Payload("long-9kb", LONG),
 )
 
 REJECTED_PAYLOADS: tuple[Payload, ...] = (

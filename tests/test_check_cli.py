@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -199,14 +200,14 @@ def test_unreadable_file(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     locked.write_text("De klantreis.\n", encoding="utf-8")
     other = tmp_path / "other.md"
     other.write_text("De klantreis.\n", encoding="utf-8")
-    original = Path.read_bytes
+    original = os.open
 
-    def deny(self: Path) -> bytes:
-        if self.name == "locked.md":
+    def deny(target: object, *args: object, **kwargs: object) -> int:
+        if Path(str(target)).name == "locked.md":
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original(target, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     result = invoke(root, str(locked), str(other), "--lang", "nl", "--format", "json")
     assert result.exit_code == 2
     assert "locked.md: permission denied" in result.stderr

@@ -224,14 +224,14 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "x.md"
     path.write_text("tekst\n", encoding="utf-8")
-    original = Path.read_bytes
+    original = os.open
 
-    def deny(self: Path) -> bytes:
-        if self == path:
+    def deny(target: object, *args: object, **kwargs: object) -> int:
+        if Path(str(target)) == path:
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original(target, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     assert "permission denied" in _error(path).message
 
 

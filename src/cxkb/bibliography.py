@@ -8,6 +8,7 @@ cells of a literature-table row, so every route into the table ends in the same 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -276,41 +277,144 @@ def from_crossref(message: dict) -> dict[str, str]:
     )
 
 
+MAX_TITLE = 1000
+"""Characters a title may have (the table contract's limit for the title column)."""
+MAX_AUTHORS = 500
+"""Names an author list may have (the contract's limit on the authors column)."""
+MAX_FIELD = 5000
+"""Characters any other field that is kept may have, before LaTeX is decoded."""
+_USED_BIBTEX = frozenset(
+    {"author", "editor", "title", "journal", "journaltitle", "booktitle", "publisher", "doi", "isbn", "url"}
+    | {"year", "volume", "number", "issue", "pages", "keywords"}
+)
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def _field_problems(fields: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(column, rule, message) for fields over the limits, checked on the raw text.
+
+    LaTeX decoding and name splitting grow faster than the text (a 10 MB title took more
+    than ten minutes), so sizes are judged first and an oversized entry is never decoded.
+    """
+    problems = []
+    title = fields.get("title", "")
+    if len(title) > MAX_TITLE:
+        problems.append(
+            ("title", "cell-too-long", f"title is {len(title):,} characters, over the limit of {MAX_TITLE:,}")
+        )
+    for key in ("author", "editor"):
+        names = fields.get(key, "")
+        if len(names) > MAX_AUTHORS * 200 or (names and len(_AND.split(names)) > MAX_AUTHORS):
+            count = len(_AND.split(names))
+            problems.append(
+                ("authors", "too-many-values", f"{key} lists {count:,} names, over the limit of {MAX_AUTHORS:,}")
+            )
+    for key, value in fields.items():
+        if key not in ("title", "author", "editor") and len(value) > MAX_FIELD:
+            problems.append(
+                (key, "cell-too-long", f"field {key!r} is {len(value):,} characters, over the limit of {MAX_FIELD:,}")
+            )
+    return problems
+
+
+MAX_ENTRY = 1_000_000
+"""Characters one BibTeX entry may have; a larger one is refused without being parsed."""
+_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_ENTRY_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]*)")
+_FIELD_NAME = re.compile(r"[,{(]\s*([A-Za-z][\w-]*)\s*=")
+_COLUMN_OF = {"author": "authors", "editor": "authors"}
+
+
+def _set_aside_oversized(text: str, source: str) -> tuple[str, list[dict[str, str]]]:
+    """The text without entries over ``MAX_ENTRY`` characters, and a refused row for each of them.
+
+    bibtexparser's splitter takes seconds for a field of a few megabytes, so such entries
+    are cut out first (by where entries start, a linear scan) and replaced by as many line
+    breaks, which keeps the line numbers of the rest. The refusal names the longest field.
+    """
+    if len(text) <= MAX_ENTRY:
+        return text, []
+    starts = [m.start() for m in _ENTRY_START.finditer(text)] + [len(text)]
+    kept: list[str] = [text[: starts[0]]]
+    refused: list[dict[str, str]] = []
+    for begin, end in itertools.pairwise(starts):
+        if end - begin <= MAX_ENTRY:
+            kept.append(text[begin:end])
+            continue
+        chunk = text[begin:end]
+        kept.append("\n" * chunk.count("\n"))
+        key = _ENTRY_KEY.match(chunk)
+        fields = [(m.start(), m.group(1).lower()) for m in _FIELD_NAME.finditer(chunk)] + [(len(chunk), "")]
+        spans = [(after - at, name) for (at, name), (after, _) in itertools.pairwise(fields)]
+        size, field = max(spans, default=(len(chunk), ""))
+        column = _COLUMN_OF.get(field, field)
+        message = (
+            f"entry is {len(chunk):,} characters, over the limit of {MAX_ENTRY:,}"
+            + (f"; its field {field!r} alone is {size:,}" if field else "")
+            + ": not read"
+        )
+        label = f"{source}: entry '{key.group(1) if key else '?'}'"
+        refused.append({"_entry": label, "_problems": json.dumps([(column, "cell-too-long", message)])})
+    return "".join(kept), refused
+
+
 def from_bibtex(text: str, source: str) -> list[dict[str, str]]:
+    """Cells from a BibTeX export; entries with oversized fields come back empty, with ``_problems``.
+
+    Only the fields cxkb uses are kept (an abstract or a file list is dropped unread), and
+    LaTeX is decoded only in entries that are within the limits.
+    """
     import bibtexparser
     from bibtexparser import middlewares as mw
+    from bibtexparser.library import Library
 
-    library = bibtexparser.parse_string(
-        text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()]
-    )
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
+    text, oversized = _set_aside_oversized(text, source)
+    parsed = bibtexparser.parse_string(text)
+    if parsed.failed_blocks:
+        block = parsed.failed_blocks[0]
         raise ImportError_(f"{source}:{block.start_line + 1}: cannot parse this BibTeX entry")
-    rows = []
-    for entry in library.entries:
-        f = {k.lower(): v.value for k, v in entry.fields_dict.items()}
-        names = f.get("author") or f.get("editor") or []
-        authors = [_author(" ".join([*n.von, *n.last]), " ".join(n.first + n.jr)) for n in names]
-        venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or f.get("publisher") or ""
-        keywords = [k.strip().lower() for k in re.split(r"[;,]", str(f.get("keywords", ""))) if k.strip()]
-        rows.append(
-            _cells(
-                doi=normalise_doi(str(f.get("doi", ""))),
-                isbn=re.sub(r"[^0-9X]", "", str(f.get("isbn", ""))),
-                url=str(f.get("url", "")) if not f.get("doi") else "",
-                type=_FROM_BIBTEX.get(entry.entry_type.lower(), "article"),
-                title=_clean(str(f.get("title", ""))),
-                authors=authors,
-                year=str(f.get("year", ""))[:4],
-                venue=_clean(str(venue)),
-                volume=str(f.get("volume", "")),
-                issue=str(f.get("number", f.get("issue", ""))),
-                pages=re.sub(r"\s*(--|\u2013)\s*", "-", str(f.get("pages", ""))),
-                keywords=keywords,
-            )
-            | {"_entry": f"{source}: entry '{entry.key}'"}
-        )
+    rows: list[dict[str, str]] = []
+    fine = []
+    for entry in parsed.entries:
+        label = f"{source}: entry '{entry.key}'"
+        raw = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
+        problems = _field_problems({k: v for k, v in raw.items() if k in _USED_BIBTEX})
+        if problems:
+            rows.append({"_entry": label, "_problems": json.dumps(problems)})
+            continue
+        for key in [k for k in entry.fields_dict if k.lower() not in _USED_BIBTEX]:
+            entry.pop(key)
+        rows.append({"_entry": label})
+        fine.append((len(rows) - 1, entry))
+    rows.extend(oversized)
+    library = Library(blocks=[entry for _, entry in fine])
+    for middleware in (mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()):
+        library = middleware.transform(library)
+    for (position, _), entry in zip(fine, library.entries, strict=True):
+        rows[position] = _bibtex_cells(entry) | rows[position]
     return rows
+
+
+def _bibtex_cells(entry: object) -> dict[str, str]:
+    f = {k.lower(): v.value for k, v in entry.fields_dict.items()}  # type: ignore[attr-defined]
+    names = f.get("author") or f.get("editor") or []
+    authors = [_author(" ".join([*n.von, *n.last]), " ".join(n.first + n.jr)) for n in names]
+    venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or f.get("publisher") or ""
+    keywords = [k.strip().lower() for k in re.split(r"[;,]", str(f.get("keywords", ""))) if k.strip()]
+    return _cells(
+        doi=normalise_doi(str(f.get("doi", ""))),
+        isbn=re.sub(r"[^0-9X]", "", str(f.get("isbn", ""))),
+        url=str(f.get("url", "")) if not f.get("doi") else "",
+        type=_FROM_BIBTEX.get(entry.entry_type.lower(), "article"),  # type: ignore[attr-defined]
+        title=_clean(str(f.get("title", ""))),
+        authors=authors,
+        year=str(f.get("year", ""))[:4],
+        venue=_clean(str(venue)),
+        volume=str(f.get("volume", "")),
+        issue=str(f.get("number", f.get("issue", ""))),
+        pages=re.sub(r"\s*(--|\u2013)\s*", "-", str(f.get("pages", ""))),
+        keywords=keywords,
+    )
 
 
 def from_ris(text: str, source: str) -> list[dict[str, str]]:
@@ -320,9 +424,22 @@ def from_ris(text: str, source: str) -> list[dict[str, str]]:
         entries = rispy.loads(text)
     except Exception as exc:  # rispy raises plain exceptions on malformed files
         raise ImportError_(f"{source}: cannot parse RIS: {exc}") from exc
-    rows = []
+    rows: list[dict[str, str]] = []
     for number, e in enumerate(entries, start=1):
-        authors = [_clean(a) for a in e.get("authors") or e.get("first_authors") or []]
+        label = f"{source}: record {number}"
+        names = e.get("authors") or e.get("first_authors") or []
+        raw_title = str(e.get("title") or e.get("primary_title") or "")
+        problems = []
+        if len(raw_title) > MAX_TITLE:
+            message = f"title is {len(raw_title):,} characters, over the limit of {MAX_TITLE:,}"
+            problems.append(("title", "cell-too-long", message))
+        if len(names) > MAX_AUTHORS:
+            message = f"the record lists {len(names):,} authors, over the limit of {MAX_AUTHORS:,}"
+            problems.append(("authors", "too-many-values", message))
+        if problems:
+            rows.append({"_entry": label, "_problems": json.dumps(problems), "isbn": ""})
+            continue
+        authors = [_clean(a) for a in names]
         title = _clean(e.get("title") or e.get("primary_title") or "")
         venue = (
             e.get("journal_name") or e.get("secondary_title") or e.get("alternate_title3") or e.get("publisher") or ""
@@ -344,10 +461,10 @@ def from_ris(text: str, source: str) -> list[dict[str, str]]:
                 pages=f"{start}-{end}" if start and end else start,
                 keywords=[k.strip().lower() for k in e.get("keywords") or []],
             )
-            | {"_entry": f"{source}: record {number}"}
+            | {"_entry": label}
         )
     for row in rows:
-        if len(row["isbn"]) != 13:
+        if len(row.get("isbn", "")) != 13:
             row["isbn"] = ""
     return rows
 

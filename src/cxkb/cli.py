@@ -464,9 +464,38 @@ def check_cmd(
         typer.Option("--export", help="Write the vocabulary as Vale or textlint rules to --out."),
     ] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --export.")] = None,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-file-size",
+            metavar="SIZE",
+            help="Refuse files (and .docx text) larger than this, e.g. 10MB (default 10MB).",
+        ),
+    ] = None,
+    max_docx_part_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-docx-part-size",
+            metavar="SIZE",
+            help="Refuse a .docx whose parts unpack to more than this (default 50MB).",
+        ),
+    ] = None,
+    max_findings: Annotated[
+        int | None,
+        typer.Option("--max-findings", min=1, help="List at most this many findings per file (default 1000)."),
+    ] = None,
     root: RootOption = None,
 ) -> None:
-    """Check documents (.md, .txt, .html, .docx) against the taxonomy's vocabulary."""
+    """Check documents (.md, .txt, .html, .docx) against the taxonomy's vocabulary.
+
+    Limits: only regular files are read (named pipes, devices and sockets are refused, also
+    behind a symbolic link); a file over --max-file-size, or a .docx whose parts unpack to
+    more than --max-docx-part-size, is refused. Each refusal is an input error naming the
+    file and the reason; the other files are still checked, and the exit code is 2. A file
+    with more findings than --max-findings lists the most serious ones and one
+    too-many-findings line for the rest. The same limits can be set in .cxkb-check.toml
+    (max-file-size, max-docx-part-size, max-findings).
+    """
     from cxkb.checker.config import ConfigError, load_config
     from cxkb.checker.engine import Checker, summarise
     from cxkb.checker.export import EXPORTERS
@@ -484,7 +513,21 @@ def check_cmd(
         raise typer.BadParameter(str(exc), param_hint="--fail-level") from None
     if lang is not None and lang not in ("nl", "en"):
         raise typer.BadParameter(f"unknown language {lang!r}: use nl or en", param_hint="--lang")
-    settings = settings.with_overrides(fail_level=level, language=lang)
+    from cxkb.checker.config import parse_size
+
+    sizes: dict[str, int | None] = {}
+    for option, given in (("--max-file-size", max_file_size), ("--max-docx-part-size", max_docx_part_size)):
+        try:
+            sizes[option] = parse_size(given) if given is not None else None
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint=option) from None
+    settings = settings.with_overrides(
+        fail_level=level,
+        language=lang,
+        max_file_size=sizes["--max-file-size"],
+        max_docx_part_size=sizes["--max-docx-part-size"],
+        max_findings=max_findings,
+    )
     if export is not None and out_dir is None:
         raise typer.BadParameter("--export needs --out DIR", param_hint="--out")
     if export is None and not paths:

@@ -7,6 +7,7 @@ release beside the graph; every product reads them back from there
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LANGS = ("en", "nl")
@@ -158,13 +159,28 @@ class KnowledgeBase:
 _TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
 
 
+_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
+_DOI_TRAILING = ".,;:"
+
+
 def normalise_doi(doi: str) -> str:
     """DOIs are case-insensitive; cxkb stores them without resolver prefix, as written."""
     doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            return doi[len(prefix) :]
-    return doi
+    found = _DOI_PREFIX.match(doi)
+    return doi[found.end() :] if found else doi
+
+
+def doi_key(doi: str) -> str:
+    """How DOIs are compared for duplicates: no resolver prefix, no trailing punctuation, lower case.
+
+    A DOI copied from a sentence keeps its full stop, one copied from a browser its
+    ``https://doi.org/``; both name the same work as the bare DOI. A closing bracket is
+    dropped only when the DOI opens none (``10.1002/(SICI)…`` keeps its own).
+    """
+    key = normalise_doi(doi).rstrip().rstrip(_DOI_TRAILING).rstrip()
+    while key[-1:] in (")", "]", ">") and key.count(key[-1]) > key.count({")": "(", "]": "[", ">": "<"}[key[-1]]):
+        key = key[:-1].rstrip(_DOI_TRAILING)
+    return key.lower()
 
 
 # --- the records as JSON ------------------------------------------------------------------

@@ -20,6 +20,11 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     ("inconsistent", Level.INFO, "one concept named in several ways in one document"),
     ("unknown-term", Level.INFO, "a CX-sounding phrase not in the taxonomy, with the nearest concepts"),
     ("directive", Level.WARNING, "a malformed cxkb-check comment"),
+    (
+        "too-many-findings",
+        Level.INFO,
+        "more findings in one file than max-findings: the rest are counted, at the level of the most serious",
+    ),
 )
 
 CODES: dict[str, Rule] = {code: Rule(code, level, meaning, _DOC) for code, level, meaning in _TABLE}

@@ -17,7 +17,7 @@ from typing import Any
 
 from cxkb.checker.codes import CODES as REGISTRY
 from cxkb.checker.discover import DEFAULT_INCLUDE
-from cxkb.checker.documents import MAX_LINE
+from cxkb.checker.documents import MAX_DOCX_PART_SIZE, MAX_FILE_SIZE, MAX_LINE
 from cxkb.checker.vocab import DEFAULT_CUES
 from cxkb.findings import Level, LocatedError
 from cxkb.model import LANGS
@@ -39,8 +39,34 @@ _KEYS = (
     "extra-cues",
     "fuzzy-cutoff",
     "max-line-length",
+    "max-file-size",
+    "max-docx-part-size",
+    "max-findings",
     "root",
 )
+MAX_FINDINGS = 1000
+"""Findings listed per file; a document with thousands is not being read by anyone, and
+listing millions of them took gigabytes."""
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(|b|k|kb|m|mb|g|gb)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3}
+
+
+def parse_size(value: object) -> int:
+    """A size in bytes from a whole number or a text like ``10MB``, ``500 kB``, ``2G`` (powers of 1000).
+
+    Raises ValueError for anything else, and for sizes below one byte.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a size is a number of bytes or a text like 10MB")
+    if isinstance(value, int):
+        size = value
+    elif isinstance(value, str) and (m := _SIZE.match(value)):
+        size = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    else:
+        raise ValueError(f"{value!r} is not a size: use a number of bytes or a text like 10MB")
+    if size < 1:
+        raise ValueError("a size must be at least one byte")
+    return size
 
 
 class ConfigError(LocatedError):
@@ -60,6 +86,9 @@ class CheckConfig:
     cues: tuple[str, ...] = DEFAULT_CUES
     fuzzy_cutoff: float = 80.0
     max_line_length: int = MAX_LINE
+    max_file_size: int = MAX_FILE_SIZE
+    max_docx_part_size: int = MAX_DOCX_PART_SIZE
+    max_findings: int = MAX_FINDINGS
     root: Path | None = None
     origin: str = "defaults"
 
@@ -183,6 +212,17 @@ def parse_config(table: Mapping[str, Any], text: str, shown: str, *, base: Path)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise fail("max-line-length", "max-line-length must be a positive whole number")
         changes["max_line_length"] = value
+    for key, attr in (("max-file-size", "max_file_size"), ("max-docx-part-size", "max_docx_part_size")):
+        if key in table:
+            try:
+                changes[attr] = parse_size(table[key])
+            except ValueError as exc:
+                raise fail(key, f"{key}: {exc}") from None
+    if "max-findings" in table:
+        value = table["max-findings"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise fail("max-findings", "max-findings must be a positive whole number")
+        changes["max_findings"] = value
     if "root" in table:
         value = table["root"]
         if not isinstance(value, str):

@@ -16,7 +16,10 @@ from __future__ import annotations
 import bisect
 import errno
 import io
+import os
 import re
+import stat
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -41,6 +44,20 @@ KINDS = {
 }
 MAX_LINE = 1_000_000
 """Longer lines are not prose (minified files, data dumps); such files are refused."""
+MAX_FILE_SIZE = 10_000_000
+"""Bytes a document may have (and characters the text of a .docx may have). Prose is far
+smaller; the limit keeps one stray dump or device from taking the memory of the run."""
+MAX_DOCX_PART_SIZE = 50_000_000
+"""Bytes a .docx part may unpack to. A few kilobytes of zip can unpack to gigabytes, so the
+size in the zip's directory is checked before a part is read, and the read stops there."""
+_CHUNK = 1 << 20
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 DIRECTIVE = re.compile(r"<!--\s*cxkb-check\b(.*?)-->", re.DOTALL)
 DIRECTIVES = ("off", "on", "disable-next-line")
@@ -107,15 +124,21 @@ def read_document(
     *,
     lang: str | None = None,
     max_line: int = MAX_LINE,
+    max_size: int = MAX_FILE_SIZE,
+    max_part: int = MAX_DOCX_PART_SIZE,
 ) -> Document:
-    """Read, mask and classify one file; raise :class:`InputError` if it cannot be checked."""
+    """Read, mask and classify one file; raise :class:`InputError` if it cannot be checked.
+
+    Only regular files are read, and never more than ``max_size`` bytes of them: a named
+    pipe would block the run for ever, a link to ``/dev/zero`` would fill the memory.
+    """
     shown = name or path.as_posix()
     kind = kind_of(path)
-    raw = _read_bytes(path, shown)
+    raw = _read_bytes(path, shown, max_size)
     if not raw.strip():
         raise InputError(shown, "empty file: nothing to check")
     if kind == "docx":
-        source = _docx_text(raw, shown)
+        source = _docx_text(raw, shown, max_part=max_part, max_chars=max_size)
         bom = False
     else:
         if b"\x00" in raw[:8192]:
@@ -158,9 +181,25 @@ def parse_document(
     return doc
 
 
-def _read_bytes(path: Path, shown: str) -> bytes:
+def _refuse_type(mode: int, shown: str) -> None:
+    for test, what in _FILE_TYPES:
+        if test(mode):
+            raise InputError(shown, f"{what}, not a regular file: only regular files are read")
+    if not stat.S_ISREG(mode):
+        raise InputError(shown, "not a regular file: only regular files are read")
+
+
+def _read_bytes(path: Path, shown: str, max_size: int = MAX_FILE_SIZE) -> bytes:
+    """The file's bytes, refusing anything that is not a regular file or is over ``max_size``.
+
+    The type is checked before opening (``os.stat`` follows links, so a link to a device is
+    refused too) and again on the open descriptor, in case the path changed in between;
+    ``O_NONBLOCK`` keeps even that race from blocking on a pipe. The read stops one chunk
+    past the limit, so a file that grows while it is read cannot exhaust the memory either.
+    """
     try:
-        return path.read_bytes()
+        _refuse_type(os.stat(path).st_mode, shown)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError(shown, "no such file") from None
     except IsADirectoryError:
@@ -171,6 +210,31 @@ def _read_bytes(path: Path, shown: str) -> bytes:
         if exc.errno == errno.ELOOP:
             raise InputError(shown, "symlink loop: the link points back to itself") from None
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        _refuse_type(info.st_mode, shown)
+        if info.st_size > max_size:
+            raise InputError(shown, _too_big(info.st_size, max_size))
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_size:
+                raise InputError(shown, _too_big(total, max_size, grew=True))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int, *, grew: bool = False) -> str:
+    what = f"more than {limit:,} bytes read (the file grew)" if grew else f"file is {size:,} bytes"
+    return f"{what}, over the limit of {limit:,} bytes (max-file-size): not checked"
 
 
 def _check_line_lengths(text: str, shown: str, max_line: int) -> None:
@@ -191,29 +255,122 @@ def _check_line_lengths(text: str, shown: str, max_line: int) -> None:
         n += 1
 
 
-def _docx_text(raw: bytes, shown: str) -> str:
-    """Paragraph texts in document order (body paragraphs and table cells), one per line."""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _R, _T, _HYPERLINK = f"{_W}p", f"{_W}r", f"{_W}t", f"{_W}hyperlink"
+_RUN_BREAKS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": " ", f"{_W}cr": " ", f"{_W}noBreakHyphen": "-"}
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+def _docx_text(raw: bytes, shown: str, *, max_part: int = MAX_DOCX_PART_SIZE, max_chars: int = MAX_FILE_SIZE) -> str:
+    """Paragraph texts in document order (body paragraphs and table cells), one per line.
+
+    The main part is streamed with lxml's ``iterparse`` and every paragraph is dropped from
+    the tree once its text is taken, so memory stays proportional to one paragraph, not to
+    the document (python-docx builds the whole tree: a million empty paragraphs took
+    gigabytes). Sizes come from the zip directory before anything is unpacked; zipfile
+    stops at that size, so a member cannot unpack to more than it declares.
+    """
+    from lxml import etree
+
     try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-    except ImportError:
-        raise InputError(shown, "reading .docx needs python-docx: pip install 'cxkb[docx]'") from None
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises several kinds for broken packages
+        package = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise InputError(shown, f"not a readable .docx file ({type(exc).__name__})") from None
-    paragraphs: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraphs.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                for cell in row.cells:
-                    paragraphs.extend(p.text for p in cell.paragraphs)
-    return "\n".join(p.replace("\n", " ").replace("\r", " ") for p in paragraphs)
+    with package:
+        name = _main_part(package, shown, max_part)
+        info = _member(package, name, shown, max_part)
+        paragraphs: list[str] = []
+        chars = 0
+        depth = 0
+        try:
+            with package.open(info) as stream:
+                events = etree.iterparse(
+                    stream,
+                    events=("start", "end"),
+                    tag=_P,
+                    resolve_entities=False,
+                    no_network=True,
+                    load_dtd=False,
+                    huge_tree=False,
+                )
+                for event, element in events:
+                    if event == "start":
+                        depth += 1
+                        continue
+                    depth -= 1
+                    if depth:
+                        continue  # a paragraph inside a text box: its outer paragraph holds it
+                    text = _paragraph_text(element)
+                    chars += len(text) + 1
+                    if chars > max_chars:
+                        raise InputError(
+                            shown,
+                            f"the text of this .docx is over {max_chars:,} characters (max-file-size): not checked",
+                        )
+                    paragraphs.append(text)
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno or 0
+            raise InputError(shown, f"not a readable .docx file (XML error in {name} at line {line})") from None
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise InputError(shown, f"not a readable .docx file ({type(exc).__name__} in {name})") from None
+    return "\n".join(paragraphs)
+
+
+def _member(package: zipfile.ZipFile, name: str, shown: str, max_part: int) -> zipfile.ZipInfo:
+    try:
+        info = package.getinfo(name)
+    except KeyError:
+        raise InputError(shown, f"not a readable .docx file (no part {name})") from None
+    if info.file_size > max_part:
+        raise InputError(
+            shown,
+            f"{name} unpacks to {info.file_size:,} bytes, over the limit of {max_part:,} bytes "
+            "(max-docx-part-size): not checked",
+        )
+    return info
+
+
+def _main_part(package: zipfile.ZipFile, shown: str, max_part: int) -> str:
+    """The main document part's name, as the package relationships say (word/document.xml)."""
+    from lxml import etree
+
+    try:
+        info = package.getinfo("_rels/.rels")
+    except KeyError:
+        raise InputError(shown, "not a readable .docx file (no _rels/.rels)") from None
+    info = _member(package, info.filename, shown, max_part)
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(package.read(info), parser)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise InputError(shown, f"not a readable .docx file ({type(exc).__name__} in _rels/.rels)") from None
+    for rel in root:
+        if str(rel.get("Type", "")).endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
+            return str(rel.get("Target", "")).lstrip("/")
+    raise InputError(shown, "not a readable .docx file (no main document part)")
+
+
+def _paragraph_text(p: object) -> str:
+    """A paragraph's text as python-docx gives it: runs and hyperlinked runs; breaks as spaces."""
+    parts: list[str] = []
+    for child in p:  # type: ignore[attr-defined]
+        if child.tag == _R:
+            runs = (child,)
+        elif child.tag == _HYPERLINK:
+            runs = tuple(r for r in child if r.tag == _R)
+        else:
+            continue
+        for run in runs:
+            for item in run:
+                if item.tag == _T:
+                    parts.append(item.text or "")
+                elif item.tag in _RUN_BREAKS:
+                    parts.append(_RUN_BREAKS[item.tag])
+    return "".join(parts).replace("\n", " ").replace("\r", " ")
 
 
 # -- masking ------------------------------------------------------------------------------

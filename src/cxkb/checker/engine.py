@@ -177,11 +177,21 @@ class Checker:
         run = CheckRun(errors=list(found.errors))
         for path, name in found.files:
             try:
-                doc = read_document(path, name, lang=self.config.language, max_line=self.config.max_line_length)
+                doc = read_document(
+                    path,
+                    name,
+                    lang=self.config.language,
+                    max_line=self.config.max_line_length,
+                    max_size=self.config.max_file_size,
+                    max_part=self.config.max_docx_part_size,
+                )
+                result = self.check_document(doc)
             except InputError as exc:
                 run.errors.append(exc)
                 continue
-            result = self.check_document(doc)
+            except MemoryError:  # the limits should prevent it; if not, one file must not end the run
+                run.errors.append(InputError(name, "too large to check in the memory available: not checked"))
+                continue
             run.findings.extend(result.findings)
             run.mentions.extend(result.mentions)
             run.unknown.extend(result.unknown)
@@ -217,8 +227,45 @@ class Checker:
         self._unknown_terms(result, doc, matcher, scan)
         for offset, message in doc.directive_problems:
             self._emit(result, doc, offset, offset + 4, "directive", message, "<!--", None, None)
+        result.findings = self._capped(doc, result.findings)
         result.findings.sort(key=CheckFinding.sort_key)
         return result
+
+    def _capped(self, doc: Document, findings: list[CheckFinding]) -> list[CheckFinding]:
+        """At most ``max-findings`` findings, the most serious first, and one line for the rest.
+
+        The summary takes the level of the most serious finding it stands for, so the exit
+        code is the same as if every finding had been listed.
+        """
+        limit = self.config.max_findings
+        if len(findings) <= limit:
+            return findings
+        ranked = sorted(findings, key=lambda f: (-f.level, f.line, f.column, f.code))
+        kept, dropped = ranked[:limit], ranked[limit:]
+        if self.config.level("too-many-findings") is None:
+            return kept
+        counts = Counter(f.level for f in dropped)
+        level = max(counts)
+        first = min(dropped, key=lambda f: (f.line, f.column))
+        spelled = ", ".join(f"{counts[lvl]:,} {lvl.label}" for lvl in sorted(counts, reverse=True))
+        message = (
+            f"{len(findings):,} findings in this file, over the limit of {limit:,} (max-findings); "
+            f"{len(dropped):,} more not listed ({spelled}), the first of them here"
+        )
+        summary = CheckFinding(
+            doc.name,
+            first.line,
+            first.column,
+            first.end_line,
+            first.end_column,
+            level,
+            "too-many-findings",
+            message,
+            first.text,
+            doc.lang,
+            offset=first.offset,
+        )
+        return [*kept, summary]
 
     def _emit(
         self,

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from cxkb.bibliography import paper_cells
 from cxkb.findings import Finding, Level, Report
-from cxkb.kg.records import KnowledgeBase
+from cxkb.kg.records import KnowledgeBase, doi_key
 from cxkb.kg.tables import PAPERS, render_table
-from cxkb.kg.validate import load_and_validate, title_key
+from cxkb.kg.validate import TitleIndex, load_and_validate, title_key
 
 CROSSREF_URL = "https://api.crossref.org"
 TITLE_SIMILARITY = 92.0
@@ -69,8 +69,24 @@ def fetch_crossref(doi: str, *, base_url: str | None = None, timeout: float = 10
     return message
 
 
+def id_suffix(number: int) -> str:
+    """The ``number``-th letter suffix (1 = ``a``, 26 = ``z``, 27 = ``aa``, 28 = ``ab`` …): bijective base 26.
+
+    Only lower-case letters, so an id with a suffix still matches the id pattern, however
+    many papers share an author, a year and a first word.
+    """
+    letters = []
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters.append(chr(ord("a") + rest))
+    return "".join(reversed(letters))
+
+
 def make_id(cells: dict[str, str], taken: set[str]) -> str:
-    """``<family name><year><first significant title word>``, with a letter added if taken."""
+    """``<family name><year><first significant title word>``; if taken, ``b``, ``c`` … ``z``, ``aa``, ``ab`` … added.
+
+    The bare id counts as the ``a`` of its series, so the second paper gets ``b``.
+    """
     first_author = cells.get("authors", "").split("|")[0]
     family = _ascii(first_author.partition(",")[0])
     words = [w for w in _ascii(cells.get("title", "")).split() if w not in _STOPWORDS]
@@ -78,10 +94,10 @@ def make_id(cells: dict[str, str], taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]", "", base) or "paper"
     if not base[0].isalpha():
         base = "p" + base
-    candidate, suffix = base, ord("b")
+    candidate, number = base, 2
     while candidate in taken:
-        candidate = base + chr(suffix)
-        suffix += 1
+        candidate = base + id_suffix(number)
+        number += 1
     return candidate
 
 
@@ -91,19 +107,56 @@ def _ascii(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", text).split())
 
 
+class Duplicates:
+    """The DOIs and titles already taken, by the table or by earlier entries of the same import.
+
+    Both checks are lookups (a dictionary of DOI keys, a :class:`TitleIndex` of title keys),
+    so an import costs about the same per entry however large it or the table is.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.dois: dict[str, str] = {}
+        self.titles: TitleIndex[str] = TitleIndex(TITLE_SIMILARITY)
+        for p in kb.papers.values():
+            if p.doi:
+                self.dois.setdefault(doi_key(p.doi), f"already in the table as {p.id!r}")
+            self.titles.add(title_key(p.title), f"{p.id!r} ({p.title!r})")
+
+    def reason(self, cells: dict[str, str]) -> str | None:
+        """Why ``cells`` duplicates a paper seen before (same DOI or near-identical title), if it does."""
+        doi = doi_key(cells.get("doi", ""))
+        if doi and doi in self.dois:
+            return f"DOI {cells['doi']} is {self.dois[doi]}"
+        near = self.titles.find(title_key(cells.get("title", "")))
+        if near is not None:
+            other, score = near
+            return f"title is near-identical (similarity {score:.1f}) to {other}"
+        return None
+
+    def add(self, cells: dict[str, str], label: str) -> None:
+        doi = doi_key(cells.get("doi", ""))
+        if doi:
+            self.dois.setdefault(doi, f"also {label}, earlier in the input")
+        self.titles.add(title_key(cells.get("title", "")), f"{label}, earlier in the input")
+
+
 def find_duplicate(kb: KnowledgeBase, cells: dict[str, str]) -> str | None:
     """Why ``cells`` duplicates an existing paper (same DOI or near-identical title), if it does."""
-    from rapidfuzz import fuzz
+    return Duplicates(kb).reason(cells)
 
-    doi = cells.get("doi", "").lower()
-    key = title_key(cells.get("title", ""))
-    for p in kb.papers.values():
-        if doi and p.doi.lower() == doi:
-            return f"DOI {cells['doi']} is already in the table as {p.id!r}"
-        other = title_key(p.title)
-        if key and other and fuzz.ratio(key, other) >= TITLE_SIMILARITY:
-            return f"title is near-identical to {p.id!r} ({p.title!r})"
-    return None
+
+def field_problems(cells: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(column, rule, message) for cells over the table contract's limits (checked before anything else)."""
+    problems = []
+    for column in PAPERS.columns:
+        value = cells.get(column.name, "")
+        if len(value) > column.max_length:
+            message = f"{column.name} is {len(value):,} characters, over the limit of {column.max_length:,}"
+            problems.append((column.name, "cell-too-long", message))
+        elif column.max_items and value.count("|") >= column.max_items:
+            message = f"{column.name} has {value.count('|') + 1:,} values, over the limit of {column.max_items:,}"
+            problems.append((column.name, "too-many-values", message))
+    return problems
 
 
 @dataclass
@@ -126,15 +179,23 @@ def add_papers(root: Path, candidates: list[dict[str, str]], *, dry_run: bool = 
         result.report = report
         return result
     taken = set(kb.papers)
+    seen = Duplicates(kb)
     fresh: list[dict[str, str]] = []
     for cand in candidates:
         cells = {k: v.strip() for k, v in cand.items() if not k.startswith("_")}
         label = cand.get("_entry", "new paper")
-        reason = find_duplicate(kb, cells) or _duplicate_among(fresh, cells)
+        problems = [tuple(p) for p in json.loads(cand.get("_problems", "[]"))] or field_problems(cells)
+        if problems:
+            for column, rule, message in problems:
+                result.report.error(PAPERS.path, 0, column, rule, f"{label}: {message}")
+            result.refused.append(f"{label}: {problems[0][2]}")
+            continue
+        reason = seen.reason(cells)
         if reason:
             result.refused.append(f"{label}: {reason}")
             result.report.error(PAPERS.path, 0, "", "duplicate", f"{label}: {reason}")
             continue
+        seen.add(cells, label)
         cells["id"] = cells.get("id") or make_id(cells, taken)
         taken.add(cells["id"])
         fresh.append(cells | {"_entry": label})
@@ -163,15 +224,6 @@ def add_papers(root: Path, candidates: list[dict[str, str]], *, dry_run: bool = 
         atomic_write_text(root / PAPERS.path, text)
         result.written = True
     return result
-
-
-def _duplicate_among(fresh: list[dict[str, str]], cells: dict[str, str]) -> str | None:
-    for other in fresh:
-        if cells.get("doi") and other.get("doi", "").lower() == cells["doi"].lower():
-            return f"DOI {cells['doi']} appears twice in the input"
-        if title_key(other.get("title", "")) == title_key(cells.get("title", "")):
-            return "title appears twice in the input"
-    return None
 
 
 def _lines_of(text: str, ids: set[str]) -> dict[int, str]:

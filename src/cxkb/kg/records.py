@@ -36,6 +36,7 @@ from cxkb.model import (
     Source,
     Text,
     Topic,
+    doi_key,
     normalise_doi,
 )
 
@@ -202,6 +203,8 @@ def _paper(row: Row, report: Report) -> Paper | None:
     doi = normalise_doi(row.get("doi"))
     if doi != row.get("doi"):
         report.warning(f, n, "doi", "doi-prefix", "write the bare DOI, without resolver prefix")
+    if doi and doi.lower() != doi_key(doi):
+        report.warning(f, n, "doi", "doi-punctuation", f"{doi!r} ends in punctuation that is not part of the DOI")
     if doi and not DOI.match(doi):
         report.error(f, n, "doi", "doi-syntax", f"{doi!r} is not a DOI (expected 10.<registrant>/<suffix>)")
     isbn = row.get("isbn").replace("-", "")

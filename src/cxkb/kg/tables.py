@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -35,11 +36,21 @@ FORMULA_START = ("=", "+", "-", "@")
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co"})
 
 
+MAX_CELL = 10_000
+"""Characters a cell may hold unless its column says otherwise: twenty times the longest
+definition in the tables, far below the CSV reader's own limit of 131,072."""
+MAX_ID = 100
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column of a table contract; ``max_items`` limits the values of a multi-value cell."""
+
     name: str
     required: bool = False
     multi: bool = False
+    max_length: int = MAX_CELL
+    max_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,13 +73,27 @@ class TableSpec:
         raise KeyError(name)
 
 
-def _cols(spec: str) -> tuple[Column, ...]:
-    """Columns from a compact notation: ``name`` optional, ``name!`` required, ``name*`` multi."""
+def _cols(
+    spec: str, max_length: dict[str, int] | None = None, max_items: dict[str, int] | None = None
+) -> tuple[Column, ...]:
+    """Columns from a compact notation: ``name`` optional, ``name!`` required, ``name*`` multi.
+
+    ``max_length`` and ``max_items`` override the limits per column; ``id`` columns hold at
+    most ``MAX_ID`` characters.
+    """
+    lengths = {"id": MAX_ID, **(max_length or {})}
     out = []
     for token in spec.split():
-        required = "!" in token
-        multi = "*" in token
-        out.append(Column(token.strip("!*"), required=required, multi=multi))
+        name = token.strip("!*")
+        out.append(
+            Column(
+                name,
+                required="!" in token,
+                multi="*" in token,
+                max_length=lengths.get(name, MAX_CELL),
+                max_items=(max_items or {}).get(name),
+            )
+        )
     return tuple(out)
 
 
@@ -112,7 +137,9 @@ PAPERS = TableSpec(
     "literature/papers.csv",
     _cols(
         "id! doi isbn url type! title! authors!* year! venue! volume issue pages topics!* "
-        "questions* concepts* keywords!* note!"
+        "questions* concepts* keywords!* note!",
+        max_length={"title": 1000, "authors": 40_000, "doi": 300, "venue": 500},
+        max_items={"authors": 500},
     ),
     id_pattern=PAPER_ID,
 )
@@ -162,12 +189,36 @@ def read_table(root: Path, spec: TableSpec, report: Report, *, required: bool = 
     return parse_table(text, spec, report)
 
 
+class _Lines:
+    """The file's lines for ``csv.reader``, with a position that can be moved.
+
+    After a broken record the reader starts afresh at its next line; moving the position
+    past the broken record (found by :func:`_scan_record`) lets checking go on with the
+    row after it instead of stopping at the first error.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = list(io.StringIO(text, newline=""))
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
 def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
     """Parse CSV text against a spec. Split from ``read_table`` so tests can feed strings."""
     name = spec.path
     if "\r" in text:
-        report.warning(name, 0, "", "line-endings", "file has CR line endings; use LF")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        line = text.count("\n", 0, text.index("\r")) + 1
+        report.warning(name, line, "", "line-endings", "file has CR line endings (first on this line); use LF")
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -177,6 +228,8 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
         report.error(name, 1, "", "csv-syntax", f"cannot parse header: {exc}")
         return []
     expected = spec.header
+    if _other_delimiter(header, expected, name, report):
+        return []
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     for col in missing:
@@ -193,17 +246,15 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
 
     rows: list[Row] = []
     in_order = header == expected
-    line = reader.line_num + 1
     while True:
+        start = lines.pos + 1
         try:
             values = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            report.error(name, reader.line_num, "", "csv-syntax", f"cannot parse row: {exc}")
-            break
-        start = line
-        line = reader.line_num + 1
+        except csv.Error:
+            lines.pos = _broken_record(lines, start - 1, header, name, report)
+            continue
         if not any(v.strip() for v in values):
             if values:
                 report.warning(name, start, "", "blank-row", "blank row")
@@ -226,6 +277,110 @@ def parse_table(text: str, spec: TableSpec, report: Report) -> list[Row]:
     return rows
 
 
+_DELIMITERS = {";": "semicolon", "\t": "tab"}
+
+
+def _other_delimiter(header: list[str], expected: list[str], name: str, report: Report) -> bool:
+    """Report a header that only makes sense split at another delimiter (a spreadsheet's export setting)."""
+    if len(header) != 1:
+        return False
+    for delimiter, word in _DELIMITERS.items():
+        parts = [p.strip().strip('"') for p in header[0].split(delimiter)]
+        if len(parts) > 1 and len(set(parts) & set(expected)) >= min(2, len(expected)):
+            report.error(
+                name,
+                1,
+                "",
+                "delimiter",
+                f"the header is one cell, but split at the {word} ({delimiter!r}) it has {len(parts)} columns: "
+                "the file seems saved with another delimiter; save it comma-separated (CSV UTF-8)",
+            )
+            return True
+    return False
+
+
+def _broken_record(lines: _Lines, first: int, header: list[str], name: str, report: Report) -> int:
+    """Report the record starting at line index ``first`` that the csv module refused; return where to go on.
+
+    The csv module only says what went wrong; this scans the record again, in Python and
+    only for the broken one, to tell the column and the line, and where the next row starts.
+    """
+    line, index, problem, resume = _scan_record(lines.lines, first)
+    column = header[index] if index < len(header) else ""
+    report.error(name, line, column, problem[0], problem[1])
+    return resume
+
+
+def _scan_record(lines: list[str], first: int) -> tuple[int, int, tuple[str, str], int]:
+    """(1-based line, cell index, (rule, message), next line index) for a broken record (RFC 4180)."""
+    limit = csv.field_size_limit()
+    index = 0
+    i = first
+    while i < len(lines):
+        text = lines[i]
+        pos = 0
+        while pos < len(text):
+            if text[pos] == '"':
+                opened = i
+                pos += 1
+                length = 0
+                while True:
+                    close = text.find('"', pos)
+                    if close < 0:
+                        length += len(text) - pos
+                        i += 1
+                        if i >= len(lines):
+                            message = (
+                                "the quote that opens this cell is never closed; the rest of the file "
+                                'would be one cell. Close it, or double a quote inside the cell ("")'
+                            )
+                            return opened + 1, index, ("csv-syntax", message), opened + 1
+                        text, pos = lines[i], 0
+                        continue
+                    length += close - pos
+                    if text.startswith('"', close + 1):
+                        pos = close + 2
+                        length += 1
+                        continue
+                    pos = close + 1
+                    break
+                if pos < len(text) and text[pos] not in ",\r\n":
+                    if i > opened:  # what closed it was a later line's quote: this one was never closed
+                        message = (
+                            "the quote that opens this cell is not closed on its line (and cells hold no "
+                            'line breaks); close it, or double a quote inside the cell ("")'
+                        )
+                        return opened + 1, index, ("csv-syntax", message), opened + 1
+                    message = f'unexpected {text[pos]!r} after the closing quote of a cell; double the quote ("")'
+                    return i + 1, index, ("csv-syntax", message), i + 1
+                if length > limit:
+                    return opened + 1, index, _too_long(length, limit), i + 1
+            else:
+                end = len(text)
+                for stop in (",", "\r", "\n"):
+                    found = text.find(stop, pos)
+                    if found >= 0:
+                        end = min(end, found)
+                cell = text[pos:end]
+                if len(cell) > limit:
+                    return i + 1, index, _too_long(len(cell), limit), i + 1
+                if '"' in cell:
+                    message = "a quote inside a cell that does not start with one; quote the whole cell"
+                    return i + 1, index, ("csv-syntax", message), i + 1
+                pos = end
+            if pos < len(text) and text[pos] == ",":
+                index += 1
+                pos += 1
+                continue
+            return i + 1, index, ("csv-syntax", "cannot parse this row"), i + 1
+        i += 1
+    return first + 1, 0, ("csv-syntax", "cannot parse this row"), first + 1
+
+
+def _too_long(length: int, limit: int) -> tuple[str, str]:
+    return "cell-too-long", f"cell is {length:,} characters, more than a CSV cell may hold here ({limit:,})"
+
+
 def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
     """Fill ``row`` from ``values`` (in the spec's column order) and return True when no
     cell has anything to report.
@@ -235,10 +390,11 @@ def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
     without a double space or a space beside a separator every cell and every value is
     already stripped, and every value starts right after a separator.
     """
-    names, required, multi = _layout(spec)
+    names, required, multi, maxes = _layout(spec)
     joined = SEPARATOR.join(values)
     if (
-        not joined.isprintable()
+        any(map(int.__gt__, map(len, values), maxes))
+        or not joined.isprintable()
         or "  " in joined
         or _SPACE_BEFORE in joined
         or _SPACE_AFTER in joined
@@ -260,7 +416,7 @@ def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
         if value.startswith(SEPARATOR) or value.endswith(SEPARATOR) or _EMPTY_VALUE in value:
             return False
         items = tuple(value.split(SEPARATOR))
-        if len(set(items)) != len(items):
+        if len(set(items)) != len(items) or len(items) > _MANY:
             return False
         lists[names[i]] = items
     row.cells.update(zip(names, values, strict=True))
@@ -272,11 +428,15 @@ _SPACE_BEFORE = f" {SEPARATOR}"
 _SPACE_AFTER = f"{SEPARATOR} "
 _VALUE_FORMULA = re.compile(f"\\{SEPARATOR}[=+\\-@]")
 _EMPTY_VALUE = SEPARATOR * 2
-_LAYOUTS: dict[int, tuple[TableSpec, tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
+# Multi-value cells with more values than this take the checking path, which knows each
+# column's own limit (the fast path only knows that no column allows fewer).
+_MANY = 100
+_Layout = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
 
 
-def _layout(spec: TableSpec) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
-    """Column names, and the positions of the required and the multi-value columns.
+def _layout(spec: TableSpec) -> _Layout:
+    """Column names, the positions of the required and the multi-value columns, and each column's length limit.
 
     Kept per spec object (hashing a spec would cost as much as the row check it serves).
     """
@@ -285,12 +445,15 @@ def _layout(spec: TableSpec) -> tuple[tuple[str, ...], tuple[int, ...], tuple[in
         cols = spec.columns
         found = (
             spec,
-            tuple(c.name for c in cols),
-            tuple(i for i, c in enumerate(cols) if c.required),
-            tuple(i for i, c in enumerate(cols) if c.multi),
+            (
+                tuple(c.name for c in cols),
+                tuple(i for i, c in enumerate(cols) if c.required),
+                tuple(i for i, c in enumerate(cols) if c.multi),
+                tuple(c.max_length for c in cols),
+            ),
         )
         _LAYOUTS[id(spec)] = found
-    return found[1:]
+    return found[1]
 
 
 def _check_row(row: Row, cells: dict[str, str], spec: TableSpec, report: Report) -> Row:
@@ -307,6 +470,15 @@ def _check_cells(row: Row, cells: dict[str, str], spec: TableSpec, report: Repor
         # Almost every cell is printable (so holds no line break, tab or unsafe character)
         # and has no outer or double spaces: a few C-level string tests tell, and only the
         # rest take the path that names each problem.
+        if len(value) > col.max_length:
+            report.error(
+                name,
+                line,
+                col.name,
+                "cell-too-long",
+                f"cell is {len(value):,} characters, over the limit of {col.max_length:,} for {col.name!r}",
+            )
+            value = value[: col.max_length]
         if not (value.isprintable() and value == value.strip() and "  " not in value):
             value = _clean_cell(name, line, col, value, report)
         if col.required and not value:
@@ -316,6 +488,14 @@ def _check_cells(row: Row, cells: dict[str, str], spec: TableSpec, report: Repor
             _check_formula(name, line, col, value, report)
         if col.multi:
             row.lists[col.name] = _items(name, line, col, value, report)
+            if col.max_items is not None and len(row.lists[col.name]) > col.max_items:
+                report.error(
+                    name,
+                    line,
+                    col.name,
+                    "too-many-values",
+                    f"{len(row.lists[col.name]):,} values, over the limit of {col.max_items:,} for {col.name!r}",
+                )
         row.cells[col.name] = value
     return row
 
@@ -420,11 +600,16 @@ def _check_ids(rows: Sequence[Row], spec: TableSpec, report: Report) -> None:
             )
         else:
             seen[ident] = row.line
-    ids = [r.get("id") for r in rows]
-    if ids != sorted(ids):
-        report.info(
-            spec.path, 0, "id", "row-order", "rows are not sorted by id; `cxkb format` writes the canonical order"
-        )
+    for before, row in itertools.pairwise(rows):
+        if row.get("id") < before.get("id"):
+            report.info(
+                spec.path,
+                row.line,
+                "id",
+                "row-order",
+                "rows are not sorted by id (first out of order here); `cxkb format` writes the canonical order",
+            )
+            break
 
 
 def render_table(spec: TableSpec, rows: Iterable[dict[str, str]]) -> str:
