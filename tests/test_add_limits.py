@@ -20,7 +20,14 @@ from cxkb.kg.tables import PAPER_ID
 from cxkb.kg.validate import TitleIndex, load_and_validate, title_key
 
 PAPERS = "literature/papers.csv"
-COMMON = {"topics": "customer-emotions", "keywords": "customer experience", "note": "An entry.", "type": "article"}
+COMMON = {
+    "topics": "customer-emotions",
+    "keywords": "customer experience",
+    "note": "An entry.",
+    "note_nl": "Een item.",
+    "designs": "survey",
+    "type": "article",
+}
 
 
 def entry(

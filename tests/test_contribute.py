@@ -64,6 +64,10 @@ def _flags() -> list[str]:
         "service design",
         "--note",
         "A three-level method that links the service concept, the service system and each encounter.",
+        "--note-nl",
+        "Een methode op drie niveaus die het dienstconcept, het dienstsysteem en elk contact verbindt.",
+        "--design",
+        "case",
     ]
 
 

@@ -509,6 +509,8 @@ EXTRA_PAPERS = [
         "concepts": "touchpoint|customer-journey|customer-experience",
         "keywords": "touchpoints",
         "note": "A book about journeys.",
+        "note_nl": "Een boek over klantreizen.",
+        "designs": "conceptual",
     }
 ]
 EXTRA_AMBIGUOUS = [

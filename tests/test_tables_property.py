@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxkb.findings import Report
-from cxkb.kg.tables import TOPICS, parse_table, render_table
+from cxkb.kg.tables import PAPERS, TOPICS, parse_table, render_table
 
 cell = (
     st.text(
@@ -87,7 +87,7 @@ def _with_defects(values: list[str], defects: list[tuple[int, str, str]]) -> lis
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(_CLEAN_CELL, min_size=17, max_size=17), st.lists(_DEFECT, max_size=2))
+@given(st.lists(_CLEAN_CELL, min_size=len(PAPERS.header), max_size=len(PAPERS.header)), st.lists(_DEFECT, max_size=2))
 def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
     clean: list[str], defects: list[tuple[int, str, str]]
 ) -> None:

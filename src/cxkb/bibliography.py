@@ -489,4 +489,6 @@ def paper_cells(p: Paper) -> dict[str, str]:
         concepts=p.concepts,
         keywords=p.keywords,
         note=p.note,
+        note_nl=p.note_nl,
+        designs=p.designs,
     )

@@ -292,6 +292,13 @@ def add_cmd(
     note: Annotated[
         str | None, typer.Option("--note", help="One sentence, in your words, on the contribution.")
     ] = None,
+    note_nl: Annotated[
+        str | None, typer.Option("--note-nl", help="The same sentence in Dutch (required, like --note).")
+    ] = None,
+    design: Annotated[
+        list[str] | None,
+        typer.Option("--design", "-d", help="Study design id (ontology/tables/designs.csv), one or more."),
+    ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title (without Crossref or a file).")] = None,
     author: Annotated[list[str] | None, typer.Option("--author", "-a", help="'Family, Given', in order.")] = None,
     year: Annotated[str | None, typer.Option("--year")] = None,
@@ -344,8 +351,9 @@ def add_cmd(
         "isbn": isbn,
         "url": url,
         "note": note,
+        "note_nl": note_nl,
     }
-    lists = {"authors": author, "topics": topic, "questions": question, "concepts": concept}
+    lists = {"authors": author, "topics": topic, "questions": question, "concepts": concept, "designs": design}
     for cand in candidates:
         for key, value in flags.items():
             if value is not None:

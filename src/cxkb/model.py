@@ -58,6 +58,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Design:
+    """A kind of study (survey, experiment, …): what a paper's evidence is made of."""
+
+    id: str
+    label: Text
+    definition: Text
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -125,6 +136,8 @@ class Paper:
     concepts: tuple[str, ...]
     keywords: tuple[str, ...]
     note: str
+    designs: tuple[str, ...] = ()
+    note_nl: str = ""
     origin: Origin = field(compare=False, default=Origin("", 0))
 
 
@@ -139,6 +152,7 @@ class KnowledgeBase:
     concepts: dict[str, Concept] = field(default_factory=dict)
     ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)
+    designs: dict[str, Design] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -149,6 +163,7 @@ class KnowledgeBase:
             "ambiguous labels": len(self.ambiguous),
             "papers": len(self.papers),
             "sources": len(self.sources),
+            "study designs": len(self.designs),
         }
 
     def sorted(self) -> KnowledgeBase:
@@ -156,7 +171,7 @@ class KnowledgeBase:
         return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
 
 
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
+_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs")
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
@@ -196,6 +211,7 @@ _RECORD_TYPES: dict[str, type] = {
     "concepts": Concept,
     "ambiguous": AmbiguousLabel,
     "papers": Paper,
+    "designs": Design,
 }
 _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 
@@ -211,6 +227,8 @@ def _encode(value: object) -> object:
 def _decode(cls: type, data: dict[str, object]) -> object:
     values = {}
     for name, f in cls.__dataclass_fields__.items():  # type: ignore[attr-defined]
+        if name not in data:  # a field with a default that an older release does not carry
+            continue
         raw = data[name]
         kind = str(f.type)
         if kind in _NESTED:

@@ -47,6 +47,7 @@ PREFIXES = {
     "person": Namespace(BASE + "person/"),
     "source": Namespace(BASE + "source/"),
     "label": Namespace(BASE + "label/"),
+    "design": Namespace(BASE + "design/"),
 }
 
 PAPER_CLASSES = {

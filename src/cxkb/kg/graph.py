@@ -28,6 +28,7 @@ from cxkb.kg.records import (
     Text,
     Topic,
 )
+from cxkb.model import Design
 from cxkb.namespaces import (
     AUTHOR_SEPARATOR,
     BIBO,
@@ -97,6 +98,8 @@ def to_graph(kb: KnowledgeBase, root: Path | None = None) -> Graph:
         _add_concept(g, c)
     for a in kb.ambiguous.values():
         _add_ambiguous(g, a)
+    for d in kb.designs.values():
+        _add_design(g, d)
     for p in kb.papers.values():
         _add_paper(g, p)
     return g
@@ -188,6 +191,14 @@ def _add_concept(g: Graph, c: Concept) -> None:
         g.add((node, CX.replacedBy, iri("concept", r)))
 
 
+def _add_design(g: Graph, d: Design) -> None:
+    node = iri("design", d.id)
+    _common(g, node, CX.StudyDesign, d.id)
+    _lit(g, node, SKOS.prefLabel, d.label)
+    _lit(g, node, SKOS.definition, d.definition)
+    _sources(g, node, d.source)
+
+
 def _add_ambiguous(g: Graph, a: AmbiguousLabel) -> None:
     node = iri("label", a.id)
     _common(g, node, CX.AmbiguousLabel, a.id)
@@ -234,6 +245,10 @@ def _add_paper(g: Graph, p: Paper) -> None:
         g.add((node, PRISM.keyword, Literal(kw)))
     if p.note:
         g.add((node, RDFS.comment, Literal(p.note, lang="en")))
+    if p.note_nl:
+        g.add((node, RDFS.comment, Literal(p.note_nl, lang="nl")))
+    for d in p.designs:
+        g.add((node, CX.studyDesign, iri("design", d)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -354,6 +369,15 @@ def from_graph(g: Graph) -> KnowledgeBase:
             _ids(g, node, CX.discussesConcept),
             tuple(sorted(str(o) for o in g.objects(node, PRISM.keyword))),
             _one(g, node, RDFS.comment, "en"),
+            _ids(g, node, CX.studyDesign),
+            _one(g, node, RDFS.comment, "nl"),
+        )
+    for node in _subjects(g, CX.StudyDesign):
+        kb.designs[ident_of(node)] = Design(
+            ident_of(node),
+            _text(g, node, SKOS.prefLabel),
+            _text(g, node, SKOS.definition),
+            _refs(g, node, DCTERMS.source),
         )
     return kb
 
@@ -380,7 +404,7 @@ def canonical(kb: KnowledgeBase) -> KnowledgeBase:
         return replace(record, **changes)
 
     out = KnowledgeBase()
-    for name in ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers"):
+    for name in ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs"):
         setattr(out, name, {k: norm(v) for k, v in sorted(getattr(kb, name).items())})
     return out
 

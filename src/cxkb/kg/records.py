@@ -15,6 +15,7 @@ from cxkb.findings import Report
 from cxkb.kg.tables import (
     AMBIGUOUS,
     CONCEPTS,
+    DESIGNS,
     DOMAINS,
     PAPERS,
     QUESTIONS,
@@ -27,6 +28,7 @@ from cxkb.model import (
     LANGS,
     AmbiguousLabel,
     Concept,
+    Design,
     Domain,
     KnowledgeBase,
     Labels,
@@ -97,6 +99,12 @@ def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBa
                 row.items("source"),
                 _origin(row),
             ),
+        )
+
+    for row in read_table(root, DESIGNS, report):
+        kb.designs.setdefault(
+            row.get("id"),
+            Design(row.get("id"), _text(row, "label"), _text(row, "definition"), row.items("source"), _origin(row)),
         )
 
     for row in read_table(root, QUESTIONS, report):
@@ -251,6 +259,8 @@ def _paper(row: Row, report: Report) -> Paper | None:
         row.items("concepts"),
         row.items("keywords"),
         row.get("note"),
+        row.items("designs"),
+        row.get("note_nl"),
         _origin(row),
     )
 

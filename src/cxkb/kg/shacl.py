@@ -170,7 +170,7 @@ def paper_violations(
         fail(CX + "addressesQuestion", "class", CX + "ResearchQuestion")
     if any(c not in kb.concepts for c in paper.concepts):
         fail(CX + "discussesConcept", "class", CX + "Concept")
-    if not paper.note:
+    if not paper.note and not paper.note_nl:  # rdfs:comment in either language
         fail("http://www.w3.org/2000/01/rdf-schema#comment", "minCount", "1")
     return out
 

@@ -118,6 +118,7 @@ def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str
     made_up_venues = [f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}" for i in range(300)]
     venues = real_venues + made_up_venues
     venue_cum = _zipf_cumulative(len(venues), 1.1)
+    design_ids = sorted(kb.designs)
     real_keywords = sorted({k for p in kb.papers.values() for k in p.keywords})
     made_up = sorted({f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(max(500, n // 20))})
     keywords = real_keywords + [k for k in made_up if k not in set(real_keywords)]
@@ -163,6 +164,8 @@ def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str
                 "concepts": "|".join(dict.fromkeys(cs)),
                 "keywords": "|".join(dict.fromkeys(rng.choices(keywords, cum_weights=keyword_cum, k=max(1, n_k)))),
                 "note": "A generated row for benchmarks; it describes no real publication.",
+                "note_nl": "Een gegenereerde rij voor benchmarks; ze beschrijft geen echte publicatie.",
+                "designs": rng.choice(design_ids),
             }
         )
     return rows

@@ -132,19 +132,24 @@ AMBIGUOUS = TableSpec(
     "ontology/tables/ambiguous_labels.csv",
     _cols("id! label! lang! candidates!* note_en! note_nl!"),
 )
+DESIGNS = TableSpec(
+    "designs",
+    "ontology/tables/designs.csv",
+    _cols("id! label_en! label_nl! definition_en! definition_nl! source!*"),
+)
 PAPERS = TableSpec(
     "papers",
     "literature/papers.csv",
     _cols(
         "id! doi isbn url type! title! authors!* year! venue! volume issue pages topics!* "
-        "questions* concepts* keywords!* note!",
+        "questions* concepts* keywords!* note! note_nl! designs!*",
         max_length={"title": 1000, "authors": 40_000, "doi": 300, "venue": 500},
         max_items={"authors": 500},
     ),
     id_pattern=PAPER_ID,
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (DOMAINS, TOPICS, QUESTIONS, SOURCES, CONCEPTS, AMBIGUOUS, PAPERS)
+ALL_TABLES: tuple[TableSpec, ...] = (DOMAINS, TOPICS, QUESTIONS, SOURCES, CONCEPTS, AMBIGUOUS, DESIGNS, PAPERS)
 
 
 @dataclass

@@ -86,6 +86,7 @@ class _Terms:
     replaced_by = _n(CX.replacedBy)
     may_denote = _n(CX.mayDenote)
     covers_topic = _n(CX.coversTopic)
+    study_design = _n(CX.studyDesign)
     covers_domain = _n(CX.coversDomain)
     addresses = _n(CX.addressesQuestion)
     discusses = _n(CX.discussesConcept)
@@ -97,6 +98,7 @@ class _Terms:
         "concept": _n(CX.Concept),
         "label": _n(CX.AmbiguousLabel),
         "paper": _n(CX.Paper),
+        "design": _n(CX.StudyDesign),
     }
     paper_classes: ClassVar[dict[str, str]] = {kind: _n(cls) for kind, cls in PAPER_CLASSES.items()}
     gyear = str(XSD.gYear)
@@ -240,6 +242,12 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
         b.append((T.literal_form, nt_literal(a.label, a.lang)))
         b += [(T.may_denote, nt_ref("concept", x)) for x in a.candidates]
         _pair_texts(b, T.note, a.note)
+    for d in kb.designs.values():
+        b = block("design", d.id)
+        _pair_common(b, "design", d.id)
+        _pair_texts(b, T.pref, d.label)
+        _pair_texts(b, T.definition, d.definition)
+        _pair_sources(b, d.source)
     return out
 
 
@@ -271,6 +279,9 @@ def paper_pairs(p: Paper) -> Pairs:
     b += [(T.keyword, _shared_literal(kw)) for kw in p.keywords]
     if p.note:
         b.append((T.comment, nt_literal(p.note, "en")))
+    if p.note_nl:
+        b.append((T.comment, nt_literal(p.note_nl, "nl")))
+    b += [(T.study_design, _shared_ref("design", x)) for x in p.designs]
     return b
 
 
@@ -314,6 +325,7 @@ PAPER_PREDICATES = frozenset(
         T.discusses,
         T.keyword,
         T.comment,
+        T.study_design,
         T.foaf_name,
         T.foaf_family,
     }

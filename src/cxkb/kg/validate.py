@@ -167,6 +167,8 @@ def _check_sources(kb: KnowledgeBase, report: Report) -> None:
         _check_source_refs(kb, report, q.origin, "summarised_in", q.summarised_in)
     for c in kb.concepts.values():
         _check_source_refs(kb, report, c.origin, "source", c.source)
+    for d in kb.designs.values():
+        _check_source_refs(kb, report, d.origin, "source", d.source)
 
 
 def _check_framework(kb: KnowledgeBase, report: Report) -> None:
@@ -393,6 +395,9 @@ def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
         for cid in p.concepts:
             if cid not in kb.concepts:
                 _ref_error(report, p.origin, "concepts", "concept", cid)
+        for design in p.designs:
+            if design not in kb.designs:
+                _ref_error(report, p.origin, "designs", "study design", design)
         if p.doi:
             key = doi_key(p.doi)
             if key in dois:
