@@ -35,6 +35,7 @@ import contextlib
 import json
 import logging
 import re
+import signal
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -846,11 +847,21 @@ def serve(
                 on_ready(app, bound)
 
         server.startup = startup  # type: ignore[method-assign]
+    # uvicorn catches SIGINT and SIGTERM to shut down gracefully and raises them again
+    # once it has; with these handlers that second delivery is a no-op, so the caller's
+    # clean-up (the engines, the store folder) runs and the exit status is 0.
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.run()
     finally:
         app.scheduler.fast.close()
         app.scheduler.slow.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stopped(_signum: int, _frame: object) -> None:
+    return None
 
 
 def settings_summary(settings: Settings) -> Mapping[str, object]:
