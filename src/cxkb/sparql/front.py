@@ -781,10 +781,13 @@ class GuardedProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._in_head:
             self._arm()
-            self._head_bytes += len(data)
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else end + 4
+            if self._head_bytes > self.settings.max_header_bytes:
+                limit = self.settings.max_header_bytes
+                self._refuse(431, f"the request line and headers are limited to {limit} bytes")
+                return
         super().data_received(data)
-        if self._in_head and self._head_bytes > self.settings.max_header_bytes and not self.transport.is_closing():
-            self._refuse(431, f"the request line and headers are limited to {self.settings.max_header_bytes} bytes")
 
     def on_headers_complete(self) -> None:
         self._in_head = False
