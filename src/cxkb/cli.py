@@ -721,6 +721,14 @@ def serve_cmd(
     max_connections: Annotated[
         int, typer.Option("--max-connections", help="Open connections at most; more get 503.", min=1)
     ] = 1_000,
+    engine_memory: Annotated[
+        int,
+        typer.Option(
+            "--engine-memory",
+            help="MiB an engine process may hold: past it, it takes no new queries; past twice it, it is killed (503).",
+            min=32,
+        ),
+    ] = 150,
     allow_service: Annotated[
         list[str] | None,
         typer.Option(
@@ -768,6 +776,7 @@ def serve_cmd(
         body_timeout=body_timeout,
         idle_timeout=idle_timeout,
         max_connections=max_connections,
+        engine_memory=engine_memory,
         query=policy.Limits(max_chars=max_query_chars, max_tokens=max_tokens, max_depth=max_depth),
         allowed_services=frozenset(allow_service or ()),
     )

@@ -98,6 +98,8 @@ class Engine:
         self.process: subprocess.Popen[bytes] | None = None
         self.inflight = 0
         self.condemned = False
+        # Kept-alive connections of the front to this engine (reader, writer), reused in turn.
+        self.connections: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     @property
     def url(self) -> str:
@@ -144,6 +146,16 @@ class Engine:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def rss_kib(self) -> int:
+        """Resident memory of the process in KiB (0 when it is gone)."""
+        if self.process is None:
+            return 0
+        try:
+            with open(f"/proc/{self.process.pid}/statm", encoding="ascii") as fh:
+                return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        except (OSError, ValueError, IndexError):
+            return 0
 
     def condemn(self) -> None:
         """Take no new work, and run what is left at low priority (every thread of the process)."""
