@@ -488,6 +488,10 @@ def report(
         "broken": len(bad),
         "peak_mib": round(mib, 1),
         "requests": len(load.samples),
+        # for bench/bench_scale.py's summary line
+        "clients": 50,
+        "seconds": round(load.seconds, 1),
+        "busy": sum(1 for s in load.of("cheap") if s.status == 503),
     }
     return "\n".join(lines), figures
 
