@@ -9,7 +9,7 @@ Each query runs with its example parameters (optional ones left out, the heavies
 on pyoxigraph, timed two ways: the engine alone (iterating every solution) and
 ``cxkb.query.run`` (which also converts the terms to rdflib's). rdflib's own SPARQL
 engine runs the same text on the 10,000-paper graph, capped in time. Finally the
-endpoint's throughput is measured with concurrent loopback clients.
+endpoint is measured by bench/bench_endpoint_load.py.
 
     python bench/bench_queries.py            # print the tables
     python bench/bench_queries.py --record   # and write them to docs/benchmarks.md
@@ -18,19 +18,14 @@ endpoint's throughput is measured with concurrent loopback clients.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import statistics
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -41,7 +36,6 @@ sys.path.insert(0, str(REPO / "src"))
 from common import add_json_option, machine, record_section, write_figures  # noqa: E402
 
 from cxkb.kg.synthetic import SEED, synthetic_release  # noqa: E402
-from cxkb.sparql.endpoint import Limits, create_server, serve_in_thread  # noqa: E402
 from cxkb.sparql.library import NamedQuery, library, run  # noqa: E402
 
 HEADING = "## SPARQL queries"
@@ -152,67 +146,6 @@ def time_queries(store: ox.Store, queries: list[NamedQuery], repeat: int) -> lis
 
 
 # ---------------------------------------------------------------------------------------
-# Endpoint throughput
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Throughput:
-    clients: int
-    requests: int
-    seconds: float
-    errors: int
-    p50_ms: float
-    p95_ms: float
-
-
-def _client(urls: list[str], offset: int, stop: float, latencies: list[float], errors: list[int]) -> None:
-    """Request the URLs in turn until ``stop``; list.append is atomic, so no lock is needed."""
-    i = offset
-    while time.monotonic() < stop:
-        url = urls[i % len(urls)]
-        i += 1
-        start = time.perf_counter()
-        try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                response.read()
-        except (urllib.error.URLError, OSError):
-            errors.append(1)
-        latencies.append((time.perf_counter() - start) * 1000)
-
-
-def throughput(
-    store: ox.Store, queries: list[NamedQuery], clients: list[int], seconds: float, workers: int
-) -> list[Throughput]:
-    """Requests per second with ``c`` concurrent clients looping over the library for ``seconds``."""
-    server = create_server(store, queries, host="127.0.0.1", port=0, limits=Limits(timeout=30, workers=workers))
-    serve_in_thread(server)
-    urls = [f"{server.url}queries/{q.name}?{urlencode(params_for(q))}&format=json" for q in queries]
-    results = []
-    try:
-        for c in clients:
-            latencies: list[float] = []
-            errors: list[int] = []
-            start = time.monotonic()
-            threads = [
-                threading.Thread(target=_client, args=(urls, k, start + seconds, latencies, errors)) for k in range(c)
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.monotonic() - start
-            latencies.sort()
-            p50 = latencies[len(latencies) // 2] if latencies else 0.0
-            p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0.0
-            results.append(Throughput(c, len(latencies), wall, len(errors), p50, p95))
-    finally:
-        server.shutdown()
-        server.server_close()
-    return results
-
-
-# ---------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------
 
@@ -225,7 +158,6 @@ def report(
     host: str,
     source: str,
     sizes: dict[int, tuple[int, float, list[Timing]]],
-    loads: list[Throughput],
     rdflib_cap: float,
     repeat: dict[int, int],
 ) -> str:
@@ -276,18 +208,6 @@ def report(
         f"Target: every query under {TARGET_MS:g} ms (engine median) at {smallest:,} papers: "
         + ("met." if not slow else f"missed by {', '.join(f'`{x}`' for x in slow)}."),
     ]
-    if loads:
-        lines += [
-            "",
-            f"Endpoint throughput: `cxkb serve` on loopback with {smallest:,} papers, each client requesting the "
-            "library queries in turn (JSON results) for a fixed time:",
-            "",
-            "| clients | requests | requests/s | median ms | 95th pct ms | errors |",
-            "|--:|--:|--:|--:|--:|--:|",
-        ]
-        for x in loads:
-            rate = x.requests / x.seconds
-            lines.append(f"| {x.clients} | {x.requests} | {rate:.0f} | {x.p50_ms:.1f} | {x.p95_ms:.1f} | {x.errors} |")
     return "\n".join(lines) + "\n"
 
 
@@ -297,9 +217,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="Runs per query at the smallest size.")
     parser.add_argument("--rdflib-cap", type=float, default=15.0, help="Seconds one rdflib run may take.")
     parser.add_argument("--no-rdflib", action="store_true")
-    parser.add_argument("--clients", type=int, nargs="*", default=[1, 2, 4, 8])
-    parser.add_argument("--seconds", type=float, default=5.0, help="Duration of each throughput run.")
-    parser.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     parser.add_argument("--record", action="store_true", help="Write the results into docs/benchmarks.md.")
     add_json_option(parser)
     args = parser.parse_args()
@@ -310,7 +227,6 @@ def main() -> None:
     queries = library(REPO)
     sizes: dict[int, tuple[int, float, list[Timing]]] = {}
     repeat: dict[int, int] = {}
-    loads: list[Throughput] = []
     smallest = min(args.sizes)
     for n in sorted(args.sizes):
         print(f"generating {n:,} papers over {source} ...", file=sys.stderr)
@@ -330,19 +246,15 @@ def main() -> None:
                     graph, q.bind(params_for(q)), 3, args.rdflib_cap
                 )
             del graph
-        if n == smallest and args.clients:
-            print(f"  endpoint throughput with {args.clients} clients", file=sys.stderr)
-            loads = throughput(store, queries, args.clients, args.seconds, args.workers)
         sizes[n] = (len(store), load_s, timings)
         del store, data
     write_figures(
         args.json,
         {
             "slowest_engine_ms": {str(n): max(t.engine_ms for t in timings) for n, (_, _, timings) in sizes.items()},
-            "requests_per_s": max((x.requests / x.seconds for x in loads), default=0.0),
         },
     )
-    text = report(host, source, sizes, loads, args.rdflib_cap, repeat)
+    text = report(host, source, sizes, args.rdflib_cap, repeat)
     print(text)
     if args.record:
         record_section(HEADING, text.removeprefix(HEADING).strip())

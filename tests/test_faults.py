@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit, make_root
+from conftest import edit, make_root
 from cxkb.kg.build import BuildError, build
 from cxkb.kg.reason import ReasonerError
 
@@ -183,55 +183,3 @@ def test_a_killed_build_leaves_the_old_or_the_new_release_never_a_mix(
         trial(f"after {delay} s", after_seconds(delay))
     interrupted = [m for m, state in outcomes if state == "old"]
     assert len(interrupted) >= 6, outcomes
-
-
-# ---------------------------------------------------------------------------------------
-# The endpoint under concurrent hostile load (the short version of bench/bench_endpoint_load.py)
-# ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_the_endpoint_holds_under_concurrent_hostile_load(tmp_path: Path) -> None:
-    sys.path.insert(0, str(REPO / "bench"))
-    from bench_endpoint_load import problems, run_load
-
-    from cxkb.sparql.endpoint import Limits, create_server, serve_in_thread
-    from cxkb.sparql.library import library
-    from cxkb.sparql.store import open_store
-
-    timeout = 1.0
-    root = make_root(tmp_path)
-    server = create_server(
-        open_store(root, reasoning=False),
-        library(REPO),
-        host="127.0.0.1",
-        port=0,
-        limits=Limits(timeout=timeout, max_rows=100, workers=2),
-    )
-    serve_in_thread(server)
-    try:
-        load = run_load(server.url, library(REPO), clients=20, seconds=3.0, runaway_every=1.0, request_timeout=60)
-        status = 0
-        deadline = time.monotonic() + 20
-        while status != 200 and time.monotonic() < deadline:
-            status = _ask(server.url)
-    finally:
-        server.shutdown()
-        server.server_close()
-    kinds = {s.kind for s in load.samples}
-    assert kinds == {"library", "malformed", "update", "runaway"}, kinds
-    assert not problems(load, timeout, margin=2.0), problems(load, timeout, margin=2.0)[:20]
-    assert any(s.status == 200 for s in load.of("library"))
-    assert sum(1 for s in load.of("runaway") if s.status == 503 and "time limit" in s.message) >= 2
-    assert status == 200, "the endpoint answers again after the load"
-
-
-def _ask(base: str) -> int:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(f"{base}sparql?query=ASK%7B%7D", timeout=30) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)

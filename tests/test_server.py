@@ -1,8 +1,8 @@
 """The SPARQL endpoint over HTTP, with a real client (SPARQLWrapper) and raw requests.
 
-The endpoint runs in a thread of the test process on an ephemeral loopback port, with its
-query workers in separate processes, exactly as ``cxkb serve`` runs it. Answers are
-compared with the same query run directly on the store, and counts with the tables.
+The endpoint is ``cxkb serve`` itself, started as its own process on a free loopback port
+(its front and its Oxigraph engines). Answers are compared with the same query run
+directly on a store in this process, and counts with the tables.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import http.client
 import io
 import json
 import re
+import shutil
 import threading
 import time
 import urllib.error
@@ -32,11 +33,12 @@ from typer.testing import CliRunner
 
 from conftest import REPO, built, make_root
 from cxkb.cli import app
-from cxkb.sparql.endpoint import Limits, choose_type, create_server, parse_accept, serve_in_thread
+from cxkb.sparql.endpoint import choose_type, parse_accept
 from cxkb.sparql.library import NamedQuery, Parameter, library, run
 from cxkb.sparql.publish import PublishError, publish, target_url
 from cxkb.sparql.store import open_store
 from cxkb.sparql.webpage import render_page
+from endpoint_support import serve
 
 TIMEOUT = 2.0
 MAX_ROWS = 40
@@ -58,16 +60,15 @@ class Endpoint:
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    root = make_root(tmp_path_factory.mktemp("endpoint"))
+    folder = tmp_path_factory.mktemp("endpoint")
+    root = make_root(folder)
+    shutil.copytree(REPO / "queries", root / "queries")  # the library the page and /queries serve
     store = open_store(built(root), reasoning=False)
-    limits = Limits(timeout=TIMEOUT, max_rows=MAX_ROWS, workers=2)
-    server = create_server(store, LIBRARY, host="127.0.0.1", port=0, limits=limits)
-    serve_in_thread(server)
+    served = serve(root, folder / "serve.log", "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "-q")
     try:
-        yield Endpoint(server.url, store, root)
+        yield Endpoint(served.url, store, root)
     finally:
-        server.shutdown()
-        server.server_close()
+        assert served.stop() == 0
 
 
 def fetch(
@@ -535,26 +536,20 @@ def test_page_runs_queries_in_a_browser(endpoint: Endpoint, chromium) -> None:  
     assert [m for m in problems if "status of 400" not in m] == [] and foreign == []
 
 
-def test_busy_workers_shed_load_with_retry_after(mini_root: Path) -> None:
-    """With every worker stuck and a short queue wait, a request is turned away politely."""
-    server = create_server(
-        open_store(built(mini_root), reasoning=False),
-        library(REPO),
-        host="127.0.0.1",
-        port=0,
-        limits=Limits(timeout=3.0, max_rows=100, workers=1, queue_wait=0.3),
-    )
-    serve_in_thread(server)
-    endpoint_url = f"{server.url}sparql"
+def test_busy_lane_sheds_load_with_retry_after(mini_root: Path, tmp_path: Path) -> None:
+    """With the one place of the fast lane taken and a short queue wait, a request is turned away politely."""
+    args = ("--timeout", "3", "--slow-after", "3", "--concurrency", "1", "--queue-wait", "0.3", "-q")
+    shutil.copytree(REPO / "queries", mini_root / "queries")
+    built(mini_root)
+    served = serve(mini_root, tmp_path / "serve.log", *args)
     try:
-        stuck = threading.Thread(target=lambda: fetch(f"{endpoint_url}?{urlencode({'query': CROSS_JOIN})}"))
+        stuck = threading.Thread(target=lambda: fetch(f"{served.sparql}?{urlencode({'query': CROSS_JOIN})}"))
         stuck.start()
         time.sleep(0.5)
-        status, headers, body = fetch(f"{endpoint_url}?{urlencode({'query': PAPERS})}")
+        status, headers, body = fetch(f"{served.sparql}?{urlencode({'query': PAPERS})}")
         stuck.join(30)
     finally:
-        server.shutdown()
-        server.server_close()
+        assert served.stop() == 0
     assert status == 503 and "busy" in body.decode()
     assert headers["retry-after"] == "3"
     assert "queue;dur=" in headers["server-timing"]

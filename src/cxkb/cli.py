@@ -692,49 +692,147 @@ def query_cmd(
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 7878,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.", min=0.1)] = 10.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds a query may run in all; then it is stopped with 503.", min=0.1)
+    ] = 10.0,
+    slow_after: Annotated[
+        float,
+        typer.Option(
+            "--slow-after",
+            help="Seconds after which a running query counts as slow: it leaves the fast lane, and the same "
+            "query (literals aside) goes to the slow lane from then on.",
+            min=0.05,
+        ),
+    ] = 1.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Most rows (or triples) per answer.", min=1)] = 10_000,
-    workers: Annotated[int, typer.Option("--workers", help="Queries that may run at once.", min=1, max=64)] = 2,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Queries that may run at once in the fast lane.", min=1, max=256)
+    ] = 8,
+    slow_concurrency: Annotated[
+        int, typer.Option("--slow-concurrency", help="Queries that may run at once in the slow lane.", min=1, max=64)
+    ] = 1,
+    slow_queue: Annotated[
+        int,
+        typer.Option("--slow-queue", help="Requests that may wait for the slow lane; more get 503.", min=0),
+    ] = 16,
     queue_wait: Annotated[
-        float, typer.Option("--queue-wait", help="Seconds a request may wait for a free worker.", min=0.1)
-    ] = 60.0,
+        float,
+        typer.Option("--queue-wait", help="Seconds a request may wait for a place in its lane; then 503.", min=0.1),
+    ] = 30.0,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body in bytes (413).", min=1)
+    ] = 1_000_000,
+    max_header_bytes: Annotated[
+        int,
+        typer.Option("--max-header-bytes", help="Largest request line plus headers in bytes (431).", min=1024),
+    ] = 65_536,
+    max_params: Annotated[
+        int, typer.Option("--max-params", help="Most URL or form parameters per request (400).", min=1)
+    ] = 50,
+    max_query_chars: Annotated[
+        int, typer.Option("--max-query-chars", help="Longest query text in characters (400).", min=100)
+    ] = 100_000,
+    max_tokens: Annotated[
+        int, typer.Option("--max-tokens", help="Most SPARQL tokens per query (400).", min=10, max=20_000)
+    ] = 5_000,
+    max_depth: Annotated[
+        int,
+        typer.Option("--max-depth", help="Deepest nesting of { }, ( ) and [ ] in a query (400).", min=2, max=1_000),
+    ] = 64,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", help="Seconds a client has to send a request line and headers (408).", min=0.1
+        ),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float, typer.Option("--body-timeout", help="Seconds a client has to send the body (408).", min=0.1)
+    ] = 10.0,
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", help="Seconds a kept-alive connection may stay idle.", min=1)
+    ] = 5.0,
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", help="Open connections at most; more get 503.", min=1)
+    ] = 1_000,
+    engine_memory: Annotated[
+        int,
+        typer.Option(
+            "--engine-memory",
+            help="MiB an engine process may hold: past it, it takes no new queries; past twice it, it is killed (503).",
+            min=32,
+        ),
+    ] = 150,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            help="An endpoint IRI that SERVICE may call (repeatable). By default SERVICE is refused with 400.",
+        ),
+    ] = None,
     reasoning: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Include HermiT's inferences (needs Java).")
     ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or request log.")] = False,
     root: RootOption = None,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a page that runs the query library."""
-    import signal
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a page that runs the query library.
 
-    from cxkb.sparql.endpoint import Limits, create_server
+    Queries run on the Oxigraph server (read-only, on loopback ports); in front of it an
+    ASGI app under uvicorn holds the limits below. Ctrl-C or SIGTERM stops both.
+    """
+    import shutil
+    import tempfile
+
+    from cxkb.sparql import policy
+    from cxkb.sparql.front import Front, Settings, serve
     from cxkb.sparql.library import LibraryError, library
+    from cxkb.sparql.oxigraph_server import EngineError, prepare_store
 
     base = _root(root)
     try:
         queries = library(base)
     except LibraryError as exc:
         raise _query_failure(exc) from None
-    store = _open_store(base, reasoning, quiet)
-    limits = Limits(timeout=timeout, max_rows=max_rows, workers=workers, queue_wait=queue_wait)
-    log = None if quiet else (lambda line: err.print(line, markup=False, highlight=False))
+    settings = Settings(
+        timeout=timeout,
+        slow_after=min(slow_after, timeout),
+        max_rows=max_rows,
+        fast_concurrency=concurrency,
+        slow_concurrency=slow_concurrency,
+        slow_queue=slow_queue,
+        queue_wait=queue_wait,
+        max_body=max_body,
+        max_header_bytes=max_header_bytes,
+        max_params=max_params,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        idle_timeout=idle_timeout,
+        max_connections=max_connections,
+        engine_memory=engine_memory,
+        query=policy.Limits(max_chars=max_query_chars, max_tokens=max_tokens, max_depth=max_depth),
+        allowed_services=frozenset(allow_service or ()),
+    )
+    folder = Path(tempfile.mkdtemp(prefix="cxkb-endpoint-"))
     try:
-        server = create_server(store, queries, host=host, port=port, limits=limits, log=log)
-    except OSError as exc:
-        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_USAGE) from None
-    del store
-    err.print(f"[green]serving[/green] {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops")
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt  # leave serve_forever so the workers and the store copy are cleaned up
-
-    signal.signal(signal.SIGTERM, stop)
-    with server:
+        if not reasoning and not quiet:
+            err.print("[yellow]note:[/yellow] without reasoning the graph lacks cx:coversDomain; see cxkb query --help")
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            err.print("stopped")
+            prepare_store(base, folder / "store", reasoning=reasoning, progress=_progress(quiet))
+        except ReleaseError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        except EngineError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+
+        def ready(app: Front, bound: int) -> None:
+            url = f"http://{host}:{bound}/"
+            err.print(f"[green]serving[/green] {url} (SPARQL at {url}sparql); Ctrl-C stops", highlight=False)
+
+        serve(settings, folder / "store", queries, host=host, port=port, access_log=not quiet, on_ready=ready)
+        err.print("stopped")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class PublishFormat(StrEnum):

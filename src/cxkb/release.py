@@ -162,7 +162,8 @@ class Release:
         ``evidence_gaps``."""
         return self._payload["derived"]
 
-    def _graph_file(self, reasoning: bool) -> Path:
+    def graph_file(self, *, reasoning: bool = True) -> Path:
+        """The release file holding the graph with (or without) the inferred triples."""
         if reasoning and not self.manifest.get("reasoned", False):
             raise ReleaseError(
                 f"the release in {self.directory} was built without reasoning, so it lacks the inferred "
@@ -174,14 +175,14 @@ class Release:
         """The graph as rdflib: with the inferred triples, or the asserted ones only."""
         from rdflib import Graph
 
-        path = self._graph_file(reasoning)
+        path = self.graph_file(reasoning=reasoning)
         return Graph().parse(path, format="nt" if reasoning else "turtle")
 
     def store(self, *, reasoning: bool = True) -> ox.Store:
         """A fresh in-memory pyoxigraph store holding the graph."""
         from cxkb.sparql.store import file_store
 
-        return file_store(self._graph_file(reasoning))
+        return file_store(self.graph_file(reasoning=reasoning))
 
     @cached_property
     def _store(self) -> ox.Store:
