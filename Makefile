@@ -1,6 +1,7 @@
 # Two entry points do all set-up on a fresh machine (see README):
 #   make        build the knowledge graph and the book, then serve the book on localhost
 #   make test   run the whole test suite
+#   make test-fast   the edit loop: no browser, no JVM, no slow tests (a couple of minutes)
 # Everything Python is installed into .venv; system packages (a Java runtime for the HermiT
 # reasoner; Chromium and npm for the browser tests) come from scripts/system-deps.sh.
 
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 PORT   ?= 8000
 
-.PHONY: all build book serve test lint system-deps test-deps clean
+.PHONY: all build book serve test test-fast lint system-deps test-deps clean
 
 all: serve
 
@@ -49,6 +50,9 @@ lint: $(STAMP)
 test: test-deps $(STAMP) $(AXE) lint
 	$(BIN)/cxkb validate
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	CXKB_FAST=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf build $(VENV) book/_build book/generated book/_toc.yml tests/browser/node_modules

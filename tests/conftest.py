@@ -23,6 +23,53 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IN_CI = bool(os.environ.get("CI"))
+# `make test-fast`: the edit-loop tier. No browser, no JVM: HermiT's consistency check of the
+# schema and taxonomy is taken as passed (the chain rule, pure Python, still infers what the
+# graph states), and tests marked `reasoner` (they are about HermiT itself) are left out.
+FAST = bool(os.environ.get("CXKB_FAST"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_jvm_in_the_fast_tier() -> Iterator[None]:
+    if not FAST:
+        yield
+        return
+    from cxkb.kg import build, reason
+
+    class AssumedConsistent:
+        def __init__(self, lines: object) -> None:
+            pass
+
+        def wait(self) -> None:
+            return None
+
+        def cancel(self) -> None:
+            return None
+
+    def no_hermit(*args: object, **kwargs: object) -> object:
+        pytest.skip("needs HermiT over the whole graph (a JVM): run `make test`")
+
+    def wait_without_remembering(self: build._Reasoning) -> None:
+        self.consistency = None  # an assumed answer is never remembered as HermiT's
+
+    saved = (reason.ConsistencyCheck, reason.materialise_hermit, build._Reasoning.wait)
+    reason.ConsistencyCheck = AssumedConsistent  # type: ignore[assignment, misc]
+    reason.materialise_hermit = no_hermit  # type: ignore[assignment]
+    build._Reasoning.wait = wait_without_remembering  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        reason.ConsistencyCheck, reason.materialise_hermit, build._Reasoning.wait = saved  # type: ignore[misc]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not FAST:
+        return
+    skip = pytest.mark.skip(reason="not in the fast tier (browser, JVM or slow): run `make test`")
+    for item in items:
+        marked = item.get_closest_marker("reasoner") or item.get_closest_marker("slow")
+        if item.path.name.endswith("_browser.py") or marked:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

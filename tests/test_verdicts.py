@@ -105,6 +105,7 @@ def test_damaged_entries_are_ignored(mini_root: Path, tmp_path: Path, monkeypatc
     assert calls.counts() == (2, 2)
 
 
+@pytest.mark.reasoner
 def test_inconsistent_results_are_not_remembered(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     class Inconsistent:
         def __init__(self, _lines: list[str]) -> None:
