@@ -17,6 +17,7 @@ from cxkb.book.pages.ontology import page_ontology
 from cxkb.book.pages.overview import page_map, page_overview
 from cxkb.book.pages.project import project_markdown
 from cxkb.book.pages.question import page_question
+from cxkb.book.pages.reference import page_vocabulary, reference_files
 from cxkb.book.pages.topic import page_topic
 from cxkb.book.site import Site
 from cxkb.book.toc import toc
@@ -59,6 +60,7 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
         f"{GENERATED}/glossary.md": page_glossary(site),
         f"{GENERATED}/concepts/index.md": page_concept_index(site),
         f"{GENERATED}/ontology.md": page_ontology(site),
+        f"{GENERATED}/vocabulary.md": page_vocabulary(site),
     }
     for d in kb.domains:
         pages[doc_of("domain", d) + ".md"] = page_domain(site, d)
@@ -88,6 +90,7 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
     files[f"{GENERATED}/static/{maps.VIS_SCRIPT}"] = maps.vis_network_source().read_bytes()
     for path in site.release_files:
         files[f"{GENERATED}/extra/release/{path.name}"] = path.read_bytes()
+    files.update(reference_files(site))
     return files
 
 
