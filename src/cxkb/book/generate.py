@@ -11,6 +11,7 @@ from cxkb.book.layout import BOOK_DIR, GENERATED, NOTEBOOK_TEMPLATES, RELEASE_DI
 from cxkb.book.markup import doc_of
 from cxkb.book.notebooks import render_notebook
 from cxkb.book.pages.concept import page_concept, page_concept_index
+from cxkb.book.pages.datamodel import page_data_model
 from cxkb.book.pages.domain import page_domain
 from cxkb.book.pages.glossary import page_glossary
 from cxkb.book.pages.ontology import page_ontology
@@ -61,6 +62,7 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
         f"{GENERATED}/concepts/index.md": page_concept_index(site),
         f"{GENERATED}/ontology.md": page_ontology(site),
         f"{GENERATED}/vocabulary.md": page_vocabulary(site),
+        f"{GENERATED}/data-model.md": page_data_model(root),
     }
     for d in kb.domains:
         pages[doc_of("domain", d) + ".md"] = page_domain(site, d)
