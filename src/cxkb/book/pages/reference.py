@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from cxkb.book.layout import GENERATED
-from cxkb.book.markup import myst_escape
 from cxkb.book.site import Site
 
 REFERENCE_DIR = "reference"
@@ -112,7 +111,8 @@ def reference_files(site: Site) -> dict[str, bytes]:
 
 
 def page_vocabulary(site: Site) -> str:
-    """The book page that introduces the pyLODE references and shows the vocabulary one."""
+    """The book page that introduces and links the pyLODE references (standalone pages, so
+    they keep pyLODE's own layout and do not inherit the book's theme)."""
     count = len(site.kb.concepts)
     vocabulary = f"../{REFERENCE_DIR}/{VOCABULARY_HTML}"
     ontology = f"../{REFERENCE_DIR}/{ONTOLOGY_HTML}"
@@ -128,10 +128,8 @@ def page_vocabulary(site: Site) -> str:
         f'- <a href="{vocabulary}">Vocabulary reference (VocPub)</a>',
         f'- <a href="{ontology}">Ontology reference (OntPub)</a>',
         "",
-        "De begrippen als één SKOS-begrippenschema, opgemaakt door pyLODE volgens het VocPub-profiel.",
-        "",
-        f'<iframe src="{vocabulary}" title="{myst_escape("CX concepts (VocPub)")}" '
-        'style="width:100%;height:80vh;border:1px solid #ccc" loading="lazy"></iframe>',
+        "De begrippen als één SKOS-begrippenschema, opgemaakt door pyLODE volgens het VocPub-profiel, "
+        "en het schema in de opmaak van OntPub.",
         "",
     ]
     return "\n".join(lines)
