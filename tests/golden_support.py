@@ -15,7 +15,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini"
 GOLDEN = REPO / "tests" / "golden" / "mini"
-RELEASE_FILES = ("cxkb-base.ttl", "cxkb-records.json", "cxkb.jsonld", "cxkb.nt", "cxkb.owl", "cxkb.ttl")
+RELEASE_FILES = (
+    "cxkb-base.ttl",
+    "cxkb-records.json",
+    "cxkb-skos.ttl",
+    "cxkb.jsonld",
+    "cxkb.nt",
+    "cxkb.owl",
+    "cxkb.ttl",
+)
 PAGES = (
     "generated/topics/customer-emotions.md",
     "generated/questions/customer-emotions-q1.md",

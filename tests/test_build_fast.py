@@ -187,6 +187,7 @@ def test_builds_with_reasoning_are_byte_identical(synthetic_root: Path, tmp_path
     assert names == [
         "cxkb-base.ttl",
         "cxkb-records.json",
+        "cxkb-skos.ttl",
         "cxkb.jsonld",
         "cxkb.nt",
         "cxkb.owl",

@@ -382,6 +382,8 @@ BOOK_COLUMNS = {
 ALLOWED_RAW = {("html", '<span lang="nl">'), ("html", "</span>"), ("html", "<br />\n"), ("latex", "\\\\\n")}
 # The ontology page offers the release files for download: names the build chose, never contributor text.
 RELEASE_LINK = re.compile(r'<a href="\.\./release/[a-z0-9.-]+" download>|</a>')
+# The vocabulary page links to the pyLODE pages, fixed text with no table content in it.
+REFERENCE_LINK = re.compile(r'<a href="\.\./reference/(?:vocabulary|ontology)\.html">|</a>')
 MAP_TAGS = {"figure", "div", "figcaption", "strong", "ul", "li", "span", "details", "summary", "a", "script"}
 MAP_ATTRIBUTES = {"class", "id", "style", "role", "href", "type", "data-cxkb-map", "aria-label", "aria-labelledby"}
 MAP_ATTRIBUTES |= {"aria-describedby"}
@@ -413,7 +415,11 @@ def check_book_pages(b: Built, payload: Payload) -> None:
         doc = _doctree(source)
         for raw in doc.findall(nodes.raw):
             content = raw.astext()
-            if (raw.get("format"), content) in ALLOWED_RAW or RELEASE_LINK.fullmatch(content):
+            if (
+                (raw.get("format"), content) in ALLOWED_RAW
+                or RELEASE_LINK.fullmatch(content)
+                or REFERENCE_LINK.fullmatch(content)
+            ):
                 continue
             assert content.startswith('<figure class="cxkb-map"'), f"{name}: unexpected raw HTML {content[:200]!r}"
             blocks = MAP_DATA.findall(content)
@@ -600,5 +606,6 @@ def test_hostile_identifiers_stay_inert_links(tmp_path: Path, column: str, value
             assert (
                 (raw.get("format"), raw.astext()) in ALLOWED_RAW
                 or RELEASE_LINK.fullmatch(raw.astext())
+                or REFERENCE_LINK.fullmatch(raw.astext())
                 or raw.astext().startswith("<figure")
             )

@@ -27,6 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from typer.testing import CliRunner
 
 from conftest import REPO, built, make_root
@@ -38,6 +39,8 @@ from cxkb.ntriples import nt_literal, nt_term
 from cxkb.release import ReleaseError
 from cxkb.sparql import results as fmt
 from cxkb.sparql.library import (
+    DEFAULT_PREFIXES,
+    LibraryError,
     ParameterError,
     QuerySyntaxError,
     ReadOnlyError,
@@ -45,9 +48,11 @@ from cxkb.sparql.library import (
     bind_text,
     find_query,
     format_result,
+    is_update,
     library,
     parse_query,
     run,
+    typed_term,
 )
 from cxkb.sparql.store import open_store
 
@@ -698,9 +703,136 @@ def test_placeholders_in_strings_iris_and_comments_are_left_alone() -> None:
     assert '"$x"' in bound and "<http://e/$x>" in bound and "# $x" in bound
 
 
-def test_optional_parameter_left_out_becomes_a_fresh_variable() -> None:
-    text, _ = bind_text(QUERIES["concepts-per-topic"].text, QUERIES["concepts-per-topic"].params, {})
-    assert "$topic" not in text and "?_unbound_topic" in text
+def test_optional_parameter_left_out_leaves_the_query_as_written() -> None:
+    query = QUERIES["concepts-per-topic"]
+    text, edits = bind_text(query.text, query.params, {})
+    assert text == query.text and edits == []
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "queries").glob("*.rq")), ids=lambda p: p.name)
+def test_library_files_are_standard_sparql_as_written(path: Path) -> None:
+    """Every file parses as it is, with its own PREFIX lines only, in two engines."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    text = path.read_text(encoding="utf-8")
+    assert not is_update(text)
+    ox.Store().query(text)  # raises SyntaxError otherwise
+    prepareQuery(text)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bound_queries_are_standard_sparql(name: str) -> None:
+    """With its example values bound, a library query is still plain SPARQL for any engine."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    query = QUERIES[name]
+    values = {p.name: p.example or p.default for p in query.params if p.example or p.default}
+    text = query.bind(values)
+    assert all(f"${p.name}" not in text for p in query.params if p.name in values and p.clause is None)
+    ox.Store().query(text)
+    prepareQuery(text)
+
+
+def test_limit_parameter_replaces_the_literal(rich: tuple[Path, ox.Store]) -> None:
+    _, store = rich
+    query = QUERIES["most-discussed-concepts"]
+    assert query.param("limit").clause == "LIMIT" and "LIMIT 20" in query.text
+    assert len(run(store, query, {"limit": 2})) == 2
+    assert len(run(store, query, {"limit": "1"})) == 1
+    assert query.bind({"limit": 3}).rstrip().endswith("LIMIT 3")
+    assert len(run(store, query)) == min(20, len(run(store, query, {"limit": 1000})))
+
+
+def test_limit_parameter_needs_its_clause(tmp_path: Path) -> None:
+    head = "# title@en: T\n# title@nl: T\n# description@en: D\n# description@nl: D\n"
+    head += "# param: limit (integer, default 5, sets LIMIT): how many\n"
+    parse_query(head + "SELECT * { ?s ?p ?o } LIMIT 5", "ok", strict=True)
+    for body in ("SELECT * { ?s ?p ?o }", "SELECT * { ?s ?p ?o } LIMIT 6", "SELECT * { { SELECT * {} LIMIT 5 } }"):
+        with pytest.raises(LibraryError, match="top-level 'LIMIT 5'"):
+            parse_query(head + body, "bad", strict=True)
+
+
+COUNTS = "SELECT ?t (COUNT(?p) AS ?n) WHERE { ?p cx:coversTopic ?t } GROUP BY ?t HAVING (COUNT(?p) >= $min)"
+
+
+def test_typed_parameters_compare_as_numbers(rich: tuple[Path, ox.Store]) -> None:
+    _, store = rich
+    typed = run(store, COUNTS, {"min:integer": "1"})
+    assert len(typed) > 0
+    assert len(run(store, COUNTS, {"min": 1})) == len(typed), "a Python int is an integer"
+    assert len(run(store, COUNTS, {"min": "1"})) == 0, "an untyped value is text, which no count equals"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "term"),
+    [
+        ("integer", "-3", '"-3"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ("decimal", "2.50", '"2.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+        ("double", "1e3", '"1000.0"^^<http://www.w3.org/2001/XMLSchema#double>'),
+        ("boolean", "TRUE", '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'),
+        ("date", "2021-06-30", '"2021-06-30"^^<http://www.w3.org/2001/XMLSchema#date>'),
+        ("datetime", "2021-06-30T12:00:00", '"2021-06-30T12:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'),
+        ("year", "2015", '"2015"^^<http://www.w3.org/2001/XMLSchema#gYear>'),
+        ("iri", "https://w3id.org/cxkb/topic/design", "<https://w3id.org/cxkb/topic/design>"),
+        ("text", "3", '"3"'),
+    ],
+)
+def test_each_kind_gives_its_datatype(kind: str, value: str, term: str) -> None:
+    assert typed_term("x", kind, value) == term
+    result = run(ox.Store(), "SELECT ($x AS ?v) ((DATATYPE($x)) AS ?d) WHERE {}", {f"x:{kind}": value})
+    got, datatype = result.rows[0]
+    if kind == "iri":
+        assert got == URIRef(value) and datatype is None
+    else:
+        assert str(datatype) == (term.split("^^<")[1][:-1] if "^^" in term else str(XSD.string))
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("integer", "3.5"),
+        ("integer", True),
+        ("decimal", "1e3"),
+        ("double", "nan"),
+        ("double", "inf"),
+        ("boolean", "yes"),
+        ("date", "2021-02-30"),
+        ("date", "2021-6-3"),
+        ("datetime", "noon"),
+        ("year", "15"),
+        ("iri", "not an iri"),
+        ("iri", "http://x/> } #"),
+    ],
+)
+def test_values_not_of_their_kind_are_refused(kind: str, value: object) -> None:
+    with pytest.raises(ParameterError, match="parameter 'x'"):
+        typed_term("x", kind, value)
+
+
+def test_python_values_carry_their_kind() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    result = run(
+        ox.Store(),
+        "SELECT ($a AS ?a) ($b AS ?b) ($c AS ?c) ($d AS ?d) ($e AS ?e) WHERE {}",
+        {"a": 3, "b": 1.5, "c": Decimal("2.5"), "d": dt.date(2020, 1, 2), "e": False},
+    )
+    assert [t.datatype for t in result.rows[0]] == [XSD.integer, XSD.double, XSD.decimal, XSD.date, XSD.boolean]
+
+
+def test_named_kind_must_match_the_declared_one() -> None:
+    with pytest.raises(ParameterError, match="declared as id, not integer"):
+        run(ox.Store(), QUERIES["papers-for-topic"], {"topic:integer": "3"})
+    with pytest.raises(ParameterError, match="unknown kind 'int'"):
+        run(ox.Store(), COUNTS, {"min:int": "3"})
+
+
+def test_rdf_prefix_is_predefined(rich: tuple[Path, ox.Store]) -> None:
+    _, store = rich
+    result = run(store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c rdf:type skos:Concept ; rdf:type cx:Concept }")
+    assert result.tuples()[0][0] > 0
+    assert DEFAULT_PREFIXES["rdf"] == "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def test_adhoc_query_binds_dollar_variables_as_text() -> None:

@@ -648,7 +648,7 @@ def query_cmd(
     ] = None,
     sparql: Annotated[str | None, typer.Option("--sparql", help="SPARQL text to run instead.")] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Parameter as NAME=VALUE (repeatable).")
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, or NAME:KIND=VALUE (max:integer=3).")
     ] = None,
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
     list_queries: Annotated[bool, typer.Option("--list", help="List the library's queries and exit.")] = False,

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from cxkb.ntriples import IRI_ENCODED, IRI_FORBIDDEN
 
@@ -26,6 +26,7 @@ ONTOLOGY = URIRef(BASE + "ontology")
 CONCEPT_SCHEME = URIRef(BASE + "concepts")
 FRAMEWORK_SCHEME = URIRef(BASE + "framework")
 
+# The prefixes the release files declare and every query may use without declaring them.
 PREFIXES = {
     "cx": CX,
     "skos": SKOS,
@@ -36,6 +37,7 @@ PREFIXES = {
     "prism": PRISM,
     "foaf": FOAF,
     "owl": OWL,
+    "rdf": RDF,
     "rdfs": RDFS,
     "xsd": XSD,
     "vann": VANN,

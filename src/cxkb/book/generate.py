@@ -11,12 +11,14 @@ from cxkb.book.layout import BOOK_DIR, GENERATED, NOTEBOOK_TEMPLATES, RELEASE_DI
 from cxkb.book.markup import doc_of
 from cxkb.book.notebooks import render_notebook
 from cxkb.book.pages.concept import page_concept, page_concept_index
+from cxkb.book.pages.datamodel import page_data_model
 from cxkb.book.pages.domain import page_domain
 from cxkb.book.pages.glossary import page_glossary
 from cxkb.book.pages.ontology import page_ontology
 from cxkb.book.pages.overview import page_map, page_overview
 from cxkb.book.pages.project import project_markdown
 from cxkb.book.pages.question import page_question
+from cxkb.book.pages.reference import page_vocabulary, reference_files
 from cxkb.book.pages.topic import page_topic
 from cxkb.book.site import Site
 from cxkb.book.toc import toc
@@ -59,6 +61,8 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
         f"{GENERATED}/glossary.md": page_glossary(site),
         f"{GENERATED}/concepts/index.md": page_concept_index(site),
         f"{GENERATED}/ontology.md": page_ontology(site),
+        f"{GENERATED}/vocabulary.md": page_vocabulary(site),
+        f"{GENERATED}/data-model.md": page_data_model(root),
     }
     for d in kb.domains:
         pages[doc_of("domain", d) + ".md"] = page_domain(site, d)
@@ -88,6 +92,7 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
     files[f"{GENERATED}/static/{maps.VIS_SCRIPT}"] = maps.vis_network_source().read_bytes()
     for path in site.release_files:
         files[f"{GENERATED}/extra/release/{path.name}"] = path.read_bytes()
+    files.update(reference_files(site))
     return files
 
 

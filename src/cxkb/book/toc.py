@@ -42,7 +42,8 @@ def toc(site: Site, notebooks: Sequence[str]) -> str:
         lines += [f"      - file: {GENERATED}/notebooks/{n}" for n in analyses]
     lines += ['  - caption: "Data · Gegevens"', "    chapters:"]
     lines += [f"      - file: {GENERATED}/notebooks/{n}" for n in NOTEBOOK_PARTS["data"] if n in notebooks]
-    lines += [f"      - file: {GENERATED}/ontology", "      - file: bibliography"]
+    lines += [f"      - file: {GENERATED}/{page}" for page in ("data-model", "ontology", "vocabulary")]
+    lines.append("      - file: bibliography")
     others = [n for n in notebooks if n not in NOTEBOOK_PARTS["analyses"] + NOTEBOOK_PARTS["data"]]
     lines += [f"      - file: {GENERATED}/notebooks/{n}" for n in others]
     lines += ['  - caption: "Contributing · Bijdragen"', "    chapters:", f"      - file: {GENERATED}/contributing"]

@@ -32,7 +32,7 @@ from rdflib import Graph, URIRef
 from cxkb import namespaces, ntriples, release, serialise
 from cxkb.atomic import atomic_directory
 from cxkb.findings import Report
-from cxkb.kg import extracts, reason, shacl, triples, verdicts, writer
+from cxkb.kg import extracts, reason, shacl, skos, triples, verdicts, writer
 from cxkb.kg import graph as graphmod
 from cxkb.kg.records import KnowledgeBase, Paper, load_papers, load_taxonomy
 from cxkb.kg.validate import load_and_validate, validate_papers, validate_taxonomy
@@ -478,6 +478,7 @@ def build(
             total, inferred = total + more, inferred + more_inferred
             progress("writing the records and derived facts")
             extracts.write_records(staging, kb, infer)
+            skos.write_vocabulary(staging, kb, release.schema_version(root))
             shacl_report(kb, shapes.result(), report)
             shapes = None
             if report.has_errors:
@@ -494,7 +495,7 @@ def build(
                 job.cancel()
         if inference is not None:
             inference.cancel()
-    names = sorted([*writer.RELEASE_NAMES, release.RECORDS_FILE, release.MANIFEST_FILE])
+    names = sorted([*writer.RELEASE_NAMES, release.RECORDS_FILE, release.MANIFEST_FILE, skos.SKOS_FILE])
     return BuildResult(kb, report, inferred, [out / name for name in names], total, out)
 
 

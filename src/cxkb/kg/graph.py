@@ -102,7 +102,27 @@ def to_graph(kb: KnowledgeBase, root: Path | None = None) -> Graph:
         _add_design(g, d)
     for p in kb.papers.values():
         _add_paper(g, p)
+    _add_inverse_links(g, kb)
     return g
+
+
+def _add_inverse_links(g: Graph, kb: KnowledgeBase) -> None:
+    """skos:narrower beside every skos:broader, skos:hasTopConcept beside every skos:topConceptOf.
+
+    OWL reasoners derive them from ``owl:inverseOf``, but SKOS tools (Skosmos, skosify,
+    pyLODE) and plain SPARQL users read only what is asserted, so the build states both
+    directions.
+    """
+    for t in kb.topics.values():
+        if t.domain:
+            g.add((iri("domain", t.domain), SKOS.narrower, iri("topic", t.id)))
+    for d in kb.domains.values():
+        g.add((FRAMEWORK_SCHEME, SKOS.hasTopConcept, iri("domain", d.id)))
+    for c in kb.concepts.values():
+        for b in c.broader:
+            g.add((iri("concept", b), SKOS.narrower, iri("concept", c.id)))
+        if not c.broader:
+            g.add((CONCEPT_SCHEME, SKOS.hasTopConcept, iri("concept", c.id)))
 
 
 def _common(g: Graph, node: URIRef, cls: URIRef, ident: str) -> None:
@@ -134,6 +154,7 @@ def _add_source(g: Graph, s: Source) -> None:
 def _add_domain(g: Graph, d: Domain) -> None:
     node = iri("domain", d.id)
     _common(g, node, CX.ResearchDomain, d.id)
+    g.add((node, RDF.type, SKOS.Concept))
     g.add((node, SKOS.inScheme, FRAMEWORK_SCHEME))
     g.add((node, SKOS.topConceptOf, FRAMEWORK_SCHEME))
     _lit(g, node, SKOS.prefLabel, d.label)
@@ -145,9 +166,11 @@ def _add_domain(g: Graph, d: Domain) -> None:
 def _add_topic(g: Graph, t: Topic) -> None:
     node = iri("topic", t.id)
     _common(g, node, CX.Topic, t.id)
+    g.add((node, RDF.type, SKOS.Concept))
     g.add((node, SKOS.inScheme, FRAMEWORK_SCHEME))
     if t.domain:
         g.add((node, CX.inDomain, iri("domain", t.domain)))
+        g.add((node, SKOS.broader, iri("domain", t.domain)))
     _lit(g, node, SKOS.prefLabel, t.label)
     _lit(g, node, RDFS.label, t.label)
     _lit(g, node, SKOS.definition, t.definition)
@@ -169,6 +192,7 @@ def _add_question(g: Graph, q: Question) -> None:
 def _add_concept(g: Graph, c: Concept) -> None:
     node = iri("concept", c.id)
     _common(g, node, CX.Concept, c.id)
+    g.add((node, RDF.type, SKOS.Concept))
     g.add((node, SKOS.inScheme, CONCEPT_SCHEME))
     if not c.broader:
         g.add((node, SKOS.topConceptOf, CONCEPT_SCHEME))

@@ -55,6 +55,9 @@ class _Terms:
     in_scheme = _n(SKOS.inScheme)
     top_of = _n(SKOS.topConceptOf)
     broader = _n(SKOS.broader)
+    narrower = _n(SKOS.narrower)
+    has_top = _n(SKOS.hasTopConcept)
+    skos_concept = _n(SKOS.Concept)
     related = _n(SKOS.related)
     label = _n(RDFS.label)
     comment = _n(RDFS.comment)
@@ -192,7 +195,8 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
     for d in kb.domains.values():
         b = block("domain", d.id)
         _pair_common(b, "domain", d.id)
-        b += [(T.in_scheme, T.framework_scheme), (T.top_of, T.framework_scheme)]
+        b += [(T.type, T.skos_concept), (T.in_scheme, T.framework_scheme), (T.top_of, T.framework_scheme)]
+        out[T.framework_scheme].append((T.has_top, nt_ref("domain", d.id)))
         _pair_texts(b, T.pref, d.label)
         _pair_texts(b, T.label, d.label)
         _pair_texts(b, T.definition, d.definition)
@@ -200,9 +204,11 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
     for t in kb.topics.values():
         b = block("topic", t.id)
         _pair_common(b, "topic", t.id)
-        b.append((T.in_scheme, T.framework_scheme))
+        b += [(T.type, T.skos_concept), (T.in_scheme, T.framework_scheme)]
         if t.domain:
             b.append((T.in_domain, nt_ref("domain", t.domain)))
+            b.append((T.broader, nt_ref("domain", t.domain)))
+            block("domain", t.domain).append((T.narrower, nt_ref("topic", t.id)))
         _pair_texts(b, T.pref, t.label)
         _pair_texts(b, T.label, t.label)
         _pair_texts(b, T.definition, t.definition)
@@ -220,9 +226,10 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
     for c in kb.concepts.values():
         b = block("concept", c.id)
         _pair_common(b, "concept", c.id)
-        b.append((T.in_scheme, T.concept_scheme))
+        b += [(T.type, T.skos_concept), (T.in_scheme, T.concept_scheme)]
         if not c.broader:
             b.append((T.top_of, T.concept_scheme))
+            out[T.concept_scheme].append((T.has_top, nt_ref("concept", c.id)))
         _pair_texts(b, T.pref, c.pref)
         _pair_texts(b, T.label, c.pref)
         _pair_labels(b, T.alt, c.alt)
@@ -231,6 +238,8 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
         _pair_texts(b, T.scope, c.scope_note)
         b += [(T.relevant, nt_ref("topic", x)) for x in c.topics]
         b += [(T.broader, nt_ref("concept", x)) for x in c.broader]
+        for x in c.broader:  # the inverse, stated for SKOS tools (see graph._add_inverse_links)
+            block("concept", x).append((T.narrower, nt_ref("concept", c.id)))
         b += [(T.related, nt_ref("concept", x)) for x in c.related]
         _pair_sources(b, c.source)
         if c.deprecated:

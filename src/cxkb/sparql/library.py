@@ -1,7 +1,7 @@
-"""The query library: named SPARQL queries with documented parameters, and running them.
+"""The query library: named SPARQL queries with documented, typed parameters, and running them.
 
-Each query is a ``.rq`` file in ``queries/``, a plain SPARQL query that any endpoint can
-run, headed by comment lines this module reads::
+Each query is a ``.rq`` file in ``queries/``, a plain SPARQL 1.1 query that any engine parses
+as it is, headed by comment lines this module reads::
 
     # title@en: Papers on a topic
     # title@nl: Publicaties over een onderwerp
@@ -9,21 +9,35 @@ run, headed by comment lines this module reads::
     # description@nl: ...
     # param: topic (id, example customer-emotions): the topic id
 
-A parameter line reads ``name (kind[, optional][, default V][, example V]): description``.
-Kinds: ``id`` (an identifier such as ``customer-journey``, matched as a string literal),
-``text`` (any text, as a string literal) and ``integer`` (a non-negative integer).
+A parameter line reads ``name (kind[, optional][, default V][, example V][, sets LIMIT]):
+description``. Kinds: ``id`` (an identifier such as ``customer-journey``, a string
+literal), ``text`` (any text, a string literal), ``iri``, and the typed kinds ``integer``,
+``decimal``, ``double``, ``boolean``, ``date``, ``datetime`` and ``year`` (``xsd:gYear``),
+which become literals of their XSD datatype, so ``COUNT(?p) < $max`` compares numbers.
 
-In the query a parameter is written ``$name``. Binding replaces that token with the value
-written as a SPARQL term (a quoted, escaped literal or a bare integer) after the value was
-checked against its kind; the token is found by a lexer that skips strings, IRIs and
-comments, so values are never pasted into the text as such. An optional parameter left
-out becomes a fresh variable, which is unbound or matches anything.
+In the query a parameter is the SPARQL variable ``$name``, so the file as written is the
+query with every parameter open (an optional parameter left out matches anything). Binding
+substitutes the checked value, written as a SPARQL term, for every ``$name`` token, so the
+bound text is again plain SPARQL that can go to any endpoint. Unlike a ``VALUES`` block,
+which binds one group, a substituted value reaches into sub-selects and ``HAVING``
+(``evidence-gaps`` filters its counts with ``$max_papers`` there). Tokens are found
+by a lexer that skips strings, IRIs and comments, so values are never pasted in as text.
+A parameter with ``sets LIMIT`` (or ``OFFSET``) has no variable: it replaces the number of
+the query's own top-level ``LIMIT 20``, which is its default.
+
+A value's kind is the declared one; for a query without a header it is given with the
+name (``-p max:integer=3``, ``?max:integer=3`` on the endpoint's ``/queries/`` route) or,
+from Python, taken from the value's type (``int``, ``float``, ``Decimal``, ``bool``,
+``date``, ``datetime``); otherwise it is text.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
 import difflib
 import io
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,7 +48,7 @@ from rdflib import BNode, Literal, URIRef
 from rich.console import Console
 
 from cxkb.namespaces import PREFIXES
-from cxkb.ntriples import nt_literal
+from cxkb.ntriples import nt_iri, nt_literal
 from cxkb.sparql import results as fmt
 from cxkb.sparql.results import Result, Term
 
@@ -42,9 +56,27 @@ QUERY_DIR = "queries"
 ID_VALUE = re.compile(r"^[a-z0-9:-]+$")
 INTEGER_VALUE = re.compile(r"^[0-9]{1,9}$")
 MAX_TEXT = 1000
-KINDS = ("id", "text", "integer")
+INTEGER_TYPED = re.compile(r"^[+-]?[0-9]{1,18}$")
+DECIMAL_VALUE = re.compile(r"^[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})$")
+YEAR_VALUE = re.compile(r"^-?[0-9]{4}$")
+IRI_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]{1,2000}$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Each kind with the XSD datatype of its literal ("" for plain strings and IRIs).
+DATATYPES = {
+    "id": "",
+    "text": "",
+    "iri": "",
+    "integer": _XSD + "integer",
+    "decimal": _XSD + "decimal",
+    "double": _XSD + "double",
+    "boolean": _XSD + "boolean",
+    "date": _XSD + "date",
+    "datetime": _XSD + "dateTime",
+    "year": _XSD + "gYear",
+}
+KINDS = tuple(DATATYPES)
+CLAUSES = ("LIMIT", "OFFSET")
 LANGS = ("en", "nl")
-UNBOUND_PREFIX = "_unbound_"
 DEFAULT_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 
@@ -60,6 +92,8 @@ _TOKENS = re.compile(
                | '(?:[^'\\\n\r]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
+    | (?P<clause>(?<![\w:.\-])(?i:LIMIT|OFFSET)\s+[0-9]+)
+    | (?P<brace>[{}])
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -113,7 +147,8 @@ class QuerySyntaxError(QueryError):
 
 @dataclass(frozen=True)
 class Parameter:
-    """A documented query parameter."""
+    """A documented query parameter. ``clause`` is "LIMIT" or "OFFSET" for one that sets
+    that clause's number instead of a variable."""
 
     name: str
     kind: str
@@ -121,23 +156,112 @@ class Parameter:
     optional: bool = False
     default: str | None = None
     example: str | None = None
+    clause: str | None = None
 
     def term(self, value: object) -> str:
         """The value written as a SPARQL term, after checking it against the kind."""
-        text = str(value)
-        if self.kind == "id":
-            if not ID_VALUE.fullmatch(text):
-                raise ParameterError(
-                    f"parameter {self.name!r}: {text!r} is not an identifier (lower-case letters, digits, '-' and ':')"
-                )
-            return nt_literal(text)
-        if self.kind == "integer":
+        if self.clause is not None:
+            text = str(value)
             if isinstance(value, bool) or not INTEGER_VALUE.fullmatch(text):
                 raise ParameterError(f"parameter {self.name!r}: {text!r} is not a non-negative integer")
             return str(int(text))
-        if len(text) > MAX_TEXT:
-            raise ParameterError(f"parameter {self.name!r}: text longer than {MAX_TEXT} characters")
+        return typed_term(self.name, self.kind, value)
+
+
+def kind_of(value: object) -> str:
+    """The kind a Python value stands for when no kind is declared or named."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, decimal.Decimal):
+        return "decimal"
+    if isinstance(value, _dt.datetime):
+        return "datetime"
+    if isinstance(value, _dt.date):
+        return "date"
+    return "text"
+
+
+def _typed(text: str, kind: str) -> str:
+    return nt_literal(text, datatype=DATATYPES[kind])
+
+
+def typed_term(name: str, kind: str, value: object) -> str:
+    """``value`` as a SPARQL term of ``kind``; ``ParameterError`` names the parameter when it is not one."""
+
+    def refuse(what: str) -> ParameterError:
+        return ParameterError(f"parameter {name!r}: {str(value)[:80]!r} is not {what}")
+
+    text = value.isoformat() if isinstance(value, _dt.date) else str(value)
+    if kind == "id":
+        if not ID_VALUE.fullmatch(text):
+            raise ParameterError(
+                f"parameter {name!r}: {text!r} is not an identifier (lower-case letters, digits, '-' and ':')"
+            )
         return nt_literal(text)
+    if kind == "text":
+        if len(text) > MAX_TEXT:
+            raise ParameterError(f"parameter {name!r}: text longer than {MAX_TEXT} characters")
+        return nt_literal(text)
+    if kind == "iri":
+        if not IRI_VALUE.fullmatch(text):
+            raise refuse("an absolute IRI")
+        return nt_iri(text)
+    if kind == "integer":
+        if isinstance(value, bool) or not INTEGER_TYPED.fullmatch(text):
+            raise refuse("an integer")
+        return _typed(str(int(text)), kind)
+    if kind == "decimal":
+        if isinstance(value, bool | float) or not DECIMAL_VALUE.fullmatch(text):
+            raise refuse("a decimal number")
+        return _typed(text, kind)
+    if kind == "double":
+        try:
+            number = float(text) if not isinstance(value, bool) and len(text) <= 40 else math.nan
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise refuse("a finite number")
+        return _typed(repr(number), kind)
+    if kind == "boolean":
+        word = {"true": "true", "1": "true", "false": "false", "0": "false"}.get(text.lower())
+        if word is None:
+            raise refuse("true or false")
+        return _typed(word, kind)
+    if kind == "date":
+        try:
+            parsed = _dt.date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise refuse("a date (YYYY-MM-DD)")
+        return _typed(parsed.isoformat(), kind)
+    if kind == "datetime":
+        try:
+            moment = _dt.datetime.fromisoformat(text) if len(text) <= 40 else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise refuse("a date and time (YYYY-MM-DDTHH:MM:SS)")
+        return _typed(moment.isoformat(), kind)
+    if kind == "year":
+        if isinstance(value, bool) or not YEAR_VALUE.fullmatch(text):
+            raise refuse("a year (YYYY)")
+        return _typed(text, kind)
+    raise ParameterError(f"parameter {name!r}: unknown kind {kind!r} (choose from {', '.join(KINDS)})")
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """``"max:integer"`` -> ``("max", "integer")``; a key without a kind -> ``(key, None)``."""
+    name, sep, kind = key.partition(":")
+    if not sep:
+        return key, None
+    if kind not in KINDS:
+        raise ParameterError(f"parameter {key!r}: unknown kind {kind!r} (choose from {', '.join(KINDS)})")
+    return name, kind
 
 
 @dataclass(frozen=True)
@@ -209,7 +333,16 @@ def parse_query(text: str, name: str = "", path: Path | None = None, *, strict: 
             if lang not in (title if field_name == "title" else description):
                 raise LibraryError(f"{where}: the header lacks '# {key}: ...'")
         for p in params:
-            if p.name not in used:
+            if p.clause is not None:
+                found = find_clause(text, p.clause)
+                if found is None or found[2] != p.default:
+                    raise LibraryError(
+                        f"{where}: parameter {p.name!r} sets {p.clause}, so the query needs a top-level "
+                        f"'{p.clause} {p.default}' (its default)"
+                    )
+                if p.name in used:
+                    raise LibraryError(f"{where}: parameter {p.name!r} sets {p.clause}; ${p.name} must not be used")
+            elif p.name not in used:
                 raise LibraryError(f"{where}: parameter {p.name!r} is declared but ${p.name} is not used")
         for undeclared in sorted(used - set(declared)):
             raise LibraryError(f"{where}: ${undeclared} is used but not declared with '# param: {undeclared} (...)'")
@@ -223,7 +356,7 @@ def _parse_param(spec: str, where: str, number: int) -> Parameter:
     options = [o.strip() for o in match["options"].split(",") if o.strip()]
     if not options or options[0] not in KINDS:
         raise LibraryError(f"{where}:{number}: the kind must come first and be one of {', '.join(KINDS)}")
-    kind, optional, default, example = options[0], False, None, None
+    kind, optional, default, example, clause = options[0], False, None, None, None
     for option in options[1:]:
         word, _, value = option.partition(" ")
         if word == "optional" and not value:
@@ -232,10 +365,14 @@ def _parse_param(spec: str, where: str, number: int) -> Parameter:
             default = value.strip()
         elif word == "example" and value.strip():
             example = value.strip()
+        elif word == "sets" and value.strip().upper() in CLAUSES:
+            clause = value.strip().upper()
         else:
             raise LibraryError(f"{where}:{number}: unknown parameter option {option!r}")
+    if clause is not None and (kind != "integer" or default is None):
+        raise LibraryError(f"{where}:{number}: a parameter that sets {clause} is an integer with a default")
     param = Parameter(
-        match["name"], kind, match["description"].strip(), optional or default is not None, default, example
+        match["name"], kind, match["description"].strip(), optional or default is not None, default, example, clause
     )
     for value in (default, example):
         if value is not None:
@@ -244,6 +381,21 @@ def _parse_param(spec: str, where: str, number: int) -> Parameter:
             except ParameterError as exc:
                 raise LibraryError(f"{where}:{number}: {exc}") from None
     return param
+
+
+def find_clause(text: str, clause: str) -> tuple[int, int, str] | None:
+    """(start, end, number) of the number of the query's top-level ``LIMIT``/``OFFSET``, if any."""
+    depth = 0
+    found = None
+    for match in _TOKENS.finditer(text):
+        if match["brace"]:
+            depth += 1 if match["brace"] == "{" else -1
+        elif match["clause"] and depth == 0:
+            word, number = match["clause"].split()
+            if word.upper() == clause:
+                start = match.end() - len(number)
+                found = (start, match.end(), number)
+    return found
 
 
 def library(root: Path) -> list[NamedQuery]:
@@ -284,6 +436,7 @@ def describe(query: NamedQuery) -> dict[str, object]:
                 "optional": p.optional,
                 "default": p.default,
                 "example": p.example,
+                "sets": p.clause,
                 "description": p.description,
             }
             for p in query.params
@@ -305,44 +458,61 @@ class _Edit:
 
 
 def bind_text(text: str, params: tuple[Parameter, ...], values: Mapping[str, object]) -> tuple[str, list[_Edit]]:
-    """Replace ``$name`` tokens with checked terms; return the text and where it changed.
+    """Substitute checked terms for ``$name`` tokens; return the text and where it changed.
 
-    With declared ``params`` only those names are accepted. Without (an ad-hoc query), any
-    ``$name`` in the text may be given a value, which is bound as a string literal.
+    With declared ``params`` only those names are accepted, each of its declared kind. A
+    parameter left out (without default) stays the variable it is in the text. Without
+    declarations (an ad-hoc query), any ``$name`` in the text may be given a value, typed by
+    ``name:kind`` or by its Python type, else text.
     """
     declared = {p.name: p for p in params}
     present = {m["var"][1:] for m in _TOKENS.finditer(text) if m["var"] and m["var"][0] == "$"}
-    for name in values:
+    given: dict[str, tuple[str | None, object]] = {}
+    for key, value in values.items():
+        name, kind = split_key(key)
         if name not in declared and not (not params and name in present):
             known = ", ".join(sorted(declared)) or "none"
             raise ParameterError(f"unknown parameter {name!r} (this query takes: {known})")
+        if name in given:
+            raise ParameterError(f"parameter {name!r} is given twice")
+        if kind is not None and name in declared and kind != declared[name].kind:
+            raise ParameterError(f"parameter {name!r} is declared as {declared[name].kind}, not {kind}")
+        given[name] = (kind, value)
     terms: dict[str, str] = {}
+    clauses: dict[str, str] = {}
     for name, param in declared.items():
-        value = values.get(name, param.default)
+        value = given[name][1] if name in given else param.default
         if value is None or value == "":
             if not param.optional:
                 raise ParameterError(f"parameter {name!r} is required: {param.description}")
-            terms[name] = f"?{UNBOUND_PREFIX}{name}"
+            continue
+        if param.clause is not None:
+            clauses[param.clause] = param.term(value)
         else:
             terms[name] = param.term(value)
     if not params:
-        adhoc = Parameter("", "text", "")
-        terms.update({name: adhoc.term(value) for name, value in values.items()})
+        terms.update({name: typed_term(name, kind or kind_of(value), value) for name, (kind, value) in given.items()})
+    replacements: list[tuple[int, int, str]] = []
+    for match in _TOKENS.finditer(text):
+        token = match["var"]
+        if token and token[0] == "$" and token[1:] in terms:
+            replacements.append((match.start(), match.end(), terms[token[1:]]))
+    for clause, term in clauses.items():
+        found = find_clause(text, clause)
+        if found is None:
+            raise ParameterError(f"the query has no top-level {clause} for its parameter to set")
+        replacements.append((found[0], found[1], term))
     out: list[str] = []
     edits: list[_Edit] = []
     last = 0
     length = 0
-    for match in _TOKENS.finditer(text):
-        token = match["var"]
-        if not token or token[0] != "$" or token[1:] not in terms:
-            continue
-        out.append(text[last : match.start()])
-        length += match.start() - last
-        replacement = terms[token[1:]]
-        edits.append(_Edit(match.start(), match.end(), length, length + len(replacement)))
+    for start, end, replacement in sorted(replacements):
+        out.append(text[last:start])
+        length += start - last
+        edits.append(_Edit(start, end, length, length + len(replacement)))
         out.append(replacement)
         length += len(replacement)
-        last = match.end()
+        last = end
     out.append(text[last:])
     return "".join(out), edits
 

@@ -103,6 +103,7 @@ def page_ontology(site: Site) -> str:
             "cxkb.jsonld": "JSON-LD",
             "cxkb.nt": "N-Triples",
             "cxkb-base.ttl": "Turtle, asserted triples only (no inferences)",
+            "cxkb-skos.ttl": "Turtle, the SKOS vocabulary alone (one concept scheme, for SKOS tools)",
         }
         for path in site.release_files:
             url = html.escape(posixpath.relpath(f"release/{path.name}", posixpath.dirname(here)))

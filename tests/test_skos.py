@@ -1,0 +1,170 @@
+"""The release as SKOS: what SKOS tools need, checked with real consumers (skosify, pyLODE).
+
+Skosmos, VocBench, Annif and pyLODE read a vocabulary as asserted: explicit skos:Concept
+types, one scheme per file, top concepts from both sides, skos:narrower beside
+skos:broader. The SKOS file ``cxkb-skos.ttl`` holds the concept scheme alone; the full
+graph keeps both schemes, each with its own explicit typing.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+from conftest import REPO, built
+from cxkb.kg import skos, triples
+from cxkb.kg.graph import to_graph
+from cxkb.kg.records import load
+from cxkb.namespaces import CONCEPT_SCHEME, CX, FRAMEWORK_SCHEME
+from cxkb.release import open_release
+
+
+@pytest.fixture(scope="module")
+def release_dir() -> Path:
+    return open_release(built(REPO)).directory
+
+
+@pytest.fixture(scope="module")
+def full(release_dir: Path) -> Graph:
+    return Graph().parse(release_dir / "cxkb.nt", format="nt")
+
+
+@pytest.fixture(scope="module")
+def vocabulary(release_dir: Path) -> Graph:
+    return Graph().parse(release_dir / skos.SKOS_FILE, format="turtle")
+
+
+def test_every_concept_is_typed_skos_concept_explicitly(full: Graph) -> None:
+    for cls in (CX.Concept, CX.Topic, CX.ResearchDomain):
+        members = set(full.subjects(RDF.type, cls))
+        assert members
+        assert all((m, RDF.type, SKOS.Concept) in full for m in members), cls
+    assert set(full.subjects(RDF.type, SKOS.ConceptScheme)) == {CONCEPT_SCHEME, FRAMEWORK_SCHEME}
+
+
+def test_narrower_mirrors_broader_and_top_concepts_both_ways(full: Graph) -> None:
+    broader = set(full.subject_objects(SKOS.broader))
+    narrower = {(o, s) for s, o in full.subject_objects(SKOS.narrower)}
+    assert broader and broader == narrower
+    for scheme in (CONCEPT_SCHEME, FRAMEWORK_SCHEME):
+        tops = set(full.objects(scheme, SKOS.hasTopConcept))
+        assert tops and tops == set(full.subjects(SKOS.topConceptOf, scheme))
+        assert all(not set(full.objects(t, SKOS.broader)) for t in tops)
+
+
+def test_narrower_transitive_paths_find_descendants(release_dir: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(release_dir / "cxkb.nt"), format=ox.RdfFormat.N_TRIPLES)
+    down = "SELECT (COUNT(*) AS ?n) WHERE { ?top skos:narrower+ ?c }"
+    up = "SELECT (COUNT(*) AS ?n) WHERE { ?c skos:broader+ ?top }"
+    prefixes = {"skos": str(SKOS)}
+    count_down = int(next(iter(store.query(down, prefixes=prefixes)))["n"].value)
+    count_up = int(next(iter(store.query(up, prefixes=prefixes)))["n"].value)
+    assert count_down == count_up > 0
+
+
+def test_at_most_one_pref_label_per_language(full: Graph) -> None:
+    seen: dict[tuple[URIRef, str], int] = {}
+    for s, label in full.subject_objects(SKOS.prefLabel):
+        assert isinstance(label, Literal) and label.language
+        seen[(s, label.language)] = seen.get((s, label.language), 0) + 1
+    assert seen and max(seen.values()) == 1
+
+
+def test_streaming_pairs_state_the_inverse_links_like_the_reference() -> None:
+    kb, _ = load(REPO)
+    reference = to_graph(kb)
+    pairs = triples.taxonomy_pairs(kb)
+    lines = [f"{s} {p} {o} .\n" for s, ps in pairs.items() for p, o in ps]
+    streamed = Graph().parse(data="".join(lines), format="nt")
+    for prop in (SKOS.narrower, SKOS.hasTopConcept, SKOS.broader):
+        assert set(streamed.triples((None, prop, None))) == set(reference.triples((None, prop, None))), prop
+    assert set(streamed.subjects(RDF.type, SKOS.Concept)) == set(reference.subjects(RDF.type, SKOS.Concept))
+
+
+def test_skos_file_holds_one_scheme_and_every_concept(vocabulary: Graph, full: Graph, release_dir: Path) -> None:
+    assert set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)) == {CONCEPT_SCHEME}
+    concepts = set(full.subjects(RDF.type, CX.Concept))
+    assert set(vocabulary.subjects(RDF.type, SKOS.Concept)) == concepts
+    assert all((c, SKOS.inScheme, CONCEPT_SCHEME) in vocabulary for c in concepts)
+    assert not set(vocabulary.subjects(SKOS.inScheme, FRAMEWORK_SCHEME))
+    version = open_release(REPO).version
+    assert version and (CONCEPT_SCHEME, OWL.versionInfo, Literal(version)) in vocabulary
+    assert str(vocabulary.value(CONCEPT_SCHEME, DCTERMS.modified)) == version
+
+
+def test_skos_file_is_byte_stable(tmp_path: Path, release_dir: Path) -> None:
+    kb = open_release(REPO).records
+    again = skos.write_vocabulary(tmp_path, kb, open_release(REPO).version)
+    assert again.read_bytes() == (release_dir / skos.SKOS_FILE).read_bytes()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _skosify(path: Path) -> tuple[Graph, list[str]]:
+    import skosify
+
+    handler = _Collect()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        out = skosify.skosify(str(path))
+    finally:
+        root.removeHandler(handler)
+    return out, [r.getMessage() for r in handler.records]
+
+
+def test_skosify_keeps_every_concept_without_warnings(vocabulary: Graph, release_dir: Path) -> None:
+    out, warnings = _skosify(release_dir / skos.SKOS_FILE)
+    assert warnings == []
+    assert set(out.subjects(RDF.type, SKOS.Concept)) == set(vocabulary.subjects(RDF.type, SKOS.Concept))
+    assert len(set(out.subjects(RDF.type, SKOS.Concept))) > 50
+
+
+def test_skosify_on_the_full_graph_names_the_two_schemes(release_dir: Path) -> None:
+    """Why the SKOS file exists: the whole graph has two schemes, which skosify reports."""
+    _, warnings = _skosify(release_dir / "cxkb.ttl")
+    assert any("Multiple concept schemes" in w for w in warnings)
+
+
+def test_pylode_vocpub_lists_every_concept_offline(vocabulary: Graph, release_dir: Path) -> None:
+    from cxkb.book.pages.reference import external_loads, vocabulary_html
+
+    html = vocabulary_html(release_dir / skos.SKOS_FILE)
+    for concept in vocabulary.subjects(RDF.type, SKOS.Concept):
+        ident = str(concept).rsplit("/", 1)[-1]
+        assert f'id="concept_{ident}"' in html, ident
+    assert external_loads(html) == []
+
+
+def test_pylode_ontpub_documents_the_classes_offline() -> None:
+    from cxkb.book.pages.reference import external_loads, ontology_html
+
+    html = ontology_html(REPO / "ontology" / "cxkb.ttl")
+    for name in ("Paper", "Concept", "Topic", "ResearchDomain", "ResearchQuestion"):
+        assert f'id="{name.lower()}"' in html.lower(), name
+    assert external_loads(html) == []
+
+
+def test_external_loads_are_found_and_stripped() -> None:
+    from cxkb.book.pages.reference import external_loads, offline
+
+    page = (
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><script src="//cdn.example/x.js"></script>'
+        "<style>@import url(https://cdn.example/y.css); p{background:url('https://e/x.png')}</style>"
+    )
+    assert len(external_loads(page)) == 4
+    assert external_loads(offline(page)) == []
