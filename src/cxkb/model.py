@@ -104,6 +104,29 @@ class AmbiguousLabel:
     candidates: tuple[str, ...]
     note: Text
     origin: Origin = field(compare=False, default=Origin("", 0))
+    # Context cues for the checker, ``candidate: word word``: they travel in the release
+    # records, not in the graph, so records compared through the graph leave them out.
+    cues: tuple[str, ...] = field(compare=False, default=())
+
+
+@dataclass(frozen=True)
+class WordFamily:
+    """Words that name a concept without being one of its labels, for the vocabulary checker.
+
+    ``kind`` is ``family`` (derived words: *satisfied*, *tevreden* for satisfaction),
+    ``question`` (the standard wording of a metric's survey question) or ``narrower`` (a
+    narrower term the taxonomy does not model, which points to the concept). Forms are
+    matched like labels; a form with ``...`` matches its two parts a few words apart, and
+    ``/`` separates alternative words (``klacht/klachten ... afgehandeld/behandeld``).
+    """
+
+    id: str
+    concept: str
+    lang: str
+    kind: str
+    forms: tuple[str, ...]
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,7 @@ class KnowledgeBase:
     concepts: dict[str, Concept] = field(default_factory=dict)
     ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)
+    families: dict[str, WordFamily] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -156,7 +180,7 @@ class KnowledgeBase:
         return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
 
 
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers")
+_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "families")
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
@@ -196,6 +220,7 @@ _RECORD_TYPES: dict[str, type] = {
     "concepts": Concept,
     "ambiguous": AmbiguousLabel,
     "papers": Paper,
+    "families": WordFamily,
 }
 _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 
@@ -211,6 +236,8 @@ def _encode(value: object) -> object:
 def _decode(cls: type, data: dict[str, object]) -> object:
     values = {}
     for name, f in cls.__dataclass_fields__.items():  # type: ignore[attr-defined]
+        if name not in data and name == "cues":  # records written before the checker's cues
+            continue
         raw = data[name]
         kind = str(f.type)
         if kind in _NESTED:
