@@ -21,8 +21,8 @@ from rich.table import Table
 
 from cxkb import __version__
 from cxkb.findings import Level, Report
-from cxkb.kg.build import DEFAULT_OUT, BuildError, assemble, build
 from cxkb.kg.tables import ALL_TABLES, read_table, write_table
+from cxkb.release import RELEASE_DIR as DEFAULT_OUT  # the build's default; cxkb.kg.build loads rdflib
 from cxkb.release import Release, ReleaseError, open_release
 from cxkb.stats import class_counts, topic_stats
 
@@ -136,6 +136,8 @@ def validate_cmd(
         min_level, fail_level = Level.parse(level), Level.parse(fail_on)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    from cxkb.kg.build import BuildError, assemble
+
     base = _root(root)
     report: Report
     try:
@@ -178,6 +180,8 @@ def build_cmd(
     ] = True,
 ) -> None:
     """Build the knowledge graph and write the release files (Turtle, OWL, JSON-LD, N-Triples)."""
+    from cxkb.kg.build import BuildError, build
+
     base = _root(root)
     try:
         result = build(base, output, reasoning=reasoning, progress=_progress(quiet), cache=cache)
@@ -789,6 +793,7 @@ def book_cmd(
     """Build the Jupyter Book (pages, maps, notebooks) into book/_build/html; optionally serve it."""
     from cxkb.book.build import build_book, make_server
     from cxkb.book.layout import BookError
+    from cxkb.kg.build import BuildError
 
     base = _root(root)
 

@@ -14,7 +14,8 @@ the neighbouring words instead, and live here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +27,13 @@ if TYPE_CHECKING:
     from cxkb.checker.vocab import Entry
 
 
-def _fold(text: str) -> str:
-    from cxkb.checker.vocab import fold
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
-    return fold(text)
+
+@lru_cache(maxsize=1 << 14)
+def _fold(text: str) -> str:
+    """The key :func:`cxkb.checker.vocab.fold` gives (that module imports this one)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -102,7 +106,20 @@ class Gapped:
     """
 
     entry: Entry
-    pattern: re.Pattern[str]
+    first: re.Pattern[str]  # the first part, found by a scan that needs no look-behind (fast in re)
+    rest: re.Pattern[str]  # the gap and the second part, tried where the first part ends
+
+    def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each occurrence in a lower-cased text, left to right, not overlapping."""
+        last = -1
+        for m in self.first.finditer(lowered):
+            s = m.start()
+            if s < last or (s > 0 and (lowered[s - 1].isalnum())):
+                continue
+            found = self.rest.match(lowered, m.end())
+            if found is not None:
+                last = found.end()
+                yield s, last
 
     @classmethod
     def parse(cls, form: str, entry: Entry) -> Gapped:
@@ -113,8 +130,8 @@ class Gapped:
             return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
         gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}){{0,{_GAP_WORDS}}}?"
-        pattern = rf"(?<![^\W_]){alternatives(left)}(?![^\W_]){gap}[^\w.!?;:\n]+{alternatives(right)}(?![^\W_])"
-        return cls(entry, re.compile(pattern))
+        rest = rf"(?![^\W_]){gap}[^\w.!?;:\n]+{alternatives(right)}(?![^\W_])"
+        return cls(entry, re.compile(alternatives(left)), re.compile(rest))
 
 
 @dataclass(frozen=True)

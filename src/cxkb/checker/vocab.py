@@ -30,8 +30,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import simplemma
-
+from cxkb.checker import lemmas
 from cxkb.checker.context import GAP, NOT_IN_TERMS, ContextCues, Gapped, english_word_classes
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import TOKEN, Prefilter, token_start, trie_pattern
@@ -177,7 +176,7 @@ class Lemmatiser:
         hit = self._cache.get(key)
         if hit is None:
             try:
-                hit = fold(simplemma.lemmatize(word, lang=lang))
+                hit = fold(lemmas.lemmatize(word, lang))
             except (ValueError, KeyError):  # pragma: no cover - unsupported language data
                 hit = word
             self._cache[key] = hit
@@ -200,7 +199,7 @@ class Lemmatiser:
         key = (word, lang)
         hit = self._known.get(key)
         if hit is None:
-            hit = bool(simplemma.is_known(word, lang=lang))
+            hit = lemmas.is_known(word, lang)
             self._known[key] = hit
         return hit
 
@@ -241,6 +240,10 @@ class VocabIndex:
         stems, short = self._stems()
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the records: the index is all the checker needs (see :mod:`cxkb.checker.cache`)."""
+        return {k: v for k, v in self.__dict__.items() if k != "kb"}
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
@@ -441,9 +444,7 @@ class Matcher:
         """Word-family forms in two parts, where no label was found (labels come first)."""
         found: list[Match] = []
         for g in gapped:
-            found.extend(
-                Match(m.start(), m.end(), text[m.start() : m.end()], (g.entry,)) for m in g.pattern.finditer(lowered)
-            )
+            found.extend(Match(s, e, text[s:e], (g.entry,)) for s, e in g.finditer(lowered))
         if not found:
             return
         matches = result.matches
