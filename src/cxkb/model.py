@@ -115,6 +115,29 @@ class AmbiguousLabel:
     candidates: tuple[str, ...]
     note: Text
     origin: Origin = field(compare=False, default=Origin("", 0))
+    # Context cues for the checker, ``candidate: word word``: they travel in the release
+    # records, not in the graph, so records compared through the graph leave them out.
+    cues: tuple[str, ...] = field(compare=False, default=())
+
+
+@dataclass(frozen=True)
+class WordFamily:
+    """Words that name a concept without being one of its labels, for the vocabulary checker.
+
+    ``kind`` is ``family`` (derived words: *satisfied*, *tevreden* for satisfaction),
+    ``question`` (the standard wording of a metric's survey question) or ``narrower`` (a
+    narrower term the taxonomy does not model, which points to the concept). Forms are
+    matched like labels; a form with ``...`` matches its two parts a few words apart, and
+    ``/`` separates alternative words (``klacht/klachten ... afgehandeld/behandeld``).
+    """
+
+    id: str
+    concept: str
+    lang: str
+    kind: str
+    forms: tuple[str, ...]
+    source: tuple[str, ...]
+    origin: Origin = field(compare=False, default=Origin("", 0))
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,7 @@ class KnowledgeBase:
     ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)
     designs: dict[str, Design] = field(default_factory=dict)
+    families: dict[str, WordFamily] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -171,7 +195,7 @@ class KnowledgeBase:
         return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
 
 
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs")
+_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs", "families")
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
@@ -212,6 +236,7 @@ _RECORD_TYPES: dict[str, type] = {
     "ambiguous": AmbiguousLabel,
     "papers": Paper,
     "designs": Design,
+    "families": WordFamily,
 }
 _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 

@@ -210,6 +210,10 @@ class Release:
 
     def vocabulary(self, cues: tuple[str, ...] | None = None) -> VocabIndex:
         """The checker's index of every concept label in the release."""
-        from cxkb.checker.vocab import DEFAULT_CUES, VocabIndex
+        from cxkb.checker.cache import cached_index
+        from cxkb.checker.vocab import DEFAULT_CUES
 
-        return VocabIndex(self.records, cues=cues if cues is not None else DEFAULT_CUES)
+        cache = self.directory.parent / "cache" if self.directory == release_dir(self.root) else None
+        return cached_index(
+            None, self.manifest, cache, cues if cues is not None else DEFAULT_CUES, lambda: self.records
+        )

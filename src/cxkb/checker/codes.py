@@ -15,7 +15,17 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     ("non-preferred", Level.WARNING, "a synonym (alternative label): the message names the preferred label"),
     ("misspelling", Level.WARNING, "a known misspelling (hidden label) of a concept"),
     ("deprecated", Level.ERROR, "a label of a retired concept, with its replacement"),
-    ("ambiguous", Level.WARNING, "a word that may mean several concepts: all candidates are listed"),
+    (
+        "ambiguous",
+        Level.WARNING,
+        "a word that may mean several concepts: all candidates are listed, or the one its context points to",
+    ),
+    (
+        "related-form",
+        Level.INFO,
+        "a word of a concept's family (satisfied, tevreden) or its survey question, not one of its labels",
+    ),
+    ("narrower-term", Level.INFO, "a narrower term the taxonomy does not list: consider the broader concept"),
     ("wrong-language", Level.INFO, "a label of the other language than the document's"),
     ("inconsistent", Level.INFO, "one concept named in several ways in one document"),
     ("unknown-term", Level.INFO, "a CX-sounding phrase not in the taxonomy, with the nearest concepts"),

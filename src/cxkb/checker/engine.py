@@ -22,7 +22,8 @@ from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabInd
 from cxkb.findings import Level
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Dutch"}
-_KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.AMBIGUOUS: 3}
+_KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.FAMILY: 3, Kind.NARROWER: 4, Kind.AMBIGUOUS: 5}
+_NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
 
 
 @lru_cache(maxsize=4096)
@@ -211,6 +212,8 @@ class Checker:
             if doc.is_suppressed(m.start):
                 continue
             verdict = self.classify(m, doc.lang)
+            if verdict.code == "ambiguous":
+                verdict = self._in_context(doc.text, m, verdict, doc.lang)
             line, col = doc.position(m.start)
             end_line, end_col = doc.position(m.end)
             surface = doc.source[m.start : m.end]  # as written, markup included
@@ -219,7 +222,7 @@ class Checker:
             )
             if self._allowed(m, verdict):
                 continue
-            if verdict.code != "ambiguous":
+            if verdict.code != "ambiguous" and verdict.code not in _NAMELESS:
                 named[verdict.concepts[0]].append((verdict.entry.label, m.start, m))
             replacement = self._replacement(doc, m, verdict)
             self._emit(result, doc, m.start, m.end, verdict.code, verdict.message, surface, verdict, replacement)
@@ -352,6 +355,24 @@ class Checker:
         cid = concepts[0]
         concept = self.index.concepts.get(cid)
         preferred = self.index.preferred(cid, lang)
+        if entry.kind is Kind.FAMILY:
+            return _Verdict(
+                "related-form",
+                concepts,
+                entry,
+                f"'{shown}' speaks of {self._named(cid, lang)} without naming it",
+                preferred,
+                exact,
+            )
+        if entry.kind is Kind.NARROWER:
+            return _Verdict(
+                "narrower-term",
+                concepts,
+                entry,
+                f"'{shown}' is a narrower term the taxonomy does not list: consider {self._named(cid, lang)}",
+                preferred,
+                exact,
+            )
         if concept is not None and concept.deprecated:
             if concept.replaced_by:
                 use = " or ".join(self._named(r, lang) for r in concept.replaced_by)
@@ -392,6 +413,25 @@ class Checker:
             preferred,
             exact,
         )
+
+    def _in_context(self, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
+        """An ambiguous label whose context cues point to one candidate names that one.
+
+        The finding stays ``ambiguous`` (the writer should still say which is meant); the
+        message names the likely meaning, the cue that decided it and the other meanings.
+        """
+        entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
+        cues = self.index.cues_of.get((entry.lang, compact(entry.label))) if entry is not None else None
+        if entry is None or cues is None:
+            return verdict
+        chosen, cue = cues.resolve(text, m.start, m.end)
+        if not chosen or chosen not in verdict.concepts:
+            return verdict
+        shown = " ".join(m.text.split())
+        others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
+        why = f"the context ('{cue}') points to" if cue else "here most likely"
+        message = f"'{shown}' may mean several concepts; {why} {self._named(chosen, lang)}; it may also mean {others}"
+        return _Verdict("ambiguous", (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
 
     def _replacement(self, doc: Document, m: Match, verdict: _Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""

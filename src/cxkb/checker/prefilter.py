@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
@@ -113,9 +114,9 @@ class Prefilter:
         begin = "(?:" + "|".join(starts) + ")" if starts else r"(?!x)x"
         cue = trie_pattern(cues) if cues else r"(?!x)x"
         # the reference test of one word, at its place in the text
-        self._check = re.compile(rf"(?:(?<={_CLASS})|\A){begin}|{cue}")
+        self._check_source = rf"(?:(?<={_CLASS})|\A){begin}|{cue}"
         # one pass over a text padded with separators: a candidate word is taken whole
-        self._scan = re.compile(rf"{_CLASS}(?={begin})(?P<w>{TOKEN_PATTERN})|{cue}")
+        self._scan_source = rf"{_CLASS}(?={begin})(?P<w>{TOKEN_PATTERN})|{cue}"
         self._automaton = self._build_automaton() if _ahocorasick is not None else None
 
     def _build_automaton(self) -> Any:
@@ -137,6 +138,19 @@ class Prefilter:
             return None
         automaton.make_automaton()
         return automaton
+
+    # The expressions are compiled when first used: the automaton answers the common case,
+    # and a cached index (see cxkb.checker.vocab.cached_index) then loads without compiling them.
+    @cached_property
+    def _check(self) -> re.Pattern[str]:
+        return re.compile(self._check_source)
+
+    @cached_property
+    def _scan(self) -> re.Pattern[str]:
+        return re.compile(self._scan_source)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_check", "_scan")}
 
     @property
     def engines(self) -> tuple[str, ...]:

@@ -30,8 +30,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import simplemma
-
+from cxkb.checker import lemmas
+from cxkb.checker.context import GAP, NOT_IN_TERMS, ContextCues, Gapped, english_word_classes
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import TOKEN, Prefilter, token_start, trie_pattern
 from cxkb.model import LANGS, KnowledgeBase
@@ -87,6 +87,8 @@ class Kind(StrEnum):
     PREF = "pref"
     ALT = "alt"
     HIDDEN = "hidden"
+    FAMILY = "family"  # a derived word or a survey question's wording (word_families.csv)
+    NARROWER = "narrower"  # a narrower term the taxonomy does not model: points to its concept
     AMBIGUOUS = "ambiguous"
 
 
@@ -174,7 +176,7 @@ class Lemmatiser:
         hit = self._cache.get(key)
         if hit is None:
             try:
-                hit = fold(simplemma.lemmatize(word, lang=lang))
+                hit = fold(lemmas.lemmatize(word, lang))
             except (ValueError, KeyError):  # pragma: no cover - unsupported language data
                 hit = word
             self._cache[key] = hit
@@ -197,7 +199,7 @@ class Lemmatiser:
         key = (word, lang)
         hit = self._known.get(key)
         if hit is None:
-            hit = bool(simplemma.is_known(word, lang=lang))
+            hit = lemmas.is_known(word, lang)
             self._known[key] = hit
         return hit
 
@@ -225,6 +227,8 @@ class VocabIndex:
         self.concepts = kb.concepts
         self.entries: list[Entry] = []
         self.ambiguous: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.cues_of: dict[tuple[str, str], ContextCues] = {}
+        self.gapped: dict[str, list[Gapped]] = {}
         self._root: dict[str, Any] = {}
         self._forms: dict[str, set[str]] = {}
         self.depth = 1
@@ -236,6 +240,10 @@ class VocabIndex:
         stems, short = self._stems()
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the records: the index is all the checker needs (see :mod:`cxkb.checker.cache`)."""
+        return {k: v for k, v in self.__dict__.items() if k != "kb"}
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
@@ -253,9 +261,21 @@ class VocabIndex:
                     self.entries.append(Entry(c.id, label, Kind.ALT, lang, abbreviation=is_abbreviation(label)))
                 for label in c.hidden.by_lang()[lang]:
                     self.entries.append(Entry(c.id, label, Kind.HIDDEN, lang, abbreviation=is_abbreviation(label)))
+        for w in self.kb.families.values():
+            concept = self.concepts.get(w.concept)
+            if concept is None or concept.deprecated or w.lang not in LANGS:
+                continue
+            kind = Kind.NARROWER if w.kind == "narrower" else Kind.FAMILY
+            for form in w.forms:
+                if GAP in form:
+                    self.gapped.setdefault(w.lang, []).append(Gapped.parse(form, Entry(w.concept, form, kind, w.lang)))
+                else:
+                    self.entries.append(Entry(w.concept, form, kind, w.lang, abbreviation=is_abbreviation(form)))
         for a in self.kb.ambiguous.values():
             if a.label and a.lang in LANGS:
                 self.ambiguous[(a.lang, compact(a.label))] = a.candidates
+                if a.cues:
+                    self.cues_of[(a.lang, compact(a.label))] = ContextCues.parse(a.cues)
                 self.entries.append(
                     Entry(
                         "",
@@ -414,7 +434,31 @@ class Matcher:
             starts: Iterable[tuple[int, int]] = self.index.prefilter.quick(text, lowered, engine)
         else:
             starts = self.index.prefilter.full(text, lowered if same_length else None)
-        return self._process(text, starts)
+        result = self._process(text, starts)
+        gapped = self.index.gapped.get(self.lang)
+        if gapped and same_length:
+            self._add_gapped(text, lowered, result, gapped)
+        return result
+
+    def _add_gapped(self, text: str, lowered: str, result: ScanResult, gapped: list[Gapped]) -> None:
+        """Word-family forms in two parts, where no label was found (labels come first)."""
+        found: list[Match] = []
+        for g in gapped:
+            found.extend(Match(s, e, text[s:e], (g.entry,)) for s, e in g.finditer(lowered))
+        if not found:
+            return
+        matches = result.matches
+        starts = [m.start for m in matches]
+        found.sort()
+        last = -1
+        for m in found:
+            i = bisect_right(starts, m.start)
+            clash = (i > 0 and matches[i - 1].end > m.start) or (i < len(matches) and matches[i].start < m.end)
+            if clash or m.start < last:
+                continue
+            matches.insert(i, m)
+            starts.insert(i, m.start)
+            last = m.end
 
     def _first(self, token: str) -> _First:
         """Where a word leads from the trie root: nodes, single-word entries, and whether that is all.
@@ -517,7 +561,7 @@ class Matcher:
         """Unmatched phrases around cue words: the taxonomy's candidate new terms."""
         starts = [m.start for m in result.matches]
         ends = [m.end for m in result.matches]
-        stop = STOPWORDS.get(self.lang, frozenset())
+        stop = STOPWORDS.get(self.lang, frozenset()) | NOT_IN_TERMS.get(self.lang, frozenset())
 
         def free(s: int, e: int) -> bool:
             i = bisect_right(starts, s) - 1
@@ -555,14 +599,24 @@ class Matcher:
         return phrases
 
     def _modifies(self, phrase: str, word: str) -> bool:
-        """English noun-noun phrases: 'customer centric', 'service encounter'."""
-        return (
+        """English noun-noun phrases: 'customer centric', 'service encounter'.
+
+        A term is a noun phrase, so the next word must be able to be a noun (or be unknown to
+        the lexicon, like 'centric'); '-s' forms that can be verbs are taken as verbs after a
+        singular noun ('customer takes', 'service helps'), never as plural nouns.
+        """
+        if not (
             self.lang == "en"
             and " " not in phrase
             and not phrase.lower().endswith("s")
             and word.isalpha()
             and len(word) > 2
-        )
+        ):
+            return False
+        nouns, verbs = english_word_classes()
+        if word in verbs and (word not in nouns or (word.endswith("s") and not word.endswith("ss"))):
+            return False
+        return word in nouns or word not in verbs
 
     def phrase_key(self, phrase: str) -> str:
         """One key for all spellings and inflections of an unknown phrase (its lemmas)."""

@@ -17,6 +17,7 @@ from cxkb.kg.tables import (
     CONCEPTS,
     DESIGNS,
     DOMAINS,
+    FAMILIES,
     PAPERS,
     QUESTIONS,
     SOURCES,
@@ -38,6 +39,7 @@ from cxkb.model import (
     Source,
     Text,
     Topic,
+    WordFamily,
     doi_key,
     normalise_doi,
 )
@@ -48,6 +50,7 @@ URL = re.compile(r"^https?://[^\s]+$")
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAPER_TYPES = ("article", "book", "chapter", "proceedings", "report")
+FAMILY_KINDS = ("family", "question", "narrower")
 MIN_YEAR = 1950
 
 
@@ -171,7 +174,32 @@ def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBa
         kb.ambiguous.setdefault(
             row.get("id"),
             AmbiguousLabel(
-                row.get("id"), row.get("label"), lang, row.items("candidates"), _text(row, "note"), _origin(row)
+                row.get("id"),
+                row.get("label"),
+                lang,
+                row.items("candidates"),
+                _text(row, "note"),
+                _origin(row),
+                row.items("cues"),
+            ),
+        )
+
+    for row in read_table(root, FAMILIES, report, required=False):
+        lang, kind = row.get("lang"), row.get("kind")
+        if lang and lang not in LANGS:
+            report.error(row.file, row.line, "lang", "bad-value", f"lang must be one of {', '.join(LANGS)}")
+        if kind and kind not in FAMILY_KINDS:
+            report.error(row.file, row.line, "kind", "bad-value", f"kind must be one of {', '.join(FAMILY_KINDS)}")
+        kb.families.setdefault(
+            row.get("id"),
+            WordFamily(
+                row.get("id"),
+                row.get("concept"),
+                lang,
+                kind,
+                row.items("forms"),
+                row.items("source"),
+                _origin(row),
             ),
         )
 

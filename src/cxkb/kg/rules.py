@@ -75,6 +75,7 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("label-overlap", _E, "an ambiguity entry's label is also an ordinary label"),
     ("ambiguous-candidates", _E, "an ambiguity entry names fewer than two existing concepts"),
     ("ambiguous-label", _I, "a label declared ambiguous, with its candidates"),
+    ("ambiguous-cues", _E, "a context cue of an ambiguous label is not 'candidate: words' for one of its candidates"),
     ("untranslated", _W, "the Dutch text is identical to the English one"),
     ("deprecated-no-replacement", _W, "a retired concept names no replacement"),
     ("replaced-by-deprecated", _E, "a concept is replaced by one that is itself retired"),

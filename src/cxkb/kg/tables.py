@@ -130,7 +130,12 @@ CONCEPTS = TableSpec(
 AMBIGUOUS = TableSpec(
     "ambiguous_labels",
     "ontology/tables/ambiguous_labels.csv",
-    _cols("id! label! lang! candidates!* note_en! note_nl!"),
+    _cols("id! label! lang! candidates!* note_en! note_nl! cues*"),
+)
+FAMILIES = TableSpec(
+    "word_families",
+    "ontology/tables/word_families.csv",
+    _cols("id! concept! lang! kind! forms!* source!*"),
 )
 DESIGNS = TableSpec(
     "designs",
@@ -149,7 +154,17 @@ PAPERS = TableSpec(
     id_pattern=PAPER_ID,
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (DOMAINS, TOPICS, QUESTIONS, SOURCES, CONCEPTS, AMBIGUOUS, DESIGNS, PAPERS)
+ALL_TABLES: tuple[TableSpec, ...] = (
+    DOMAINS,
+    TOPICS,
+    QUESTIONS,
+    SOURCES,
+    CONCEPTS,
+    AMBIGUOUS,
+    FAMILIES,
+    DESIGNS,
+    PAPERS,
+)
 
 
 @dataclass

@@ -169,6 +169,8 @@ def _check_sources(kb: KnowledgeBase, report: Report) -> None:
         _check_source_refs(kb, report, c.origin, "source", c.source)
     for d in kb.designs.values():
         _check_source_refs(kb, report, d.origin, "source", d.source)
+    for w in kb.families.values():
+        _check_source_refs(kb, report, w.origin, "source", w.source)
 
 
 def _check_framework(kb: KnowledgeBase, report: Report) -> None:
@@ -362,6 +364,15 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
                 f, n, "label", "duplicate-label", f"{amb.label!r}@{amb.lang} is already declared as {seen[key]!r}"
             )
         seen.setdefault(key, amb.id)
+        for cue in amb.cues:
+            candidate, _, words = cue.partition(":")
+            if candidate.strip() not in amb.candidates or not words.split():
+                report.error(
+                    f, n, "cues", "ambiguous-cues", f"{cue!r} is not 'candidate: cue words' for one of its candidates"
+                )
+    for w in kb.families.values():
+        if w.concept and w.concept not in kb.concepts:
+            _ref_error(report, w.origin, "concept", "concept", w.concept)
 
 
 def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:

@@ -1,0 +1,124 @@
+"""``cxkb check`` end to end, from process start to exit, against ``grep -Fiwo -f labels.txt``.
+
+What a user waits for is the whole command: Python's start-up and imports, opening the
+release and its vocabulary index, reading the file, checking it and writing the JSON
+report. This script times exactly that, in a fresh process per round, on one text of about
+5 MB, and grep over the same text with every label of the taxonomy (grep matches
+spellings only; the checker also lemmatises, resolves and reports, so it does more).
+
+The text is the five Dutch seed articles and the held-out dev texts (English and Dutch),
+repeated; it stays within the checker's default file-size limit (10 MB).
+
+Usage::
+
+    python bench/bench_check_e2e.py                 # 5 MB, 3 rounds, print a table
+    python bench/bench_check_e2e.py --write-docs    # also update docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import machine, record_section
+
+from cxkb.release import open_release
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = Path(os.environ.get("CXKB_SEEDS", REPO.parent / "shared" / "seeds"))
+HELDOUT = REPO / "tests" / "heldout"
+HEADING = "## Vocabulary checker: end to end"
+
+
+def corpus(target: Path, megabytes: float) -> Path:
+    """One text of about ``megabytes`` MB: seed articles and dev texts, repeated in order."""
+    dev = {line.split("\t")[0] for line in (HELDOUT / "SPLIT.tsv").read_text().splitlines() if line.endswith("\tdev")}
+    parts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    parts += [(HELDOUT / "texts" / name).read_text(encoding="utf-8") for name in sorted(dev)]
+    if not parts:
+        sys.exit(f"no seed articles at {SEEDS} (set CXKB_SEEDS)")
+    out, size, i = [], 0, 0
+    while size < megabytes * 1_000_000:
+        chunk = parts[i % len(parts)] + "\n\n"
+        out.append(chunk)
+        size += len(chunk.encode("utf-8"))
+        i += 1
+    path = target / "text.txt"
+    path.write_text("".join(out), encoding="utf-8")
+    return path
+
+
+def run_once(cmd: list[str], out: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one fresh process.
+
+    GNU time reports the peak of the command itself; the rusage of a child forked from
+    this Python process would count the copy of the parent it starts as.
+    """
+    peak_file = out.with_suffix(".peak")
+    start = time.perf_counter()
+    with out.open("wb") as fh:
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", str(peak_file), *cmd], stdout=fh, stderr=subprocess.DEVNULL, cwd=REPO
+        )
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed with status {done.returncode}")
+    return wall, int(peak_file.read_text().split()[-1]) / 1024
+
+
+def measure(cmd: list[str], out: Path, rounds: int) -> tuple[float, float, float]:
+    walls, peaks = [], []
+    for _ in range(rounds):
+        wall, peak = run_once(cmd, out)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), min(walls), max(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    release = open_release(REPO)
+    index = release.vocabulary()  # also leaves the index in build/cache, as any earlier run would
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        text = corpus(work, args.mb)
+        labels = work / "labels.txt"
+        labels.write_text("\n".join(sorted({e.label for e in index.entries})) + "\n", encoding="utf-8")
+        cxkb = [str(Path(sys.executable).parent / "cxkb"), "check", str(text), "--format", "json", "--root", str(REPO)]
+        grep = ["grep", "-Fiwo", "-f", str(labels), str(text)]
+        rows = {
+            "grep -Fiwo -f labels.txt": measure(grep, work / "grep.out", args.rounds),
+            "cxkb check --format json": measure(cxkb, work / "check.json", args.rounds),
+        }
+        size_mb = text.stat().st_size / 1_000_000
+    base = rows["grep -Fiwo -f labels.txt"][0]
+    lines = [
+        f"Measured on: {machine()}. One text of {size_mb:.1f} MB (seed articles and held-out dev texts,",
+        f"repeated); {args.rounds} fresh processes each, wall time from start to exit (median, fastest)",
+        "and the largest peak resident memory. Ratio: grep's median time / the command's (1x = as fast as grep).",
+        "",
+        "| command | median s | fastest s | peak MB | MB/s | ratio to grep |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, (median, fastest, peak) in rows.items():
+        lines.append(
+            f"| {name} | {median:.2f} | {fastest:.2f} | {peak:.0f} | {size_mb / median:.1f} | {base / median:.2f}x |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    if args.write_docs:
+        record_section(HEADING, table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""What surrounds a match: the words that decide what it means, or whether it is a term at all.
+
+Labels are matched word for word (:mod:`cxkb.checker.vocab`); three things need a look at
+the neighbouring words instead, and live here:
+
+- word-family forms in two parts, a few words apart (*klacht … afgehandeld*), from
+  ``word_families.csv``;
+- the context cues of ambiguous labels (``ambiguous_labels.csv``, column ``cues``), which
+  let the checker name the one candidate the sentence points to;
+- the word classes that keep unknown-term phrases to noun phrases ('customer had' and
+  'customer over' are not terms).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cxkb.checker.prefilter import TOKEN
+
+if TYPE_CHECKING:
+    from cxkb.checker.vocab import Entry
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold(text: str) -> str:
+    """The key :func:`cxkb.checker.vocab.fold` gives (that module imports this one)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+GAP = "..."
+"""In a word-family form, the place where other words may come between its two parts."""
+_GAP_WORDS = 4  # at most this many words between the parts of a gapped form
+_CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+
+
+NOT_IN_TERMS: dict[str, frozenset[str]] = {
+    "en": _wordset(
+        "about above across after against along among around before behind below beneath beside between beyond "
+        "during except inside near off onto out outside over past since through throughout toward towards under "
+        "until up upon via within without per like just only even still again all any each every some no both "
+        "either neither other another own same too if because while although though unless whether i me my he him "
+        "his she her us them him it its is am had having did doing done get gets got getting make makes made "
+        "need needs needed want wants wanted know knows knew"
+    ),
+    "nl": _wordset(
+        "als na onder tussen tegen zonder binnen buiten tijdens sinds vanaf via per alle elke ieder sommige geen "
+        "beide ander andere eigen zelf ik mij mijn jij jou jouw u uw hem is was waren had hadden heeft kunnen "
+        "moet moeten zal zullen wil willen"
+    ),
+}
+"""Words that never belong to a term: an unknown-term phrase ends before them (prepositions,
+pronouns, auxiliaries). Kept apart from :data:`STOPWORDS`, which detect the language."""
+
+
+@lru_cache(maxsize=1)
+def english_word_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """English word forms that can be nouns, and those that can be verbs.
+
+    Read from the lemma table that ships in the lemminflect wheel (word, part of speech,
+    lemma; from the SPECIALIST lexicon), without importing the package, whose import pulls
+    in numpy: only the data file is needed. Empty sets if the package is missing.
+    """
+    import csv
+    import gzip
+    from importlib.util import find_spec
+
+    spec = find_spec("lemminflect")
+    nouns: set[str] = set()
+    verbs: set[str] = set()
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset(), frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lemma_lu.csv.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                if len(row) >= 2:
+                    if row[1] in ("noun", "propn"):
+                        nouns.add(row[0])
+                    elif row[1] in ("verb", "aux"):
+                        verbs.add(row[0])
+    except OSError:  # pragma: no cover - a damaged installation
+        return frozenset(), frozenset()
+    return frozenset(nouns), frozenset(verbs)
+
+
+@dataclass(frozen=True)
+class Gapped:
+    """A word-family form in two parts with up to a few words between: *klacht … afgehandeld*.
+
+    Each part lists its spellings (``klacht/klachten``); they are matched as whole words
+    in one sentence, in order, on the lower-cased text.
+    """
+
+    entry: Entry
+    first: re.Pattern[str]  # the first part, found by a scan that needs no look-behind (fast in re)
+    rest: re.Pattern[str]  # the gap and the second part, tried where the first part ends
+
+    def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each occurrence in a lower-cased text, left to right, not overlapping."""
+        last = -1
+        for m in self.first.finditer(lowered):
+            s = m.start()
+            if s < last or (s > 0 and (lowered[s - 1].isalnum())):
+                continue
+            found = self.rest.match(lowered, m.end())
+            if found is not None:
+                last = found.end()
+                yield s, last
+
+    @classmethod
+    def parse(cls, form: str, entry: Entry) -> Gapped:
+        left, _, right = form.partition(GAP)
+
+        def alternatives(part: str) -> str:
+            words = sorted({_fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
+            return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+        gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}){{0,{_GAP_WORDS}}}?"
+        rest = rf"(?![^\W_]){gap}[^\w.!?;:\n]+{alternatives(right)}(?![^\W_])"
+        return cls(entry, re.compile(alternatives(left)), re.compile(rest))
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Cue words that decide between the candidates of an ambiguous label (ambiguous_labels.csv ``cues``).
+
+    Each value reads ``candidate: word word …``. A cue is looked for among the few words
+    before and after the label in its sentence; ``word*`` is a prefix, ``*word`` a suffix,
+    ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
+    answer when no cue speaks. A candidate wins when it has more cues present than any other.
+    """
+
+    cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
+    default: str = ""
+
+    @classmethod
+    def parse(cls, values: Iterable[str]) -> ContextCues:
+        cues: list[tuple[str, tuple[tuple[str, str, bool], ...]]] = []
+        default = ""
+        for value in values:
+            candidate, _, spec = value.partition(":")
+            words: list[tuple[str, str, bool]] = []
+            for raw in spec.split():
+                if raw == "*":
+                    default = candidate.strip()
+                    continue
+                adjacent = raw.startswith("^")
+                word = _fold(raw.lstrip("^")).replace("\u2019", "'")
+                mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
+                words.append((word.strip("*"), mode, adjacent))
+            cues.append((candidate.strip(), tuple(words)))
+        return cls(tuple(cues), default)
+
+    def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
+        """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
+        before = _SENTENCE_END.split(text[max(0, start - 160) : start])[-1]
+        after = _SENTENCE_END.split(text[end : end + 120])[0]
+        left = [_fold(w) for w in TOKEN.findall(before)][-_CUE_BEFORE:]
+        right = [_fold(w) for w in TOKEN.findall(after)][:_CUE_AFTER]
+        scores: dict[str, tuple[int, str]] = {}
+        for candidate, words in self.cues:
+            hits = []
+            for word, mode, adjacent in words:
+                pool = left[-1:] if adjacent else left + right
+                if any(_cue_hit(w, word, mode) for w in pool):
+                    hits.append(word)
+            if hits:
+                scores[candidate] = (len(hits), hits[0])
+        if scores:
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+            if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
+                return ranked[0][0], ranked[0][1][1]
+            return "", ""
+        return (self.default, "") if self.default else ("", "")
+
+
+def _cue_hit(token: str, cue: str, mode: str) -> bool:
+    if mode == "prefix":
+        return token.startswith(cue)
+    if mode == "suffix":
+        return token.endswith(cue)
+    return token == cue

@@ -1,0 +1,5 @@
+"""``python -m cxkb.cli``."""
+
+from cxkb.cli import run
+
+run()

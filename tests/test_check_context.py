@@ -1,0 +1,191 @@
+"""Word families, context cues, noun-phrase unknown terms and the cached index, on the real vocabulary.
+
+These features are data (word_families.csv, the ``cues`` column of ambiguous_labels.csv),
+so the tests run the checker on the repository's own tables: a change to the data that
+breaks a documented case fails here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+import pytest
+import simplemma
+
+from cxkb.checker import lemmas
+from cxkb.checker.cache import cached_index, index_key
+from cxkb.checker.config import CheckConfig
+from cxkb.checker.context import ContextCues, english_word_classes
+from cxkb.checker.documents import read_document
+from cxkb.checker.engine import Checker, DocumentResult
+from cxkb.checker.vocab import VocabIndex
+from cxkb.findings import Level, Report
+from cxkb.kg.validate import validate_taxonomy
+from cxkb.model import KnowledgeBase
+from cxkb.release import open_release
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def records() -> KnowledgeBase:
+    return open_release(REPO).records
+
+
+@pytest.fixture(scope="module")
+def index(records: KnowledgeBase) -> VocabIndex:
+    return VocabIndex(records)
+
+
+def check(index: VocabIndex, tmp_path: Path, text: str, lang: str) -> DocumentResult:
+    path = tmp_path / f"doc-{lang}.txt"
+    path.write_text(text, encoding="utf-8")
+    return Checker(index, CheckConfig(language=lang)).check_document(read_document(path, path.name, lang=lang))
+
+
+def found(result: DocumentResult) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(m.code, m.text, m.concepts) for m in result.mentions]
+
+
+# -- word families --------------------------------------------------------------------------
+
+
+def test_derived_words_name_their_concept(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "If it is easy, the customer will be highly satisfied.", "en")
+    assert ("related-form", "satisfied", ("customer-satisfaction",)) in found(result)
+    finding = next(f for f in result.findings if f.code == "related-form")
+    assert finding.level is Level.INFO and "customer satisfaction" in finding.message
+
+
+def test_survey_question_wording_names_its_metric(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Agree or disagree: the agency made it easy for me to handle my issue."
+    assert ("related-form", "made it easy for me to handle my issue", ("customer-effort-score",)) in found(
+        check(index, tmp_path, text, "en")
+    )
+
+
+def test_gapped_forms_match_within_a_sentence_only(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "Een klacht kan hier snel worden afgehandeld. Geen klacht. Afgehandeld.", "nl")
+    assert found(result) == [("related-form", "klacht kan hier snel worden afgehandeld", ("complaint-handling",))]
+
+
+def test_labels_win_over_gapped_forms(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "De klachtafhandeling is snel afgehandeld.", "nl")
+    assert [code for code, _, _ in found(result)] == ["preferred"]
+
+
+def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "Callers first reach the interactive voice response menu.", "en")
+    finding = next(f for f in result.findings if f.code == "narrower-term")
+    assert finding.concepts == ("self-service-technology",) and "consider" in finding.message
+
+
+def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Customer satisfaction matters. Satisfied customers return. CSAT measures it."
+    result = check(index, tmp_path, text, "en")
+    inconsistent = [f for f in result.findings if f.code == "inconsistent"]
+    assert inconsistent and all("'satisfied'" not in f.message.casefold() for f in inconsistent)
+
+
+# -- context cues ---------------------------------------------------------------------------
+
+
+def test_cues_pick_one_candidate(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "Journey maps describe a customer's entire journey, start to end.", "en")
+    assert ("ambiguous", "journey", ("customer-journey",)) in found(result)
+    finding = next(f for f in result.findings if f.code == "ambiguous")
+    assert "'entire'" in finding.message or "'customer" in finding.message
+    assert "customer-journey-map" in finding.message  # the other meanings are still named
+
+
+def test_default_candidate_when_no_cue_speaks(index: VocabIndex, tmp_path: Path) -> None:
+    assert ("ambiguous", "journey", ("customer-journey",)) in found(
+        check(index, tmp_path, "The highs and lows of the journey.", "en")
+    )
+
+
+def test_without_cue_or_default_every_candidate_stays(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "A tool for exploring key experiences with your organization.", "en")
+    (mention,) = [m for m in result.mentions if m.code == "ambiguous"]
+    assert len(mention.concepts) > 2
+
+
+def test_klantcontact_department_or_encounter(index: VocabIndex, tmp_path: Path) -> None:
+    department = check(index, tmp_path, "Bel de afdeling klantcontact van de gemeente.", "nl")
+    encounter = check(index, tmp_path, "Elk klantcontact telt voor de bewoner.", "nl")
+    assert ("ambiguous", "klantcontact", ("customer-service",)) in found(department)
+    assert ("ambiguous", "klantcontact", ("service-encounter",)) in found(encounter)
+
+
+def test_cue_syntax() -> None:
+    cues = ContextCues.parse(["a: ^adjacent pre* *suf word", "b: *"])
+    assert cues.resolve("x adjacent LABEL y", 11, 16) == ("a", "adjacent")
+    assert cues.resolve("adjacent x LABEL", 11, 16) == ("b", "")  # ^ needs the word right before
+    assert cues.resolve("prefixed LABEL", 9, 14) == ("a", "pre")
+    assert cues.resolve("LABEL the endsuf", 0, 5) == ("a", "suf")
+    assert cues.resolve("word. LABEL", 6, 11) == ("b", "")  # cues stop at the sentence end
+
+
+def test_cues_must_name_a_candidate(records: KnowledgeBase) -> None:
+    amb = next(iter(records.ambiguous.values()))
+    bad = dataclasses.replace(records, ambiguous={amb.id: dataclasses.replace(amb, cues=("nobody: word",))})
+    report = Report()
+    validate_taxonomy(bad, report)
+    assert "ambiguous-cues" in {f.rule for f in report.findings}
+
+
+def test_word_families_reach_the_release(records: KnowledgeBase) -> None:
+    assert records.families
+    assert all(f.concept in records.concepts and f.forms and f.source for f in records.families.values())
+    assert {f.kind for f in records.families.values()} == {"family", "question", "narrower"}
+    assert any(a.cues for a in records.ambiguous.values())
+
+
+# -- unknown terms --------------------------------------------------------------------------
+
+
+def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "The customer had a question. The customer tried again. The customer over time left. "
+        "The customer interacts online. We set up a customer advisory council."
+    )
+    unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
+    assert not {"customer had", "customer tried", "customer over", "customer interacts"} & set(unknown)
+    assert any(u.startswith("customer advisory") for u in unknown)
+
+
+def test_word_classes_come_from_the_shipped_lexicon() -> None:
+    nouns, verbs = english_word_classes()
+    assert "delivery" in nouns and "interacts" in verbs and "delivery" not in verbs
+
+
+# -- the cached index -----------------------------------------------------------------------
+
+
+def test_cached_index_is_reused_and_rebuilt_when_damaged(records: KnowledgeBase, tmp_path: Path) -> None:
+    manifest = {"sources": {"x": "1"}}
+    calls: list[int] = []
+
+    def load() -> KnowledgeBase:
+        calls.append(1)
+        return records
+
+    first = cached_index(None, manifest, tmp_path, ("klant",), load)
+    second = cached_index(None, manifest, tmp_path, ("klant",), load)
+    assert calls == [1] and second.entries == first.entries and second.cues_of == first.cues_of
+    (path,) = tmp_path.glob("vocab-*.pickle")
+    assert path.name == f"vocab-{index_key(manifest, ('klant',))}.pickle"
+    assert "kb" not in pickle.loads(path.read_bytes()).__dict__  # the records stay out of the cache
+    path.write_bytes(b"not a pickle")
+    third = cached_index(None, manifest, tmp_path, ("klant",), load)
+    assert calls == [1, 1] and third.entries == first.entries
+
+
+def test_cached_lemmas_equal_simplemma() -> None:
+    words = {"nl": ["klanten", "klantreizen", "ervaringen", "afgehandeld"], "en": ["customers", "journeys", "tried"]}
+    for lang, sample in words.items():
+        for w in sample:
+            assert lemmas.lemmatize(w, lang) == simplemma.lemmatize(w, lang=lang)
+            assert lemmas.is_known(w, lang) == simplemma.is_known(w, lang=lang)
