@@ -242,11 +242,13 @@ _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 
 
 def _encode(value: object) -> object:
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: _encode(getattr(value, name)) for name in value.__dataclass_fields__}  # type: ignore[attr-defined]
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    return value
+    """A record as a dict: nested records (texts, labels, origins) become dicts too; tuples
+    stay tuples, which JSON writes as lists."""
+    out = dict(value.__dict__)
+    for name, item in out.items():
+        if hasattr(item, "__dataclass_fields__"):
+            out[name] = dict(item.__dict__)
+    return out
 
 
 def _decode(cls: type, data: dict[str, object]) -> object:

@@ -472,12 +472,12 @@ def build(
             parts.mkdir()
             side = _Side(lambda: writer.write_blocks(parts, subjects.blocks(infer, cut), head=False))
             total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
+            progress("writing the records and derived facts")
+            extracts.write_records(staging, kb, infer)  # while the second process writes its half
             more, more_inferred = side.result()
             side = None
             writer.append_parts(staging, parts)
             total, inferred = total + more, inferred + more_inferred
-            progress("writing the records and derived facts")
-            extracts.write_records(staging, kb, infer)
             skos.write_vocabulary(staging, kb, release.schema_version(root))
             shacl_report(kb, shapes.result(), report)
             shapes = None

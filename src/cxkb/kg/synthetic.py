@@ -219,7 +219,7 @@ def synthetic_release(papers: int, folder: Path, seed: int = SEED, log=print) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[3])
     parser.add_argument("--out", type=Path, default=Path("build/synthetic"))
     parser.add_argument("--papers", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--seed", type=int, default=SEED)

@@ -68,6 +68,11 @@ class TitleIndex(Generic[T]):
     """
 
     RARE_WORDS = 3
+    # A word in more titles than this is common. A title made only of common words is
+    # compared with the titles that share its rarest words (two, or three while that still
+    # leaves many), which bounds the work on tables of formulaic titles at the price of
+    # missing a near-duplicate that differs in one of those words.
+    COMMON = 100
 
     def __init__(self, threshold: float = SIMILAR_TITLE) -> None:
         self.threshold = threshold
@@ -96,8 +101,15 @@ class TitleIndex(Generic[T]):
 
         present = sorted((len(self.postings[w]), w) for w in set(key.split()) if w in self.postings)
         candidates: set[int] = set()
-        for _, word in present[: self.RARE_WORDS]:
-            candidates.update(self.postings[word])
+        if present and present[0][0] > self.COMMON and len(present) > 1:
+            candidates = set(self.postings[present[0][1]])
+            for _, word in present[1 : self.RARE_WORDS]:
+                if len(candidates) <= self.COMMON:
+                    break
+                candidates.intersection_update(self.postings[word])
+        else:
+            for _, word in present[: self.RARE_WORDS]:
+                candidates.update(self.postings[word])
         if not candidates:
             return None
         order = sorted(candidates)

@@ -35,7 +35,6 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -63,8 +62,6 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("cxkb.endpoint")
 
-
-@dataclass(frozen=True)
 
 # ---------------------------------------------------------------------------------------
 # The ASGI app
