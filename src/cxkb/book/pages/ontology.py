@@ -38,11 +38,11 @@ def page_ontology(site: Site) -> str:
     # Anchors are lower case, so a class and a property that differ only in their first
     # letter's case (cx:StudyDesign, cx:studyDesign) would share one: the property gets a suffix.
     names = {str(s)[len(str(CX)) :] for s in g.subjects() if str(s).startswith(str(CX))}
-    classes = {n.lower() for n in names if n[:1].isupper()}
+    class_names = {n.lower() for n in names if n[:1].isupper()}
 
     def anchor(node: object) -> str:
         name = str(node)[len(str(CX)) :]
-        clash = name[:1].islower() and name.lower() in classes
+        clash = name[:1].islower() and name.lower() in class_names
         return "cx-" + name.lower() + ("-property" if clash else "")
 
     def ref(node: object) -> str:
