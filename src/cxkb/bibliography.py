@@ -146,9 +146,17 @@ def to_bibtex(kb: KnowledgeBase) -> str:
             fields.append(("url", p.url))
         if p.keywords:
             fields.append(("keywords", _bib_escape(", ".join(p.keywords))))
+        # No study design here: BibTeX has no field for it, and a made-up one (say ``type``,
+        # which biblatex reads as the kind of thesis or report) would be misread or dropped.
+        # RIS (M3) and CSL-JSON (genre) carry it.
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
         chunks.append(f"@{BIBTEX_TYPES.get(p.type, 'misc')}{{{p.id},\n{body}\n}}\n")
     return "\n".join(chunks)
+
+
+def design_names(kb: KnowledgeBase, p: Paper) -> list[str]:
+    """A paper's study designs by their English labels (the id when the vocabulary lacks it)."""
+    return [kb.designs[d].label.en if d in kb.designs else d for d in p.designs]
 
 
 def _ris_clean(text: str) -> str:
@@ -180,6 +188,8 @@ def to_ris(kb: KnowledgeBase) -> str:
         if p.url:
             lines.append(f"UR  - {p.url}")
         lines.extend(f"KW  - {_ris_clean(k)}" for k in p.keywords)
+        if p.designs:  # M3 is RIS's "type of work", where Zotero and EndNote keep a study's kind
+            lines.append(f"M3  - {_ris_clean('; '.join(design_names(kb, p)))}")
         lines.append("ER  - ")
         lines.append("")
     return "\n".join(lines)
@@ -213,6 +223,8 @@ def to_csljson(kb: KnowledgeBase) -> str:
                 item[key] = value
         if p.keywords:
             item["keyword"] = ", ".join(p.keywords)
+        if p.designs:  # CSL's "genre": the type or sub-type of a work
+            item["genre"] = "; ".join(design_names(kb, p))
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

@@ -158,8 +158,8 @@ class Release:
     @property
     def derived(self) -> dict[str, Any]:
         """What the build inferred and counted: ``paper_topics``, ``paper_domains`` (the
-        property chains' results), ``counts`` per topic, domain, question and concept, and
-        ``evidence_gaps``."""
+        property chains' results), ``counts`` per topic, domain, question and concept,
+        ``evidence_gaps`` and the ``gap_map`` (papers per question by design and by period)."""
         return self._payload["derived"]
 
     def graph_file(self, *, reasoning: bool = True) -> Path:

@@ -16,18 +16,6 @@ import pandas as pd
 
 from cxkb.model import KnowledgeBase
 
-PERIODS = (
-    (0, 1999, "before 2000"),
-    (2000, 2009, "2000-2009"),
-    (2010, 2014, "2010-2014"),
-    (2015, 2019, "2015-2019"),
-    (2020, 9999, "2020 and later"),
-)
-
-
-def period(year: int) -> str:
-    return next(label for lo, hi, label in PERIODS if lo <= year <= hi)
-
 
 @dataclass
 class Frames:
@@ -146,8 +134,22 @@ class Frames:
         return self._counts("concept", self.concepts["concept"])
 
     def evidence_gaps(self) -> list[str]:
-        """The research questions the build counts as evidence gaps."""
+        """The research questions the build counts as evidence gaps (the one definition:
+        ``cxkb.kg.extracts``, any of the four answers of :meth:`gap_reasons`)."""
         return list(self.derived["evidence_gaps"])
+
+    @property
+    def gap_map(self) -> dict[str, Any]:
+        """The build's evidence-gap map: papers per question by design and by period, and the answers."""
+        return self.derived["gap_map"]
+
+    def gap_reasons(self) -> dict[str, list[str]]:
+        """Why each gap is one: ``thin``, ``no-recent``, ``no-empirical``, ``no-causal-or-behavioural``."""
+        return {q: list(r) for q, r in self.gap_map["reasons"].items()}
+
+    def period_labels(self) -> list[str]:
+        """The gap map's periods, oldest first, in English (the newest starts with the review)."""
+        return [p["label_en"] for p in self.gap_map["periods"]]
 
     def per_year_domain(self) -> pd.DataFrame:
         merged = self.paper_domains.merge(self.papers[["paper", "year"]], on="paper")
@@ -156,10 +158,14 @@ class Frames:
 
     def question_period_matrix(self) -> pd.DataFrame:
         """Research questions by publication period: where the evidence is thin, and since when."""
-        merged = self.paper_questions.merge(self.papers[["paper", "year"]], on="paper")
-        merged["period"] = merged["year"].map(period)
-        table = merged.pivot_table(index="question", columns="period", values="paper", aggfunc="nunique", fill_value=0)
-        return table.reindex(index=list(self.questions["question"]), columns=[p[2] for p in PERIODS], fill_value=0)
+        periods = self.gap_map["periods"]
+        rows = {
+            q: [len(self.gap_map["by_period"].get(q, {}).get(p["id"], [])) for p in periods]
+            for q in self.questions["question"]
+        }
+        return pd.DataFrame.from_dict(rows, orient="index", columns=[p["label_en"] for p in periods]).rename_axis(
+            "question"
+        )
 
     def domain_topic_matrix(self) -> pd.DataFrame:
         """Papers per (domain covered, topic covered): the off-diagonal blocks are cross-domain work."""

@@ -13,6 +13,7 @@ from cxkb.book.notebooks import render_notebook
 from cxkb.book.pages.concept import page_concept, page_concept_index
 from cxkb.book.pages.datamodel import page_data_model
 from cxkb.book.pages.domain import page_domain
+from cxkb.book.pages.gapmap import page_gapmap
 from cxkb.book.pages.glossary import page_glossary
 from cxkb.book.pages.ontology import page_ontology
 from cxkb.book.pages.overview import page_map, page_overview
@@ -58,6 +59,7 @@ def plan(root: Path, book_dir: Path) -> dict[str, bytes]:
     pages: dict[str, str] = {
         f"{GENERATED}/overview.md": page_overview(site),
         f"{GENERATED}/map.md": page_map(site),
+        f"{GENERATED}/gapmap.md": page_gapmap(site),
         f"{GENERATED}/glossary.md": page_glossary(site),
         f"{GENERATED}/concepts/index.md": page_concept_index(site),
         f"{GENERATED}/ontology.md": page_ontology(site),

@@ -42,7 +42,11 @@ CLUSTER_COLOURS = (
     "#882255", "#44AA99", "#117733", "#DDCC77",
 )  # fmt: skip
 VIS_SCRIPT = "vis/vis-network.min.js"
-NODE_FIELDS = ("id", "label", "title", "color", "size", "shape", "group", "url", "borderWidth", "font")
+NODE_FIELDS = ("id", "label", "name", "title", "color", "size", "shape", "group", "url", "borderWidth", "font")
+# Label sizes (canvas px) by kind: the map opens zoomed so that the largest labels read at
+# 12 px or more (cxkb.js), so the framework's own nodes get the largest labels.
+FONT_SIZES = {"domain": 28, "topic": 20, "question": 15, "concept": 15, "focus": 22, "keyword": 15, "hub": 18}
+TEXT_COLOUR = "#1a1a1a"
 EDGE_FIELDS = ("from", "to", "width", "dashes", "arrows", "color", "title")
 # Page-relative links to the site's own HTML pages only: no scheme, no '//' host, no script.
 _SAFE_URL = re.compile(r"^(?:\.\./)*(?:[a-z0-9_-]+/)*[a-z0-9_.-]+\.html(?:#[A-Za-z0-9_.:-]+)?$")
@@ -73,7 +77,7 @@ class MapSpec:
     """What one map shows: ``focus`` None for the whole taxonomy, else a domain or topic id."""
 
     name: str
-    kind: str  # "all", "domain" or "topic"
+    kind: str  # "all", "domain", "topic" or "concept" (the concept's neighbourhood)
     focus: str | None = None
 
 
@@ -93,6 +97,8 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     per_concept = frames.papers_per_concept().to_dict()
     domain_papers = frames.papers_per_domain().to_dict()
 
+    if spec.kind == "concept":
+        return ego_network(frames, spec.focus or "", urls)
     if spec.kind == "all":
         topics = list(kb.topics)
     elif spec.kind == "domain":
@@ -112,6 +118,7 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
         net.add_node(node, label=label, title=title, color=colour, size=size, shape=shape, url=urls.get(node, ""))
         options = net.node_map[node]
         options["group"] = group
+        options["font"] = {"size": FONT_SIZES[group], "color": TEXT_COLOUR}
         return options
 
     for d in domains:
@@ -166,6 +173,103 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     return net
 
 
+def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questions: int = 6) -> Network:
+    """One concept with its neighbourhood: broader, narrower and related concepts, its topics,
+    and the research questions its papers address most (at most ``max_questions``)."""
+    kb = frames.kb
+    net = Network(height="420px", width="100%", directed=True, cdn_resources="local")
+    con = kb.concepts.get(cid)
+    if con is None:
+        return net
+    per_concept = frames.papers_per_concept().to_dict()
+
+    def colours(concept_id: str) -> dict[str, str]:
+        c = kb.concepts[concept_id]
+        first = next((t for t in c.topics if t in kb.topics), "")
+        domain = kb.topics[first].domain if first else ""
+        return {"background": DOMAIN_TINTS.get(domain, OTHER_TINT), "border": DOMAIN_COLOURS.get(domain, OTHER_COLOUR)}
+
+    def add_concept(concept_id: str, group: str) -> None:
+        c = kb.concepts[concept_id]
+        n = int(per_concept.get(concept_id, 0))
+        title = f"{c.pref.en} / {c.pref.nl}\n{plural(n, 'paper')}\n\n{c.definition.en}"
+        node = f"concept:{concept_id}"
+        net.add_node(
+            node,
+            label=c.pref.en,
+            title=title,
+            color=colours(concept_id),
+            shape="ellipse",
+            url=urls.get(node, "") if group != "focus" else "",
+        )
+        net.node_map[node]["group"] = "concept" if group != "focus" else "focus"
+        net.node_map[node]["font"] = {"size": FONT_SIZES[group], "color": TEXT_COLOUR}
+        if group == "focus":
+            net.node_map[node]["borderWidth"] = 3
+
+    add_concept(cid, "focus")
+    narrower = sorted(c.id for c in kb.concepts.values() if cid in c.broader)
+    related = sorted({*con.related, *(c.id for c in kb.concepts.values() if cid in c.related)} - {cid})
+    for group, members in (("broader", con.broader), ("narrower", narrower), ("related", related)):
+        for other in members:
+            if other not in kb.concepts or f"concept:{other}" in net.node_map:
+                continue
+            add_concept(other, "concept")
+            if group in ("broader", "narrower"):
+                a, b = (cid, other) if group == "broader" else (other, cid)
+                net.add_edge(f"concept:{a}", f"concept:{b}", arrows="to", color="#555555", title="broader · breder")
+            else:
+                net.add_edge(
+                    f"concept:{cid}", f"concept:{other}", dashes=True, color="#777777", title="related · verwant"
+                )
+    for t in con.topics:
+        if t not in kb.topics:
+            continue
+        top = kb.topics[t]
+        node = f"topic:{t}"
+        net.add_node(
+            node,
+            label=top.label.en,
+            title=f"{top.label.en} / {top.label.nl}\n\n{top.definition.en}",
+            color=DOMAIN_COLOURS.get(top.domain, OTHER_COLOUR),
+            shape="dot",
+            size=22,
+            url=urls.get(node, ""),
+        )
+        net.node_map[node]["group"] = "topic"
+        net.node_map[node]["font"] = {"size": FONT_SIZES["topic"], "color": TEXT_COLOUR}
+        net.add_edge(f"concept:{cid}", node, color="#9a9a9a", title="topic · onderwerp")
+    links = frames.paper_concepts[frames.paper_concepts["concept"] == cid].merge(frames.paper_questions, on="paper")
+    shared = links.groupby("question")["paper"].nunique().sort_values(ascending=False, kind="stable")
+    shared = shared[[q in kb.questions for q in shared.index]].head(max_questions)
+    for q, n in shared.items():
+        que = kb.questions[q]
+        node = f"question:{q}"
+        topic = kb.topics.get(que.topic)
+        colour = DOMAIN_COLOURS.get(topic.domain, OTHER_COLOUR) if topic else OTHER_COLOUR
+        topic_label = topic.label.en if topic else que.topic
+        net.add_node(
+            node,
+            label=f"{topic_label} {q.rsplit('-', 1)[-1].upper()}",
+            title=f"{que.text.en}\n{que.text.nl}\n{plural(int(n), 'shared paper')}",
+            color={"background": "#ffffff", "border": colour},
+            shape="box",
+            url=urls.get(node, ""),
+        )
+        net.node_map[node]["group"] = "question"
+        net.node_map[node]["borderWidth"] = 2
+        net.node_map[node]["font"] = {"size": FONT_SIZES["question"], "color": TEXT_COLOUR}
+        net.add_edge(
+            f"concept:{cid}",
+            node,
+            dashes=True,
+            width=min(1 + int(n), 6),
+            color="#b0b0b0",
+            title=plural(int(n), "shared paper"),
+        )
+    return net
+
+
 def keyword_network(
     comparison: Comparison,
     topic_urls: Mapping[str, str],
@@ -173,13 +277,16 @@ def keyword_network(
     *,
     max_nodes: int = 150,
     links_per_node: int = 6,
+    labelled: int = 30,
 ) -> tuple[Network, list[tuple[str, str]]]:
     """The co-keyword network coloured by Louvain community, and its legend.
 
     A map stays readable (and a page light) only up to a few hundred nodes and links, while
     the analysis uses the whole network: the map shows the ``max_nodes`` most used keywords
     and, for each, its ``links_per_node`` strongest links. A keyword node links to the page
-    of the taxonomy topic most of its papers cover.
+    of the taxonomy topic most of its papers cover. Only the ``labelled`` most central keywords
+    (weighted degree in the whole network) carry a label on the canvas; the others have their
+    name in the tooltip and the find box, so the map stays legible.
     """
     net = Network(height="640px", width="100%", directed=False, cdn_resources="local")
     network = comparison.network
@@ -194,6 +301,8 @@ def keyword_network(
             colour_of[key] = (number, colour)
     shown = sorted(sorted(graph.nodes, key=lambda k: (-network.papers[k], k))[:max_nodes])
     chosen = set(shown)
+    centrality = dict(graph.degree(weight="weight"))
+    hubs = set(sorted(shown, key=lambda k: (-centrality.get(k, 0), k))[:labelled])
     for key in shown:
         number, colour = colour_of.get(key, (0, OTHER_COLOUR))
         topic = network.topic.get(key, "")
@@ -211,6 +320,11 @@ def keyword_network(
             url=topic_urls.get(topic, ""),
         )
         net.node_map[key]["group"] = f"community-{number}"
+        net.node_map[key]["name"] = network.display[key]
+        if key in hubs:
+            net.node_map[key]["font"] = {"size": FONT_SIZES["hub"], "color": TEXT_COLOUR}
+        else:
+            net.node_map[key]["label"] = ""
     links: set[tuple[str, str]] = set()
     for key in shown:
         strongest = sorted(
@@ -224,7 +338,7 @@ def keyword_network(
     return net, legend
 
 
-def _safe_json(data: object) -> str:
+def safe_json(data: object) -> str:
     """JSON that cannot close the script element, open a comment or a template literal in it."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("`", "\\u0060")):
@@ -265,7 +379,17 @@ DOMAIN_LEGEND = (
 )
 TAXONOMY_KEY = (
     "Diamonds are domains, circles topics, boxes research questions and ellipses concepts; a node grows with its "
-    "number of papers. Hover over a node for its definition; click it to open its page."
+    "number of papers. Hover over (or tap) a node for its definition; click it (or tap it again) to open its page. "
+    "· Ruiten zijn domeinen, cirkels onderwerpen, rechthoeken onderzoeksvragen en ovalen begrippen; een knoop groeit "
+    "met het aantal publicaties. Wijs (of tik) een knoop aan voor de definitie; klik (of tik nog eens) om de pagina "
+    "te openen."
+)
+EGO_KEY = (
+    "The concept (thick border) with its broader and narrower concepts (arrows point to the broader one), related "
+    "concepts (dashed), its topics (circles) and the research questions its papers address most (boxes). "
+    "· Het begrip (dikke rand) met bredere en smallere begrippen (pijlen wijzen naar het bredere), verwante "
+    "begrippen (gestippeld), de onderwerpen (cirkels) en de onderzoeksvragen waar de publicaties het vaakst over "
+    "gaan (rechthoeken)."
 )
 
 
@@ -314,6 +438,6 @@ def render_fragment(
         f'<figcaption id="{eid}-caption"><strong>{html.escape(caption)}</strong> {html.escape(key)}</figcaption>'
         f'<ul class="cxkb-legend" aria-label="Legend">{swatches}</ul>'
         f"{link_list}"
-        f'<script type="application/json" id="{eid}-data">{_safe_json(data)}</script>'
+        f'<script type="application/json" id="{eid}-data">{safe_json(data)}</script>'
         "</figure>"
     )

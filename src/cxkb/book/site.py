@@ -176,7 +176,8 @@ class Site:
 
     def map_block(self, from_doc: str, spec: maps.MapSpec, caption: str, *, height: str = "640px") -> str:
         net = maps.build_network(self.frames, spec, self.map_urls(from_doc))
-        fragment = maps.render_fragment(net, f"map-{spec.name}", caption, height=height)
+        key = maps.EGO_KEY if spec.kind == "concept" else maps.TAXONOMY_KEY
+        fragment = maps.render_fragment(net, f"map-{spec.name}", caption, height=height, key=key)
         fence = "`" * max(3, longest_run(fragment, "`") + 1)
         return f"{fence}{{raw}} html\n{fragment}\n{fence}"
 

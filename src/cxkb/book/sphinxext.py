@@ -75,6 +75,9 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
     if 'class="cxkb-map"' in (body or ""):
         # Before cxkb.js (priority 500): deferred scripts run in order, and cxkb.js draws the maps.
         app.add_js_file(maps.VIS_SCRIPT, priority=200, defer="defer")
+    if 'class="cxkb-gapmap"' in (body or ""):
+        app.add_js_file("gapmap.js", defer="defer")
+        app.add_css_file("gapmap.css")
     for key in ("script_files", "css_files"):
         files = context.get(key)
         if files:
@@ -208,6 +211,26 @@ def patch_bibtex() -> bool:
     return True
 
 
+def _refresh_static(app: Any, exception: Exception | None) -> None:
+    """Copy the book's own assets (cxkb.js, gapmap.js, the CSS) into ``_static`` when they changed.
+
+    Sphinx copies static files in its last step, which an incremental build whose pages are
+    all current skips: an edited script would then never reach the site.
+    """
+    from pathlib import Path
+
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    target = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir) / folder
+        for path in sorted(source.rglob("*")) if source.is_dir() else []:
+            dest = target / path.relative_to(source)
+            if path.is_file() and (not dest.is_file() or dest.read_bytes() != path.read_bytes()):
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(path.read_bytes())
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: plain-text math instead of MathJax from a CDN, page assets, theme files."""
     app.add_html_math_renderer("cxkb-plain", (_visit_math, None), (_visit_displaymath, None))
@@ -215,6 +238,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file("cxkb.js", defer="defer")
     app.connect("html-page-context", _page_assets, priority=900)  # after the theme's own handler
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    app.connect("build-finished", _refresh_static)
     patch_bibtex()
     # Bump EXTENSION_VERSION when what the handlers above change in the HTML changes: Sphinx then
     # rebuilds every page, where it would otherwise rewrite only pages whose sources changed.

@@ -37,8 +37,8 @@ def toc(site: Site, notebooks: Sequence[str]) -> str:
         for c in sorted(kb.concepts.values(), key=lambda c: (c.pref.en.lower(), c.id)):
             lines.append(f"          - file: {doc_of('concept', c.id)}")
     analyses = [n for n in NOTEBOOK_PARTS["analyses"] if n in notebooks]
+    lines += ['  - caption: "Analyses · Analyses"', "    chapters:", f"      - file: {GENERATED}/gapmap"]
     if analyses:
-        lines += ['  - caption: "Analyses · Analyses"', "    chapters:"]
         lines += [f"      - file: {GENERATED}/notebooks/{n}" for n in analyses]
     lines += ['  - caption: "Data · Gegevens"', "    chapters:"]
     lines += [f"      - file: {GENERATED}/notebooks/{n}" for n in NOTEBOOK_PARTS["data"] if n in notebooks]

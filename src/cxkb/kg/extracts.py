@@ -24,8 +24,31 @@ from cxkb.namespaces import BASE
 Pairs = list[tuple[str, str]]
 Infer = Callable[[str, Pairs], Pairs]
 
-# Fewer papers than this on a research question makes it an evidence gap (CONTRIBUTING.md).
+# A research question is an evidence gap (CONTRIBUTING.md, docs/decisions.md) when the
+# literature table gives it any of these four answers:
+#   thin             fewer than EVIDENCE_THRESHOLD papers;
+#   no-recent        no paper published since the review that posed it (REVIEW_YEAR on);
+#   no-empirical     no empirical study: every paper on it is conceptual or a review
+#                    (a question without papers has no empirical study either);
+#   no-causal-or-behavioural  neither an experiment nor field data: nothing that tests a
+#                    cause or observes what customers actually do.
 EVIDENCE_THRESHOLD = 2
+# Silva et al. (2021) posed the 28 questions in July 2021: evidence "since the review"
+# starts with the papers of 2021, and the gap map's newest period starts there too.
+REVIEW_YEAR = 2021
+# Designs that collect or analyse no new data of their own.
+NON_EMPIRICAL = frozenset({"conceptual", "review"})
+CAUSAL_OR_BEHAVIOURAL = frozenset({"experiment", "field-data"})
+GAP_REASONS = ("thin", "no-recent", "no-empirical", "no-causal-or-behavioural")
+# The gap map's columns, from argument to observation (designs not named here follow, in table order).
+DESIGN_ORDER = ("conceptual", "review", "qualitative", "case", "survey", "experiment", "field-data", "physiological")
+# (id, first year, last year, English, Dutch); the newest period begins with the review.
+PERIODS = (
+    ("before-2011", None, 2010, "before 2011", "vóór 2011"),
+    ("2011-2015", 2011, 2015, "2011–2015", "2011–2015"),
+    ("2016-2020", 2016, REVIEW_YEAR - 1, f"2016–{REVIEW_YEAR - 1}", f"2016–{REVIEW_YEAR - 1}"),
+    ("since-review", REVIEW_YEAR, None, f"{REVIEW_YEAR} and later", f"{REVIEW_YEAR} en later"),
+)
 TOOLS = ("cxkb", "rdflib", "pyoxigraph", "owlready2", "pyshacl")
 
 
@@ -62,13 +85,66 @@ def derived_facts(kb: KnowledgeBase, infer: Infer) -> dict[str, object]:
         "question": {q: per_question[q] for q in kb.questions},
         "concept": {c: per_concept[c] for c in kb.concepts},
     }
-    gaps = [q for q in kb.questions if per_question[q] < EVIDENCE_THRESHOLD]
+    gap_map = gap_map_facts(kb)
+    reasons = gap_map["reasons"]
     return {
         "paper_topics": paper_topics,
         "paper_domains": paper_domains,
         "counts": counts,
         "evidence_threshold": EVIDENCE_THRESHOLD,
-        "evidence_gaps": gaps,
+        "evidence_gaps": [q for q in kb.questions if reasons.get(q)],
+        "gap_map": gap_map,
+    }
+
+
+def period_of(year: int) -> str:
+    """The id of the gap map's period a publication year falls in."""
+    for ident, first, last, _en, _nl in PERIODS:
+        if (first is None or year >= first) and (last is None or year <= last):
+            return ident
+    raise ValueError(f"no period for {year}")
+
+
+def gap_map_facts(kb: KnowledgeBase) -> dict[str, object]:
+    """The evidence-gap map: per question the papers by study design and by period, and the gaps.
+
+    The book draws the map and states the gaps from these facts alone, so the landing page,
+    the gap map and the question pages cannot count gaps in different ways. Paper lists are
+    newest first, then by id (the book's order).
+    """
+    order = [d for d in DESIGN_ORDER if d in kb.designs] + [d for d in kb.designs if d not in DESIGN_ORDER]
+    by_design: dict[str, dict[str, list[str]]] = {q: {} for q in kb.questions}
+    by_period: dict[str, dict[str, list[str]]] = {q: {} for q in kb.questions}
+    for p in sorted(kb.papers.values(), key=lambda p: (-p.year, p.id)):
+        for q in dict.fromkeys(p.questions):
+            if q not in by_design:
+                continue
+            for d in dict.fromkeys(p.designs):
+                by_design[q].setdefault(d, []).append(p.id)
+            by_period[q].setdefault(period_of(p.year), []).append(p.id)
+
+    def designs_of(q: str) -> set[str]:
+        return set(by_design[q])
+
+    answers = {
+        "thin": [q for q in kb.questions if len({x for xs in by_period[q].values() for x in xs}) < EVIDENCE_THRESHOLD],
+        "no-recent": [q for q in kb.questions if not by_period[q].get("since-review")],
+        "no-empirical": [q for q in kb.questions if not designs_of(q) - NON_EMPIRICAL],
+        "no-causal-or-behavioural": [q for q in kb.questions if not designs_of(q) & CAUSAL_OR_BEHAVIOURAL],
+    }
+    reasons = {q: [r for r in GAP_REASONS if q in answers[r]] for q in kb.questions}
+    return {
+        "review_year": REVIEW_YEAR,
+        "designs": order,
+        "non_empirical": sorted(NON_EMPIRICAL),
+        "causal_or_behavioural": sorted(CAUSAL_OR_BEHAVIOURAL),
+        "periods": [
+            {"id": i, "from": first, "to": last, "label_en": en, "label_nl": nl_} for i, first, last, en, nl_ in PERIODS
+        ],
+        "by_design": {q: {d: v[d] for d in order if d in v} for q, v in by_design.items()},
+        "by_period": {q: {i: v[i] for i, *_ in PERIODS if i in v} for q, v in by_period.items()},
+        "answers": answers,
+        "reasons": {q: r for q, r in reasons.items() if r},
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cxkb.book import maps
+from cxkb.book.evidence import design_cell
 from cxkb.book.layout import GENERATED
 from cxkb.book.markup import cite, doc_of, link, myst_escape, nl
 from cxkb.book.site import Site, bilingual, list_table
@@ -74,16 +76,28 @@ def page_concept(site: Site, cid: str) -> str:
         lines += [f"**Also found when searching for:** {'; '.join(myst_escape(h) for h in hidden)}", ""]
     lines += [f"**Sources · bronnen:** {site.sources(c.source)}", ""]
     lines += [f"See also the {link('glossary', here, f'{GENERATED}/glossary')}.", ""]
+    if not c.deprecated:
+        caption = f"{c.pref.en} and its neighbours · {c.pref.nl} en omgeving"
+        spec = maps.MapSpec(f"concept-{cid}", "concept", cid)
+        lines += ["## Concept map · Begrippenkaart", "", site.map_block(here, spec, caption, height="420px"), ""]
     papers = site.concept_papers.get(cid, [])
     lines += [f"## Papers · Publicaties ({len(papers)})", ""]
     if papers:
         lines.append(
             list_table(
-                ["Reference", "Year", "Title"],
-                [[cite([p], textual=True), str(kb.papers[p].year), myst_escape(kb.papers[p].title)] for p in papers],
+                ["Reference", "Year", "Title", "Design · opzet"],
+                [
+                    [
+                        cite([p], textual=True),
+                        str(kb.papers[p].year),
+                        myst_escape(kb.papers[p].title),
+                        design_cell(kb, kb.papers[p]),
+                    ]
+                    for p in papers
+                ],
                 caption="Papers discussing this concept",
                 css_class="cxkb-papers",
-                widths=(25, 8, 67),
+                widths=(22, 7, 54, 17),
             )
         )
     else:

@@ -35,8 +35,15 @@ def page_ontology(site: Site) -> str:
                 return f"{prefix}:{text[len(str(ns)) :]}"
         return text
 
+    # Anchors are lower case, so a class and a property that differ only in their first
+    # letter's case (cx:StudyDesign, cx:studyDesign) would share one: the property gets a suffix.
+    names = {str(s)[len(str(CX)) :] for s in g.subjects() if str(s).startswith(str(CX))}
+    class_names = {n.lower() for n in names if n[:1].isupper()}
+
     def anchor(node: object) -> str:
-        return "cx-" + str(node)[len(str(CX)) :].lower()
+        name = str(node)[len(str(CX)) :]
+        clash = name[:1].islower() and name.lower() in class_names
+        return "cx-" + name.lower() + ("-property" if clash else "")
 
     def ref(node: object) -> str:
         if str(node).startswith(str(CX)):

@@ -15,7 +15,8 @@ def page_overview(site: Site) -> str:
     gaps = len(site.gaps)
     lines = [
         f"The book currently holds {plural(len(kb.papers), 'paper')}, {plural(len(kb.concepts), 'concept')} "
-        f"and {plural(len(kb.questions), 'open research question')} ({gaps} of them evidence gaps) "
+        f"and {plural(len(kb.questions), 'open research question')} "
+        f"({link(plural(gaps, 'of them an evidence gap', 'of them evidence gaps'), here, f'{GENERATED}/gapmap')}) "
         f"in {plural(len(kb.domains), 'domain')} and {plural(len(kb.topics), 'topic')}.",
         "",
     ]

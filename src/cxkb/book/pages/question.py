@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cxkb.book.evidence import design_cell, gap_reasons_myst
 from cxkb.book.markup import cite, doc_of, link, myst_escape, nl
 from cxkb.book.site import Site, bilingual, list_table
 
@@ -20,22 +21,24 @@ def page_question(site: Site, qid: str) -> str:
     lines += [f"**Sources · bronnen:** {site.sources((*q.source, *q.summarised_in))}", ""]
     lines += ["## Evidence · Onderbouwing", ""]
     if qid in site.gaps:
-        body = (
-            "No paper in the literature table addresses this question yet."
-            if not papers
-            else ("Only one paper in the literature table addresses this question.")
-        )
+        body = gap_reasons_myst(qid, site.frames.derived)
         if q.evidence_gap:
             body += f" {myst_escape(q.evidence_gap)}"
         lines += ["```{admonition} Evidence gap · Kennishiaat", ":class: warning", "", body, "```", ""]
     if papers:
         rows = [
-            [cite([p.id], textual=True), str(p.year), myst_escape(p.title), site.linker.link(p.note, here)]
+            [
+                cite([p.id], textual=True),
+                str(p.year),
+                myst_escape(p.title),
+                design_cell(kb, p),
+                site.linker.link(p.note, here),
+            ]
             for p in (kb.papers[pid] for pid in papers)
         ]
-        header = ["Reference", "Year", "Title", "Contribution"]
+        header = ["Reference", "Year", "Title", "Design · opzet", "Contribution"]
         caption = "Papers addressing this question"
-        lines += [list_table(header, rows, caption=caption, css_class="cxkb-papers", widths=(18, 7, 35, 40)), ""]
+        lines += [list_table(header, rows, caption=caption, css_class="cxkb-papers", widths=(17, 6, 32, 12, 33)), ""]
     concepts = sorted({c for pid in papers for c in kb.papers[pid].concepts if c in kb.concepts})
     if concepts:
         lines += ["", "## Concepts in these papers · Begrippen in deze publicaties", ""]

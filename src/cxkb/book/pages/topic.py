@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cxkb.book import maps
+from cxkb.book.evidence import design_cell, gap_reasons_myst
 from cxkb.book.markup import cite, doc_of, link, myst_escape, nl
 from cxkb.book.site import Site, bilingual, list_table, plural
 from cxkb.model import Paper
@@ -12,7 +13,14 @@ def _paper_row(site: Site, p: Paper, here: str, topic: str) -> list[str]:
     questions = ", ".join(
         link(site.question_label(q, topic), here, doc_of("question", q)) for q in p.questions if q in site.kb.questions
     )
-    return [cite([p.id], textual=True), str(p.year), myst_escape(p.title), questions, site.linker.link(p.note, here)]
+    return [
+        cite([p.id], textual=True),
+        str(p.year),
+        myst_escape(p.title),
+        design_cell(site.kb, p),
+        questions,
+        site.linker.link(p.note, here),
+    ]
 
 
 def page_topic(site: Site, topic: str) -> str:
@@ -41,12 +49,13 @@ def page_topic(site: Site, topic: str) -> str:
             f"{nl(site.linker.link(q.text.nl, here))}",
             "",
         ]
-        if qid not in site.gaps:
+        if papers:
             lines += [f"Papers addressing it: {cite(papers)}.", ""]
-        else:
+        if qid in site.gaps:
             reason = f" {myst_escape(q.evidence_gap)}" if q.evidence_gap else ""
-            found = f" Only {cite(papers)} addresses it." if papers else " No paper in the table addresses it yet."
-            lines += [f"**Evidence gap · kennishiaat.**{found}{reason}", ""]
+            found = "" if papers else " No paper in the table addresses it yet."
+            why = gap_reasons_myst(qid, site.frames.derived)
+            lines += [f"**Evidence gap · kennishiaat.**{found} {why}{reason}", ""]
     lines += ["## Concepts · Begrippen", ""]
     concepts = site.concepts_of(topic)
     if concepts:
@@ -64,11 +73,11 @@ def page_topic(site: Site, topic: str) -> str:
             "Papers that cover this topic, directly or through a research question they address; newest first.",
             "",
             list_table(
-                ["Reference", "Year", "Title", "Questions", "Contribution"],
+                ["Reference", "Year", "Title", "Design · opzet", "Questions", "Contribution"],
                 [_paper_row(site, kb.papers[p], here, topic) for p in papers],
                 caption="Papers on this topic",
                 css_class="cxkb-papers",
-                widths=(16, 7, 32, 9, 36),
+                widths=(15, 6, 28, 11, 9, 31),
             ),
         ]
     else:

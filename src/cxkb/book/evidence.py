@@ -1,0 +1,80 @@
+"""What the book says about evidence: a paper's study designs, and why a question is a gap.
+
+The build decides which questions are evidence gaps and why (``derived["gap_map"]``); the
+pages only put those answers into words, in English and Dutch, so every page that names a
+gap names the same gaps for the same reasons.
+"""
+
+from __future__ import annotations
+
+from cxkb.book.markup import myst_escape, nl
+from cxkb.model import KnowledgeBase, Paper
+
+# reason id -> (English, Dutch); the definitions are in cxkb.kg.extracts and docs/decisions.md.
+REASONS = {
+    "thin": ("fewer than {threshold} papers", "minder dan {threshold} publicaties"),
+    "no-recent": ("no paper since the review ({year} on)", "geen publicatie sinds de review (vanaf {year})"),
+    "no-empirical": (
+        "no empirical study (only conceptual work or reviews)",
+        "geen empirisch onderzoek (alleen conceptueel werk of literatuurstudies)",
+    ),
+    "no-causal-or-behavioural": (
+        "no experiment and no field or behavioural data",
+        "geen experiment en geen veld- of gedragsgegevens",
+    ),
+}
+DEFINITION_EN = (
+    "A research question is an evidence gap when the literature table has fewer than {threshold} papers on it, "
+    "no paper on it published since the review that posed it ({year} on), no empirical study of it, or neither an "
+    "experiment nor field or behavioural data on it."
+)
+DEFINITION_NL = (
+    "Een onderzoeksvraag is een kennishiaat als de literatuurtabel er minder dan {threshold} publicaties over heeft, "
+    "geen publicatie van na de review die de vraag stelde (vanaf {year}), geen empirisch onderzoek, of geen "
+    "experiment en geen veld- of gedragsgegevens."
+)
+
+
+def reason_text(reason: str, derived: dict, lang: str = "en") -> str:
+    """One reason in plain words (not escaped: the caller escapes for its format)."""
+    en, nl_ = REASONS.get(reason, (reason, reason))
+    text = en if lang == "en" else nl_
+    return text.format(threshold=derived.get("evidence_threshold", 2), year=derived["gap_map"]["review_year"])
+
+
+def definition(derived: dict, lang: str = "en") -> str:
+    template = DEFINITION_EN if lang == "en" else DEFINITION_NL
+    return template.format(threshold=derived.get("evidence_threshold", 2), year=derived["gap_map"]["review_year"])
+
+
+def gap_reasons_myst(qid: str, derived: dict) -> str:
+    """Why ``qid`` is a gap, as escaped MyST in both languages ("" when it is not one)."""
+    reasons = derived["gap_map"]["reasons"].get(qid, [])
+    if not reasons:
+        return ""
+    en = "; ".join(reason_text(r, derived, "en") for r in reasons)
+    nl_ = "; ".join(reason_text(r, derived, "nl") for r in reasons)
+    return f"{myst_escape(en[0].upper() + en[1:])}. {nl(myst_escape(nl_[0].upper() + nl_[1:] + '.'))}"
+
+
+def design_labels(kb: KnowledgeBase, p: Paper, lang: str = "en") -> list[str]:
+    """A paper's study designs as labels, in the paper's order (plain text)."""
+    out = []
+    for d in p.designs:
+        design = kb.designs.get(d)
+        out.append((design.label.en if lang == "en" else design.label.nl) if design else d)
+    return out
+
+
+def design_cell(kb: KnowledgeBase, p: Paper) -> str:
+    """A paper's study designs for a MyST table cell: English, with the Dutch beside it."""
+    parts = []
+    for d in p.designs:
+        design = kb.designs.get(d)
+        if design is None:
+            parts.append(myst_escape(d))
+        elif design.label.nl and design.label.nl.lower() != design.label.en.lower():
+            parts.append(f"{myst_escape(design.label.en)} · {nl(myst_escape(design.label.nl))}")
+        else:
+            parts.append(myst_escape(design.label.en))
+    return "; ".join(parts) or "–"
