@@ -118,7 +118,37 @@ class AmbiguousLabel:
 
 
 @dataclass(frozen=True)
+class Person:
+    """An author: one row of literature/authors.csv, with every spelling the papers use."""
+
+    id: str
+    name: str
+    variants: tuple[str, ...] = ()
+    orcid: str = ""
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A journal, book or proceedings volume papers appear in (literature/venues.csv).
+
+    ``issn`` holds the print ISSN first and the electronic one second when there are both.
+    """
+
+    id: str
+    name: str
+    issn: tuple[str, ...] = ()
+    isbn: str = ""
+    type: str = ""
+    publisher: str = ""
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
 class Paper:
+    """A paper. ``authors`` and ``venue`` are display names, resolved at load time from
+    ``author_ids`` and ``venue_id`` (the ids the literature table holds)."""
+
     id: str
     doi: str
     isbn: str
@@ -138,6 +168,8 @@ class Paper:
     note: str
     designs: tuple[str, ...] = ()
     note_nl: str = ""
+    author_ids: tuple[str, ...] = ()
+    venue_id: str = ""
     origin: Origin = field(compare=False, default=Origin("", 0))
 
 
@@ -153,6 +185,8 @@ class KnowledgeBase:
     ambiguous: dict[str, AmbiguousLabel] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)
     designs: dict[str, Design] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    venues: dict[str, Venue] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -164,6 +198,8 @@ class KnowledgeBase:
             "papers": len(self.papers),
             "sources": len(self.sources),
             "study designs": len(self.designs),
+            "persons": len(self.persons),
+            "venues": len(self.venues),
         }
 
     def sorted(self) -> KnowledgeBase:
@@ -171,7 +207,18 @@ class KnowledgeBase:
         return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
 
 
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs")
+_TABLE_FIELDS = (
+    "domains",
+    "topics",
+    "questions",
+    "sources",
+    "concepts",
+    "ambiguous",
+    "papers",
+    "designs",
+    "persons",
+    "venues",
+)
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
@@ -212,6 +259,8 @@ _RECORD_TYPES: dict[str, type] = {
     "ambiguous": AmbiguousLabel,
     "papers": Paper,
     "designs": Design,
+    "persons": Person,
+    "venues": Venue,
 }
 _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 
