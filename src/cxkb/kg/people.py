@@ -149,7 +149,11 @@ class Resolver:
             return exact[0]
         if exact:
             return None
-        found = [p.id for p in self.family.get(family_key(spelling), []) if any(compatible(spelling, s) for s in spellings(p))]
+        found = [
+            p.id
+            for p in self.family.get(family_key(spelling), [])
+            if any(compatible(spelling, s) for s in spellings(p))
+        ]
         return found[0] if len(set(found)) == 1 else None
 
     def venue(self, name: str, issns: Iterable[str] = ()) -> str | None:

@@ -216,9 +216,7 @@ def _person(row: Row, report: Report) -> Person:
         _check_name(row, "variants", variant, report)
     orcid = row.get("orcid")
     if orcid and not ORCID.match(orcid):
-        report.error(
-            row.file, row.line, "orcid", "orcid-syntax", f"{orcid!r} is not an ORCID iD (0000-0000-0000-000X)"
-        )
+        report.error(row.file, row.line, "orcid", "orcid-syntax", f"{orcid!r} is not an ORCID iD (0000-0000-0000-000X)")
     elif orcid and not orcid_ok(orcid):
         report.error(row.file, row.line, "orcid", "orcid-checksum", f"{orcid!r} has a wrong check digit")
     return Person(row.get("id"), row.get("name"), row.items("variants"), orcid, _origin(row))

@@ -1,7 +1,8 @@
 """Synthetic literature tables for benchmarks: realistic shape, fixed seed, no real claims.
 
 The taxonomy tables are copied from a real root; only the literature tables
-(``papers.csv`` and the ``authors.csv`` and ``venues.csv`` it refers to) are made up. Each synthetic paper copies the *counts* of a randomly chosen real paper (how many
+(``papers.csv`` and the ``authors.csv`` and ``venues.csv`` it refers to) are made up.
+Each synthetic paper copies the *counts* of a randomly chosen real paper (how many
 topics, questions, concepts, authors and keywords it has) and a real publication year
 give or take two, so the distributions follow the curated table. Popular topics and
 concepts stay popular (weights from their use in the real table); questions belong

@@ -298,7 +298,9 @@ def person_pairs(person: Person) -> Pairs:
     b: Pairs = [(T.type, T.named), (T.type, T.foaf_person), (T.identifier, nt_literal(person.id))]
     b.append((T.foaf_name, nt_literal(person.name)))
     b += [(T.name_variant, nt_literal(v)) for v in person.variants]
-    b += [(T.foaf_family, nt_literal(f)) for f in dict.fromkeys(family_name(s) for s in (person.name, *person.variants))]
+    b += [
+        (T.foaf_family, nt_literal(f)) for f in dict.fromkeys(family_name(s) for s in (person.name, *person.variants))
+    ]
     if person.orcid:
         b.append((T.same_as, nt_iri(ORCID_BASE + person.orcid)))
     return b

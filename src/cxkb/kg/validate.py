@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from cxkb.findings import Report
+from cxkb.kg.people import likely_duplicate_venues, likely_duplicates
 from cxkb.kg.records import (
     DOI,
     MIN_YEAR,
@@ -27,7 +28,6 @@ from cxkb.kg.records import (
     doi_key,
     load,
 )
-from cxkb.kg.people import likely_duplicate_venues, likely_duplicates
 from cxkb.kg.tables import SEED_ID
 
 MAX_TOPICS_PER_PAPER = 3
