@@ -257,7 +257,7 @@ def test_new_paper_constraint_sends_papers_to_pyshacl(mini_root: Path, tmp_path:
         )
     )
     assert shacl.paper_shape_problems(shacl.load_shapes(mini_root))
-    edit(mini_root / "literature/papers.csv", "Journal of Marketing,80,6,", "Journal of Marketing,,6,")
+    edit(mini_root / "literature/papers.csv", "journal-of-marketing,80,6,", "journal-of-marketing,,6,")
     with pytest.raises(BuildError) as info:
         build(mini_root, tmp_path / "rel", reasoning=False)
     assert [(f.row, f.column) for f in info.value.report.findings if f.rule == "shacl"] == [(3, "volume")]

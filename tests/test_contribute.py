@@ -317,7 +317,7 @@ def test_add_creates_new_people_and_venues(mini_root: Path) -> None:
         *("--venue", "Marketing Intelligence and Planning", "--volume", "38", "--pages", "1-20"),
     )
     assert result.exit_code == 0, result.output
-    kb, report = load(mini_root)
+    kb, _ = load(mini_root)
     paper = next(p for p in kb.papers.values() if p.doi == "10.5555/cxkb.test.people")
     assert paper.author_ids == ("zomerdijk-l-g", "verhoef-p-c")
     assert kb.persons["zomerdijk-l-g"].name == "Zomerdijk, Leonieke G."
