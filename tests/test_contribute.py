@@ -261,3 +261,125 @@ def test_diff_summarises_a_change(mini_root: Path) -> None:
     assert runner.invoke(app, ["diff", "no-such-rev", "--root", str(mini_root)]).exit_code == 2
     old = load_revision(mini_root, "HEAD")
     assert "No changes" in summarise(old, old)
+
+
+# ---------------------------------------------------------------------------------------
+# Authors and venues: resolved to the rows of authors.csv and venues.csv, or added there
+# ---------------------------------------------------------------------------------------
+
+AUTHORS_CSV = "literature/authors.csv"
+VENUES_CSV = "literature/venues.csv"
+
+
+def _add_by_flags(root: Path, *extra: str, doi: str = "10.5555/cxkb.test.people") -> object:
+    args = [
+        "add",
+        doi,
+        "--offline",
+        "--title",
+        "Journeys of one person under several names" if doi.endswith("people") else "Another chapter entirely",
+        "--year",
+        "2020",
+        "--root",
+        str(root),
+        *extra,
+        *_flags(),
+    ]
+    return runner.invoke(app, args)
+
+
+def test_add_resolves_spellings_to_existing_people_and_venues(mini_root: Path) -> None:
+    before = {rel: (mini_root / rel).read_text() for rel in (AUTHORS_CSV, VENUES_CSV)}
+    result = _add_by_flags(
+        mini_root,
+        *("--author", "Verhoef, P. C.", "--author", "Lemon, K.", "--author", "Verhoef, P.C."),
+        *("--venue", "journal of marketing", "--volume", "84", "--pages", "1-20"),
+    )
+    assert result.exit_code == 0, result.output
+    kb, _ = load(mini_root)
+    paper = next(p for p in kb.papers.values() if p.doi == "10.5555/cxkb.test.people")
+    assert paper.author_ids == ("verhoef-p-c", "lemon-k-n")  # one person named twice counts once
+    assert paper.authors == ("Verhoef, Peter C.", "Lemon, Katherine N.")
+    assert (paper.venue_id, paper.venue) == ("journal-of-marketing", "Journal of Marketing")
+    assert {rel: (mini_root / rel).read_text() for rel in before} == before  # nothing new to add
+
+
+def test_add_creates_new_people_and_venues(mini_root: Path) -> None:
+    edit(
+        mini_root / VENUES_CSV,
+        "journal,SAGE Publications",
+        "journal,SAGE Publications\n"
+        "marketing-intelligence-and-planning,Marketing Intelligence & Planning,0263-4503,,journal,Emerald",
+    )
+    result = _add_by_flags(
+        mini_root,
+        *("--author", "Zomerdijk, Leonieke G.", "--author", "Verhoef, Peter C."),
+        *("--venue", "Marketing Intelligence and Planning", "--volume", "38", "--pages", "1-20"),
+    )
+    assert result.exit_code == 0, result.output
+    kb, _ = load(mini_root)
+    paper = next(p for p in kb.papers.values() if p.doi == "10.5555/cxkb.test.people")
+    assert paper.author_ids == ("zomerdijk-l-g", "verhoef-p-c")
+    assert kb.persons["zomerdijk-l-g"].name == "Zomerdijk, Leonieke G."
+    assert paper.venue_id == "marketing-intelligence-and-planning"  # "and" and "&" are one venue
+    result = _add_by_flags(
+        mini_root,
+        *("--author", "Voss, Christopher A.", "--venue", "Journal of Service Research", "--type", "chapter"),
+        doi="10.5555/cxkb.test.people2",
+    )
+    assert result.exit_code == 0, result.output
+    kb, _ = load(mini_root)
+    assert kb.venues["journal-of-service-research"].type == "book"
+    assert "voss-c-a" in kb.persons
+
+
+def test_add_resolves_venue_by_issn(mini_root: Path) -> None:
+    from cxkb.kg.contribute import add_papers
+
+    cells = {
+        "doi": "10.5555/cxkb.test.issn",
+        "type": "article",
+        "title": "A paper in a journal under another name",
+        "authors": "Lemon, Katherine N.",
+        "year": "2020",
+        "venue": "J. Mark.",
+        "volume": "84",
+        "pages": "1-2",
+        "topics": "customer-emotions",
+        "keywords": "journals",
+        "note": "A test row.",
+        "note_nl": "Een testrij.",
+        "designs": "case",
+        "_issn": "0022-2429",
+    }
+    result = add_papers(mini_root, [cells])
+    assert result.written, result.report.findings
+    assert load(mini_root)[0].papers[result.added[0]].venue_id == "journal-of-marketing"
+
+
+def test_add_writes_all_three_tables_or_none(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from cxkb.kg import contribute
+
+    files = (PAPERS, AUTHORS_CSV, VENUES_CSV)
+    before = {rel: (mini_root / rel).read_bytes() for rel in files}
+    # The gate refuses: no file changes, not even the new person's or venue's.
+    result = _add_by_flags(mini_root, "--author", "Nobody, New", "--venue", "New Journal", "--topic", "no-such-topic")
+    assert result.exit_code == 1
+    assert {rel: (mini_root / rel).read_bytes() for rel in files} == before
+    # A failure while the files are renamed into place puts back those already replaced.
+    real_replace, calls = os.replace, []
+
+    def failing(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(contribute.os, "replace", failing)
+    result = _add_by_flags(mini_root, "--author", "Nobody, New", "--venue", "New Journal")
+    assert result.exit_code != 0
+    assert len(calls) >= 2  # the second rename failed; the rest put the first table back
+    assert {rel: (mini_root / rel).read_bytes() for rel in files} == before
+    assert not [p for p in (mini_root / "literature").iterdir() if p.name.endswith(".tmp")]

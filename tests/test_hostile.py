@@ -31,8 +31,8 @@ from cxkb.book.frames import Frames
 from cxkb.findings import Finding, Level, Report
 from cxkb.kg import graph as graphmod
 from cxkb.kg.build import build
-from cxkb.kg.records import KnowledgeBase
-from cxkb.kg.tables import ALL_TABLES, FORMULA_START, SEPARATOR, TableSpec
+from cxkb.kg.records import KnowledgeBase, Paper
+from cxkb.kg.tables import ALL_TABLES, AUTHORS, FORMULA_START, SEPARATOR, VENUES, TableSpec
 from cxkb.kg.validate import load_and_validate
 from cxkb.release import open_release
 from cxkb.sparql.library import run
@@ -63,7 +63,10 @@ TEXT_COLUMNS: dict[str, frozenset[str]] = {
         }
     ),
     "ambiguous_labels": frozenset({"label", "note_en", "note_nl"}),
-    "papers": frozenset({"title", "authors", "venue", "volume", "issue", "pages", "keywords", "note", "note_nl"}),
+    "papers": frozenset({"title", "volume", "issue", "pages", "keywords", "note", "note_nl"}),
+    # Papers name their authors and venue by id; the names are text of these tables.
+    "authors": frozenset({"name", "variants"}),
+    "venues": frozenset({"name", "publisher"}),
     "designs": frozenset({"label_en", "label_nl", "definition_en", "definition_nl"}),
     "word_families": frozenset({"forms"}),
 }
@@ -108,7 +111,13 @@ def cell_value(column: str, text: str) -> str:
 
 
 # Cell lengths of docs/tables.md: 10,000 characters unless the column says otherwise.
-MAX_LENGTH = {("papers", "title"): 1000, ("papers", "venue"): 500, ("papers", "authors"): 40_000}
+MAX_LENGTH = {
+    ("papers", "title"): 1000,
+    ("authors", "name"): 500,
+    ("authors", "variants"): 5_000,
+    ("venues", "name"): 500,
+    ("venues", "publisher"): 500,
+}
 
 
 def expect_refused(spec: TableSpec, column: str, payload: Payload) -> bool:
@@ -119,7 +128,7 @@ def expect_refused(spec: TableSpec, column: str, payload: Payload) -> bool:
         return True
     if column.startswith("pref_label") and SEPARATOR in payload.text:
         return True  # exactly one preferred label per language
-    if column == "authors" and ";" in payload.text:
+    if spec.name == "authors" and ";" in payload.text:
         return True  # the graph joins the authors with "; "
     multi = spec.column(column).multi
     parts = [p.strip() for p in payload.text.split(SEPARATOR)] if multi else [payload.text]
@@ -161,7 +170,7 @@ def test_every_cell_refuses_the_payload_at_its_cell_or_accepts_it_cleanly(tmp_pa
 
 def test_the_payload_set_is_as_large_as_documented() -> None:
     payloads = len(SCRIPT_PAYLOADS + TEXT_PAYLOADS + REJECTED_PAYLOADS)
-    assert payloads >= 60 and len(ALL_CELLS) == 81
+    assert payloads >= 60 and len(ALL_CELLS) == 91
     assert 8_500 <= len(TEXT_PAYLOADS[-1].text) <= 10_000, "the long payload is just under the cell limit"
 
 
@@ -312,6 +321,22 @@ def _paper_cells(b: Built) -> dict[str, Cell]:
     return {c.column: c for c in b.cells if c.spec.name == "papers"}
 
 
+def _named_paper(b: Built) -> tuple[Paper | None, list[str], str | None]:
+    """A paper by the first person of authors.csv in the first venue of venues.csv, its
+    author names as the exports must give them, and its venue name (``None`` where the
+    payload was refused in that column, so the fixture's text stands)."""
+    person, venue = original_rows(AUTHORS)[1][0], original_rows(VENUES)[1][0]
+    paper = next((p for p in b.kb.papers.values() if person in p.author_ids and p.venue_id == venue), None)
+    if paper is None:
+        return None, [], None
+    names = {c.spec.name: c for c in b.cells if c.column == "name"}
+    if "authors" in names:
+        assert names["authors"].value in paper.authors
+    if "venues" in names:
+        assert paper.venue == names["venues"].value
+    return paper, list(paper.authors), paper.venue
+
+
 def check_exports(b: Built) -> None:
     """BibTeX, RIS and CSL-JSON read back (with bibtexparser, rispy, json) to the same values."""
     import bibtexparser
@@ -326,39 +351,63 @@ def check_exports(b: Built) -> None:
     decoded = bibtexparser.parse_string(text, append_middleware=[mw.LatexDecodingMiddleware()])
     assert not decoded.failed_blocks and len(decoded.entries) == len(b.kb.papers)
     fields = {k.lower(): v.value for k, v in {e.key: e for e in decoded.entries}[paper.id].fields_dict.items()}
-    bib_expect = {"title": "title", "venue": "journal", "volume": "volume", "issue": "number"}
+    bib_expect = {"title": "title", "volume": "volume", "issue": "number"}
     for column, field_name in bib_expect.items():
         if column in cells:
             assert _caret(fields[field_name]) == cells[column].value, f"BibTeX {field_name}"
+    named, author_names, venue_name = _named_paper(b)
+    assert named is not None and named.type == "article"
+    entries = {e.key: e for e in decoded.entries}
+    assert _caret(entries[named.id].fields_dict["journal"].value) == venue_name, "BibTeX journal"
     if "keywords" in cells:
         assert _caret(fields["keywords"]) == ", ".join(cells["keywords"].items), "BibTeX keywords"
-    if "authors" in cells:
-        # Names are split first (braces protect an "and" inside a name), then decoded one by one.
-        split = bibtexparser.parse_string(text, parse_stack=[mw.RemoveEnclosingMiddleware(), mw.SeparateCoAuthors()])
-        names = {e.key: e for e in split.entries}[paper.id].fields_dict["author"].value
-        assert [_caret(_latex_text(_unbrace(n))) for n in names] == cells["authors"].items, "BibTeX author"
+    # Names are split first (braces protect an "and" inside a name), then decoded one by one.
+    raw = bibtexparser.parse_string(text, parse_stack=[mw.RemoveEnclosingMiddleware()])
+    names = _split_names({e.key: e for e in raw.entries}[named.id].fields_dict["author"].value)
+    assert [_caret(_latex_text(_unbrace(n))) for n in names] == author_names, "BibTeX author"
 
     records = {r["id"]: r for r in rispy.loads(bibliography.to_ris(b.kb))}
     assert len(records) == len(b.kb.papers)
     ris = records[paper.id]
-    ris_expect = {"title": "title", "venue": "journal_name", "volume": "volume", "issue": "number"}
+    ris_expect = {"title": "title", "volume": "volume", "issue": "number"}
     for column, key in ris_expect.items():
         if column in cells:
             assert ris[key] == norm(cells[column].value), f"RIS {key}"
-    if "authors" in cells:
-        assert ris["authors"] == [norm(a) for a in cells["authors"].items], "RIS authors"
+    assert records[named.id]["journal_name"] == norm(venue_name), "RIS journal"
+    assert records[named.id]["authors"] == [norm(a) for a in author_names], "RIS authors"
     if "keywords" in cells:
         assert ris["keywords"] == [norm(k) for k in cells["keywords"].items], "RIS keywords"
 
     items = {i["id"]: i for i in json.loads(bibliography.to_csljson(b.kb))}
     csl = items[paper.id]
-    csl_expect = {"title": "title", "venue": "container-title", "volume": "volume", "issue": "issue", "pages": "page"}
+    csl_expect = {"title": "title", "volume": "volume", "issue": "issue", "pages": "page"}
     for column, key in csl_expect.items():
         if column in cells:
             assert csl[key] == cells[column].value, f"CSL-JSON {key}"
-    if "authors" in cells:
-        names = [n["literal"] if "literal" in n else f"{n['family']}, {n['given']}" for n in csl["author"]]
-        assert names == cells["authors"].items, "CSL-JSON author"
+    assert items[named.id]["container-title"] == venue_name, "CSL-JSON container-title"
+    names = [n["literal"] if "literal" in n else f"{n['family']}, {n['given']}" for n in items[named.id]["author"]]
+    assert names == author_names, "CSL-JSON author"
+
+
+def _split_names(field: str) -> list[str]:
+    """A BibTeX author field split at each " and " outside braces, as BibTeX does.
+
+    bibtexparser's own splitter counts an escaped brace (``\\{``) after " and " as a
+    group and drops it, so the names are split here.
+    """
+    names, depth, start, i = [], 0, 0, 0
+    while i < len(field):
+        ch = field[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and field[i : i + 5].lower() == " and ":
+            names.append(field[start:i].strip())
+            start = i = i + 5
+            continue
+        i += 1
+    return [*names, field[start:].strip()]
 
 
 def _unbrace(name: str) -> str:

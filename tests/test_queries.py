@@ -15,7 +15,6 @@ import io
 import json
 import re
 import shutil
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -90,6 +89,15 @@ class Tables:
         self.ambiguous = read("ontology/tables/ambiguous_labels.csv")
         self.papers = read("literature/papers.csv")
         self.papers["year"] = self.papers["year"].astype(int)
+        # The papers name authors and venue by id; the display names come from their tables.
+        self.persons = read("literature/authors.csv").set_index("id")
+        self.venues = read("literature/venues.csv").set_index("id")
+        self.papers["author_ids"] = self.papers["authors"]
+        self.papers["venue_id"] = self.papers["venue"]
+        self.papers["authors"] = self.papers["author_ids"].map(
+            lambda cell: "|".join(self.persons.loc[a, "name"] for a in split(cell))
+        )
+        self.papers["venue"] = self.papers["venue_id"].map(lambda v: self.venues.loc[v, "name"])
 
         def explode(frame: pd.DataFrame, column: str, name: str, key: str = "paper") -> pd.DataFrame:
             """One row per (record id, item) of a multi-value column."""
@@ -118,6 +126,10 @@ class Tables:
 
     def family_names(self, authors: str) -> list[str]:
         return [a.partition(",")[0].strip() for a in split(authors)]
+
+    def spellings(self, person: str) -> list[str]:
+        row = self.persons.loc[person]
+        return [row["name"], *split(row["variants"])]
 
 
 def nonempty(value: str) -> str | None:
@@ -249,28 +261,16 @@ def _term_lookup(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
     )
 
 
-def person_key(author: str) -> str:
-    """The identity rule the knowledge base states for authors: family name plus initials, accents and case folded."""
-    family, _, given = author.partition(",")
-    initials = "".join(part[0] for part in re.split(r"[\s.\-]+", given.strip()) if part)
-    text = unicodedata.normalize("NFKD", f"{family} {initials}")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
 @expects("papers-by-author")
 def _papers_by_author(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
     needle = p["author"].lower()
-    spellings: dict[str, set[str]] = {}
-    for authors in t.papers["authors"]:
-        for author in split(authors):
-            spellings.setdefault(person_key(author), set()).add(author.partition(",")[0].strip())
     rows = [
-        (x.id, int(x.year), x.title, "; ".join(split(x.authors)), x.venue)
+        (person, t.persons.loc[person, "name"], x.id, int(x.year), x.title, "; ".join(split(x.authors)), x.venue)
         for x in t.papers.itertuples()
-        if any(needle in family.lower() for a in split(x.authors) for family in spellings[person_key(a)])
+        for person in split(x.author_ids)
+        if any(needle in s.partition(",")[0].strip().lower() for s in t.spellings(person))
     ]
-    return sorted(rows, key=lambda r: (r[1], r[0]))
+    return sorted(rows, key=lambda r: (r[3], r[2], r[0]))
 
 
 def _ancestors(t: Tables, cid: str) -> set[str]:
@@ -340,9 +340,12 @@ def _papers_for_topic(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 @expects("papers-per-venue")
 def _papers_per_venue(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
-    grouped = t.papers.groupby("venue").agg(papers=("id", "nunique"), first=("year", "min"), last=("year", "max"))
-    rows = [(venue, int(r.papers), int(r.first), int(r.last)) for venue, r in grouped.iterrows()]
-    return sorted(rows, key=lambda r: (-r[1], r[0]))
+    grouped = t.papers.groupby("venue_id").agg(papers=("id", "nunique"), first=("year", "min"), last=("year", "max"))
+    rows = [
+        (t.venues.loc[venue, "name"], int(r.papers), int(r.first), int(r.last), venue)
+        for venue, r in grouped.iterrows()
+    ]
+    return [r[:4] for r in sorted(rows, key=lambda r: (-r[1], r[0], r[4]))]
 
 
 @expects("most-discussed-concepts")
@@ -395,7 +398,7 @@ def cases(name: str, t: Tables) -> list[dict[str, Any]]:
         variants = [label.upper() for label in labels[:20]] + [label.swapcase() for label in labels[:20]]
         return [{"term": x} for x in [*labels, *variants, "no such term", 'x" } UNION { ?c ?p ?o } #']]
     if name == "papers-by-author":
-        families = sorted({f for a in t.papers["authors"] for f in t.family_names(a)})
+        families = sorted({s.partition(",")[0].strip() for p in t.persons.index for s in t.spellings(p)})
         needles = {f[:3] for f in families} | {f[-3:].upper() for f in families} | set(families[:20])
         return [{"author": x} for x in sorted(needles | {"zzzqqq", "'", '"'})]
     if name == "evidence-gaps":
@@ -506,9 +509,9 @@ EXTRA_PAPERS = [
         "isbn": "9780306406157",
         "type": "book",
         "title": 'Journeys | "Touchpoints" & <b>[Moments]</b> {of truth} [red]x[/red]',
-        "authors": "O'Brien, Ann|Lemon, Kay|Müller, Jürgen",
+        "authors": "obrien-a|lemon-k-n|muller-j",
         "year": "2019",
-        "venue": "Journal of Marketing",
+        "venue": "journal-of-marketing",
         "topics": "context|self-service-technology",
         "questions": "customer-emotions-q1",
         "concepts": "touchpoint|customer-journey|customer-experience",
@@ -517,6 +520,44 @@ EXTRA_PAPERS = [
         "note_nl": "Een boek over klantreizen.",
         "designs": "conceptual",
     }
+]
+EXTRA_PAPERS.append(
+    {
+        "id": "mueller2021journeys",
+        "doi": "10.5555/cxkb.test.mueller",
+        "type": "article",
+        "title": "Journeys revisited",
+        "authors": "muller-j|obrien-a",
+        "year": "2021",
+        "venue": "marketing-intelligence-and-planning",
+        "volume": "39",
+        "pages": "1-20",
+        "topics": "context",
+        "keywords": "journeys",
+        "note": "An article about journeys.",
+        "note_nl": "Een artikel over klantreizen.",
+        "designs": "conceptual",
+    }
+)
+EXTRA_PAPERS.append(
+    {
+        **EXTRA_PAPERS[1],
+        "id": "mueller2022journeys",
+        "doi": "10.5555/cxkb.test.mueller2",
+        "title": "Journeys revisited again",
+        "year": "2022",
+        "authors": "muller-j",
+        "venue": "marketing-intelligence-and-planning",
+    }
+)
+# One person under two spellings of the family name, and one journal whose papers were
+# once written under two names ("&" and "and"): each counts once.
+EXTRA_AUTHORS = [
+    {"id": "obrien-a", "name": "O'Brien, Ann"},
+    {"id": "muller-j", "name": "Müller, Jürgen", "variants": "Mueller, J.|Muller, Jürgen"},
+]
+EXTRA_VENUES = [
+    {"id": "marketing-intelligence-and-planning", "name": "Marketing Intelligence & Planning", "type": "journal"},
 ]
 EXTRA_AMBIGUOUS = [
     {
@@ -551,6 +592,8 @@ def make_rich_root(tmp: Path) -> Path:
     append_rows(root, "ontology/tables/questions.csv", EXTRA_QUESTIONS)
     append_rows(root, "ontology/tables/concepts.csv", EXTRA_CONCEPTS)
     append_rows(root, "ontology/tables/ambiguous_labels.csv", EXTRA_AMBIGUOUS)
+    append_rows(root, "literature/authors.csv", EXTRA_AUTHORS)
+    append_rows(root, "literature/venues.csv", EXTRA_VENUES)
     append_rows(root, "literature/papers.csv", EXTRA_PAPERS)
     return root
 
@@ -1174,3 +1217,38 @@ def test_literal_helpers_match_rdflib() -> None:
         assert next(iter(g.objects())) == Literal(text)
     assert nt_term(URIRef("http://x/a")) == "<http://x/a>"
     assert nt_term(Literal("a", lang="nl")) == '"a"@nl'
+
+
+# ---------------------------------------------------------------------------------------
+# People and venues count as resources, not as spellings
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_person_with_two_spellings_counts_once(rich: tuple[Path, ox.Store]) -> None:
+    _, store = rich
+    for needle in ("müller", "mueller", "MULLER"):
+        records = run(store, QUERIES["papers-by-author"], {"author": needle}).records()
+        assert {r["person"] for r in records} == {"muller-j"}, needle
+        assert sorted(r["paper"] for r in records) == [
+            "mueller2021journeys",
+            "mueller2022journeys",
+            "obrien2019journeys",
+        ]
+    at_least_three = """
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?who (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p dcterms:creator ?who }
+        GROUP BY ?who HAVING (COUNT(DISTINCT ?p) >= 3)
+    """
+    assert [str(r["who"]).rsplit("/", 1)[-1] for r in run(store, at_least_three).records()] == ["muller-j"]
+
+
+def test_venue_spellings_count_as_one_venue(rich: tuple[Path, ox.Store]) -> None:
+    _, store = rich
+    rows = [r for r in run(store, QUERIES["papers-per-venue"]).records() if "Marketing Intelligence" in r["venue"]]
+    assert [(r["venue"], r["papers"]) for r in rows] == [("Marketing Intelligence & Planning", 2)]
+
+
+def test_real_marketing_intelligence_is_one_venue(real: tuple[Path, ox.Store]) -> None:
+    _, store = real
+    rows = [r for r in run(store, QUERIES["papers-per-venue"]).records() if "Marketing Intelligence" in r["venue"]]
+    assert [(r["venue"], r["papers"]) for r in rows] == [("Marketing Intelligence & Planning", 3)]

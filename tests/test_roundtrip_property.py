@@ -19,7 +19,7 @@ from conftest import make_root
 from cxkb.findings import Level
 from cxkb.kg import graph as graphmod
 from cxkb.kg.build import build
-from cxkb.kg.tables import CONCEPTS, DOMAINS, PAPERS, QUESTIONS, SOURCES, TableSpec
+from cxkb.kg.tables import AUTHORS, CONCEPTS, DOMAINS, PAPERS, QUESTIONS, SOURCES, VENUES, TableSpec
 from cxkb.kg.validate import load_and_validate
 from test_hostile import csv_text, original_rows
 
@@ -27,8 +27,9 @@ from test_hostile import csv_text, original_rows
 COLUMNS: tuple[tuple[TableSpec, str], ...] = (
     (PAPERS, "title"),
     (PAPERS, "note"),
-    (PAPERS, "venue"),
-    (PAPERS, "authors"),
+    (VENUES, "name"),
+    (AUTHORS, "name"),
+    (AUTHORS, "variants"),
     (PAPERS, "keywords"),
     (CONCEPTS, "definition_en"),
     (CONCEPTS, "alt_labels_nl"),
@@ -68,7 +69,9 @@ def test_accepted_text_is_the_same_literal_in_the_released_turtle(texts: list[st
         literals = {str(o) for o in graph.objects() if isinstance(o, Literal)}
         paper = kb.papers[original_rows(PAPERS)[1][0]]
         concept = kb.concepts[original_rows(CONCEPTS)[1][0]]
-        expected = [paper.title, paper.note, paper.venue, *paper.authors, *paper.keywords]
+        person = kb.persons[original_rows(AUTHORS)[1][0]]
+        venue = kb.venues[original_rows(VENUES)[1][0]]
+        expected = [paper.title, paper.note, venue.name, person.name, *person.variants, *paper.keywords]
         expected += [concept.definition.en, *concept.alt.nl]
         expected += [next(iter(kb.domains.values())).label.nl, next(iter(kb.questions.values())).text.en]
         expected += [next(iter(kb.sources.values())).title]

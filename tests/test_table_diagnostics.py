@@ -58,7 +58,9 @@ def test_a_quoted_oversized_cell_over_several_lines_is_skipped_whole() -> None:
 
 def test_an_unbalanced_quote_is_named_and_reading_goes_on() -> None:
     broken = with_cell(SECOND, "venue", "Journal").replace(",Journal,", ',"Journal,', 1)
-    ids, report = parse(HEADER, FIRST, broken, THIRD)
+    # A later row with a quoted cell: its quote is what "closes" the broken one.
+    third = with_cell(THIRD, "title", "Self-Service Technologies, quoted")
+    ids, report = parse(HEADER, FIRST, broken, third)
     assert found(report) == [(3, "venue", "csv-syntax")]
     assert "not closed on its line" in report.findings[0].message
     assert ids == [FIRST.split(",")[0], THIRD.split(",")[0]]

@@ -286,7 +286,17 @@ def from_crossref(message: dict) -> dict[str, str]:
         issue=_clean(message.get("issue", "")),
         pages=_clean(message.get("page", "")).replace("\u2013", "-"),
         keywords=[_clean(s).lower() for s in message.get("subject") or []],
-    )
+    ) | {"_issn": "|".join(_crossref_issns(message))}
+
+
+def _crossref_issns(message: dict) -> list[str]:
+    """The journal's ISSNs, print first, as the venues table keeps them."""
+    typed = {
+        t.get("type"): _clean(str(t.get("value", ""))) for t in message.get("issn-type") or [] if isinstance(t, dict)
+    }
+    if typed:
+        return [typed[k] for k in ("print", "electronic") if typed.get(k)]
+    return [_clean(str(i)) for i in message.get("ISSN") or []][:2]
 
 
 MAX_TITLE = 1000
@@ -482,7 +492,7 @@ def from_ris(text: str, source: str) -> list[dict[str, str]]:
 
 
 def paper_cells(p: Paper) -> dict[str, str]:
-    """A record back as table cells (the inverse of reading a row)."""
+    """A record back as table cells (the inverse of reading a row): authors and venue as ids."""
     return _cells(
         id=p.id,
         doi=p.doi,
@@ -490,9 +500,9 @@ def paper_cells(p: Paper) -> dict[str, str]:
         url=p.url,
         type=p.type,
         title=p.title,
-        authors=p.authors,
+        authors=p.author_ids,
         year=str(p.year) if p.year else "",
-        venue=p.venue,
+        venue=p.venue_id,
         volume=p.volume,
         issue=p.issue,
         pages=p.pages,

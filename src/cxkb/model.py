@@ -141,7 +141,37 @@ class WordFamily:
 
 
 @dataclass(frozen=True)
+class Person:
+    """An author: one row of literature/authors.csv, with every spelling the papers use."""
+
+    id: str
+    name: str
+    variants: tuple[str, ...] = ()
+    orcid: str = ""
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A journal, book or proceedings volume papers appear in (literature/venues.csv).
+
+    ``issn`` holds the print ISSN first and the electronic one second when there are both.
+    """
+
+    id: str
+    name: str
+    issn: tuple[str, ...] = ()
+    isbn: str = ""
+    type: str = ""
+    publisher: str = ""
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
 class Paper:
+    """A paper. ``authors`` and ``venue`` are display names, resolved at load time from
+    ``author_ids`` and ``venue_id`` (the ids the literature table holds)."""
+
     id: str
     doi: str
     isbn: str
@@ -161,6 +191,8 @@ class Paper:
     note: str
     designs: tuple[str, ...] = ()
     note_nl: str = ""
+    author_ids: tuple[str, ...] = ()
+    venue_id: str = ""
     origin: Origin = field(compare=False, default=Origin("", 0))
 
 
@@ -177,6 +209,8 @@ class KnowledgeBase:
     papers: dict[str, Paper] = field(default_factory=dict)
     designs: dict[str, Design] = field(default_factory=dict)
     families: dict[str, WordFamily] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    venues: dict[str, Venue] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -188,6 +222,8 @@ class KnowledgeBase:
             "papers": len(self.papers),
             "sources": len(self.sources),
             "study designs": len(self.designs),
+            "persons": len(self.persons),
+            "venues": len(self.venues),
         }
 
     def sorted(self) -> KnowledgeBase:
@@ -195,7 +231,19 @@ class KnowledgeBase:
         return KnowledgeBase(**{name: dict(sorted(getattr(self, name).items())) for name in _TABLE_FIELDS})
 
 
-_TABLE_FIELDS = ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs", "families")
+_TABLE_FIELDS = (
+    "domains",
+    "topics",
+    "questions",
+    "sources",
+    "concepts",
+    "ambiguous",
+    "papers",
+    "designs",
+    "families",
+    "persons",
+    "venues",
+)
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
@@ -237,6 +285,8 @@ _RECORD_TYPES: dict[str, type] = {
     "papers": Paper,
     "designs": Design,
     "families": WordFamily,
+    "persons": Person,
+    "venues": Venue,
 }
 _NESTED: dict[str, type] = {"Text": Text, "Labels": Labels, "Origin": Origin}
 

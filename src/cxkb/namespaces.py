@@ -6,9 +6,6 @@ and the endpoint link to them. Keeping the scheme here means it is decided once.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
@@ -19,6 +16,7 @@ CX = Namespace(BASE + "ontology#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
+SCHEMA = Namespace("https://schema.org/")
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
@@ -36,6 +34,7 @@ PREFIXES = {
     "fabio": FABIO,
     "prism": PRISM,
     "foaf": FOAF,
+    "schema": SCHEMA,
     "owl": OWL,
     "rdf": RDF,
     "rdfs": RDFS,
@@ -47,6 +46,7 @@ PREFIXES = {
     "concept": Namespace(BASE + "concept/"),
     "paper": Namespace(BASE + "paper/"),
     "person": Namespace(BASE + "person/"),
+    "venue": Namespace(BASE + "venue/"),
     "source": Namespace(BASE + "source/"),
     "label": Namespace(BASE + "label/"),
     "design": Namespace(BASE + "design/"),
@@ -60,6 +60,14 @@ PAPER_CLASSES = {
     "report": FABIO.Report,
 }
 PAPER_TYPES = {v: k for k, v in PAPER_CLASSES.items()}
+VENUE_CLASSES = {
+    "journal": FABIO.Journal,
+    "book": FABIO.Book,
+    "proceedings": FABIO.AcademicProceedings,
+    "series": FABIO.BookSeries,
+}
+VENUE_TYPES = {v: k for k, v in VENUE_CLASSES.items()}
+ORCID_BASE = "https://orcid.org/"
 AUTHOR_SEPARATOR = "; "
 
 
@@ -88,18 +96,9 @@ def source_ref(node: URIRef) -> str:
     return ident_of(node)
 
 
-def person_iri(author: str) -> URIRef:
-    """Authors are identified by family name and initials: enough to group a person's papers."""
-    family, _, given = author.partition(",")
-    initials = "".join(part[0] for part in re.split(r"[\s.\-]+", given.strip()) if part)
-    slug = _slug(f"{family} {initials}")
-    return iri("person", slug or "unknown")
-
-
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+def family_name(author: str) -> str:
+    """The family name of a 'Family, Given' spelling."""
+    return author.partition(",")[0].strip()
 
 
 def new_graph(cls: type[Graph] = Graph) -> Graph:

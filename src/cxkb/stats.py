@@ -21,7 +21,8 @@ class TopicStats:
 def class_counts(release: Release) -> dict[str, int]:
     kb = release.records
     counts = kb.counts()
-    counts["authors"] = len({a for p in kb.papers.values() for a in p.authors})
+    # People, not spellings (a release written before authors.csv existed has only names).
+    counts["authors"] = len({a for p in kb.papers.values() for a in (p.author_ids or p.authors)})
     return counts
 
 

@@ -238,7 +238,7 @@ class Subjects:
     schema: dict[str, Pairs]
     taxonomy: dict[str, Pairs]
     papers: dict[str, Paper]
-    persons: dict[str, list[str]]
+    persons: dict[str, Pairs]
 
     @classmethod
     def of(cls, kb: KnowledgeBase, schema: list[Triple], taxonomy: dict[str, Pairs]) -> Subjects:
@@ -246,7 +246,7 @@ class Subjects:
         for s, p, o in schema:
             by_schema[s].append((p, o))
         papers = {triples.nt_ref("paper", ident): paper for ident, paper in kb.papers.items()}
-        persons = {term: sorted(names) for term, names in triples.people(kb).items()}
+        persons = triples.people(kb)
         order = sorted(by_schema.keys() | taxonomy.keys() | papers.keys() | persons.keys())
         return cls(order, dict(by_schema), taxonomy, papers, persons)
 
@@ -258,9 +258,7 @@ class Subjects:
             weight = len(self.schema.get(subject, ())) + len(self.taxonomy.get(subject, ()))
             if paper is not None:
                 weight += 14 + len(paper.authors) + len(paper.concepts) + len(paper.keywords) + 2 * len(paper.topics)
-            names = self.persons.get(subject)
-            if names is not None:
-                weight += 2 + 2 * len(names)
+            weight += len(self.persons.get(subject, ()))
             weights.append(weight)
         half, running = sum(weights) / 2, 0
         for i, weight in enumerate(weights):
@@ -281,9 +279,7 @@ class Subjects:
                 pairs = self.schema.get(subject, []) + self.taxonomy.get(subject, [])
                 if paper is not None:
                     pairs += triples.paper_pairs(paper)
-                names = self.persons.get(subject)
-                if names is not None:
-                    pairs += triples.person_pairs(names)
+                pairs += self.persons.get(subject, [])
             asserted = sorted(set(pairs))
             yield subject, asserted, infer(subject, asserted)
 

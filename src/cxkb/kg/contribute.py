@@ -3,6 +3,12 @@
 Whatever the route (a DOI looked up in Crossref, a BibTeX or RIS export, or flags), a new
 row passes the same quality gate as the whole table, duplicates are refused, and the table
 is rewritten in canonical order so the pull-request diff is just the new lines.
+
+Imports name authors and venues; the table refers to them by id. Each name is resolved to
+an existing person (one of their spellings, or the one person with a compatible spelling)
+or venue (the same name once "&"/"and", case and punctuation are set aside, or an ISSN),
+and what resolves to nothing becomes a new row of authors.csv or venues.csv. The three
+files are written together or not at all.
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from pathlib import Path
 
 from cxkb.bibliography import paper_cells
 from cxkb.findings import Finding, Level, Report
+from cxkb.kg.people import Resolver, person_id, venue_id
 from cxkb.kg.records import KnowledgeBase, doi_key
-from cxkb.kg.tables import PAPERS, render_table
+from cxkb.kg.tables import AUTHORS, PAPERS, SEPARATOR, VENUES, TableSpec, render_table, split_cell
 from cxkb.kg.validate import TitleIndex, load_and_validate, title_key
+from cxkb.model import Person, Venue
 
 CROSSREF_URL = "https://api.crossref.org"
 TITLE_SIMILARITY = 92.0
@@ -86,6 +94,7 @@ def make_id(cells: dict[str, str], taken: set[str]) -> str:
     """``<family name><year><first significant title word>``; if taken, ``b``, ``c`` … ``z``, ``aa``, ``ab`` … added.
 
     The bare id counts as the ``a`` of its series, so the second paper gets ``b``.
+    ``cells["authors"]`` holds names here ('Family, Given'), before they become ids.
     """
     first_author = cells.get("authors", "").split("|")[0]
     family = _ascii(first_author.partition(",")[0])
@@ -180,6 +189,7 @@ def add_papers(root: Path, candidates: list[dict[str, str]], *, dry_run: bool = 
         return result
     taken = set(kb.papers)
     seen = Duplicates(kb)
+    people = People(kb)
     fresh: list[dict[str, str]] = []
     for cand in candidates:
         cells = {k: v.strip() for k, v in cand.items() if not k.startswith("_")}
@@ -198,32 +208,140 @@ def add_papers(root: Path, candidates: list[dict[str, str]], *, dry_run: bool = 
         seen.add(cells, label)
         cells["id"] = cells.get("id") or make_id(cells, taken)
         taken.add(cells["id"])
+        cells["authors"] = people.author_ids(cells.get("authors", ""))
+        cells["venue"] = people.venue_id(cells, cand.get("_issn", ""))
         fresh.append(cells | {"_entry": label})
     if not fresh:
         return result
 
     rows = [paper_cells(p) for p in kb.papers.values()]
     text = render_table(PAPERS, rows + [{k: v for k, v in c.items() if not k.startswith("_")} for c in fresh])
-    new_report = _validate_with(root, text)
+    texts = {PAPERS: text}
+    if people.persons:
+        persons = [*kb.persons.values(), *people.persons]
+        texts[AUTHORS] = render_table(AUTHORS, [person_cells(p) for p in persons])
+    if people.venues:
+        venues = [*kb.venues.values(), *people.venues]
+        texts[VENUES] = render_table(VENUES, [venue_cells(v) for v in venues])
+    new_report = _validate_with(root, texts)
     new_ids = {c["id"]: c["_entry"] for c in fresh}
-    lines = _lines_of(text, set(new_ids))
+    lines = {
+        PAPERS.path: _lines_of(text, set(new_ids)),
+        AUTHORS.path: _lines_of(texts.get(AUTHORS, ""), {p.id for p in people.persons}),
+        VENUES.path: _lines_of(texts.get(VENUES, ""), {v.id for v in people.venues}),
+    }
     for f in new_report.findings:
-        if f.file == PAPERS.path and f.row in lines:
-            ident = lines[f.row]
-            result.report.findings.append(
-                Finding(PAPERS.path, 0, f.column, f.level, f.rule, f"{new_ids[ident]} ({ident}): {f.message}")
-            )
+        ident = lines.get(f.file, {}).get(f.row)
+        if ident is not None:
+            what = f"{new_ids[ident]} ({ident})" if f.file == PAPERS.path else f"new row {ident!r}"
+            result.report.findings.append(Finding(f.file, 0, f.column, f.level, f.rule, f"{what}: {f.message}"))
         elif f.level is Level.ERROR:
             result.report.findings.append(f)
     if result.report.has_errors:
         return result
     result.added = list(new_ids)
     if not dry_run:
-        from cxkb.atomic import atomic_write_text
-
-        atomic_write_text(root / PAPERS.path, text)
+        write_together(root, texts)
         result.written = True
     return result
+
+
+# A new paper's venue gets the venue type its paper type implies.
+_VENUE_TYPE = {
+    "article": "journal",
+    "chapter": "book",
+    "book": "book",
+    "proceedings": "proceedings",
+    "report": "series",
+}
+
+
+class People:
+    """Turns the author names and venue of new rows into ids, making the rows that are missing."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.resolver = Resolver(kb)
+        self.persons: list[Person] = []
+        self.venues: list[Venue] = []
+
+    def author_ids(self, cell: str) -> str:
+        ids = []
+        for name in split_cell(cell):
+            found = name if name in self.kb.persons else self.resolver.person(name)
+            if found is None:
+                person = Person(self.resolver.new_id(person_id(name)), name)
+                self.resolver.add_person(person)
+                self.persons.append(person)
+                found = person.id
+            ids.append(found)
+        return SEPARATOR.join(dict.fromkeys(ids))
+
+    def venue_id(self, cells: dict[str, str], issns: str) -> str:
+        name = cells.get("venue", "")
+        if not name or name in self.kb.venues:
+            return name
+        issn = split_cell(issns)
+        found = self.resolver.venue(name, issn)
+        if found is None:
+            venue = Venue(
+                self.resolver.new_id(venue_id(name)), name, issn, "", _VENUE_TYPE.get(cells.get("type", ""), "journal")
+            )
+            self.resolver.add_venue(venue)
+            self.venues.append(venue)
+            found = venue.id
+        return found
+
+
+def person_cells(p: Person) -> dict[str, str]:
+    return {"id": p.id, "name": p.name, "variants": SEPARATOR.join(p.variants), "orcid": p.orcid}
+
+
+def venue_cells(v: Venue) -> dict[str, str]:
+    return {
+        "id": v.id,
+        "name": v.name,
+        "issn": SEPARATOR.join(v.issn),
+        "isbn": v.isbn,
+        "type": v.type,
+        "publisher": v.publisher,
+    }
+
+
+def write_together(root: Path, texts: dict[TableSpec, str]) -> None:
+    """Replace the tables with ``texts``: all of them, or (on any failure) none.
+
+    Each new text is staged beside its table and synced first; then the tables are
+    renamed into place one after the other, and a failure half-way puts the old texts
+    back.
+    """
+    staged: list[tuple[Path, Path, bytes | None]] = []
+    try:
+        for spec, text in texts.items():
+            path = root / spec.path
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((Path(tmp), path, path.read_bytes() if path.exists() else None))
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for tmp, path, old in staged:
+                os.replace(tmp, path)
+                done.append((path, old))
+        except BaseException:
+            from cxkb.atomic import atomic_write_bytes
+
+            for path, old in reversed(done):
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(path, old)
+            raise
+    finally:
+        for tmp, _, _ in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def _lines_of(text: str, ids: set[str]) -> dict[int, str]:
@@ -236,12 +354,16 @@ def _lines_of(text: str, ids: set[str]) -> dict[int, str]:
     return out
 
 
-def _validate_with(root: Path, papers_text: str) -> Report:
-    """Validate the knowledge base as it would be with ``papers_text`` as the literature table."""
+def _validate_with(root: Path, texts: dict[TableSpec, str]) -> Report:
+    """Validate the knowledge base as it would be with ``texts`` as its literature tables."""
     with tempfile.TemporaryDirectory(prefix="cxkb-add-") as tmp:
         shadow = Path(tmp)
         shutil.copytree(root / "ontology" / "tables", shadow / "ontology" / "tables")
         (shadow / "literature").mkdir()
-        (shadow / PAPERS.path).write_text(papers_text, encoding="utf-8")
+        for spec in (AUTHORS, VENUES):
+            if (root / spec.path).is_file():
+                shutil.copyfile(root / spec.path, shadow / spec.path)
+        for spec, text in texts.items():
+            (shadow / spec.path).write_text(text, encoding="utf-8")
         _kb, report = load_and_validate(shadow)
     return report

@@ -28,22 +28,27 @@ from cxkb.kg.records import (
     Text,
     Topic,
 )
-from cxkb.model import Design
+from cxkb.model import _TABLE_FIELDS, Design, Person, Venue
 from cxkb.namespaces import (
     AUTHOR_SEPARATOR,
+    BASE,
     BIBO,
     CONCEPT_SCHEME,
     CX,
     FRAMEWORK_SCHEME,
+    ORCID_BASE,
     PAPER_CLASSES,
     PAPER_TYPES,
     PRISM,
+    SCHEMA,
     SKOSXL,
+    VENUE_CLASSES,
+    VENUE_TYPES,
     doi_iri,
+    family_name,
     ident_of,
     iri,
     new_graph,
-    person_iri,
     source_iri,
     source_ref,
 )
@@ -100,6 +105,10 @@ def to_graph(kb: KnowledgeBase, root: Path | None = None) -> Graph:
         _add_ambiguous(g, a)
     for d in kb.designs.values():
         _add_design(g, d)
+    for person in kb.persons.values():
+        _add_person(g, person)
+    for venue in kb.venues.values():
+        _add_venue(g, venue)
     for p in kb.papers.values():
         _add_paper(g, p)
     _add_inverse_links(g, kb)
@@ -123,6 +132,37 @@ def _add_inverse_links(g: Graph, kb: KnowledgeBase) -> None:
             g.add((iri("concept", b), SKOS.narrower, iri("concept", c.id)))
         if not c.broader:
             g.add((CONCEPT_SCHEME, SKOS.hasTopConcept, iri("concept", c.id)))
+
+
+def _add_person(g: Graph, person: Person) -> None:
+    """A person: foaf:name the fullest spelling, cx:nameVariant the others, a foaf:familyName per family name."""
+    node = iri("person", person.id)
+    g.add((node, RDF.type, OWL.NamedIndividual))
+    g.add((node, RDF.type, FOAF.Person))
+    g.add((node, DCTERMS.identifier, Literal(person.id)))
+    g.add((node, FOAF.name, Literal(person.name)))
+    for variant in person.variants:
+        g.add((node, CX.nameVariant, Literal(variant)))
+    for spelling in (person.name, *person.variants):
+        g.add((node, FOAF.familyName, Literal(family_name(spelling))))
+    if person.orcid:
+        g.add((node, SCHEMA.sameAs, URIRef(ORCID_BASE + person.orcid)))
+
+
+def _add_venue(g: Graph, venue: Venue) -> None:
+    """A venue: typed by its kind, the first ISSN as bibo:issn (print), the second as bibo:eissn."""
+    node = iri("venue", venue.id)
+    g.add((node, RDF.type, OWL.NamedIndividual))
+    if venue.type in VENUE_CLASSES:
+        g.add((node, RDF.type, VENUE_CLASSES[venue.type]))
+    g.add((node, DCTERMS.identifier, Literal(venue.id)))
+    g.add((node, DCTERMS.title, Literal(venue.name)))
+    for prop, value in zip((BIBO.issn, BIBO.eissn), venue.issn, strict=False):
+        g.add((node, prop, Literal(value)))
+    if venue.isbn:
+        g.add((node, BIBO.isbn, Literal(venue.isbn)))
+    if venue.publisher:
+        g.add((node, DCTERMS.publisher, Literal(venue.publisher)))
 
 
 def _common(g: Graph, node: URIRef, cls: URIRef, ident: str) -> None:
@@ -246,16 +286,13 @@ def _add_paper(g: Graph, p: Paper) -> None:
     if p.url:
         g.add((node, BIBO.uri, Literal(p.url, datatype=XSD.anyURI)))
     g.add((node, CX.authors, Literal(AUTHOR_SEPARATOR.join(p.authors))))
-    for author in p.authors:
-        person = person_iri(author)
-        g.add((node, DCTERMS.creator, person))
-        g.add((person, RDF.type, OWL.NamedIndividual))
-        g.add((person, RDF.type, FOAF.Person))
-        g.add((person, FOAF.name, Literal(author)))
-        g.add((person, FOAF.familyName, Literal(author.partition(",")[0].strip())))
+    for author in p.author_ids:
+        g.add((node, DCTERMS.creator, iri("person", author)))
     if p.year:
         g.add((node, DCTERMS.issued, Literal(str(p.year), datatype=XSD.gYear)))
     g.add((node, PRISM.publicationName, Literal(p.venue)))
+    if p.venue_id:
+        g.add((node, DCTERMS.isPartOf, iri("venue", p.venue_id)))
     for prop, value in ((BIBO.volume, p.volume), (BIBO.issue, p.issue), (BIBO.pages, p.pages)):
         if value:
             g.add((node, prop, Literal(value)))
@@ -395,6 +432,28 @@ def from_graph(g: Graph) -> KnowledgeBase:
             _one(g, node, RDFS.comment, "en"),
             _ids(g, node, CX.studyDesign),
             _one(g, node, RDFS.comment, "nl"),
+            _ids(g, node, DCTERMS.creator),
+            _one_id(g, node, DCTERMS.isPartOf),
+        )
+    for node in _subjects(g, FOAF.Person):
+        orcid = _one(g, node, SCHEMA.sameAs)
+        kb.persons[ident_of(node)] = Person(
+            ident_of(node),
+            _one(g, node, FOAF.name),
+            tuple(sorted(str(o) for o in g.objects(node, CX.nameVariant))),
+            orcid.removeprefix(ORCID_BASE),
+        )
+    venues = sorted(s for s in g.subjects(DCTERMS.identifier, None) if str(s).startswith(BASE + "venue/"))
+    for node in venues:
+        kind = next((VENUE_TYPES[t] for t in g.objects(node, RDF.type) if t in VENUE_TYPES), "")
+        issn = tuple(v for v in (_one(g, node, BIBO.issn), _one(g, node, BIBO.eissn)) if v)
+        kb.venues[ident_of(node)] = Venue(
+            ident_of(node),
+            _one(g, node, DCTERMS.title),
+            issn,
+            _one(g, node, BIBO.isbn),
+            kind,
+            _one(g, node, DCTERMS.publisher),
         )
     for node in _subjects(g, CX.StudyDesign):
         kb.designs[ident_of(node)] = Design(
@@ -411,6 +470,10 @@ def _one_id(g: Graph, node: URIRef, prop: URIRef) -> str:
     return ids[0] if ids else ""
 
 
+# The checker's word families travel in the release records only, not in the graph.
+GRAPH_TABLES = tuple(name for name in _TABLE_FIELDS if name != "families")
+
+
 def canonical(kb: KnowledgeBase) -> KnowledgeBase:
     """Records with set-like lists sorted, so a table and its graph round trip compare equal."""
     from dataclasses import fields, replace
@@ -418,7 +481,7 @@ def canonical(kb: KnowledgeBase) -> KnowledgeBase:
     def norm(record):  # type: ignore[no-untyped-def]
         changes = {}
         for f in fields(record):
-            if f.name in ("authors", "origin"):
+            if f.name in ("authors", "origin", "issn"):
                 continue
             value = getattr(record, f.name)
             if isinstance(value, tuple):
@@ -428,7 +491,7 @@ def canonical(kb: KnowledgeBase) -> KnowledgeBase:
         return replace(record, **changes)
 
     out = KnowledgeBase()
-    for name in ("domains", "topics", "questions", "sources", "concepts", "ambiguous", "papers", "designs"):
+    for name in GRAPH_TABLES:
         setattr(out, name, {k: norm(v) for k, v in sorted(getattr(kb, name).items())})
     return out
 

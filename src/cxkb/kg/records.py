@@ -14,6 +14,7 @@ from pathlib import Path
 from cxkb.findings import Report
 from cxkb.kg.tables import (
     AMBIGUOUS,
+    AUTHORS,
     CONCEPTS,
     DESIGNS,
     DOMAINS,
@@ -22,6 +23,7 @@ from cxkb.kg.tables import (
     QUESTIONS,
     SOURCES,
     TOPICS,
+    VENUES,
     Row,
     read_table,
 )
@@ -35,10 +37,12 @@ from cxkb.model import (
     Labels,
     Origin,
     Paper,
+    Person,
     Question,
     Source,
     Text,
     Topic,
+    Venue,
     WordFamily,
     doi_key,
     normalise_doi,
@@ -51,6 +55,9 @@ YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAPER_TYPES = ("article", "book", "chapter", "proceedings", "report")
 FAMILY_KINDS = ("family", "question", "narrower")
+VENUE_TYPES = ("journal", "book", "proceedings", "series")
+ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 MIN_YEAR = 1950
 
 
@@ -207,11 +214,79 @@ def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBa
 
 
 def load_papers(root: Path, kb: KnowledgeBase, report: Report) -> None:
-    """Read the literature table into ``kb``."""
+    """Read the literature tables (authors, venues, papers) into ``kb``.
+
+    The papers name their authors and venue by id; the display names are resolved here,
+    so everything downstream reads ``Paper.authors`` and ``Paper.venue`` as before. An id
+    that resolves to nothing is kept as it is (``validate`` reports it at its cell).
+    """
+    for row in read_table(root, AUTHORS, report):
+        kb.persons.setdefault(row.get("id"), _person(row, report))
+    for row in read_table(root, VENUES, report):
+        kb.venues.setdefault(row.get("id"), _venue(row, report))
     for row in read_table(root, PAPERS, report):
-        paper = _paper(row, report)
+        paper = _paper(row, report, kb)
         if paper is not None:
             kb.papers.setdefault(paper.id, paper)
+
+
+def _check_name(row: Row, column: str, name: str, report: Report) -> None:
+    if ";" in name:
+        # The graph keeps a paper's author list as one literal joined with "; " (cx:authors).
+        report.error(row.file, row.line, column, "author-syntax", f"{name[:40]!r}: an author name cannot contain ';'")
+    if "," not in name:
+        report.warning(row.file, row.line, column, "author-format", f"{name!r}: write authors as 'Family, Given'")
+
+
+def _person(row: Row, report: Report) -> Person:
+    _check_name(row, "name", row.get("name"), report)
+    for variant in row.items("variants"):
+        _check_name(row, "variants", variant, report)
+    orcid = row.get("orcid")
+    if orcid and not ORCID.match(orcid):
+        report.error(row.file, row.line, "orcid", "orcid-syntax", f"{orcid!r} is not an ORCID iD (0000-0000-0000-000X)")
+    elif orcid and not orcid_ok(orcid):
+        report.error(row.file, row.line, "orcid", "orcid-checksum", f"{orcid!r} has a wrong check digit")
+    return Person(row.get("id"), row.get("name"), row.items("variants"), orcid, _origin(row))
+
+
+def _venue(row: Row, report: Report) -> Venue:
+    f, n = row.file, row.line
+    issns = row.items("issn")
+    for issn in issns:
+        if not ISSN.match(issn):
+            report.error(f, n, "issn", "issn-syntax", f"{issn!r} is not an ISSN (1234-567X)")
+        elif not issn_ok(issn):
+            report.error(f, n, "issn", "issn-checksum", f"{issn!r} has a wrong check digit")
+    if len(issns) > 2:
+        report.error(f, n, "issn", "issn-syntax", "at most two ISSNs: the print one, then the electronic one")
+    isbn = row.get("isbn").replace("-", "")
+    if isbn and not ISBN13.match(isbn):
+        report.error(f, n, "isbn", "isbn-syntax", f"{row.get('isbn')!r} is not an ISBN-13")
+    elif isbn and not _isbn13_ok(isbn):
+        report.error(f, n, "isbn", "isbn-checksum", f"{row.get('isbn')!r} has a wrong check digit")
+    kind = row.get("type")
+    if kind and kind not in VENUE_TYPES:
+        report.error(f, n, "type", "bad-value", f"type must be one of {', '.join(VENUE_TYPES)}")
+    return Venue(row.get("id"), row.get("name"), issns, isbn, kind, row.get("publisher"), _origin(row))
+
+
+def orcid_ok(orcid: str) -> bool:
+    """The ORCID check character (ISO 7064 MOD 11-2) over the first fifteen digits."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for d in digits[:15]:
+        total = (total + int(d)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15] == ("X" if check == 10 else str(check))
+
+
+def issn_ok(issn: str) -> bool:
+    """The ISSN check character: weights 8..2 over the first seven digits, modulo 11."""
+    digits = issn.replace("-", "")
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
 
 
 def _check_date(row: Row, report: Report) -> None:
@@ -234,7 +309,7 @@ def _check_date(row: Row, report: Report) -> None:
     )
 
 
-def _paper(row: Row, report: Report) -> Paper | None:
+def _paper(row: Row, report: Report, kb: KnowledgeBase) -> Paper | None:
     f, n = row.file, row.line
     doi = normalise_doi(row.get("doi"))
     if doi != row.get("doi"):
@@ -263,12 +338,10 @@ def _paper(row: Row, report: Report) -> Paper | None:
             year = int(year_text)
         else:
             report.error(f, n, "year", "year-syntax", f"{year_text!r} is not a four-digit year")
-    for author in row.items("authors"):
-        if ";" in author:
-            # The graph keeps the author list as one literal joined with "; " (cx:authors).
-            report.error(f, n, "authors", "author-syntax", f"{author[:40]!r}: an author name cannot contain ';'")
-        if "," not in author:
-            report.warning(f, n, "authors", "author-format", f"{author!r}: write authors as 'Family, Given'")
+    author_ids = row.items("authors")
+    persons, venues = kb.persons, kb.venues
+    venue_id = row.get("venue")
+    venue = venues[venue_id].name if venue_id in venues else venue_id
     return Paper(
         row.get("id"),
         doi,
@@ -276,9 +349,9 @@ def _paper(row: Row, report: Report) -> Paper | None:
         url,
         kind,
         row.get("title"),
-        row.items("authors"),
+        tuple(persons[a].name if a in persons else a for a in author_ids),
         year,
-        row.get("venue"),
+        venue,
         row.get("volume"),
         row.get("issue"),
         row.get("pages"),
@@ -289,6 +362,8 @@ def _paper(row: Row, report: Report) -> Paper | None:
         row.get("note"),
         row.items("designs"),
         row.get("note_nl"),
+        author_ids,
+        venue_id,
         _origin(row),
     )
 

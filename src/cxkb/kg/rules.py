@@ -53,10 +53,18 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("identifier", _E, "a paper has neither DOI, ISBN nor URL"),
     ("author-syntax", _E, "an author name holds a character names may not hold (;)"),
     ("author-format", _W, "an author is not written as 'Family, Given'"),
+    ("orcid-syntax", _E, "an ORCID iD is not of the form 0000-0000-0000-000X"),
+    ("orcid-checksum", _E, "an ORCID iD's check character (ISO 7064 MOD 11-2) is wrong"),
+    ("issn-syntax", _E, "an ISSN is not of the form 1234-567X, or a venue has more than two"),
+    ("issn-checksum", _E, "an ISSN's check digit is wrong"),
     ("source-syntax", _E, "a source is neither a DOI nor a listed practitioner source"),
     ("one-pref-label", _E, "a concept has more or fewer than one preferred label in a language"),
     # --- references between tables
-    ("unknown-reference", _E, "a cell names a domain, topic, question, concept or source that does not exist"),
+    (
+        "unknown-reference",
+        _E,
+        "a cell names a domain, topic, question, concept, source, author or venue that does not exist",
+    ),
     ("self-reference", _E, "a concept is broader than or related to itself"),
     ("broader-cycle", _E, "the broader links of concepts form a cycle"),
     ("related-and-broader", _W, "two concepts are both related and broader/narrower"),
@@ -69,6 +77,23 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("duplicate-title", _E, "two papers have the same title"),
     ("near-duplicate-title", _W, "a title near-identical to an earlier row's (both lines are named)"),
     ("duplicate", _E, "a paper to add is already in the table"),
+    (
+        "incomplete-record",
+        _W,
+        "a field the paper's type normally has is blank (article: volume, pages; chapter, "
+        "proceedings: pages; book: ISBN)",
+    ),
+    ("duplicate-orcid", _E, "two persons share an ORCID iD"),
+    (
+        "possible-duplicate-person",
+        _W,
+        "two persons with the same family name (diacritics aside) and compatible given names or initials",
+    ),
+    (
+        "possible-duplicate-venue",
+        _W,
+        "two venues with the same name once '&'/'and', case and punctuation are normalised, or with a shared ISSN",
+    ),
     # --- labels and definitions
     ("duplicate-label", _E, "one concept lists the same label twice"),
     ("label-clash", _E, "a label belongs to two concepts without an ambiguity entry"),

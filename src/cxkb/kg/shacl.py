@@ -152,7 +152,7 @@ def paper_violations(
         key = (path, constraint, value)
         out.append((PAPER_CONSTRAINTS[key], messages.get(key, "shape violated")))
 
-    if not paper.authors:
+    if not paper.author_ids:
         fail(_DCT + "creator", "minCount", "1")
     if not paper.year:
         fail(_DCT + "issued", "minCount", "1")

@@ -1,7 +1,8 @@
 """Synthetic literature tables for benchmarks: realistic shape, fixed seed, no real claims.
 
-The taxonomy tables are copied from a real root; only ``literature/papers.csv`` is made
-up. Each synthetic paper copies the *counts* of a randomly chosen real paper (how many
+The taxonomy tables are copied from a real root; only the literature tables
+(``papers.csv`` and the ``authors.csv`` and ``venues.csv`` it refers to) are made up.
+Each synthetic paper copies the *counts* of a randomly chosen real paper (how many
 topics, questions, concepts, authors and keywords it has) and a real publication year
 give or take two, so the distributions follow the curated table. Popular topics and
 concepts stay popular (weights from their use in the real table); questions belong
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cxkb.kg.records import KnowledgeBase, load
-from cxkb.kg.tables import PAPERS, render_table
+from cxkb.kg.tables import AUTHORS, PAPERS, VENUES, TableSpec, render_table
 from cxkb.kg.validate import title_key
 
 SIZES = (1_000, 10_000, 100_000)
@@ -95,6 +96,12 @@ class Profile:
 
 def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str, str]]:
     """``n`` rows of the literature table, drawn from the shape of ``kb``'s own literature."""
+    return synthetic_tables(kb, n, seed)[PAPERS]
+
+
+def synthetic_tables(kb: KnowledgeBase, n: int, seed: int = SEED) -> dict[TableSpec, list[dict[str, str]]]:
+    """The rows of the three literature tables for ``n`` synthetic papers (only the persons
+    and venues some paper uses are kept)."""
     rng = random.Random(seed)
     profile = Profile.of(kb, seed)
     topics = sorted(kb.topics)
@@ -107,16 +114,21 @@ def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str
     real_families = sorted({a.partition(",")[0].strip() for p in kb.papers.values() for a in p.authors})
     n_people = max(50, int(n * 1.2))
     people = []
-    for _ in range(n_people):
+    names: dict[str, str] = {}
+    for i in range(n_people):
         if real_families and rng.random() < 0.3:
             family = rng.choice(real_families)
         else:
             family = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-        people.append(f"{family}, {chr(65 + rng.randrange(26))}. {chr(65 + rng.randrange(26))}.")
+        # Numbered given names: made-up people are never likely duplicates of each other.
+        person = f"synthetic-{i:06d}"
+        names[person] = f"{family}, {chr(65 + rng.randrange(26))}. {_given(i)}"
+        people.append(person)
     people_cum = _zipf_cumulative(n_people, 0.9)
     real_venues = sorted({p.venue for p in kb.papers.values()})
     made_up_venues = [f"Journal of {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}" for i in range(300)]
-    venues = real_venues + made_up_venues
+    venue_names = {f"venue-{i:04d}": name for i, name in enumerate(dict.fromkeys(real_venues + made_up_venues))}
+    venues = list(venue_names)
     venue_cum = _zipf_cumulative(len(venues), 1.1)
     design_ids = sorted(kb.designs)
     real_keywords = sorted({k for p in kb.papers.values() for k in p.keywords})
@@ -168,7 +180,26 @@ def synthetic_rows(kb: KnowledgeBase, n: int, seed: int = SEED) -> list[dict[str
                 "designs": rng.choice(design_ids),
             }
         )
-    return rows
+    used_people = {a for r in rows for a in r["authors"].split("|")}
+    used_venues = {r["venue"] for r in rows}
+    return {
+        PAPERS: rows,
+        AUTHORS: [{"id": p, "name": names[p]} for p in people if p in used_people],
+        VENUES: [{"id": v, "name": venue_names[v], "type": "journal"} for v in venues if v in used_venues],
+    }
+
+
+def _given(number: int) -> str:
+    """A made-up given name per number (``Ba``, ``Be`` … ``Baba`` …): letters only, unique."""
+    letters = []
+    number += 1
+    while number > 0:
+        number, rest = divmod(number - 1, 25)
+        letters.append("bcdfghjklmnprstvwxyzaeiou"[rest])
+    return "".join(reversed(letters)).capitalize() + "o"
+
+
+LITERATURE = (PAPERS, AUTHORS, VENUES)
 
 
 def make_root(source: Path, target: Path, papers: int, seed: int = SEED) -> Path:
@@ -178,8 +209,8 @@ def make_root(source: Path, target: Path, papers: int, seed: int = SEED) -> Path
     (target / "literature").mkdir(parents=True)
     shutil.copytree(source / "ontology", target / "ontology")
     kb, _ = load(source)
-    rows = synthetic_rows(kb, papers, seed)
-    (target / PAPERS.path).write_text(render_table(PAPERS, rows), encoding="utf-8")
+    for spec, rows in synthetic_tables(kb, papers, seed).items():
+        (target / spec.path).write_text(render_table(spec, rows), encoding="utf-8")
     return target
 
 
@@ -198,7 +229,10 @@ def synthetic_release(papers: int, folder: Path, seed: int = SEED, log=print) ->
     release = root / "build" / "release" / "cxkb.nt"
     same = (
         release.is_file()
-        and (root / PAPERS.path).read_bytes() == (fresh / PAPERS.path).read_bytes()
+        and all(
+            (root / t.path).is_file() and (root / t.path).read_bytes() == (fresh / t.path).read_bytes()
+            for t in LITERATURE
+        )
         and all(
             (root / "ontology" / f.relative_to(fresh / "ontology")).is_file()
             and (root / "ontology" / f.relative_to(fresh / "ontology")).read_bytes() == f.read_bytes()

@@ -148,10 +148,22 @@ PAPERS = TableSpec(
     _cols(
         "id! doi isbn url type! title! authors!* year! venue! volume issue pages topics!* "
         "questions* concepts* keywords!* note! note_nl! designs!*",
-        max_length={"title": 1000, "authors": 40_000, "doi": 300, "venue": 500},
+        max_length={"title": 1000, "authors": 60_000, "doi": 300, "venue": MAX_ID},
         max_items={"authors": 500},
     ),
     id_pattern=PAPER_ID,
+)
+# The people and venues the literature table refers to by id: one row per person (every
+# spelling the papers use of their name) and per journal, book or proceedings volume.
+AUTHORS = TableSpec(
+    "authors",
+    "literature/authors.csv",
+    _cols("id! name! variants* orcid", max_length={"name": 500, "variants": 5_000, "orcid": 40}),
+)
+VENUES = TableSpec(
+    "venues",
+    "literature/venues.csv",
+    _cols("id! name! issn* isbn type! publisher", max_length={"name": 500, "issn": 40, "isbn": 40, "publisher": 500}),
 )
 
 ALL_TABLES: tuple[TableSpec, ...] = (
@@ -163,6 +175,8 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     AMBIGUOUS,
     FAMILIES,
     DESIGNS,
+    AUTHORS,
+    VENUES,
     PAPERS,
 )
 

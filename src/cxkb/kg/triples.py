@@ -15,6 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, XSD
 
 from cxkb.kg.records import KnowledgeBase, Labels, Paper, Text
+from cxkb.model import Person, Venue
 from cxkb.namespaces import (
     AUTHOR_SEPARATOR,
     BASE,
@@ -22,10 +23,13 @@ from cxkb.namespaces import (
     CONCEPT_SCHEME,
     CX,
     FRAMEWORK_SCHEME,
+    ORCID_BASE,
     PAPER_CLASSES,
     PRISM,
+    SCHEMA,
     SKOSXL,
-    person_iri,
+    VENUE_CLASSES,
+    family_name,
 )
 from cxkb.ntriples import RDF_TYPE, nt_iri, nt_literal
 
@@ -75,6 +79,13 @@ class _Terms:
     foaf_person = _n(FOAF.Person)
     foaf_name = _n(FOAF.name)
     foaf_family = _n(FOAF.familyName)
+    name_variant = _n(CX.nameVariant)
+    same_as = _n(SCHEMA.sameAs)
+    part_of = _n(DCTERMS.isPartOf)
+    issn = _n(BIBO.issn)
+    eissn = _n(BIBO.eissn)
+    publisher = _n(DCTERMS.publisher)
+    venue_classes: ClassVar[dict[str, str]] = {kind: _n(cls) for kind, cls in VENUE_CLASSES.items()}
     scheme_type = _n(SKOS.ConceptScheme)
     concept_scheme = _n(CONCEPT_SCHEME)
     framework_scheme = _n(FRAMEWORK_SCHEME)
@@ -125,11 +136,6 @@ _shared_literal = functools.lru_cache(maxsize=100_000)(nt_literal)
 
 def _nt_source(ref: str) -> str:
     return nt_ref("source", ref) if ref.startswith("seed:") else nt_iri("https://doi.org/" + ref)
-
-
-@functools.cache
-def person_term(author: str) -> str:
-    return nt_iri(str(person_iri(author)))
 
 
 def _pair_texts(out: Pairs, prop: str, text: Text) -> None:
@@ -275,10 +281,12 @@ def paper_pairs(p: Paper) -> Pairs:
     if p.url:
         b.append((T.uri, nt_literal(p.url, datatype=T.any_uri)))
     b.append((T.cx_authors, nt_literal(AUTHOR_SEPARATOR.join(p.authors))))
-    b += [(T.creator, person_term(author)) for author in p.authors]
+    b += [(T.creator, _shared_ref("person", author)) for author in p.author_ids]
     if p.year:
         b.append((T.issued, _shared_literal(str(p.year), datatype=T.gyear)))
     b.append((T.venue_name, _shared_literal(p.venue)))
+    if p.venue_id:
+        b.append((T.part_of, _shared_ref("venue", p.venue_id)))
     for prop, value in ((T.volume, p.volume), (T.issue, p.issue), (T.pages, p.pages)):
         if value:
             b.append((prop, _shared_literal(value)))
@@ -294,25 +302,42 @@ def paper_pairs(p: Paper) -> Pairs:
     return b
 
 
-def person_pairs(names: Iterable[str]) -> Pairs:
-    """The triples of one author, from every spelling the papers give of them."""
-    b: Pairs = [(T.type, T.named), (T.type, T.foaf_person)]
-    for author in names:
-        b.append((T.foaf_name, nt_literal(author)))
-        b.append((T.foaf_family, nt_literal(author.partition(",")[0].strip())))
+def person_pairs(person: Person) -> Pairs:
+    """The triples of one person, as ``to_graph`` states them."""
+    b: Pairs = [(T.type, T.named), (T.type, T.foaf_person), (T.identifier, nt_literal(person.id))]
+    b.append((T.foaf_name, nt_literal(person.name)))
+    b += [(T.name_variant, nt_literal(v)) for v in person.variants]
+    b += [
+        (T.foaf_family, nt_literal(f)) for f in dict.fromkeys(family_name(s) for s in (person.name, *person.variants))
+    ]
+    if person.orcid:
+        b.append((T.same_as, nt_iri(ORCID_BASE + person.orcid)))
     return b
 
 
-def people(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """Author term -> the spellings that map to it (usually one)."""
-    out: dict[str, set[str]] = {}
-    for p in kb.papers.values():
-        for author in p.authors:
-            out.setdefault(person_term(author), set()).add(author)
+def venue_pairs(venue: Venue) -> Pairs:
+    """The triples of one venue, as ``to_graph`` states them."""
+    b: Pairs = [(T.type, T.named)]
+    if venue.type in T.venue_classes:
+        b.append((T.type, T.venue_classes[venue.type]))
+    b += [(T.identifier, nt_literal(venue.id)), (T.title, nt_literal(venue.name))]
+    b += [(prop, nt_literal(v)) for prop, v in zip((T.issn, T.eissn), venue.issn, strict=False)]
+    if venue.isbn:
+        b.append((T.isbn, nt_literal(venue.isbn)))
+    if venue.publisher:
+        b.append((T.publisher, nt_literal(venue.publisher)))
+    return b
+
+
+def people(kb: KnowledgeBase) -> dict[str, Pairs]:
+    """Subject -> pairs for every person and venue (the literature's other records)."""
+    out: dict[str, Pairs] = {nt_ref("person", p.id): person_pairs(p) for p in kb.persons.values()}
+    out.update({nt_ref("venue", v.id): venue_pairs(v) for v in kb.venues.values()})
     return out
 
 
-# Every predicate a paper or an author can assert (``paper_pairs``, ``person_pairs``).
+# Every predicate a paper, a person or a venue can assert (``paper_pairs``, ``person_pairs``,
+# ``venue_pairs``): none of them is seen by HermiT when the shortcut holds.
 PAPER_PREDICATES = frozenset(
     {
         T.type,
@@ -337,5 +362,11 @@ PAPER_PREDICATES = frozenset(
         T.study_design,
         T.foaf_name,
         T.foaf_family,
+        T.name_variant,
+        T.same_as,
+        T.part_of,
+        T.issn,
+        T.eissn,
+        T.publisher,
     }
 )

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from cxkb.findings import Report
+from cxkb.kg.people import likely_duplicate_venues, likely_duplicates
 from cxkb.kg.records import (
     DOI,
     MIN_YEAR,
     Concept,
     KnowledgeBase,
     Origin,
+    Paper,
     doi_key,
     load,
 )
@@ -31,6 +33,13 @@ from cxkb.kg.tables import SEED_ID
 MAX_TOPICS_PER_PAPER = 3
 MAX_QUESTIONS_PER_PAPER = 3
 MIN_PAPERS_PER_QUESTION = 2
+# The fields a published paper of each type normally has; a blank one is worth a look.
+EXPECTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("volume", "pages"),
+    "chapter": ("pages",),
+    "proceedings": ("pages",),
+    "book": ("isbn",),
+}
 
 
 def label_key(label: str) -> str:
@@ -139,7 +148,8 @@ def validate_taxonomy(kb: KnowledgeBase, report: Report) -> None:
 
 
 def validate_papers(kb: KnowledgeBase, report: Report, *, today: _dt.date | None = None) -> None:
-    """The rules on papers, and how well they cover the questions and concepts."""
+    """The rules on papers, their authors and venues, and how well they cover the questions and concepts."""
+    _check_people(kb, report)
     _check_papers(kb, report, (today or _dt.date.today()).year)
     _check_coverage(kb, report)
 
@@ -421,6 +431,12 @@ def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
         for design in p.designs:
             if design not in kb.designs:
                 _ref_error(report, p.origin, "designs", "study design", design)
+        for author in p.author_ids:
+            if author not in kb.persons:
+                _ref_error(report, p.origin, "authors", "author (an id of literature/authors.csv)", author)
+        if p.venue_id and p.venue_id not in kb.venues:
+            _ref_error(report, p.origin, "venue", "venue (an id of literature/venues.csv)", p.venue_id)
+        _check_complete(p, report)
         if p.doi:
             key = doi_key(p.doi)
             if key in dois:
@@ -444,6 +460,53 @@ def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
                     )
                 similar.add(tkey, (p.id, n))
             titles.setdefault(tkey, p.id)
+
+
+def _check_complete(p: Paper, report: Report) -> None:
+    """Warn about blank fields the paper's type normally has (an article's volume and pages …)."""
+    for column in EXPECTED_FIELDS.get(p.type, ()):
+        if not getattr(p, column):
+            report.warning(
+                p.origin.file,
+                p.origin.line,
+                column,
+                "incomplete-record",
+                f"{column} is blank, though a published {p.type} normally has one; fill it from the publisher's record",
+            )
+
+
+def _check_people(kb: KnowledgeBase, report: Report) -> None:
+    """Likely duplicate persons and venues (warnings), and ORCID iDs given to two persons (errors)."""
+    orcids: dict[str, str] = {}
+    for person in kb.persons.values():
+        if person.orcid:
+            if person.orcid in orcids:
+                report.error(
+                    person.origin.file,
+                    person.origin.line,
+                    "orcid",
+                    "duplicate-orcid",
+                    f"ORCID iD {person.orcid} is also that of {orcids[person.orcid]!r}: one person, one row",
+                )
+            orcids.setdefault(person.orcid, person.id)
+    for first, second in likely_duplicates(kb.persons.values()):
+        report.warning(
+            second.origin.file,
+            second.origin.line,
+            "name",
+            "possible-duplicate-person",
+            f"{second.name!r} may be the same person as {first.id!r} ({first.name!r}) on line "
+            f"{first.origin.line}; merge the rows (one becomes a variant) or give both their ORCID iD",
+        )
+    for first, second, why in likely_duplicate_venues(kb.venues.values()):
+        report.warning(
+            second.origin.file,
+            second.origin.line,
+            "name",
+            "possible-duplicate-venue",
+            f"{second.name!r} has {why} as {first.id!r} ({first.name!r}) on line {first.origin.line}; "
+            "keep one row and point the papers at it",
+        )
 
 
 def _check_coverage(kb: KnowledgeBase, report: Report) -> None:
