@@ -58,6 +58,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class PracticeOnly:
+    """A concept practice uses and no paper in the table is about, with the practitioner
+    source that shows the use. ``id`` is the concept's id."""
+
+    id: str
+    source: tuple[str, ...]
+    note: Text
+    origin: Origin = field(compare=False, default=Origin("", 0))
+
+
+@dataclass(frozen=True)
 class Design:
     """A kind of study (survey, experiment, …): what a paper's evidence is made of."""
 
@@ -209,6 +220,7 @@ class KnowledgeBase:
     papers: dict[str, Paper] = field(default_factory=dict)
     designs: dict[str, Design] = field(default_factory=dict)
     families: dict[str, WordFamily] = field(default_factory=dict)
+    practice: dict[str, PracticeOnly] = field(default_factory=dict)
     persons: dict[str, Person] = field(default_factory=dict)
     venues: dict[str, Venue] = field(default_factory=dict)
 
@@ -241,6 +253,7 @@ _TABLE_FIELDS = (
     "papers",
     "designs",
     "families",
+    "practice",
     "persons",
     "venues",
 )
@@ -285,6 +298,7 @@ _RECORD_TYPES: dict[str, type] = {
     "papers": Paper,
     "designs": Design,
     "families": WordFamily,
+    "practice": PracticeOnly,
     "persons": Person,
     "venues": Venue,
 }

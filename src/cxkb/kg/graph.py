@@ -470,8 +470,9 @@ def _one_id(g: Graph, node: URIRef, prop: URIRef) -> str:
     return ids[0] if ids else ""
 
 
-# The checker's word families travel in the release records only, not in the graph.
-GRAPH_TABLES = tuple(name for name in _TABLE_FIELDS if name != "families")
+# The checker's word families and the practice-only marks travel in the release records
+# only, not in the graph.
+GRAPH_TABLES = tuple(name for name in _TABLE_FIELDS if name not in ("families", "practice"))
 
 
 def canonical(kb: KnowledgeBase) -> KnowledgeBase:

@@ -20,6 +20,7 @@ from cxkb.kg.tables import (
     DOMAINS,
     FAMILIES,
     PAPERS,
+    PRACTICE,
     QUESTIONS,
     SOURCES,
     TOPICS,
@@ -38,6 +39,7 @@ from cxkb.model import (
     Origin,
     Paper,
     Person,
+    PracticeOnly,
     Question,
     Source,
     Text,
@@ -189,6 +191,11 @@ def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBa
                 _origin(row),
                 row.items("cues"),
             ),
+        )
+
+    for row in read_table(root, PRACTICE, report, required=False):
+        kb.practice.setdefault(
+            row.get("id"), PracticeOnly(row.get("id"), row.items("source"), _text(row, "note"), _origin(row))
         )
 
     for row in read_table(root, FAMILIES, report, required=False):

@@ -107,7 +107,9 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("replaced-not-deprecated", _E, "a concept has a replacement but is not retired"),
     # --- coverage
     ("evidence-gap", _I, "a research question has too few papers"),
-    ("concept-without-papers", _I, "no paper discusses a concept"),
+    ("concept-without-papers", _W, "no paper discusses a concept, and it is not marked practice-only"),
+    ("practice-only-discussed", _W, "a concept marked practice-only is discussed by papers"),
+    ("practice-source", _E, "a practice-only concept names no practitioner source"),
     # --- the graph
     ("shacl", None, "the graph breaks a SHACL shape (level from the shape's severity)"),
     ("reasoner", _E, "HermiT could not run, or found the ontology inconsistent"),

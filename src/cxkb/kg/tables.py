@@ -137,6 +137,11 @@ FAMILIES = TableSpec(
     "ontology/tables/word_families.csv",
     _cols("id! concept! lang! kind! forms!* source!*"),
 )
+PRACTICE = TableSpec(
+    "practice_only",
+    "ontology/tables/practice_only.csv",
+    _cols("id! source!* note_en! note_nl!"),
+)
 DESIGNS = TableSpec(
     "designs",
     "ontology/tables/designs.csv",
@@ -174,6 +179,7 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     CONCEPTS,
     AMBIGUOUS,
     FAMILIES,
+    PRACTICE,
     DESIGNS,
     AUTHORS,
     VENUES,

@@ -526,11 +526,25 @@ def _check_coverage(kb: KnowledgeBase, report: Report) -> None:
             )
     used = {cid for p in kb.papers.values() for cid in p.concepts}
     for c in kb.concepts.values():
-        if c.id not in used:
-            report.info(
+        if c.id not in used and c.id not in kb.practice:
+            report.warning(
                 c.origin.file,
                 c.origin.line,
                 "id",
                 "concept-without-papers",
-                f"no paper in the literature table discusses {c.id!r}",
+                f"no paper in the literature table discusses {c.id!r}: tag the papers about it, or mark it as "
+                "practice-only in ontology/tables/practice_only.csv with its practitioner source",
             )
+    for mark in kb.practice.values():
+        f, n = mark.origin.file, mark.origin.line
+        if mark.id not in kb.concepts:
+            _ref_error(report, mark.origin, "id", "concept", mark.id)
+        elif mark.id in used:
+            report.warning(
+                f, n, "id", "practice-only-discussed", f"{mark.id!r} is marked practice-only, but papers discuss it"
+            )
+        if not any(SEED_ID.match(ref) for ref in mark.source):
+            report.error(
+                f, n, "source", "practice-source", "a practice-only concept needs a practitioner source (seed:…)"
+            )
+        _check_source_refs(kb, report, mark.origin, "source", mark.source)
