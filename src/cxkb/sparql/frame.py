@@ -10,28 +10,11 @@ import pandas as pd
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from cxkb.sparql.results import Result
+from cxkb.sparql.results import FLOAT_TYPES, INTEGER_TYPES, Result
 
-_INTEGERS = {
-    str(XSD[name])
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-        "gYear",
-    )
-}
-_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+# A year is a whole number to a researcher counting papers per year.
+_INTEGERS = INTEGER_TYPES | {str(XSD.gYear)}
+_FLOATS = FLOAT_TYPES | {str(XSD.decimal)}
 _DATES = {str(XSD.date), str(XSD.dateTime)}
 
 

@@ -34,7 +34,7 @@ ResultKind = _Choice["select", "ask", "graph"]
 
 XSD_STRING = str(XSD.string)
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_INTEGER_TYPES = {
+INTEGER_TYPES = {
     str(XSD[name])
     for name in (
         "integer",
@@ -52,7 +52,7 @@ _INTEGER_TYPES = {
         "unsignedByte",
     )
 }
-_FLOAT_TYPES = {str(XSD.double), str(XSD.float)}
+FLOAT_TYPES = {str(XSD.double), str(XSD.float)}
 
 # Media types of the formats, as the SPARQL 1.1 protocol names them.
 SPARQL_JSON = "application/sparql-results+json"
@@ -105,9 +105,9 @@ def python_value(term: Term | None) -> Any:
     if isinstance(term, Literal):
         dtype = str(term.datatype) if term.datatype is not None else ""
         try:
-            if dtype in _INTEGER_TYPES:
+            if dtype in INTEGER_TYPES:
                 return int(str(term))
-            if dtype in _FLOAT_TYPES:
+            if dtype in FLOAT_TYPES:
                 return float(str(term))
             if dtype == str(XSD.decimal):
                 return Decimal(str(term))
