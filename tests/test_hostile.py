@@ -68,6 +68,7 @@ TEXT_COLUMNS: dict[str, frozenset[str]] = {
     "authors": frozenset({"name", "variants"}),
     "venues": frozenset({"name", "publisher"}),
     "designs": frozenset({"label_en", "label_nl", "definition_en", "definition_nl"}),
+    "practice_only": frozenset({"note_en", "note_nl"}),
     "word_families": frozenset({"forms"}),
 }
 ACCEPTED = SCRIPT_PAYLOADS + TEXT_PAYLOADS
@@ -170,7 +171,7 @@ def test_every_cell_refuses_the_payload_at_its_cell_or_accepts_it_cleanly(tmp_pa
 
 def test_the_payload_set_is_as_large_as_documented() -> None:
     payloads = len(SCRIPT_PAYLOADS + TEXT_PAYLOADS + REJECTED_PAYLOADS)
-    assert payloads >= 60 and len(ALL_CELLS) == 91
+    assert payloads >= 60 and len(ALL_CELLS) == 95
     assert 8_500 <= len(TEXT_PAYLOADS[-1].text) <= 10_000, "the long payload is just under the cell limit"
 
 
@@ -291,7 +292,7 @@ def test_accepted_text_is_the_same_text_in_every_artefact(tmp_path: Path, payloa
 
 
 # Tables the checker alone reads: they reach the release records, not the graph.
-RECORDS_ONLY = frozenset({"word_families"})
+RECORDS_ONLY = frozenset({"word_families", "practice_only"})
 
 
 def check_release(b: Built) -> None:
@@ -301,6 +302,7 @@ def check_release(b: Built) -> None:
     for c in b.cells:
         if c.spec.name in RECORDS_ONLY:
             kept = {form for family in records.families.values() for form in family.forms}
+            kept |= {text for mark in records.practice.values() for text in (mark.note.en, mark.note.nl)}
             assert set(c.items) <= kept, f"cxkb-records.json: {c.spec.name}.{c.column} changed"
     for name, fmt in formats.items():
         graph = Graph().parse(b.release / name, format=fmt)
@@ -467,6 +469,23 @@ class _Tags(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
+# The evidence-gap map: a table of counts and question texts, its data as one inert JSON block.
+GAPMAP_TAGS = {
+    "div",
+    "p",
+    "span",
+    "details",
+    "summary",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "script",
+}
+GAPMAP_ATTRIBUTES = {"class", "id", "role", "aria-label", "data-cxkb-gapmap", "lang", "scope", "type"}
 MAP_DATA = re.compile(r'<script type="application/json" id="[A-Za-z0-9_-]+-data">(.*?)</script>', re.S)
 
 
@@ -487,6 +506,19 @@ def check_book_pages(b: Built, payload: Payload) -> None:
                 or RELEASE_LINK.fullmatch(content)
                 or REFERENCE_LINK.fullmatch(content)
             ):
+                continue
+            if content.startswith('<div class="cxkb-gapmap"'):
+                blocks = MAP_DATA.findall(content)
+                assert len(blocks) == 1, f"{name}: the gap map carries exactly one inert data block"
+                assert "<" not in blocks[0] and ">" not in blocks[0]
+                json.loads(blocks[0])
+                parser = _Tags()
+                parser.feed(MAP_DATA.sub("", content))
+                for tag, attrs in parser.tags:
+                    assert tag in GAPMAP_TAGS and set(attrs) <= GAPMAP_ATTRIBUTES, (
+                        f"{name}: <{tag} {attrs}> in the gap map"
+                    )
+                    assert tag != "script", f"{name}: the gap map holds no script besides its data"
                 continue
             assert content.startswith('<figure class="cxkb-map"'), f"{name}: unexpected raw HTML {content[:200]!r}"
             blocks = MAP_DATA.findall(content)
@@ -674,5 +706,5 @@ def test_hostile_identifiers_stay_inert_links(tmp_path: Path, column: str, value
                 (raw.get("format"), raw.astext()) in ALLOWED_RAW
                 or RELEASE_LINK.fullmatch(raw.astext())
                 or REFERENCE_LINK.fullmatch(raw.astext())
-                or raw.astext().startswith("<figure")
+                or raw.astext().startswith(("<figure", '<div class="cxkb-gapmap"'))
             )

@@ -18,10 +18,8 @@ def findings(root: Path, rule: str) -> list[str]:
 def test_a_concept_no_paper_discusses_must_be_marked(mini_root: Path) -> None:
     edit(mini_root / "literature/papers.csv", "peak-end-rule,peak-end rule", "customer-experience,peak-end rule")
     assert findings(mini_root, "concept-without-papers") == ["ontology/tables/concepts.csv:3:id:warning"]
-    (mini_root / PRACTICE).write_text(
-        "id,source,note_en,note_nl\npeak-end-rule,seed:001,Practice uses it.,De praktijk gebruikt het.\n",
-        encoding="utf-8",
-    )
+    with (mini_root / PRACTICE).open("a", encoding="utf-8") as fh:
+        fh.write("peak-end-rule,seed:001,Practice uses it.,De praktijk gebruikt het.\n")
     assert findings(mini_root, "concept-without-papers") == []
     assert findings(mini_root, "practice-source") == []
 
