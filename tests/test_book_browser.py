@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, IN_CI
+from conftest import CHROMIUM, IN_CI, built
 from cxkb.book.build import build_book, make_server
 from cxkb.kg.validate import load_and_validate
 
@@ -58,7 +58,7 @@ class Site:
 def site() -> Iterator[Site]:
     if not CHROMIUM.exists():
         pytest.fail(f"CI must install Chromium at {CHROMIUM} (apt-get install chromium)")
-    index = build_book(REPO)
+    index = build_book(built(REPO))  # the book is made from the release: build it first if stale
     server = make_server(index.parent, port=0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import simplemma
 
+from conftest import built
 from cxkb.checker import lemmas
 from cxkb.checker.cache import cached_index, index_key
 from cxkb.checker.config import CheckConfig
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def records() -> KnowledgeBase:
-    return open_release(REPO).records
+    return open_release(built(REPO)).records
 
 
 @pytest.fixture(scope="module")

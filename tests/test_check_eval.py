@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import built
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.engine import Checker, CheckRun, Mention
 from cxkb.release import open_release
@@ -77,7 +78,7 @@ def read_gold(path: Path = GOLD / "seeds.tsv") -> list[Span]:
 
 
 def run_checker(root: Path = REPO) -> CheckRun:
-    checker = Checker(open_release(root).vocabulary(), CheckConfig())
+    checker = Checker(open_release(built(root)).vocabulary(), CheckConfig())
     return checker.check_paths(sorted(SEEDS.glob("*.txt")), cwd=SEEDS)
 
 

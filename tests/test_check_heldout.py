@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import built
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.engine import Checker, CheckRun
 from cxkb.release import open_release
@@ -114,7 +115,7 @@ def read_unknown(files: Iterable[str]) -> list[Span]:
 
 
 def run_checker(files: Iterable[str], root: Path = REPO) -> CheckRun:
-    checker = Checker(open_release(root).vocabulary(), CheckConfig())
+    checker = Checker(open_release(built(root)).vocabulary(), CheckConfig())
     return checker.check_paths([TEXTS / f for f in files], cwd=TEXTS)
 
 

@@ -23,6 +23,7 @@ from docutils import nodes
 from rdflib import Graph, Literal
 
 from conftest import MINI, make_root
+from conftest import built as with_release
 from cxkb import bibliography
 from cxkb.book import build as bookbuild
 from cxkb.book import generate as bookgen
@@ -588,7 +589,7 @@ def test_script_payloads_never_run_in_the_built_book(tmp_path: Path, chromium: o
     cells = fill(root, payload_for)
     placed = {c.value.rsplit(" qz", 1)[0] for c in cells if not c.spec.column(c.column).multi}
     assert placed >= {p.text for p in SCRIPT_PAYLOADS}, "every script payload is in some cell"
-    index = bookbuild.build_book(root)
+    index = bookbuild.build_book(with_release(root))
     server = bookbuild.make_server(index.parent, port=0)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     host, port = server.server_address[:2]
