@@ -41,6 +41,33 @@ def offline(html: str) -> str:
     return html
 
 
+_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+_FRAGMENT_LINK = re.compile(r"""<a\b[^>]*\bhref=["']#([^"']*)["'][^>]*>(.*?)</a>""", re.S)
+
+
+def without_dead_fragments(html: str) -> str:
+    """``html`` with links to fragments that no element carries turned into plain text.
+
+    pyLODE links every object IRI to a fragment of the page, also when the object (a
+    source's DOI, say) has no section of its own; such a link leads nowhere.
+    """
+    ids = set(_ID.findall(html))
+    return _FRAGMENT_LINK.sub(lambda m: m.group(0) if m.group(1) in ids else f"<span>{m.group(2)}</span>", html)
+
+
+_READABLE = (
+    "<style>/* cxkb: pyLODE's badges and footer with enough contrast */"
+    '[class^="sup-"],[class*=" sup-"]{color:#000!important;background:#fff!important}'
+    "#pylode,#pylode p,#pylode span{color:#222!important}</style>"
+)
+
+
+def accessible(html: str) -> str:
+    """``html`` with a language on its root element and readable contrast on pyLODE's badges."""
+    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', html, count=1)
+    return html.replace("</head>", _READABLE + "</head>", 1)
+
+
 def external_loads(html: str) -> list[str]:
     """What in ``html`` would still load from another site (empty when the page is self-contained)."""
     found = []
@@ -89,12 +116,12 @@ def vocpub_view(skos_file: Path) -> Any:
 
 def vocabulary_html(skos_file: Path) -> str:
     """pyLODE's VocPub page of ``cxkb-skos.ttl``, self-contained."""
-    return offline(_pylode().VocPub(ontology=vocpub_view(skos_file)).make_html())
+    return accessible(without_dead_fragments(offline(_pylode().VocPub(ontology=vocpub_view(skos_file)).make_html())))
 
 
 def ontology_html(schema_file: Path) -> str:
     """pyLODE's OntPub page of the schema, self-contained."""
-    return offline(_pylode().OntPub(ontology=str(schema_file)).make_html())
+    return accessible(without_dead_fragments(offline(_pylode().OntPub(ontology=str(schema_file)).make_html())))
 
 
 def reference_files(site: Site) -> dict[str, bytes]:
