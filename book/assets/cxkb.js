@@ -155,15 +155,28 @@
       var halfW = container.clientWidth / 2 / scale - 10 / scale;
       var halfH = container.clientHeight / 2 / scale - 10 / scale;
       var best = -1;
-      readable.forEach(function (centre) {
-        var c = at[centre];
-        var count = readable.filter(function (id) {
+      var inWindow = function (c) {
+        return readable.filter(function (id) {
           return Math.abs(at[id].x - c.x) <= halfW && Math.abs(at[id].y - c.y) <= halfH;
-        }).length;
-        if (count > best) {
-          best = count;
-          position = { x: c.x, y: c.y };
-        }
+        });
+      };
+      // Try every readable label as a centre, and the middle of what each such window holds
+      // (a window centred on a label at the edge of a cluster leaves part of it out).
+      readable.forEach(function (centre) {
+        var members = inWindow(at[centre]);
+        var xs = members.map(function (id) { return at[id].x; });
+        var ys = members.map(function (id) { return at[id].y; });
+        var middle = {
+          x: (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2,
+          y: (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2,
+        };
+        [at[centre], middle].forEach(function (c) {
+          var count = inWindow(c).length;
+          if (count > best) {
+            best = count;
+            position = { x: c.x, y: c.y };
+          }
+        });
       });
     }
     network.moveTo({ position: position, scale: scale });
