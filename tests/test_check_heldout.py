@@ -36,6 +36,7 @@ from conftest import built
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.engine import Checker, CheckRun
 from cxkb.release import open_release
+from test_check_eval import Scores
 
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT = Path(__file__).resolve().parent / "heldout"
@@ -64,27 +65,6 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.file == other.file and self.line == other.line and self.start < other.end and other.start < self.end
-
-
-@dataclass(frozen=True)
-class Scores:
-    gold: int
-    system: int
-    correct_system: int
-    found_gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct_system / self.system if self.system else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.found_gold / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def split_files(split: str) -> list[str]:
