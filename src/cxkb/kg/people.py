@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from cxkb.model import KnowledgeBase, Person, Venue
 
@@ -22,11 +23,13 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def family_key(name: str) -> str:
     """The family name of a 'Family, Given' spelling, without diacritics, case, hyphens or spaces."""
     return re.sub(r"[^\w]+", "", _fold(name.partition(",")[0]))
 
 
+@lru_cache(maxsize=65536)
 def given_parts(name: str) -> tuple[str, ...]:
     """The given names of a spelling, folded; an initial is one letter (``Peter C.`` -> ``peter``, ``c``).
 
@@ -43,7 +46,8 @@ def compatible(a: str, b: str) -> bool:
     given names are compared in order, a full name with a full name (equal) and an
     initial with either (same letter); a missing middle name or initial is compatible.
     """
-    if family_key(a) != family_key(b) or not family_key(a):
+    family = family_key(a)
+    if not family or family != family_key(b):
         return False
     for x, y in zip(given_parts(a), given_parts(b), strict=False):
         if len(x) > 1 and len(y) > 1:

@@ -88,7 +88,7 @@ class TitleIndex(Generic[T]):
         self.keys: list[str] = []
         self.owners: list[T] = []
         self.exact: dict[str, int] = {}
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.postings: dict[str, set[int]] = defaultdict(set)
 
     def add(self, key: str, owner: T) -> None:
         if not key:
@@ -98,7 +98,7 @@ class TitleIndex(Generic[T]):
         self.owners.append(owner)
         self.exact.setdefault(key, number)
         for word in set(key.split()):
-            self.postings[word].append(number)
+            self.postings[word].add(number)
 
     def find(self, key: str) -> tuple[T, float] | None:
         """The first indexed title that ``key`` is near-identical to, with the similarity (0-100)."""
@@ -111,11 +111,13 @@ class TitleIndex(Generic[T]):
         present = sorted((len(self.postings[w]), w) for w in set(key.split()) if w in self.postings)
         candidates: set[int] = set()
         if present and present[0][0] > self.COMMON and len(present) > 1:
-            candidates = set(self.postings[present[0][1]])
+            # Sets intersect in time proportional to the smaller one, and ``&`` leaves the
+            # postings themselves untouched.
+            candidates = self.postings[present[0][1]]
             for _, word in present[1 : self.RARE_WORDS]:
                 if len(candidates) <= self.COMMON:
                     break
-                candidates.intersection_update(self.postings[word])
+                candidates = candidates & self.postings[word]
         else:
             for _, word in present[: self.RARE_WORDS]:
                 candidates.update(self.postings[word])
