@@ -35,8 +35,18 @@ def page_ontology(site: Site) -> str:
                 return f"{prefix}:{text[len(str(ns)) :]}"
         return text
 
+    class_names = {
+        str(s)[len(str(CX)) :].lower()
+        for s in g.subjects(RDF.type, OWL.Class)
+        if isinstance(s, URIRef) and str(s).startswith(str(CX))
+    }
+
     def anchor(node: object) -> str:
-        return "cx-" + str(node)[len(str(CX)) :].lower()
+        # Anchors are lower case: a property named like a class (cx:studyDesign, cx:StudyDesign)
+        # gets a suffix of its own.
+        local = str(node)[len(str(CX)) :]
+        suffix = "-property" if local[:1].islower() and local.lower() in class_names else ""
+        return "cx-" + local.lower() + suffix
 
     def ref(node: object) -> str:
         if str(node).startswith(str(CX)):
