@@ -82,12 +82,24 @@ def _size(papers: int) -> float:
 
 
 def plural(n: int, word: str) -> str:
+    if word == "publicatie":
+        return f"{n} {word}" if n == 1 else f"{n} publicaties"
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Network:
-    """The pyvis network for one map. ``urls`` maps node ids (e.g. ``topic:design``) to pages."""
+def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str], lang: str = "en") -> Network:
+    """The pyvis network for one map. ``urls`` maps node ids (e.g. ``topic:design``) to pages.
+
+    ``lang`` (``en`` or ``nl``) is the language of the node labels and tooltips.
+    """
     kb = frames.kb
+    dutch = lang == "nl"
+    paper = "publicatie" if dutch else "paper"
+
+    def pick(text: object) -> str:
+        en, nl = getattr(text, "en", ""), getattr(text, "nl", "")
+        return (nl or en) if dutch else (en or nl)
+
     per_topic = frames.papers_per_topic().to_dict()
     per_question = frames.papers_per_question().to_dict()
     per_concept = frames.papers_per_concept().to_dict()
@@ -117,21 +129,29 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     for d in domains:
         dom = kb.domains[d]
         n = int(domain_papers.get(d, 0))
-        title = f"{dom.label.en} / {dom.label.nl}\n{plural(n, 'paper')}\n\n{dom.definition.en}"
-        add(f"domain:{d}", dom.label.en, title, DOMAIN_COLOURS.get(d, OTHER_COLOUR), _size(n) + 8, "diamond", "domain")
+        title = f"{pick(dom.label)}\n{plural(n, paper)}\n\n{pick(dom.definition)}"
+        add(
+            f"domain:{d}",
+            pick(dom.label),
+            title,
+            DOMAIN_COLOURS.get(d, OTHER_COLOUR),
+            _size(n) + 8,
+            "diamond",
+            "domain",
+        )
     for t in topics:
         top = kb.topics[t]
         n = int(per_topic.get(t, 0))
-        title = f"{top.label.en} / {top.label.nl}\n{plural(n, 'paper')}\n\n{top.definition.en}"
+        title = f"{pick(top.label)}\n{plural(n, paper)}\n\n{pick(top.definition)}"
         colour = DOMAIN_COLOURS.get(top.domain, OTHER_COLOUR)
-        add(f"topic:{t}", top.label.en, title, colour, _size(n) + 4, "dot", "topic")
+        add(f"topic:{t}", pick(top.label), title, colour, _size(n) + 4, "dot", "topic")
         if top.domain in kb.domains:
             net.add_edge(f"topic:{t}", f"domain:{top.domain}", width=3)
     for q in questions:
         que = kb.questions[q]
         n = int(per_question.get(q, 0))
         colour = DOMAIN_COLOURS.get(kb.topics[que.topic].domain, OTHER_COLOUR)
-        title = f"{que.text.en}\n{que.text.nl}\n{plural(n, 'paper')}"
+        title = f"{pick(que.text)}\n{plural(n, paper)}"
         label = q.rsplit("-", 1)[-1].upper()
         node = add(
             f"question:{q}",
@@ -153,8 +173,8 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
             "background": DOMAIN_TINTS.get(domain, OTHER_TINT),
             "border": DOMAIN_COLOURS.get(domain, OTHER_COLOUR),
         }
-        title = f"{con.pref.en} / {con.pref.nl}\n{plural(n, 'paper')}\n\n{con.definition.en}"
-        add(f"concept:{c}", con.pref.en, title, colour, round(_size(n) * 0.7, 2), "ellipse", "concept")
+        title = f"{pick(con.pref)}\n{plural(n, paper)}\n\n{pick(con.definition)}"
+        add(f"concept:{c}", pick(con.pref), title, colour, round(_size(n) * 0.7, 2), "ellipse", "concept")
     for c in concepts:  # edges once every node exists
         con = kb.concepts[c]
         for t in con.topics:
@@ -173,6 +193,7 @@ def keyword_network(
     *,
     max_nodes: int = 150,
     links_per_node: int = 6,
+    lang: str = "en",
 ) -> tuple[Network, list[tuple[str, str]]]:
     """The co-keyword network coloured by Louvain community, and its legend.
 
@@ -198,9 +219,13 @@ def keyword_network(
         number, colour = colour_of.get(key, (0, OTHER_COLOUR))
         topic = network.topic.get(key, "")
         n = network.papers[key]
-        title = f"{network.display[key]}\n{plural(n, 'paper')}\ncommunity {number}"
+        if lang == "nl":
+            title = f"{network.display[key]}\n{plural(n, 'publicatie')}\ngemeenschap {number}"
+        else:
+            title = f"{network.display[key]}\n{plural(n, 'paper')}\ncommunity {number}"
         if topic:
-            title += f"\nmost of its papers: {topic_labels.get(topic, topic)}"
+            most = "meeste publicaties" if lang == "nl" else "most of its papers"
+            title += f"\n{most}: {topic_labels.get(topic, topic)}"
         net.add_node(
             key,
             label=network.display[key],
@@ -220,7 +245,13 @@ def keyword_network(
         links.update((min(key, other), max(key, other)) for _w, other in strongest)
     for a, b in sorted(links):
         w = int(graph[a][b].get("weight", 1))
-        net.add_edge(a, b, width=min(1 + w, 8), color="#b0b0b0", title=plural(w, "shared paper"))
+        net.add_edge(
+            a,
+            b,
+            width=min(1 + w, 8),
+            color="#b0b0b0",
+            title=f"{w} gedeelde publicatie(s)" if lang == "nl" else plural(w, "shared paper"),
+        )
     return net, legend
 
 
@@ -267,6 +298,15 @@ TAXONOMY_KEY = (
     "Diamonds are domains, circles topics, boxes research questions and ellipses concepts; a node grows with its "
     "number of papers. Hover over a node for its definition; click it to open its page."
 )
+DOMAIN_LEGEND_NL = (
+    ("klantdomein", DOMAIN_COLOURS["customer"]),
+    ("organisatiedomein", DOMAIN_COLOURS["organisation"]),
+    ("technologiedomein", DOMAIN_COLOURS["technology"]),
+)
+TAXONOMY_KEY_NL = (
+    "Ruiten zijn domeinen, cirkels onderwerpen, rechthoeken onderzoeksvragen en ellipsen begrippen; een knoop is "
+    "groter naarmate er meer publicaties over gaan. Wijs een knoop aan voor de definitie; klik om de pagina te openen."
+)
 
 
 def render_fragment(
@@ -278,6 +318,7 @@ def render_fragment(
     key: str = TAXONOMY_KEY,
     height: str = "640px",
     link_list: bool = True,
+    lang: str = "en",
 ) -> str:
     """An HTML fragment (figure with map container, legend, link list and data) for a book page.
 
@@ -289,6 +330,7 @@ def render_fragment(
     if not re.fullmatch(r"\d{2,4}px", height):
         raise ValueError(f"bad height {height!r}")
     data = map_data(net)
+    pages_word, legend_word = ("Pagina's op deze kaart", "Legenda") if lang == "nl" else ("Pages on this map", "Legend")
     swatches = "".join(
         f'<li><span class="cxkb-swatch" style="background:{html.escape(colour)}"></span>{html.escape(name)}</li>'
         for name, colour in legend
@@ -300,7 +342,7 @@ def render_fragment(
         if n.get("url")
     )
     link_list = (
-        f'<details class="cxkb-map-links"><summary>Pages on this map ({links.count("<li>")})</summary>'
+        f'<details class="cxkb-map-links"><summary>{pages_word} ({links.count("<li>")})</summary>'
         f"<ul>{links}</ul></details>"
         if links and link_list
         else ""
@@ -312,7 +354,7 @@ def render_fragment(
         f'data-cxkb-map="{eid}-data" role="region" aria-label="{html.escape(caption)}" '
         f'aria-describedby="{eid}-caption"></div>'
         f'<figcaption id="{eid}-caption"><strong>{html.escape(caption)}</strong> {html.escape(key)}</figcaption>'
-        f'<ul class="cxkb-legend" aria-label="Legend">{swatches}</ul>'
+        f'<ul class="cxkb-legend" aria-label="{legend_word}">{swatches}</ul>'
         f"{link_list}"
         f'<script type="application/json" id="{eid}-data">{_safe_json(data)}</script>'
         "</figure>"
