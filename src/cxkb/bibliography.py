@@ -218,7 +218,7 @@ def to_csljson(kb: KnowledgeBase) -> str:
 
 
 def to_csv(kb: KnowledgeBase) -> str:
-    """The literature as a CSV file with the columns of ``literature/papers.csv``."""
+    """The literature as a CSV file, one column per field of the literature table."""
     import csv
     import io
 

@@ -73,6 +73,10 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
         # myst-nb names its "Show code cell source" toggles "Toggle hidden content", which is not
         # the visible text (WCAG 2.5.3, label in name); without the label the text names it.
         context["body"] = body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    if pagename == "search":
+        # Before searchtools.js, which keeps a Scorer that is already defined.
+        app.add_js_file("cxkb-search-labels.js", priority=100)
+        app.add_js_file("cxkb-search.js", priority=101)
     if 'class="cxkb-map"' in (body or ""):
         # Before cxkb.js (priority 500): deferred scripts run in order, and cxkb.js draws the maps.
         app.add_js_file(maps.VIS_SCRIPT, priority=200, defer="defer")
@@ -116,37 +120,15 @@ def _language_switch(app: Any, pagename: str, templatename: str, context: dict[s
     )
 
 
-def _search_labels(app: Any) -> dict[str, list[str]]:
-    """The concept labels by page (``generated/search-labels.json``, written by ``cxkb book``)."""
-    import json
-    from pathlib import Path
-
-    cached = getattr(app, "_cxkb_search_labels", None)
-    if cached is None:
-        path = Path(app.srcdir) / "generated" / "search-labels.json"
-        cached = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        app._cxkb_search_labels = cached
-    return cached
-
-
-def _index_labels(app: Any, doctree: Any) -> None:
-    """Index every label of a concept on the concept's page; drop the glossary's index entries.
-
-    Sphinx's search ranks an exact index entry above every other match, so a search for
-    any name of a concept puts its page first. Glossary terms would be index entries too
-    (one hit per name, all titled "Glossary"); they are removed so they do not flood results.
-    """
+def _drop_glossary_index(app: Any, doctree: Any) -> None:
+    """Glossary terms are index entries too: one search hit per name, all titled "Glossary",
+    ranked above everything else. They are removed so they do not flood the results (the
+    concept pages carry the names; cxkb-search.js ranks them first)."""
     from sphinx import addnodes
 
-    docname = app.env.docname
-    if docname == "generated/glossary":
+    if app.env.docname == "generated/glossary":
         for node in list(doctree.findall(addnodes.index)):
             node.parent.remove(node)
-        return
-    labels = _search_labels(app).get(docname)
-    if labels:
-        index = addnodes.index(entries=[("single", label.replace(";", ","), "", "main", None) for label in labels])
-        doctree.insert(0, index)
 
 
 _ICON_SCRIPT = re.compile(r'\n?\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
@@ -311,7 +293,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file("cxkb.js", defer="defer")
     app.connect("html-page-context", _page_assets, priority=900)  # after the theme's own handler
     app.connect("html-page-context", _language_switch)
-    app.connect("doctree-read", _index_labels)
+    app.connect("doctree-read", _drop_glossary_index)
     app.connect("build-finished", _lighten_pages)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     patch_bibtex()
