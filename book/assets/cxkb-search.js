@@ -12,7 +12,7 @@ function cxkbNormalise(text) {
   return String(text || "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-function cxkbQuery() {
+function cxkbCurrentQuery() {
   // window.cxkbQuery lets a test score many queries on one page.
   if (typeof window.cxkbQuery === "string") return cxkbNormalise(window.cxkbQuery);
   return cxkbNormalise(new URLSearchParams(window.location.search).get("q"));
@@ -22,7 +22,7 @@ var Scorer = {
   score: (result) => {
     const [docname, , , , score] = result;
     const labels = typeof CXKB_LABELS === "undefined" ? {} : CXKB_LABELS;
-    const pages = labels[cxkbQuery()] || [];
+    const pages = labels[cxkbCurrentQuery()] || [];
     if (pages.includes(docname)) return score + 1000;
     if (docname === "generated/glossary") return score - 1000;
     return score;

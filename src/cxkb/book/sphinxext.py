@@ -135,6 +135,7 @@ def _drop_glossary_index(app: Any, doctree: Any) -> None:
 
 
 _ICON_SCRIPT = re.compile(r'\n?\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+_ICON_FONTS = re.compile(r"@font-face\{[^}]*Font Awesome[^}]*\}")
 _SEARCH_SCRIPTS = re.compile(
     r'\n?\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
 )
@@ -157,6 +158,14 @@ def _lighten_pages(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     outdir = Path(app.outdir)
+    theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if theme_css.is_file():
+        # The theme's decorative icons (admonition titles, toggles) would fetch Font Awesome's
+        # 150 KB web font on every page; without its @font-face they are simply not drawn.
+        css = theme_css.read_text(encoding="utf-8")
+        lighter_css = _ICON_FONTS.sub("", css)
+        if lighter_css != css:
+            theme_css.write_text(lighter_css, encoding="utf-8")
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0] in ("_static", "_sources", "_images"):
             continue
