@@ -161,7 +161,15 @@ def _book_root(tmp_path: Path) -> Path:
     root = make_root(tmp_path)
     shutil.copytree(REPO / "queries", root / "queries")
     (root / "book").mkdir()
-    for name in ("_config.yml", "intro.md", "bibliography.md"):
+    (root / "book" / "nl").mkdir()
+    for name in (
+        "_config.yml",
+        "intro.md",
+        "bibliography.md",
+        "terms-allowlist.csv",
+        "nl/intro.md",
+        "nl/bibliography.md",
+    ):
         shutil.copy(REPO / "book" / name, root / "book" / name)
     for folder in ("assets", "_templates", "notebooks"):
         shutil.copytree(REPO / "book" / folder, root / "book" / folder)
@@ -220,7 +228,11 @@ def test_generated_pages_escape_contributor_text(tmp_path: Path) -> None:
     topic = (generated / "topics" / "customer-emotions.md").read_text(encoding="utf-8")
     concept = (generated / "concepts" / "peak-end-rule.md").read_text(encoding="utf-8")
     glossary = (generated / "glossary.md").read_text(encoding="utf-8")
-    for text in (topic, concept, glossary):
+    folded = re.compile(r"<details><summary>\w+</summary>([^<]*)</details>")
+    # Summaries are folded in raw HTML: HTML-escaped text, never markup.
+    assert folded.search(topic) and folded.search(concept)
+    assert "&lt;b&gt;A&lt;/b&gt; [review](javascript:x)" in topic
+    for text in (folded.sub("", topic), folded.sub("", concept), glossary):
         assert "<script>" not in text and "<b>" not in text and "<em>" not in text
         assert "](javascript" not in text
     assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in topic
@@ -229,8 +241,9 @@ def test_generated_pages_escape_contributor_text(tmp_path: Path) -> None:
     assert "\\<script\\>piek\\<\\/script\\>" in glossary
     doc = _doctree(topic.split("## Concept map")[0])
     assert not list(doc.findall(nodes.raw)) or all(
-        n.astext() in ('<span lang="nl">', "</span>") for n in doc.findall(nodes.raw)
-    ), "the only raw HTML on a topic page (before its map) is the Dutch language marker"
+        n.astext() in ('<span lang="nl">', '<span lang="en">', "</span>") or folded.fullmatch(n.astext().strip())
+        for n in doc.findall(nodes.raw)
+    ), "the only raw HTML on a topic page (before its map) is language markers and folded summaries"
     toc = (root / "book" / "_toc.yml").read_text(encoding="utf-8")
     assert "script" not in toc and "eval" not in toc
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -142,9 +143,12 @@ def test_paper_listings_show_designs(site: Site) -> None:
 
     q = next(iter(site.kb.questions))
     page = page_question(site, q)
-    assert "Design · opzet" in page
+    assert "  - Design\n" in page
     paper = site.kb.papers[site.question_papers[q][0]]
     assert site.kb.designs[paper.designs[0]].label.en.split()[0] in page
+    dutch = page_question(replace(site, lang="nl"), q)
+    assert "  - Opzet\n" in dutch
+    assert site.kb.designs[paper.designs[0]].label.nl.split()[0] in dutch
 
 
 def test_concept_pages_get_an_ego_map(site: Site) -> None:

@@ -229,7 +229,21 @@ def to_csljson(kb: KnowledgeBase) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-EXPORTERS = {"bibtex": to_bibtex, "ris": to_ris, "csljson": to_csljson}
+def to_csv(kb: KnowledgeBase) -> str:
+    """The literature as a CSV file, one column per field of the literature table."""
+    import csv
+    import io
+
+    rows = [paper_cells(p) for p in sorted(kb.papers.values(), key=lambda p: p.id)]
+    buf = io.StringIO()
+    columns = list(rows[0]) if rows else ["id"]
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+EXPORTERS = {"bibtex": to_bibtex, "ris": to_ris, "csljson": to_csljson, "csv": to_csv}
 
 
 # ---------------------------------------------------------------------------------------

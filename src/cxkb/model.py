@@ -55,6 +55,9 @@ class Question:
     summarised_in: tuple[str, ...]
     evidence_gap: str
     origin: Origin = field(compare=False, default=Origin("", 0))
+    # The Dutch wording as the source gives it, when text.nl corrects it (a typo, a non-preferred
+    # term); kept in the table for provenance, not in the graph.
+    text_nl_source: str = field(compare=False, default="")
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,18 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from cxkb.book.generate import generate
+from cxkb.book.generate import DUTCH_DIR, generate
 from cxkb.book.layout import BOOK_DIR, GENERATED, BookError, Log, quiet
+from cxkb.book.terms import ALLOWLIST, check_terms
 from cxkb.release import open_release
 
 
 def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log = quiet) -> Path:
-    """Generate the sources and run Jupyter Book; returns ``book/_build/html/index.html``.
+    """Generate the sources and run Jupyter Book for both editions; returns ``book/_build/html/index.html``.
+
+    The English edition is built from ``book/`` into ``book/_build/html/``, the Dutch one from
+    ``book/nl/`` into ``book/nl/_build/html/`` and copied to ``book/_build/html/nl/``: every
+    page has the same path in both, so the language switch only changes the prefix.
 
     ``clean`` removes the previous output, the notebook cache and the generated sources
     first. ``strict`` turns every Sphinx warning (a broken link, a missing citation, a bad
@@ -28,16 +33,40 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
     if clean:
         shutil.rmtree(book_dir / "_build", ignore_errors=True)
         shutil.rmtree(book_dir / GENERATED, ignore_errors=True)
-    open_release(root)  # a missing or stale release stops here, with the advice to build
+    release = open_release(root)  # a missing or stale release stops here, with the advice to build
+    problems = check_terms(release, root)
+    if problems:
+        raise BookError(
+            "the taxonomy's texts or the book's prose use non-preferred terms "
+            f"(fix them or add them to {ALLOWLIST} with a reason):\n" + "\n".join(str(p) for p in problems)
+        )
     log("generating pages from the release")
     result = generate(root, book_dir)
     log(f"{len(result.written)} generated file(s) changed, {len(result.removed)} removed, {result.unchanged} unchanged")
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(book_dir)]
-    if strict:
-        cmd += ["--warningiserror", "--keep-going"]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"}
     env.pop("MPLBACKEND", None)  # the kernels need matplotlib's inline backend for the figures
-    log("running Jupyter Book")
+    # The notebooks' kernels import the cxkb that builds the book (an absolute path: they run
+    # in the notebooks' folders), not another copy installed elsewhere.
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    html_dir = book_dir / "_build" / "html"
+    dutch_dir = book_dir / DUTCH_DIR
+    if clean:
+        shutil.rmtree(dutch_dir / "_build", ignore_errors=True)
+    for lang, source in (("en", book_dir), ("nl", dutch_dir)):
+        log(f"running Jupyter Book ({lang})")
+        _jupyter_book(source, root, env, strict=strict, log=log)
+    # The Dutch edition lives under nl/ of the site, beside the English one.
+    target = html_dir / DUTCH_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(dutch_dir / "_build" / "html", target)
+    return html_dir / "index.html"
+
+
+def _jupyter_book(source: Path, root: Path, env: dict[str, str], *, strict: bool, log: Log) -> None:
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source)]
+    if strict:
+        cmd += ["--warningiserror", "--keep-going"]
     tail: list[str] = []
     with subprocess.Popen(
         cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
@@ -47,10 +76,9 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
             line = line.rstrip("\n")
             tail = [*tail[-79:], line]
             log(line)
-    index = book_dir / "_build" / "html" / "index.html"
+    index = source / "_build" / "html" / "index.html"
     if proc.returncode != 0 or not index.exists():
         raise BookError("jupyter-book build failed:\n" + "\n".join(tail))
-    return index
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

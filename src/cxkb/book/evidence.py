@@ -7,7 +7,7 @@ gap names the same gaps for the same reasons.
 
 from __future__ import annotations
 
-from cxkb.book.markup import myst_escape, nl
+from cxkb.book.markup import in_lang, myst_escape
 from cxkb.model import KnowledgeBase, Paper
 
 # reason id -> (English, Dutch); the definitions are in cxkb.kg.extracts and docs/decisions.md.
@@ -47,14 +47,13 @@ def definition(derived: dict, lang: str = "en") -> str:
     return template.format(threshold=derived.get("evidence_threshold", 2), year=derived["gap_map"]["review_year"])
 
 
-def gap_reasons_myst(qid: str, derived: dict) -> str:
-    """Why ``qid`` is a gap, as escaped MyST in both languages ("" when it is not one)."""
+def gap_reasons_myst(qid: str, derived: dict, lang: str = "en") -> str:
+    """Why ``qid`` is a gap, as escaped MyST in ``lang`` ("" when it is not one)."""
     reasons = derived["gap_map"]["reasons"].get(qid, [])
     if not reasons:
         return ""
-    en = "; ".join(reason_text(r, derived, "en") for r in reasons)
-    nl_ = "; ".join(reason_text(r, derived, "nl") for r in reasons)
-    return f"{myst_escape(en[0].upper() + en[1:])}. {nl(myst_escape(nl_[0].upper() + nl_[1:] + '.'))}"
+    text = "; ".join(reason_text(r, derived, lang) for r in reasons)
+    return myst_escape(text[0].upper() + text[1:] + ".")
 
 
 def design_labels(kb: KnowledgeBase, p: Paper, lang: str = "en") -> list[str]:
@@ -66,15 +65,14 @@ def design_labels(kb: KnowledgeBase, p: Paper, lang: str = "en") -> list[str]:
     return out
 
 
-def design_cell(kb: KnowledgeBase, p: Paper) -> str:
-    """A paper's study designs for a MyST table cell: English, with the Dutch beside it."""
+def design_cell(kb: KnowledgeBase, p: Paper, lang: str = "en") -> str:
+    """A paper's study designs for a MyST table cell, in ``lang`` (the other language when a label lacks it)."""
     parts = []
     for d in p.designs:
         design = kb.designs.get(d)
         if design is None:
             parts.append(myst_escape(d))
-        elif design.label.nl and design.label.nl.lower() != design.label.en.lower():
-            parts.append(f"{myst_escape(design.label.en)} · {nl(myst_escape(design.label.nl))}")
-        else:
-            parts.append(myst_escape(design.label.en))
+            continue
+        own, other = (design.label.nl, design.label.en) if lang == "nl" else (design.label.en, design.label.nl)
+        parts.append(myst_escape(own) if own else in_lang(myst_escape(other), "en" if lang == "nl" else "nl"))
     return "; ".join(parts) or "–"

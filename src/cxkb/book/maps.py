@@ -86,19 +86,31 @@ def _size(papers: int) -> float:
 
 
 def plural(n: int, word: str) -> str:
+    if word == "publicatie":
+        return f"{n} {word}" if n == 1 else f"{n} publicaties"
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Network:
-    """The pyvis network for one map. ``urls`` maps node ids (e.g. ``topic:design``) to pages."""
+def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str], lang: str = "en") -> Network:
+    """The pyvis network for one map. ``urls`` maps node ids (e.g. ``topic:design``) to pages.
+
+    ``lang`` (``en`` or ``nl``) is the language of the node labels and tooltips.
+    """
     kb = frames.kb
+    dutch = lang == "nl"
+    paper = "publicatie" if dutch else "paper"
+
+    def pick(text: object) -> str:
+        en, nl = getattr(text, "en", ""), getattr(text, "nl", "")
+        return (nl or en) if dutch else (en or nl)
+
     per_topic = frames.papers_per_topic().to_dict()
     per_question = frames.papers_per_question().to_dict()
     per_concept = frames.papers_per_concept().to_dict()
     domain_papers = frames.papers_per_domain().to_dict()
 
     if spec.kind == "concept":
-        return ego_network(frames, spec.focus or "", urls)
+        return ego_network(frames, spec.focus or "", urls, lang=lang)
     if spec.kind == "all":
         topics = list(kb.topics)
     elif spec.kind == "domain":
@@ -124,21 +136,29 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     for d in domains:
         dom = kb.domains[d]
         n = int(domain_papers.get(d, 0))
-        title = f"{dom.label.en} / {dom.label.nl}\n{plural(n, 'paper')}\n\n{dom.definition.en}"
-        add(f"domain:{d}", dom.label.en, title, DOMAIN_COLOURS.get(d, OTHER_COLOUR), _size(n) + 8, "diamond", "domain")
+        title = f"{pick(dom.label)}\n{plural(n, paper)}\n\n{pick(dom.definition)}"
+        add(
+            f"domain:{d}",
+            pick(dom.label),
+            title,
+            DOMAIN_COLOURS.get(d, OTHER_COLOUR),
+            _size(n) + 8,
+            "diamond",
+            "domain",
+        )
     for t in topics:
         top = kb.topics[t]
         n = int(per_topic.get(t, 0))
-        title = f"{top.label.en} / {top.label.nl}\n{plural(n, 'paper')}\n\n{top.definition.en}"
+        title = f"{pick(top.label)}\n{plural(n, paper)}\n\n{pick(top.definition)}"
         colour = DOMAIN_COLOURS.get(top.domain, OTHER_COLOUR)
-        add(f"topic:{t}", top.label.en, title, colour, _size(n) + 4, "dot", "topic")
+        add(f"topic:{t}", pick(top.label), title, colour, _size(n) + 4, "dot", "topic")
         if top.domain in kb.domains:
             net.add_edge(f"topic:{t}", f"domain:{top.domain}", width=3)
     for q in questions:
         que = kb.questions[q]
         n = int(per_question.get(q, 0))
         colour = DOMAIN_COLOURS.get(kb.topics[que.topic].domain, OTHER_COLOUR)
-        title = f"{que.text.en}\n{que.text.nl}\n{plural(n, 'paper')}"
+        title = f"{pick(que.text)}\n{plural(n, paper)}"
         label = q.rsplit("-", 1)[-1].upper()
         node = add(
             f"question:{q}",
@@ -160,8 +180,8 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
             "background": DOMAIN_TINTS.get(domain, OTHER_TINT),
             "border": DOMAIN_COLOURS.get(domain, OTHER_COLOUR),
         }
-        title = f"{con.pref.en} / {con.pref.nl}\n{plural(n, 'paper')}\n\n{con.definition.en}"
-        add(f"concept:{c}", con.pref.en, title, colour, round(_size(n) * 0.7, 2), "ellipse", "concept")
+        title = f"{pick(con.pref)}\n{plural(n, paper)}\n\n{pick(con.definition)}"
+        add(f"concept:{c}", pick(con.pref), title, colour, round(_size(n) * 0.7, 2), "ellipse", "concept")
     for c in concepts:  # edges once every node exists
         con = kb.concepts[c]
         for t in con.topics:
@@ -173,10 +193,27 @@ def build_network(frames: Frames, spec: MapSpec, urls: Mapping[str, str]) -> Net
     return net
 
 
-def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questions: int = 6) -> Network:
+def ego_network(
+    frames: Frames, cid: str, urls: Mapping[str, str], *, max_questions: int = 6, lang: str = "en"
+) -> Network:
     """One concept with its neighbourhood: broader, narrower and related concepts, its topics,
-    and the research questions its papers address most (at most ``max_questions``)."""
+    and the research questions its papers address most (at most ``max_questions``).
+
+    ``lang`` (``en`` or ``nl``) is the language of the node labels and tooltips.
+    """
     kb = frames.kb
+    dutch = lang == "nl"
+    paper, shared_paper = ("publicatie", "gedeelde publicatie") if dutch else ("paper", "shared paper")
+
+    def pick(text: object) -> str:
+        en, nl = getattr(text, "en", ""), getattr(text, "nl", "")
+        return (nl or en) if dutch else (en or nl)
+
+    def shared_papers(n: int) -> str:
+        if dutch:
+            return f"{n} gedeelde publicatie" if n == 1 else f"{n} gedeelde publicaties"
+        return plural(n, shared_paper)
+
     net = Network(height="420px", width="100%", directed=True, cdn_resources="local")
     con = kb.concepts.get(cid)
     if con is None:
@@ -192,11 +229,11 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
     def add_concept(concept_id: str, group: str) -> None:
         c = kb.concepts[concept_id]
         n = int(per_concept.get(concept_id, 0))
-        title = f"{c.pref.en} / {c.pref.nl}\n{plural(n, 'paper')}\n\n{c.definition.en}"
+        title = f"{pick(c.pref)}\n{plural(n, paper)}\n\n{pick(c.definition)}"
         node = f"concept:{concept_id}"
         net.add_node(
             node,
-            label=c.pref.en,
+            label=pick(c.pref),
             title=title,
             color=colours(concept_id),
             shape="ellipse",
@@ -217,10 +254,16 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
             add_concept(other, "concept")
             if group in ("broader", "narrower"):
                 a, b = (cid, other) if group == "broader" else (other, cid)
-                net.add_edge(f"concept:{a}", f"concept:{b}", arrows="to", color="#555555", title="broader · breder")
+                net.add_edge(
+                    f"concept:{a}", f"concept:{b}", arrows="to", color="#555555", title="breder" if dutch else "broader"
+                )
             else:
                 net.add_edge(
-                    f"concept:{cid}", f"concept:{other}", dashes=True, color="#777777", title="related · verwant"
+                    f"concept:{cid}",
+                    f"concept:{other}",
+                    dashes=True,
+                    color="#777777",
+                    title="verwant" if dutch else "related",
                 )
     for t in con.topics:
         if t not in kb.topics:
@@ -229,8 +272,8 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
         node = f"topic:{t}"
         net.add_node(
             node,
-            label=top.label.en,
-            title=f"{top.label.en} / {top.label.nl}\n\n{top.definition.en}",
+            label=pick(top.label),
+            title=f"{pick(top.label)}\n\n{pick(top.definition)}",
             color=DOMAIN_COLOURS.get(top.domain, OTHER_COLOUR),
             shape="dot",
             size=22,
@@ -238,7 +281,7 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
         )
         net.node_map[node]["group"] = "topic"
         net.node_map[node]["font"] = {"size": FONT_SIZES["topic"], "color": TEXT_COLOUR}
-        net.add_edge(f"concept:{cid}", node, color="#9a9a9a", title="topic · onderwerp")
+        net.add_edge(f"concept:{cid}", node, color="#9a9a9a", title="onderwerp" if dutch else "topic")
     links = frames.paper_concepts[frames.paper_concepts["concept"] == cid].merge(frames.paper_questions, on="paper")
     shared = links.groupby("question")["paper"].nunique().sort_values(ascending=False, kind="stable")
     shared = shared[[q in kb.questions for q in shared.index]].head(max_questions)
@@ -247,11 +290,11 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
         node = f"question:{q}"
         topic = kb.topics.get(que.topic)
         colour = DOMAIN_COLOURS.get(topic.domain, OTHER_COLOUR) if topic else OTHER_COLOUR
-        topic_label = topic.label.en if topic else que.topic
+        topic_label = pick(topic.label) if topic else que.topic
         net.add_node(
             node,
             label=f"{topic_label} {q.rsplit('-', 1)[-1].upper()}",
-            title=f"{que.text.en}\n{que.text.nl}\n{plural(int(n), 'shared paper')}",
+            title=f"{pick(que.text)}\n{shared_papers(int(n))}",
             color={"background": "#ffffff", "border": colour},
             shape="box",
             url=urls.get(node, ""),
@@ -265,7 +308,7 @@ def ego_network(frames: Frames, cid: str, urls: Mapping[str, str], *, max_questi
             dashes=True,
             width=min(1 + int(n), 6),
             color="#b0b0b0",
-            title=plural(int(n), "shared paper"),
+            title=shared_papers(int(n)),
         )
     return net
 
@@ -278,6 +321,7 @@ def keyword_network(
     max_nodes: int = 150,
     links_per_node: int = 6,
     labelled: int = 30,
+    lang: str = "en",
 ) -> tuple[Network, list[tuple[str, str]]]:
     """The co-keyword network coloured by Louvain community, and its legend.
 
@@ -307,9 +351,13 @@ def keyword_network(
         number, colour = colour_of.get(key, (0, OTHER_COLOUR))
         topic = network.topic.get(key, "")
         n = network.papers[key]
-        title = f"{network.display[key]}\n{plural(n, 'paper')}\ncommunity {number}"
+        if lang == "nl":
+            title = f"{network.display[key]}\n{plural(n, 'publicatie')}\ngemeenschap {number}"
+        else:
+            title = f"{network.display[key]}\n{plural(n, 'paper')}\ncommunity {number}"
         if topic:
-            title += f"\nmost of its papers: {topic_labels.get(topic, topic)}"
+            most = "meeste publicaties" if lang == "nl" else "most of its papers"
+            title += f"\n{most}: {topic_labels.get(topic, topic)}"
         net.add_node(
             key,
             label=network.display[key],
@@ -334,7 +382,13 @@ def keyword_network(
         links.update((min(key, other), max(key, other)) for _w, other in strongest)
     for a, b in sorted(links):
         w = int(graph[a][b].get("weight", 1))
-        net.add_edge(a, b, width=min(1 + w, 8), color="#b0b0b0", title=plural(w, "shared paper"))
+        net.add_edge(
+            a,
+            b,
+            width=min(1 + w, 8),
+            color="#b0b0b0",
+            title=f"{w} gedeelde publicatie(s)" if lang == "nl" else plural(w, "shared paper"),
+        )
     return net, legend
 
 
@@ -379,17 +433,26 @@ DOMAIN_LEGEND = (
 )
 TAXONOMY_KEY = (
     "Diamonds are domains, circles topics, boxes research questions and ellipses concepts; a node grows with its "
-    "number of papers. Hover over (or tap) a node for its definition; click it (or tap it again) to open its page. "
-    "· Ruiten zijn domeinen, cirkels onderwerpen, rechthoeken onderzoeksvragen en ovalen begrippen; een knoop groeit "
-    "met het aantal publicaties. Wijs (of tik) een knoop aan voor de definitie; klik (of tik nog eens) om de pagina "
-    "te openen."
+    "number of papers. Hover over (or tap) a node for its definition; click it (or tap it again) to open its page."
 )
 EGO_KEY = (
     "The concept (thick border) with its broader and narrower concepts (arrows point to the broader one), related "
-    "concepts (dashed), its topics (circles) and the research questions its papers address most (boxes). "
-    "· Het begrip (dikke rand) met bredere en smallere begrippen (pijlen wijzen naar het bredere), verwante "
+    "concepts (dashed), its topics (circles) and the research questions its papers address most (boxes)."
+)
+EGO_KEY_NL = (
+    "Het begrip (dikke rand) met bredere en smallere begrippen (pijlen wijzen naar het bredere), verwante "
     "begrippen (gestippeld), de onderwerpen (cirkels) en de onderzoeksvragen waar de publicaties het vaakst over "
     "gaan (rechthoeken)."
+)
+DOMAIN_LEGEND_NL = (
+    ("klantdomein", DOMAIN_COLOURS["customer"]),
+    ("organisatiedomein", DOMAIN_COLOURS["organisation"]),
+    ("technologiedomein", DOMAIN_COLOURS["technology"]),
+)
+TAXONOMY_KEY_NL = (
+    "Ruiten zijn domeinen, cirkels onderwerpen, rechthoeken onderzoeksvragen en ellipsen begrippen; een knoop is "
+    "groter naarmate er meer publicaties over gaan. Wijs (of tik) een knoop aan voor de definitie; klik (of tik nog "
+    "eens) om de pagina te openen."
 )
 
 
@@ -402,6 +465,7 @@ def render_fragment(
     key: str = TAXONOMY_KEY,
     height: str = "640px",
     link_list: bool = True,
+    lang: str = "en",
 ) -> str:
     """An HTML fragment (figure with map container, legend, link list and data) for a book page.
 
@@ -413,6 +477,7 @@ def render_fragment(
     if not re.fullmatch(r"\d{2,4}px", height):
         raise ValueError(f"bad height {height!r}")
     data = map_data(net)
+    pages_word, legend_word = ("Pagina's op deze kaart", "Legenda") if lang == "nl" else ("Pages on this map", "Legend")
     swatches = "".join(
         f'<li><span class="cxkb-swatch" style="background:{html.escape(colour)}"></span>{html.escape(name)}</li>'
         for name, colour in legend
@@ -424,7 +489,7 @@ def render_fragment(
         if n.get("url")
     )
     link_list = (
-        f'<details class="cxkb-map-links"><summary>Pages on this map ({links.count("<li>")})</summary>'
+        f'<details class="cxkb-map-links"><summary>{pages_word} ({links.count("<li>")})</summary>'
         f"<ul>{links}</ul></details>"
         if links and link_list
         else ""
@@ -436,7 +501,7 @@ def render_fragment(
         f'data-cxkb-map="{eid}-data" role="region" aria-label="{html.escape(caption)}" '
         f'aria-describedby="{eid}-caption"></div>'
         f'<figcaption id="{eid}-caption"><strong>{html.escape(caption)}</strong> {html.escape(key)}</figcaption>'
-        f'<ul class="cxkb-legend" aria-label="Legend">{swatches}</ul>'
+        f'<ul class="cxkb-legend" aria-label="{legend_word}">{swatches}</ul>'
         f"{link_list}"
         f'<script type="application/json" id="{eid}-data">{safe_json(data)}</script>'
         "</figure>"

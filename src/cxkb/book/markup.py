@@ -33,7 +33,14 @@ def myst_escape(text: str) -> str:
 
 def nl(myst_text: str) -> str:
     """Mark already-escaped MyST text as Dutch, so screen readers pronounce it as Dutch."""
-    return f'<span lang="nl">{myst_text}</span>' if myst_text else ""
+    return in_lang(myst_text, "nl")
+
+
+def in_lang(myst_text: str, lang: str) -> str:
+    """Mark already-escaped MyST text with its language (``en`` or ``nl``)."""
+    if lang not in ("en", "nl"):
+        raise ValueError(f"unknown language {lang!r}")
+    return f'<span lang="{lang}">{myst_text}</span>' if myst_text else ""
 
 
 def doc_of(kind: str, ident: str) -> str:

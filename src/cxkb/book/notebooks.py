@@ -11,6 +11,13 @@ from pathlib import Path
 from cxkb.book.layout import BOOK_DIR, DEFAULT_DEPENDS, NOTEBOOK_TEMPLATES, BookError
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+# Prose in one language: <!-- lang: en --> ... <!-- /lang --> (the other edition drops it).
+_LANG_BLOCK = re.compile(r"^<!-- lang: (en|nl) -->\n(.*?)^<!-- /lang -->\n?", re.S | re.M)
+
+
+def for_language(text: str, lang: str) -> str:
+    """``text`` with the prose blocks of the other language removed."""
+    return _LANG_BLOCK.sub(lambda m: m.group(2) if m.group(1) == lang else "", text)
 
 
 def fingerprint(root: Path, patterns: Iterable[str]) -> str:
@@ -24,7 +31,7 @@ def fingerprint(root: Path, patterns: Iterable[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def render_notebook(template: str, root: Path, name: str) -> str:
+def render_notebook(template: str, root: Path, name: str, lang: str = "en") -> str:
     """A notebook template with a hidden first cell that names the fingerprint of its data.
 
     jupyter-cache keys a notebook by its code cells only; without this cell a notebook whose
@@ -37,7 +44,7 @@ def render_notebook(template: str, root: Path, name: str) -> str:
         raise BookError(f"{BOOK_DIR}/{NOTEBOOK_TEMPLATES}/{name}.md has no front matter")
     meta = yaml.safe_load(match.group(1)) or {}
     depends = (meta.pop("cxkb", None) or {}).get("depends") or list(DEFAULT_DEPENDS)
-    body = template[match.end() :]
+    body = for_language(template[match.end() :], lang)
     heading = re.search(r"^# .*$", body, re.M)
     if heading is None:
         raise BookError(f"{BOOK_DIR}/{NOTEBOOK_TEMPLATES}/{name}.md has no title")
@@ -45,7 +52,8 @@ def render_notebook(template: str, root: Path, name: str) -> str:
         "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
         f"# Generated from book/{NOTEBOOK_TEMPLATES}/{name}.md. The fingerprint of the files this page reads\n"
         "# makes the notebook cache re-execute it whenever they change.\n"
-        f'CXKB_DATA = "{fingerprint(root, depends)}"\n```\n'
+        f'CXKB_DATA = "{fingerprint(root, depends)}"\n'
+        f'LANG = "{lang}"\n```\n'
     )
     front = yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
     return f"---\n{front}---\n{body[: heading.end()]}{cell}{body[heading.end() :]}"

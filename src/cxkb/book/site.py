@@ -3,6 +3,7 @@ for bilingual titles and tables."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -12,8 +13,19 @@ from pathlib import Path
 
 from cxkb.book import maps
 from cxkb.book.frames import Frames
-from cxkb.book.markup import MentionLinker, cite, doc_of, doi_link, link, myst_escape, natural_key, nl, rel_html
-from cxkb.model import Concept, KnowledgeBase
+from cxkb.book.markup import (
+    MentionLinker,
+    cite,
+    doc_of,
+    doi_link,
+    external_link,
+    in_lang,
+    link,
+    myst_escape,
+    natural_key,
+    rel_html,
+)
+from cxkb.model import Concept, KnowledgeBase, Paper, Text
 
 
 def bilingual(en: str, nl_: str) -> str:
@@ -57,6 +69,61 @@ class Site:
     kb: KnowledgeBase
     frames: Frames
     release_files: list[Path] = field(default_factory=list)
+    lang: str = "en"
+
+    # -- the page's language -----------------------------------------------------------
+
+    @property
+    def other(self) -> str:
+        return "en" if self.lang == "nl" else "nl"
+
+    def t(self, en: str, nl_: str) -> str:
+        """Fixed wording of the book in the page's language."""
+        return nl_ if self.lang == "nl" else en
+
+    def text(self, value: Text) -> str:
+        """A bilingual field in the page's language (the other language when it is empty)."""
+        first, second = (value.nl, value.en) if self.lang == "nl" else (value.en, value.nl)
+        return first or second
+
+    def lang_of(self, value: Text) -> str:
+        """The language :meth:`text` actually returns for ``value``."""
+        own = value.nl if self.lang == "nl" else value.en
+        return self.lang if own else self.other
+
+    def mark(self, myst_text: str, lang: str) -> str:
+        """Escaped MyST text marked with its language when it is not the page's."""
+        return in_lang(myst_text, lang) if lang != self.lang else myst_text
+
+    def title(self, value: Text) -> str:
+        """A title or label in the page's language with the other language's beside it."""
+        en, nl_ = value.en, value.nl
+        return bilingual(nl_, en) if self.lang == "nl" else bilingual(en, nl_)
+
+    def linked(self, value: Text, from_doc: str, *, skip: Iterable[str] = ()) -> str:
+        """A bilingual field in the page's language, concept mentions linked, language marked."""
+        return self.mark(self.linker.link(self.text(value), from_doc, skip=skip), self.lang_of(value))
+
+    def note(self, p: Paper) -> str:
+        """A paper's summary in the page's language."""
+        return (p.note_nl or p.note) if self.lang == "nl" else (p.note or p.note_nl)
+
+    def paper_title(self, p: Paper) -> str:
+        """The paper's title, linked to its DOI (or URL); titles are given as published."""
+        text = myst_escape(p.title)
+        if p.doi:
+            text = external_link(text, "https://doi.org/" + p.doi)
+        elif p.url:
+            text = external_link(text, p.url)
+        return text
+
+    def summary(self, p: Paper) -> str:
+        """The paper's summary folded away (HTML, escaped): the tables stay short."""
+        note = self.note(p)
+        if not note:
+            return "–"
+        word = self.t("Summary", "Samenvatting")
+        return f"<details><summary>{word}</summary>{html.escape(' '.join(note.split()))}</details>"
 
     @cached_property
     def linker(self) -> MentionLinker:
@@ -113,6 +180,42 @@ class Site:
                 out[r].add(c.id)
         return {k: sorted(v) for k, v in out.items()}
 
+    @cached_property
+    def mentions(self) -> dict[str, list[tuple[str, str]]]:
+        return mention_index(self)
+
+    @cached_property
+    def source_papers(self) -> dict[str, list[str]]:
+        """Papers of the table a concept cites as a source of its definition."""
+        out: dict[str, list[str]] = {}
+        for c in self.kb.concepts.values():
+            ids = [self.paper_by_doi[r.lower()] for r in c.source if r.lower() in self.paper_by_doi]
+            if ids:
+                out[c.id] = self.sort_papers(ids)
+        return out
+
+    @cached_property
+    def paper_concepts(self) -> dict[str, list[str]]:
+        """Concepts per paper: those it discusses and those citing it as a source."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for p in self.kb.papers.values():
+            out[p.id].update(c for c in p.concepts if c in self.kb.concepts)
+        for cid, ids in self.source_papers.items():
+            for pid in ids:
+                out[pid].add(cid)
+        return {k: sorted(v) for k, v in out.items()}
+
+    def record_link(self, kind: str, ident: str, from_doc: str) -> str:
+        """A link to a domain, topic, question or concept page, titled in the page's language."""
+        kb = self.kb
+        if kind == "concept":
+            return self.concept_link(ident, from_doc)
+        if kind == "question":
+            q = kb.questions[ident]
+            return link(myst_escape(self.text(q.text)), from_doc, doc_of("question", ident))
+        value = (kb.domains if kind == "domain" else kb.topics)[ident].label
+        return link(myst_escape(self.text(value)), from_doc, doc_of(kind, ident))
+
     def sort_papers(self, ids: Iterable[str]) -> list[str]:
         """Newest first, then by id: the order of every paper list in the book."""
         return sorted((i for i in ids if i in self.kb.papers), key=lambda i: (-self.kb.papers[i].year, i))
@@ -130,7 +233,7 @@ class Site:
         )
 
     def concept_title(self, c: Concept) -> str:
-        return bilingual(c.pref.en, c.pref.nl)
+        return self.title(c.pref)
 
     def concept_link(self, cid: str, from_doc: str) -> str:
         c = self.kb.concepts.get(cid)
@@ -149,7 +252,7 @@ class Site:
                 s = self.kb.sources[ref]
                 details = ", ".join(x for x in (s.author, s.outlet, s.date) if x)
                 text = f"{s.title} ({details})" if details else s.title
-                parts.append(f"*{myst_escape(text)}*" if s.language != "nl" else f"*{nl(myst_escape(text))}*")
+                parts.append(f"*{self.mark(myst_escape(text), 'nl' if s.language == 'nl' else 'en')}*")
             else:
                 parts.append(myst_escape(ref))
         return "; ".join(parts) if parts else "–"
@@ -160,7 +263,7 @@ class Site:
         q = self.kb.questions.get(qid)
         if topic is None or q is None or q.topic == topic or q.topic not in self.kb.topics:
             return short
-        return f"{myst_escape(self.kb.topics[q.topic].label.en)} {short}"
+        return f"{myst_escape(self.text(self.kb.topics[q.topic].label))} {short}"
 
     def map_urls(self, from_doc: str) -> dict[str, str]:
         urls = {}
@@ -175,12 +278,47 @@ class Site:
         return urls
 
     def map_block(self, from_doc: str, spec: maps.MapSpec, caption: str, *, height: str = "640px") -> str:
-        net = maps.build_network(self.frames, spec, self.map_urls(from_doc))
-        key = maps.EGO_KEY if spec.kind == "concept" else maps.TAXONOMY_KEY
-        fragment = maps.render_fragment(net, f"map-{spec.name}", caption, height=height, key=key)
+        net = maps.build_network(self.frames, spec, self.map_urls(from_doc), lang=self.lang)
+        dutch = self.lang == "nl"
+        legend = maps.DOMAIN_LEGEND_NL if dutch else maps.DOMAIN_LEGEND
+        if spec.kind == "concept":
+            key = maps.EGO_KEY_NL if dutch else maps.EGO_KEY
+        else:
+            key = maps.TAXONOMY_KEY_NL if dutch else maps.TAXONOMY_KEY
+        fragment = maps.render_fragment(
+            net, f"map-{spec.name}", caption, height=height, legend=legend, key=key, lang=self.lang
+        )
         fence = "`" * max(3, longest_run(fragment, "`") + 1)
         return f"{fence}{{raw}} html\n{fragment}\n{fence}"
 
 
 def longest_run(text: str, ch: str) -> int:
     return max((len(m.group(0)) for m in re.finditer(re.escape(ch) + "+", text)), default=0)
+
+
+def mention_index(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """For each concept, the records whose own texts (either language) mention it: (kind, id).
+
+    These are the pages that link to the concept's page through the mention linker.
+    """
+    kb, linker = site.kb, site.linker
+    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    texts: list[tuple[str, str, list[str]]] = []
+    for d in kb.domains.values():
+        texts.append(("domain", d.id, [d.definition.en, d.definition.nl]))
+    for t in kb.topics.values():
+        texts.append(("topic", t.id, [t.definition.en, t.definition.nl]))
+    for q in kb.questions.values():
+        texts.append(("question", q.id, [q.text.en, q.text.nl]))
+    for c in kb.concepts.values():
+        texts.append(("concept", c.id, [c.definition.en, c.definition.nl, c.scope_note.en, c.scope_note.nl]))
+    if linker.pattern is None:
+        return {}
+    for kind, ident, values in texts:
+        for value in values:
+            for m in linker.pattern.finditer(" ".join(value.split())):
+                cid = linker.concept_for(m.group(0))
+                if cid is not None and not (kind == "concept" and cid == ident):
+                    out[cid].add((kind, ident))
+    order = {"domain": 0, "topic": 1, "question": 2, "concept": 3}
+    return {k: sorted(v, key=lambda x: (order[x[0]], natural_key(x[1]))) for k, v in out.items()}

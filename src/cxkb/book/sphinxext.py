@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -72,6 +73,10 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
         # myst-nb names its "Show code cell source" toggles "Toggle hidden content", which is not
         # the visible text (WCAG 2.5.3, label in name); without the label the text names it.
         context["body"] = body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    if pagename == "search":
+        # Before searchtools.js, which keeps a Scorer that is already defined.
+        app.add_js_file("cxkb-search-labels.js", priority=100)
+        app.add_js_file("cxkb-search.js", priority=101)
     if 'class="cxkb-map"' in (body or ""):
         # Before cxkb.js (priority 500): deferred scripts run in order, and cxkb.js draws the maps.
         app.add_js_file(maps.VIS_SCRIPT, priority=200, defer="defer")
@@ -84,8 +89,90 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
             files[:] = [
                 f
                 for f in files
-                if "thebe" not in str(f).lower() and "THEBE" not in str(getattr(f, "attributes", {}).get("body", ""))
+                if "thebe" not in str(f).lower()
+                and "fontawesome" not in str(f).lower()  # 1.5 MB of icons; cxkb.css draws the few in use
+                and "THEBE" not in str(getattr(f, "attributes", {}).get("body", ""))
             ]
+
+
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+DUTCH_PREFIX = "nl/"  # where the Dutch edition sits in the site
+
+
+def switch_url(pagename: str, lang: str) -> str:
+    """The URL of the same page in the other edition, relative to ``pagename``'s page.
+
+    The English site is the root, the Dutch one its ``nl/`` folder; both have the same pages.
+    """
+    up = "../" * pagename.count("/")
+    if lang == "nl":
+        return f"{up}../{pagename}.html"
+    return f"{up}{DUTCH_PREFIX}{pagename}.html"
+
+
+def _language_switch(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The link to this page in the other language, and its ``hreflang`` alternate."""
+    lang = app.config.language if app.config.language in LANGUAGE_NAMES else "en"
+    other = "en" if lang == "nl" else "nl"
+    url = switch_url(pagename, lang)
+    context["cxkb_switch_url"] = url
+    context["cxkb_switch_lang"] = other
+    context["cxkb_switch_name"] = LANGUAGE_NAMES[other]
+    context["metatags"] = context.get("metatags", "") + (
+        f'<link rel="alternate" hreflang="{other}" href="{html.escape(url)}">\n'
+    )
+
+
+def _drop_glossary_index(app: Any, doctree: Any) -> None:
+    """Glossary terms are index entries too: one search hit per name, all titled "Glossary",
+    ranked above everything else. They are removed so they do not flood the results (the
+    concept pages carry the names; cxkb-search.js ranks them first)."""
+    from sphinx import addnodes
+
+    if app.env.docname == "generated/glossary":
+        for node in list(doctree.findall(addnodes.index)):
+            node.parent.remove(node)
+
+
+_ICON_SCRIPT = re.compile(r'\n?\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+_ICON_FONTS = re.compile(r"@font-face\{[^}]*Font Awesome[^}]*\}")
+_SEARCH_SCRIPTS = re.compile(
+    r'\n?\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
+)
+
+
+def lighten(page: str, *, search_page: bool) -> str:
+    """A built page without the scripts it does not use.
+
+    pydata-sphinx-theme writes Font Awesome's 1.5 MB icon script into every page (cxkb.css
+    draws the few icons used) and the search index with Sphinx's search tools into every
+    page for a search-as-you-type the book does not turn on; only the search page needs those.
+    """
+    page = _ICON_SCRIPT.sub("", page)
+    return page if search_page else _SEARCH_SCRIPTS.sub("", page)
+
+
+def _lighten_pages(app: Any, exception: Exception | None) -> None:
+    from pathlib import Path
+
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    outdir = Path(app.outdir)
+    theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if theme_css.is_file():
+        # The theme's decorative icons (admonition titles, toggles) would fetch Font Awesome's
+        # 150 KB web font on every page; without its @font-face they are simply not drawn.
+        css = theme_css.read_text(encoding="utf-8")
+        lighter_css = _ICON_FONTS.sub("", css)
+        if lighter_css != css:
+            theme_css.write_text(lighter_css, encoding="utf-8")
+    for path in outdir.rglob("*.html"):
+        if path.relative_to(outdir).parts[0] in ("_static", "_sources", "_images"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        lighter = lighten(text, search_page=path.relative_to(outdir).as_posix() == "search.html")
+        if lighter != text:
+            path.write_text(lighter, encoding="utf-8")
 
 
 def _drop_thebe_config(app: Any, doctree: Any, docname: str) -> None:
@@ -237,6 +324,9 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_css_file("cxkb.css")
     app.add_js_file("cxkb.js", defer="defer")
     app.connect("html-page-context", _page_assets, priority=900)  # after the theme's own handler
+    app.connect("html-page-context", _language_switch)
+    app.connect("doctree-read", _drop_glossary_index)
+    app.connect("build-finished", _lighten_pages)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     app.connect("build-finished", _refresh_static)
     patch_bibtex()

@@ -197,6 +197,7 @@ class BibFormat(StrEnum):
     bibtex = "bibtex"
     ris = "ris"
     csljson = "csljson"
+    csv = "csv"
 
 
 @app.command("add")
@@ -313,7 +314,7 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")] = None,
     root: RootOption = None,
 ) -> None:
-    """Export the literature for reference managers (BibTeX, RIS, CSL-JSON), from the release."""
+    """Export the literature for reference managers (BibTeX, RIS, CSL-JSON) or as CSV, from the release."""
     from cxkb.bibliography import EXPORTERS
 
     kb = _release(_root(root)).records

@@ -130,6 +130,7 @@ def load_taxonomy(root: Path, report: Report | None = None) -> tuple[KnowledgeBa
                 row.items("summarised_in"),
                 row.get("evidence_gap"),
                 _origin(row),
+                row.get("text_nl_source"),
             ),
         )
 

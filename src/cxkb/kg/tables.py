@@ -110,7 +110,7 @@ TOPICS = TableSpec(
 QUESTIONS = TableSpec(
     "questions",
     "ontology/tables/questions.csv",
-    _cols("id! topic! text_nl! text_en! source!* summarised_in!* evidence_gap"),
+    _cols("id! topic! text_nl! text_nl_source text_en! source!* summarised_in!* evidence_gap"),
 )
 SOURCES = TableSpec(
     "sources",

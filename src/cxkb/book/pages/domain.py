@@ -3,48 +3,51 @@
 from __future__ import annotations
 
 from cxkb.book import maps
-from cxkb.book.markup import doc_of, link, nl
-from cxkb.book.site import Site, bilingual, list_table
+from cxkb.book.markup import doc_of
+from cxkb.book.site import Site, list_table
 
 
 def page_domain(site: Site, domain: str) -> str:
-    kb, here = site.kb, doc_of("domain", domain)
+    kb, here, t = site.kb, doc_of("domain", domain), site.t
     d = kb.domains[domain]
     per_topic = site.frames.papers_per_topic().to_dict()
     lines = [
-        f"# {bilingual(d.label.en, d.label.nl)}",
+        f"# {site.title(d.label)}",
         "",
-        f"**Definition.** {site.linker.link(d.definition.en, here)}",
+        f"**{t('Definition', 'Definitie')}.** {site.linked(d.definition, here)}",
         "",
-        f"**Definitie.** {nl(site.linker.link(d.definition.nl, here))}",
+        f"**{t('Sources', 'Bronnen')}:** {site.sources(d.source)}",
         "",
-        f"**Sources · bronnen:** {site.sources(d.source)}",
-        "",
-        "## Topics · Onderwerpen",
+        f"## {t('Topics', 'Onderwerpen')}",
         "",
     ]
     rows = []
-    for t in site.topics_of(domain):
-        top = kb.topics[t]
-        questions = site.questions_of(t)
+    for tid in site.topics_of(domain):
+        questions = site.questions_of(tid)
         gaps = sum(1 for q in questions if q in site.gaps)
         rows.append(
             [
-                link(bilingual(top.label.en, top.label.nl), here, doc_of("topic", t)),
-                str(int(per_topic.get(t, 0))),
+                site.record_link("topic", tid, here),
+                str(int(per_topic.get(tid, 0))),
                 str(len(questions)),
                 str(gaps),
-                str(len(site.concepts_of(t))),
+                str(len(site.concepts_of(tid))),
             ]
         )
-    lines.append(
-        list_table(["Topic · onderwerp", "Papers", "Questions", "Evidence gaps", "Concepts"], rows, caption="Topics")
-    )
+    header = [
+        t("Topic", "Onderwerp"),
+        t("Papers", "Publicaties"),
+        t("Questions", "Vragen"),
+        t("Evidence gaps", "Kennishiaten"),
+        t("Concepts", "Begrippen"),
+    ]
+    lines.append(list_table(header, rows, caption=t("Topics", "Onderwerpen")))
+    caption = t(f"Map of the {d.label.en}", f"Kaart van het {d.label.nl or d.label.en}")
     lines += [
         "",
-        "## Map · Kaart",
+        f"## {t('Map', 'Kaart')}",
         "",
-        site.map_block(here, maps.MapSpec(f"domain-{domain}", "domain", domain), f"Map of the {d.label.en}"),
+        site.map_block(here, maps.MapSpec(f"domain-{domain}", "domain", domain), caption),
         "",
     ]
     return "\n".join(lines)

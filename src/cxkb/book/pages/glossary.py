@@ -1,20 +1,31 @@
-"""The bilingual glossary."""
+"""The glossary, with an A–Z bar."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections import defaultdict
+
 from cxkb.book.layout import CONFUSABLE, GENERATED
-from cxkb.book.markup import doc_of, link, myst_escape, nl
+from cxkb.book.markup import doc_of, link, myst_escape
 from cxkb.book.site import Site, list_table
 
 
+def _letter(key: str) -> str:
+    """The A–Z section of a sort key: its first letter without accents, ``#`` for anything else."""
+    first = unicodedata.normalize("NFKD", key[:1])[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
 def page_glossary(site: Site) -> str:
-    """A Sphinx glossary: every concept under all its English and Dutch names.
+    """A Sphinx glossary: every concept under all its English and Dutch names, by letter.
 
     Sphinx treats glossary terms case-insensitively and warns about duplicates, so each
     name appears once: ambiguous words get an entry of their own that points to every
-    concept they may mean, and a name shared by the two languages is listed once.
+    concept they may mean, and a name shared by the two languages is listed once. An entry
+    holds the definition in the page's language and a link to the concept's page, which has
+    the rest (the other language, sources, papers): the glossary stays short.
     """
-    kb, here = site.kb, f"{GENERATED}/glossary"
+    kb, here, t = site.kb, f"{GENERATED}/glossary", site.t
     used: set[str] = set()
     entries: list[tuple[str, list[str], list[str]]] = []  # (sort key, terms, definition lines)
 
@@ -24,81 +35,78 @@ def page_glossary(site: Site) -> str:
             continue
         used.add(key)
         meanings = ", ".join(site.concept_link(cid, here) for cid in amb.candidates)
-        lang = "Dutch" if amb.lang == "nl" else "English"
-        body = [
-            f"*Ambiguous {lang} word · meerduidig woord.* It may mean: {meanings}.",
-            "",
-            f"{myst_escape(amb.note.en)} {nl(myst_escape(amb.note.nl))}",
-        ]
+        body = [f"*{t('Ambiguous word', 'Meerduidig woord')}.* {t('It may mean', 'Het kan betekenen')}: {meanings}."]
+        body += ["", site.linked(amb.note, here)]
         entries.append((key, [myst_escape(amb.label)], body))
 
     for c in kb.concepts.values():
+        own, other = (c.pref.nl, c.pref.en) if site.lang == "nl" else (c.pref.en, c.pref.nl)
+        own_alt, other_alt = (c.alt.nl, c.alt.en) if site.lang == "nl" else (c.alt.en, c.alt.nl)
         terms = []
-        for label in (c.pref.en, c.pref.nl, *c.alt.en, *c.alt.nl):
+        for label in (own, other, *own_alt, *other_alt):
             key = " ".join(label.split()).lower()
             if key and key not in used:
                 used.add(key)
                 terms.append(myst_escape(label))
         if not terms:
             continue
-        body = [f"{site.linker.link(c.definition.en, here, skip=[c.id])}", ""]
-        body += [f"{nl(site.linker.link(c.definition.nl, here, skip=[c.id]))}", ""]
-        synonyms = [*c.alt.en, *c.alt.nl]
-        names = f"English: {myst_escape(c.pref.en)}; Nederlands: {nl(myst_escape(c.pref.nl))}"
-        if synonyms:
-            names += f"; synonyms · synoniemen: {'; '.join(myst_escape(s) for s in synonyms)}"
-        body += [names + ".", ""]
-        if c.scope_note.en or c.scope_note.nl:
-            notes = " ".join(
-                x
-                for x in (
-                    site.linker.link(c.scope_note.en, here, skip=[c.id]),
-                    nl(site.linker.link(c.scope_note.nl, here, skip=[c.id])),
-                )
-                if x
-            )
-            body += [f"**Not to be confused with · niet te verwarren met:** {notes}", ""]
+        body = [site.linked(c.definition, here, skip=[c.id]), ""]
         if c.deprecated:
-            body += [f"**Retired.** Use {', '.join(site.concept_link(r, here) for r in c.replaced_by) or '–'}.", ""]
-        body += [f"Sources · bronnen: {site.sources(c.source)}.", ""]
-        body += [f"{link('Concept page · begrippagina', here, doc_of('concept', c.id))}"]
-        entries.append((c.pref.en.lower(), terms, body))
+            replaced = ", ".join(site.concept_link(r, here) for r in c.replaced_by) or "–"
+            body += [f"**{t('Retired', 'Vervallen')}.** {t('Use', 'Gebruik')} {replaced}.", ""]
+        body += [
+            link(t("Concept page", "Begrippagina") + f": {myst_escape(own or other)}", here, doc_of("concept", c.id))
+        ]
+        entries.append(((own or other).lower(), terms, body))
 
     lines = [
-        "# Glossary · Woordenlijst",
+        f"# {t('Glossary', 'Woordenlijst')}",
         "",
-        "Every concept of the taxonomy, under its English and Dutch preferred labels and all its synonyms, with its "
-        "definitions in both languages and its sources. The book's search finds a concept by any of these names.",
+        t(
+            "Every concept of the taxonomy under its English and Dutch preferred labels and all its synonyms, with "
+            "its definition and a link to its page. The search box finds a concept by any of these names.",
+            "Alle begrippen van de taxonomie onder hun Nederlandse en Engelse voorkeursterm en al hun synoniemen, met "
+            "de definitie en een link naar de pagina van het begrip. Het zoekvak vindt een begrip onder elk van deze "
+            "namen.",
+        ),
         "",
     ]
     present = [cid for cid in CONFUSABLE if cid in kb.concepts]
     if len(present) >= 2:
         lines += [
-            "## Often confused · Vaak verward",
-            "",
-            "Four terms sound alike but mean different things:",
+            f"## {t('Often confused', 'Vaak verward')}",
             "",
             list_table(
-                ["Concept", "Definition", "Not to be confused with"],
+                [
+                    t("Concept", "Begrip"),
+                    t("Definition", "Definitie"),
+                    t("Not to be confused with", "Niet verwarren met"),
+                ],
                 [
                     [
                         site.concept_link(cid, here),
-                        site.linker.link(kb.concepts[cid].definition.en, here, skip=[cid]),
-                        site.linker.link(kb.concepts[cid].scope_note.en, here, skip=[cid]) or "–",
+                        site.linked(kb.concepts[cid].definition, here, skip=[cid]),
+                        site.linked(kb.concepts[cid].scope_note, here, skip=[cid]) or "–",
                     ]
                     for cid in present
                 ],
-                caption="Customer experience and its neighbours",
+                caption=t("Customer experience and its neighbours", "Klantbeleving en verwante begrippen"),
             ),
             "",
-            "## All terms · Alle termen",
-            "",
         ]
-    lines.append("````{glossary}")
-    for _key, terms, body in sorted(entries, key=lambda e: (e[0], e[1])):
-        lines += terms
-        lines += [f"  {b}" if b else "" for b in body]
-        lines.append("")
-    lines.append("````")
-    lines.append("")
+    by_letter: dict[str, list[tuple[str, list[str], list[str]]]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: (e[0], e[1])):
+        by_letter[_letter(entry[0])].append(entry)
+    letters = sorted(by_letter, key=lambda x: (x == "#", x))
+    bar = " ".join(f'<a href="#glossary-{x.lower() if x != "#" else "other"}">{x}</a>' for x in letters)
+    lines += [f"## {t('All terms', 'Alle termen')}", ""]
+    lines += [f'<nav class="cxkb-az" aria-label="{t("Terms by letter", "Termen per letter")}">{bar}</nav>', ""]
+    for letter in letters:
+        anchor = letter.lower() if letter != "#" else "other"
+        lines += [f"(glossary-{anchor})=", f"### {letter if letter != '#' else '0–9'}", "", "````{glossary}"]
+        for _key, terms, body in by_letter[letter]:
+            lines += terms
+            lines += [f"  {b}" if b else "" for b in body]
+            lines.append("")
+        lines += ["````", ""]
     return "\n".join(lines)

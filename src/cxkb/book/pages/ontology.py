@@ -6,7 +6,7 @@ import html
 import posixpath
 
 from cxkb.book.layout import GENERATED
-from cxkb.book.markup import myst_escape, nl
+from cxkb.book.markup import in_lang, myst_escape, nl
 from cxkb.book.site import Site
 
 
@@ -19,7 +19,7 @@ def page_ontology(site: Site) -> str:
 
     g = Graph()
     g.parse(site.root / "ontology" / "cxkb.ttl", format="turtle")
-    here = f"{GENERATED}/ontology"
+    here, t = f"{GENERATED}/ontology", site.t
 
     def texts(subject: URIRef, prop: URIRef, lang: str) -> str:
         values = sorted(str(o) for o in g.objects(subject, prop) if isinstance(o, Literal) and o.language == lang)
@@ -54,24 +54,37 @@ def page_ontology(site: Site) -> str:
         out = []
         label_en, label_nl = texts(subject, RDFS.label, "en"), texts(subject, RDFS.label, "nl")
         if label_en or label_nl:
-            out += [f"**Label:** {myst_escape(label_en)} · {nl(myst_escape(label_nl))}", ""]
+            first, second = (
+                (nl(myst_escape(label_nl)), in_lang(myst_escape(label_en), "en"))
+                if site.lang == "nl"
+                else (
+                    myst_escape(label_en),
+                    nl(myst_escape(label_nl)),
+                )
+            )
+            out += [f"**{t('Label', 'Naam')}:** {first} · {second}", ""]
         definition_en, definition_nl = texts(subject, SKOS.definition, "en"), texts(subject, SKOS.definition, "nl")
-        if definition_en:
-            out += [f"**Definition.** {myst_escape(definition_en)}", ""]
-        if definition_nl:
-            out += [f"**Definitie.** {nl(myst_escape(definition_nl))}", ""]
+        own, other = (definition_nl, definition_en) if site.lang == "nl" else (definition_en, definition_nl)
+        if own or other:
+            text = myst_escape(own) if own else site.mark(myst_escape(other), site.other)
+            out += [f"**{t('Definition', 'Definitie')}.** {text}", ""]
         return out
 
     lines = [
-        "# Ontology reference · Ontologie",
+        f"# {t('Ontology reference', 'Ontologie')}",
         "",
-        "The schema of the knowledge graph, generated from `ontology/cxkb.ttl`: the ontology's metadata, its "
-        "classes and its properties, each with its label and definition in English and Dutch. The individuals "
-        "(domains, topics, questions, concepts, papers) come from the tables and are in the release files.",
+        t(
+            "The schema of the knowledge graph, generated from `ontology/cxkb.ttl`: the ontology's metadata, its "
+            "classes and its properties, each with its label and definition. The individuals "
+            "(domains, topics, questions, concepts, papers) come from the tables and are in the release files.",
+            "Het schema van de kennisgraaf, gemaakt uit `ontology/cxkb.ttl`: de metadata van de ontologie, haar "
+            "klassen en eigenschappen, elk met naam en definitie. De individuen (domeinen, onderwerpen, vragen, "
+            "begrippen, publicaties) komen uit de tabellen en staan in de releasebestanden.",
+        ),
         "",
-        "## Metadata",
+        f"## {t('Metadata', 'Metadata')}",
         "",
-        "| Field | Value |",
+        t("| Field | Value |", "| Veld | Waarde |"),
         "|---|---|",
     ]
     namespace = myst_escape(plain(ONTOLOGY, VANN.preferredNamespaceUri))
@@ -95,13 +108,17 @@ def page_ontology(site: Site) -> str:
     lines += ["", f"**Description.** {myst_escape(texts(ONTOLOGY, DCTERMS.description, 'en'))}", ""]
     lines += [f"**Beschrijving.** {nl(myst_escape(texts(ONTOLOGY, DCTERMS.description, 'nl')))}", ""]
 
-    lines += ["## Downloads", ""]
+    lines += [f"## {t('Downloads', 'Downloads')}", ""]
     if site.release_files:
         lines += [
-            "The released knowledge graph (schema, all records and the inferred triples), in four formats, plus the "
-            "asserted triples only:",
+            t(
+                "The released knowledge graph (schema, all records and the inferred triples), in four formats, plus "
+                "the asserted triples only:",
+                "De uitgebrachte kennisgraaf (schema, alle records en de afgeleide triples) in vier formaten, plus "
+                "alleen de vastgelegde triples:",
+            ),
             "",
-            "| File | Format | Size |",
+            t("| File | Format | Size |", "| Bestand | Formaat | Grootte |"),
             "|---|---|---|",
         ]
         formats = {
@@ -124,17 +141,17 @@ def page_ontology(site: Site) -> str:
     lines.append("")
 
     classes = sorted(s for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(str(CX)))
-    lines += ["## Classes · Klassen", ""]
+    lines += [f"## {t('Classes', 'Klassen')}", ""]
     for cls in classes:
         lines += [f"({anchor(cls)})=", f"### {myst_escape(qname(cls))}", "", f"IRI: {myst_escape(str(cls))}", ""]
         lines += bilingual_block(cls)
         parents = sorted(g.objects(cls, RDFS.subClassOf), key=str)
         if parents:
-            lines += [f"**Subclass of:** {', '.join(ref(p) for p in parents)}", ""]
+            lines += [f"**{t('Subclass of', 'Subklasse van')}:** {', '.join(ref(p) for p in parents)}", ""]
 
     kinds = (
-        ("Object properties · Objecteigenschappen", OWL.ObjectProperty),
-        ("Annotation properties · Annotatie-eigenschappen", OWL.AnnotationProperty),
+        (t("Object properties", "Objecteigenschappen"), OWL.ObjectProperty),
+        (t("Annotation properties", "Annotatie-eigenschappen"), OWL.AnnotationProperty),
     )
     for title, kind in kinds:
         props = sorted(s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(CX)))
@@ -154,25 +171,32 @@ def page_ontology(site: Site) -> str:
                 if (prop, RDF.type, cls) in g
             ]
             facts = [
-                ("Domain", ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.domain), key=str))),
-                ("Range", ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.range), key=str))),
-                ("Characteristics", ", ".join(traits)),
-                ("Inverse of", ", ".join(ref(x) for x in sorted(g.objects(prop, OWL.inverseOf), key=str))),
+                (t("Domain", "Domein"), ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.domain), key=str))),
+                (t("Range", "Bereik"), ", ".join(ref(x) for x in sorted(g.objects(prop, RDFS.range), key=str))),
+                (t("Characteristics", "Kenmerken"), ", ".join(traits)),
+                (
+                    t("Inverse of", "Inverse van"),
+                    ", ".join(ref(x) for x in sorted(g.objects(prop, OWL.inverseOf), key=str)),
+                ),
             ]
             for chain in g.objects(prop, OWL.propertyChainAxiom):
                 from rdflib.collection import Collection
 
                 steps = " ∘ ".join(ref(x) for x in Collection(g, chain))
-                facts.append(("Property chain", f"{steps} ⊑ {ref(prop)}"))
+                facts.append((t("Property chain", "Eigenschapsketen"), f"{steps} ⊑ {ref(prop)}"))
             lines += [f"**{k}:** {v}  " for k, v in facts if v]
             lines.append("")
 
     declared = {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
     reused = sorted(qname(s) for s in declared if not str(s).startswith(BASE))  # not cxkb's own terms
     lines += [
-        "## Reused terms · Hergebruikte termen",
+        f"## {t('Reused terms', 'Hergebruikte termen')}",
         "",
-        "Terms of other vocabularies the schema declares so that OWL tools read the graph as OWL 2 DL: "
+        t(
+            "Terms of other vocabularies the schema declares so that OWL tools read the graph as OWL 2 DL: ",
+            "Termen uit andere vocabulaires die het schema declareert, zodat OWL-gereedschap de graaf als OWL 2 DL "
+            "leest: ",
+        )
         + ", ".join(myst_escape(x) for x in reused)
         + ".",
         "",

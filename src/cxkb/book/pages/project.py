@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 
-def project_markdown(text: str, links: dict[str, str]) -> str:
+def project_markdown(text: str, links: dict[str, str], lang: str = "en") -> str:
     """A project document (trusted Markdown) made fit for the book.
 
     Links between repository files become links between book pages, and a ``|`` inside
@@ -18,4 +18,11 @@ def project_markdown(text: str, links: dict[str, str]) -> str:
         if line.startswith("|"):
             line = re.sub(r"`([^`]*)`", lambda m: "`" + m.group(1).replace("|", "\\|") + "`", line)
         out.append(line)
+    if lang == "nl":
+        # The project documents are written in English: the Dutch edition says so and marks them.
+        title = next((i for i, line in enumerate(out) if line.startswith("# ")), None)
+        head = out[: title + 1] if title is not None else []
+        rest = out[title + 1 :] if title is not None else out
+        note = "*Deze pagina voor bijdragers is in het Engels geschreven.*"
+        out = [*head, "", note, "", '<div lang="en">', "", *rest, "", "</div>"]
     return "\n".join(out) + "\n"

@@ -2,46 +2,56 @@
 
 from __future__ import annotations
 
-from cxkb.book.evidence import design_cell, gap_reasons_myst
-from cxkb.book.markup import cite, doc_of, link, myst_escape, nl
-from cxkb.book.site import Site, bilingual, list_table
+from cxkb.book.evidence import gap_reasons_myst
+from cxkb.book.layout import GENERATED
+from cxkb.book.markup import doc_of, link, myst_escape
+from cxkb.book.pages.concept import PAPER_WIDTHS, paper_header, paper_rows
+from cxkb.book.site import Site, list_table
 
 
 def page_question(site: Site, qid: str) -> str:
-    kb, here = site.kb, doc_of("question", qid)
+    kb, here, t = site.kb, doc_of("question", qid), site.t
     q = kb.questions[qid]
-    t = kb.topics.get(q.topic)
+    top = kb.topics.get(q.topic)
     papers = site.question_papers.get(qid, [])
-    topic_title = bilingual(t.label.en, t.label.nl) if t is not None else myst_escape(q.topic)
-    lines = [f"# {site.question_label(qid)} · {topic_title}", ""]
-    lines += [f"**Question.** {site.linker.link(q.text.en, here)}", ""]
-    lines += [f"**Vraag.** {nl(site.linker.link(q.text.nl, here))}", ""]
-    if t is not None:
-        lines += [f"**Topic · onderwerp:** {link(bilingual(t.label.en, t.label.nl), here, doc_of('topic', t.id))}", ""]
-    lines += [f"**Sources · bronnen:** {site.sources((*q.source, *q.summarised_in))}", ""]
-    lines += ["## Evidence · Onderbouwing", ""]
-    if qid in site.gaps:
-        body = gap_reasons_myst(qid, site.frames.derived)
-        if q.evidence_gap:
-            body += f" {myst_escape(q.evidence_gap)}"
-        lines += ["```{admonition} Evidence gap · Kennishiaat", ":class: warning", "", body, "```", ""]
-    if papers:
-        rows = [
-            [
-                cite([p.id], textual=True),
-                str(p.year),
-                myst_escape(p.title),
-                design_cell(kb, p),
-                site.linker.link(p.note, here),
-            ]
-            for p in (kb.papers[pid] for pid in papers)
+    # The question itself is the title: it is what readers search for and recognise.
+    lines = [f"# {myst_escape(site.text(q.text))}", ""]
+    other = q.text.en if site.lang == "nl" else q.text.nl
+    if other:
+        word = t("In Dutch", "In het Engels")
+        lines += [f"*{word}:* {site.mark(site.linker.link(other, here), site.other)}", ""]
+    lines += [f"**{t('Question', 'Vraag')}:** {site.linked(q.text, here)}", ""]
+    if top is not None:
+        lines += [
+            f"**{t('Topic', 'Onderwerp')}:** {site.record_link('topic', top.id, here)} ({site.question_label(qid)})",
+            "",
         ]
-        header = ["Reference", "Year", "Title", "Design · opzet", "Contribution"]
-        caption = "Papers addressing this question"
-        lines += [list_table(header, rows, caption=caption, css_class="cxkb-papers", widths=(17, 6, 32, 12, 33)), ""]
-    concepts = sorted({c for pid in papers for c in kb.papers[pid].concepts if c in kb.concepts})
+    if q.text_nl_source:
+        wording = t("Dutch wording in the source", "Formulering in de bron")
+        lines += [f"**{wording}:** {site.mark(myst_escape(q.text_nl_source), 'nl')}", ""]
+    lines += [f"**{t('Sources', 'Bronnen')}:** {site.sources((*q.source, *q.summarised_in))}", ""]
+    lines += [f"## {t('Evidence', 'Onderbouwing')}", ""]
+    if qid in site.gaps:
+        body = gap_reasons_myst(qid, site.frames.derived, site.lang)
+        if q.evidence_gap:
+            body += f" {site.mark(myst_escape(q.evidence_gap), 'en')}"
+        gapmap = link(t("evidence-gap map", "kaart van de kennishiaten"), here, f"{GENERATED}/gapmap")
+        body += " " + t(f"See the {gapmap}.", f"Zie de {gapmap}.")
+        lines += [f"```{{admonition}} {t('Evidence gap', 'Kennishiaat')}", ":class: warning", "", body, "```", ""]
+    if papers:
+        caption = t("Papers addressing this question", "Publicaties over deze vraag")
+        rows = paper_rows(site, papers, here)
+        lines += [
+            list_table(paper_header(site), rows, caption=caption, css_class="cxkb-papers", widths=PAPER_WIDTHS),
+            "",
+        ]
+    concepts = sorted(
+        {c for pid in papers for c in kb.papers[pid].concepts if c in kb.concepts}
+        | {c for c, refs in site.mentions.items() if ("question", qid) in refs},
+        key=lambda c: site.text(kb.concepts[c].pref).lower(),
+    )
     if concepts:
-        lines += ["", "## Concepts in these papers · Begrippen in deze publicaties", ""]
+        lines += ["", f"## {t('Concepts', 'Begrippen')}", ""]
         lines += [f"- {site.concept_link(c, here)}" for c in concepts]
     lines.append("")
     return "\n".join(lines)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from cxkb.book import maps
 from cxkb.book.evidence import design_cell, gap_reasons_myst
-from cxkb.book.markup import cite, doc_of, link, myst_escape, nl
-from cxkb.book.site import Site, bilingual, list_table, plural
+from cxkb.book.layout import GENERATED
+from cxkb.book.markup import cite, doc_of, link, myst_escape
+from cxkb.book.site import Site, list_table
 from cxkb.model import Paper
 
 
@@ -16,77 +17,92 @@ def _paper_row(site: Site, p: Paper, here: str, topic: str) -> list[str]:
     return [
         cite([p.id], textual=True),
         str(p.year),
-        myst_escape(p.title),
-        design_cell(site.kb, p),
-        questions,
-        site.linker.link(p.note, here),
+        site.paper_title(p),
+        design_cell(site.kb, p, site.lang),
+        questions or "–",
+        site.summary(p),
     ]
 
 
 def page_topic(site: Site, topic: str) -> str:
-    kb, here = site.kb, doc_of("topic", topic)
-    t = kb.topics[topic]
-    d = kb.domains.get(t.domain)
-    lines = [f"# {bilingual(t.label.en, t.label.nl)}", ""]
+    kb, here, t = site.kb, doc_of("topic", topic), site.t
+    top = kb.topics[topic]
+    d = kb.domains.get(top.domain)
+    lines = [f"# {site.title(top.label)}", ""]
     if d is not None:
-        lines += [f"A topic of the {link(bilingual(d.label.en, d.label.nl), here, doc_of('domain', d.id))}.", ""]
+        lines += [t("A topic of the ", "Een onderwerp van het ") + f"{site.record_link('domain', d.id, here)}.", ""]
     lines += [
-        f"**Definition.** {site.linker.link(t.definition.en, here)}",
+        f"**{t('Definition', 'Definitie')}.** {site.linked(top.definition, here)}",
         "",
-        f"**Definitie.** {nl(site.linker.link(t.definition.nl, here))}",
+        f"**{t('Sources', 'Bronnen')}:** {site.sources(top.source)}",
         "",
-        f"**Sources · bronnen:** {site.sources(t.source)}",
-        "",
-        "## Open research questions · Open onderzoeksvragen",
+        f"## {t('Open research questions', 'Open onderzoeksvragen')}",
         "",
     ]
     for qid in site.questions_of(topic):
         q = kb.questions[qid]
         papers = site.question_papers.get(qid, [])
         lines += [
-            f"**{link(site.question_label(qid), here, doc_of('question', qid))}.** {site.linker.link(q.text.en, here)}",
-            "",
-            f"{nl(site.linker.link(q.text.nl, here))}",
+            f"**{link(site.question_label(qid), here, doc_of('question', qid))}.** {site.linked(q.text, here)}",
             "",
         ]
         if papers:
-            lines += [f"Papers addressing it: {cite(papers)}.", ""]
+            lines += [f"{t('Papers addressing it', 'Publicaties hierover')}: {cite(papers)}.", ""]
         if qid in site.gaps:
-            reason = f" {myst_escape(q.evidence_gap)}" if q.evidence_gap else ""
-            found = "" if papers else " No paper in the table addresses it yet."
-            why = gap_reasons_myst(qid, site.frames.derived)
-            lines += [f"**Evidence gap · kennishiaat.**{found} {why}{reason}", ""]
-    lines += ["## Concepts · Begrippen", ""]
+            reason = f" {site.mark(myst_escape(q.evidence_gap), 'en')}" if q.evidence_gap else ""
+            found = (
+                ""
+                if papers
+                else t(" No paper in the table addresses it yet.", " Nog geen publicatie in de tabel gaat erover.")
+            )
+            why = gap_reasons_myst(qid, site.frames.derived, site.lang)
+            gap = link(t("Evidence gap", "Kennishiaat"), here, f"{GENERATED}/gapmap")
+            lines += [f"**{gap}.**{found} {why}{reason}", ""]
+    lines += [f"## {t('Concepts', 'Begrippen')}", ""]
     concepts = site.concepts_of(topic)
     if concepts:
         for cid in concepts:
             c = kb.concepts[cid]
             n = len(site.concept_papers.get(cid, []))
-            retired = " (retired)" if c.deprecated else ""
-            lines.append(f"- {site.concept_link(cid, here)}{retired}: {plural(n, 'paper')}")
+            retired = t(" (retired)", " (vervallen)") if c.deprecated else ""
+            count = t(f"{n} paper" if n == 1 else f"{n} papers", f"{n} publicatie" if n == 1 else f"{n} publicaties")
+            lines.append(f"- {site.concept_link(cid, here)}{retired}: {count}")
     else:
-        lines.append("No concept is linked to this topic yet.")
+        lines.append(t("No concept is linked to this topic yet.", "Nog geen begrip is aan dit onderwerp gekoppeld."))
     papers = site.topic_papers.get(topic, [])
-    lines += ["", f"## Papers · Publicaties ({len(papers)})", ""]
+    lines += ["", f"## {t('Papers', 'Publicaties')} ({len(papers)})", ""]
     if papers:
         lines += [
-            "Papers that cover this topic, directly or through a research question they address; newest first.",
+            t(
+                "Papers that cover this topic, directly or through a research question they address; newest first.",
+                "Publicaties over dit onderwerp, direct of via een onderzoeksvraag die ze behandelen; nieuwste eerst.",
+            ),
             "",
             list_table(
-                ["Reference", "Year", "Title", "Design · opzet", "Questions", "Contribution"],
+                [
+                    t("Reference", "Verwijzing"),
+                    t("Year", "Jaar"),
+                    t("Title", "Titel"),
+                    t("Design", "Opzet"),
+                    t("Questions", "Vragen"),
+                    t("Summary", "Samenvatting"),
+                ],
                 [_paper_row(site, kb.papers[p], here, topic) for p in papers],
-                caption="Papers on this topic",
+                caption=t("Papers on this topic", "Publicaties over dit onderwerp"),
                 css_class="cxkb-papers",
-                widths=(15, 6, 28, 11, 9, 31),
+                widths=(16, 6, 32, 12, 10, 24),
             ),
         ]
     else:
-        lines.append("No paper in the literature table covers this topic yet.")
+        lines.append(
+            t("No paper in the literature table covers this topic yet.", "Nog geen publicatie gaat over dit onderwerp.")
+        )
+    caption = t(f"Map of {top.label.en}", f"Kaart van {top.label.nl or top.label.en}")
     lines += [
         "",
-        "## Concept map · Begrippenkaart",
+        f"## {t('Concept map', 'Begrippenkaart')}",
         "",
-        site.map_block(here, maps.MapSpec(f"topic-{topic}", "topic", topic), f"Map of {t.label.en}", height="480px"),
+        site.map_block(here, maps.MapSpec(f"topic-{topic}", "topic", topic), caption, height="480px"),
         "",
     ]
     return "\n".join(lines)

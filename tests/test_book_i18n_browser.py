@@ -1,0 +1,269 @@
+# ruff: noqa: F811  (the fixtures are imported from test_book_browser and named as arguments)
+"""The two editions of the book in a browser: language switch, lang attributes, search
+ranking, phone width, page weight and links in both directions.
+
+Uses the built site and the browser of tests/test_book_browser.py (same session fixtures).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from test_book_browser import Site, _open, browser, kb, site, watched  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.slow]
+
+KINDS = ("domains", "topics", "questions", "concepts")
+MB = 1024 * 1024
+
+
+def _sample(site: Site, per_kind: int = 2) -> list[str]:
+    """The hand-written, notebook and index pages, and the first pages of each generated kind (English paths)."""
+    pages = [p for p in site.pages() if not p.startswith("nl/")]
+    chosen = [p for p in pages if not p.startswith(tuple(f"generated/{k}/" for k in KINDS))]
+    for kind in KINDS:
+        chosen += [p for p in pages if p.startswith(f"generated/{kind}/")][:per_kind]
+    return sorted(set(chosen) - {"index.html", "genindex.html"})
+
+
+def _html_lang(path: Path) -> str:
+    m = re.search(r"<html[^>]*\blang=\"([^\"]+)\"", path.read_text(encoding="utf-8"))
+    return m.group(1) if m else ""
+
+
+def test_every_page_exists_in_both_languages_with_its_lang(site: Site) -> None:
+    english = [p for p in site.pages() if not p.startswith("nl/")]
+    dutch = {p[3:] for p in site.pages() if p.startswith("nl/")}
+    assert len(english) > 100
+    missing = [p for p in english if p not in dutch]
+    assert not missing, f"pages without a Dutch edition: {missing[:10]}"
+    wrong = [p for p in english if _html_lang(site.html_dir / p) not in ("en", "")]
+    wrong += [f"nl/{p}" for p in dutch if _html_lang(site.html_dir / "nl" / p) not in ("nl", "")]
+    assert not wrong, wrong[:10]
+    # redirect stubs (index.html) have no lang; every real page has one
+    assert _html_lang(site.html_dir / "intro.html") == "en" and _html_lang(site.html_dir / "nl/intro.html") == "nl"
+
+
+def test_language_switch_round_trip_on_every_kind_of_page(watched, site: Site) -> None:  # type: ignore[no-untyped-def]
+    page, watch = watched
+    for path in _sample(site, per_kind=1):
+        if path in ("search.html",):
+            continue
+        _open(page, site, path)
+        assert page.evaluate("document.documentElement.lang") == "en", path
+        page.click("a.cxkb-lang-switch")
+        page.wait_for_load_state("load")
+        assert page.url == site.base + "nl/" + path, (path, page.url)
+        assert page.evaluate("document.documentElement.lang") == "nl", path
+        page.click("a.cxkb-lang-switch")
+        page.wait_for_load_state("load")
+        assert page.url == site.base + path, (path, page.url)
+    assert not watch.problems(), watch.problems()
+
+
+def test_mixed_language_snippets_are_marked(site: Site) -> None:
+    english = (site.html_dir / "generated/concepts/customer-journey.html").read_text(encoding="utf-8")
+    dutch = (site.html_dir / "nl/generated/concepts/customer-journey.html").read_text(encoding="utf-8")
+    assert '<span lang="nl">klantreis</span>' in english
+    assert '<span lang="en">customer journey</span>' in dutch
+
+
+def test_both_landing_pages_offer_the_other_language(site: Site) -> None:
+    assert 'href="nl/intro.html"' in (site.html_dir / "intro.html").read_text(encoding="utf-8")
+    assert 'href="../intro.html"' in (site.html_dir / "nl/intro.html").read_text(encoding="utf-8")
+
+
+def _labels(kb) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+    owners: dict[str, set[str]] = {}
+    for c in kb.concepts.values():
+        for label in (c.pref.en, c.pref.nl, *c.alt.en, *c.alt.nl, *c.hidden.en, *c.hidden.nl):
+            label = " ".join(label.split())
+            if label:
+                owners.setdefault(label, set()).add(c.id)
+    return owners
+
+
+_FIRST_RESULTS = """
+labels => labels.map(q => {
+  window.cxkbQuery = q;
+  const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
+  const results = Search._performSearch(query, terms, excluded, highlight, objects);
+  return results.length ? results[results.length - 1][0] : "";
+})
+"""
+
+
+@pytest.mark.parametrize("edition", ["", "nl/"])
+def test_search_puts_the_concept_first_for_every_label(watched, site: Site, kb, edition: str) -> None:  # type: ignore[no-untyped-def]
+    page, _watch = watched
+    page.goto(f"{site.base}{edition}search.html")
+    page.wait_for_function("() => typeof Search !== 'undefined' && Search._index !== null", timeout=20000)
+    owners = _labels(kb)
+    labels = sorted(owners)
+    firsts = page.evaluate(_FIRST_RESULTS, labels)
+    wrong = [
+        f"{label!r}: first {first or 'nothing'}, expected {sorted(owners[label])}"
+        for label, first in zip(labels, firsts, strict=True)
+        if first.removeprefix("generated/concepts/") not in owners[label]
+    ]
+    assert not wrong, f"{len(wrong)} of {len(labels)} labels:\n" + "\n".join(wrong[:20])
+
+
+def test_glossary_does_not_flood_search_results(watched, site: Site) -> None:  # type: ignore[no-untyped-def]
+    page, _watch = watched
+    page.goto(f"{site.base}nl/search.html")
+    page.wait_for_function("() => typeof Search !== 'undefined' && Search._index !== null", timeout=20000)
+    docs = page.evaluate(
+        """q => { const [a, b, c, d, e] = Search._parseQuery(q);
+                  return Search._performSearch(a, b, c, d, e).map(r => r[0]); }""",
+        "klantreis",
+    )
+    assert docs.count("generated/glossary") <= 1, docs
+
+
+def test_question_pages_are_titled_by_the_question(site: Site, kb) -> None:  # type: ignore[no-untyped-def]
+    for q in list(kb.questions.values())[:5]:
+        for edition, text in (("", q.text.en), ("nl/", q.text.nl)):
+            html = (site.html_dir / f"{edition}generated/questions/{q.id}.html").read_text(encoding="utf-8")
+            title = re.search(r"<h1>(.*?)<a", html, re.S)
+            assert title and text.split()[0] in title.group(1), (q.id, edition)
+
+
+def _no_overflow(page) -> bool:  # type: ignore[no-untyped-def]
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_no_horizontal_scrolling_on_a_phone(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    wide = []
+    for path in _sample(site):
+        for edition in ("", "nl/"):
+            _open(page, site, edition + path)
+            if not _no_overflow(page):
+                wide.append(f"{edition}{path}: {page.evaluate('document.documentElement.scrollWidth')} px")
+    context.close()
+    assert not wide, wide
+
+
+def test_page_weight(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    """No page transfers more than 1 MB (uncompressed); a page with a map at most 1.5 MB.
+
+    The search page is the one exception, at most 1.3 MB: it loads the search index
+    (about 400 KB in English, 480 KB in Dutch) on top of the theme.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    sizes: list[int] = []
+
+    def count(response) -> None:  # type: ignore[no-untyped-def]
+        with contextlib.suppress(Exception):  # redirects have no body
+            sizes.append(len(response.body()))
+
+    page.on("response", count)
+    heavy = []
+    for path in _sample(site):
+        for edition in ("", "nl/"):
+            sizes.clear()
+            _open(page, site, edition + path)
+            page.wait_for_load_state("networkidle")
+            total = sum(sizes)
+            limit = 1.5 * MB if page.query_selector("[data-cxkb-map]") else 1 * MB
+            if path == "search.html":
+                limit = 1.3 * MB
+            if total > limit:
+                heavy.append(f"{edition}{path}: {total / MB:.2f} MB")
+    context.close()
+    assert not heavy, heavy
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href.split("#")[0])
+
+
+@pytest.mark.parametrize("edition", ["", "nl/"])
+def test_concepts_questions_and_topics_link_both_ways(site: Site, kb, edition: str) -> None:  # type: ignore[no-untyped-def]
+    root = site.html_dir / edition
+
+    def page(kind: str, ident: str) -> Path:
+        return (root / "generated" / kind / f"{ident}.html").resolve()
+
+    def links(kind: str, ident: str) -> set[Path]:
+        path = page(kind, ident)
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        return {(path.parent / h).resolve() for h in parser.hrefs if h and not h.startswith(("http", "mailto"))}
+
+    missing = []
+    for c in kb.concepts.values():
+        out = links("concepts", c.id)
+        for t in c.topics:
+            if t in kb.topics:
+                if page("topics", t) not in out:
+                    missing.append(f"concept {c.id} -> topic {t}")
+                if page("concepts", c.id) not in links("topics", t):
+                    missing.append(f"topic {t} -> concept {c.id}")
+        for target in out:
+            if target.parent.name == "questions" and page("concepts", c.id) not in links("questions", target.stem):
+                missing.append(f"question {target.stem} -> concept {c.id}")
+    assert not missing, missing[:20]
+    asked = sum(1 for c in kb.concepts.values() if any(p.parent.name == "questions" for p in links("concepts", c.id)))
+    assert asked >= len(kb.concepts) // 2, f"only {asked} concept pages link to a research question"
+
+
+def test_no_page_says_no_paper_while_citing_one(site: Site) -> None:
+    for path in (site.html_dir / "generated" / "concepts").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if "No paper in the literature table discusses this concept yet" in text:
+            assert 'href="../../bibliography.html#' not in text, path.name
+
+
+def test_paper_titles_link_to_the_doi_and_summaries_fold(site: Site) -> None:
+    text = (site.html_dir / "generated/topics/design.html").read_text(encoding="utf-8")
+    assert 'href="https://doi.org/10.' in text
+    assert "<details><summary>Summary</summary>" in text
+    dutch = (site.html_dir / "nl/generated/topics/design.html").read_text(encoding="utf-8")
+    assert "<details><summary>Samenvatting</summary>" in dutch
+
+
+def test_glossary_has_an_a_to_z_bar(site: Site) -> None:
+    for edition in ("", "nl/"):
+        text = (site.html_dir / edition / "generated/glossary.html").read_text(encoding="utf-8")
+        bar = re.search(r'<nav class="cxkb-az"[^>]*>(.*?)</nav>', text, re.S)
+        assert bar, edition
+        for anchor in re.findall(r'href="#(glossary-[a-z]+)"', bar.group(1)):
+            assert f'id="{anchor}"' in text, anchor
+
+
+def test_bibliography_offers_the_literature_for_download(site: Site) -> None:
+    for edition in ("", "nl/"):
+        text = (site.html_dir / edition / "bibliography.html").read_text(encoding="utf-8")
+        for suffix in ("bib", "ris", "json", "csv"):
+            assert f'href="literature/cxkb-literature.{suffix}"' in text
+            assert (site.html_dir / edition / "literature" / f"cxkb-literature.{suffix}").stat().st_size > 1000
+
+
+def test_one_search_box_and_a_start_here_box(watched, site: Site) -> None:  # type: ignore[no-untyped-def]
+    page, _watch = watched
+    for edition in ("", "nl/"):
+        _open(page, site, edition + "intro.html")
+        visible = page.evaluate(
+            """() => [...document.querySelectorAll('.search-button-field, .search-button__button, form.bd-search')]
+                 .filter(e => e.offsetParent !== null).length"""
+        )
+        assert visible == 1, (edition, visible)
+        start = page.query_selector(".cxkb-start")
+        assert start is not None
+        assert start.bounding_box()["y"] < 900, "the start box should be on the first screen"
