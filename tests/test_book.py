@@ -500,3 +500,29 @@ def test_plugin_lookups_are_remembered_and_unchanged() -> None:
     assert cached("pybtex.backends", "plaintext") == ("pybtex.backends", "plaintext", None)
     assert cached("pybtex.backends", None, "x.html") == ("pybtex.backends", None, "x.html")
     assert calls == [("pybtex.backends", "plaintext", None), ("pybtex.backends", None, "x.html")]
+
+
+def test_folded_summaries_stay_out_of_the_search_index_and_the_rest_stays_in() -> None:
+    """The words of a folded paper summary are not indexed; the title beside it and text after it are."""
+    from sphinx.search import WordCollector
+    from sphinx.search.en import SearchEnglish
+
+    sphinxext._unindexed_summaries()
+    source = (
+        "| title | summary |\n|---|---|\n"
+        "| Gamified apps | <details><summary>Summary</summary>Survey of zyxwvut users.</details> |\n\n"
+        "Text after the table.\n"
+    )
+    doc = publish_doctree(source, parser=Parser(), settings_overrides={"myst_enable_extensions": []})
+    collector = WordCollector(doc, SearchEnglish({}))
+    doc.walk(collector)
+    words = {w.lower() for w in collector.found_words}
+    assert {"gamified", "apps", "after", "table"} <= words
+    assert "zyxwvut" not in words and "survey" not in words
+    whole = publish_doctree(
+        "| summary |\n|---|\n| <details><summary>Summary</summary>Survey of zyxwvut users.</details> |\n",
+        parser=Parser(),
+    )
+    collector = WordCollector(whole, SearchEnglish({}))
+    whole.walk(collector)
+    assert "zyxwvut" not in {w.lower() for w in collector.found_words}

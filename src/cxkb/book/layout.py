@@ -19,7 +19,7 @@ CONFUSABLE = (
 )
 # What a notebook reads unless its front matter says otherwise (globs relative to the root).
 DEFAULT_DEPENDS = ("build/release/manifest.json", "src/cxkb/**/*.py")
-EXTENSION_VERSION = 5  # see setup()
+EXTENSION_VERSION = 6  # see setup()
 KIND_DIRS = {"domain": "domains", "topic": "topics", "question": "questions", "concept": "concepts"}
 
 Log = Callable[[str], None]

@@ -92,7 +92,52 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
                 if "thebe" not in str(f).lower()
                 and "fontawesome" not in str(f).lower()  # 1.5 MB of icons; cxkb.css draws the few in use
                 and "THEBE" not in str(getattr(f, "attributes", {}).get("body", ""))
+                and not (pagename == "search" and _CONTENT_ASSET.search(str(getattr(f, "filename", f))))
             ]
+
+
+# Assets for what pages hold (notebook cells, design tabs and cards, copy and toggle buttons):
+# the search page holds none of it, and it already carries the search index.
+_CONTENT_ASSET = re.compile(
+    r"(?:^|/)(?:mystnb\.[^/]*\.css|sphinx-design[^/]*\.css|design-tabs\.js"
+    r"|copybutton[^/]*|clipboard\.min\.js|togglebutton\.[a-z]+)$"
+)
+
+
+def _unindexed_summaries() -> None:
+    """Leave the folded paper summaries out of the search index.
+
+    Sphinx indexes the text of raw HTML too. A paper's summary is printed on its topic, its
+    questions and each of its concepts, so the summaries made up most of the index (and of
+    the search page's weight) while the pages they lead to are found by the paper's title,
+    which stays indexed; the whole text is searchable on the bibliography's downloads.
+    """
+    from sphinx.search import WordCollector
+
+    if getattr(WordCollector.dispatch_visit, "cxkb_patched", False):
+        return
+    visit = WordCollector.dispatch_visit
+
+    def dispatch_visit(self: Any, node: Any) -> None:
+        from docutils import nodes
+
+        # Inside a paragraph MyST makes every inline tag its own raw node, with the text
+        # between them as text nodes, so the words are skipped from an opening <details> to
+        # its closing tag.
+        if isinstance(node, nodes.raw):
+            tag = node.astext().strip()
+            if tag.startswith("<details"):
+                if "</details" in tag:  # a cell that is all summary is one raw node
+                    raise nodes.SkipNode
+                self.cxkb_folded = True
+            elif tag.startswith("</details"):
+                self.cxkb_folded = False
+        if getattr(self, "cxkb_folded", False) and isinstance(node, nodes.Text):
+            return
+        visit(self, node)
+
+    dispatch_visit.cxkb_patched = True  # type: ignore[attr-defined]
+    WordCollector.dispatch_visit = dispatch_visit  # type: ignore[method-assign]
 
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
@@ -330,6 +375,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     app.connect("build-finished", _refresh_static)
     patch_bibtex()
+    _unindexed_summaries()
     # Bump EXTENSION_VERSION when what the handlers above change in the HTML changes: Sphinx then
     # rebuilds every page, where it would otherwise rewrite only pages whose sources changed.
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": EXTENSION_VERSION}

@@ -141,8 +141,11 @@ def page_vocabulary(site: Site) -> str:
     """The book page that introduces and links the pyLODE references (standalone pages, so
     they keep pyLODE's own layout and do not inherit the book's theme)."""
     count = len(site.kb.concepts)
-    vocabulary = f"../{REFERENCE_DIR}/{VOCABULARY_HTML}"
-    ontology = f"../{REFERENCE_DIR}/{ONTOLOGY_HTML}"
+    # pyLODE writes English pages, so the site holds them once, beside the English edition;
+    # the Dutch edition (under nl/) links up to them.
+    up = "../../" if site.lang == "nl" else "../"
+    vocabulary = f"{up}{REFERENCE_DIR}/{VOCABULARY_HTML}"
+    ontology = f"{up}{REFERENCE_DIR}/{ONTOLOGY_HTML}"
     lines = [
         "# Vocabulary reference · Vocabulaire",
         "",
