@@ -492,16 +492,19 @@ class Matcher:
             self._cue_words[token] = hit
         return hit
 
-    def _process(self, text: str, starts: Iterable[tuple[int, int]]) -> ScanResult:
+    def _process(self, text: str, starts: Iterable[tuple[int, int]], covered: int = -1, stop: int = -1) -> ScanResult:
+        """Matches from the candidate words at ``covered`` or after, up to ``stop`` (if not -1)."""
         result = ScanResult()
         matches, cue_words = result.matches, result.cue_words
         cached = self._first_nodes.get
         has_cue = self._has_cue
         new_match = tuple.__new__
-        covered = -1
+        stop = len(text) + 1 if stop < 0 else stop
         for s, e in starts:
             if s < covered:
                 continue
+            if s >= stop:
+                break
             token = text[s:e]
             first = cached(token) or self._first(token)
             if first.nodes and not first.ends_here:
