@@ -34,10 +34,15 @@ def index() -> VocabIndex:
     return open_release(built(REPO)).vocabulary()
 
 
-def _words(index: VocabIndex) -> list[str]:
-    found = {w for e in index.entries for w in e.label.split()}
-    found |= {g.entry.label.replace("...", "x") for gs in index.gapped.values() for g in gs}
-    return sorted(found)[:: max(1, len(found) // 400)]  # a spread of label words, first, middle and last
+def _spread(found: set[str], n: int = 300) -> list[str]:
+    return sorted(found)[:: max(1, len(found) // n)]  # first, middle and last alike
+
+
+def _labels(index: VocabIndex) -> list[str]:
+    """Labels of two words or more (they may cross a window's edge), and word-family forms with a gap."""
+    found = {e.label for e in index.entries if " " in e.label or "-" in e.label}
+    found |= {g.entry.label.replace("...", " en de ").replace("/", " ") for gs in index.gapped.values() for g in gs}
+    return _spread(found)
 
 
 SEPARATORS = [" ", " ", " ", "\n", "\n", "\n\n", " \n ", "-", ". ", ", ", "’", "(", "\t", "\u00a0"]
@@ -46,10 +51,12 @@ EXTRAS += ["<!-- cxkb-check\nwhat -->", "https://x.nl/klantreis", "www.klant.nl"
 
 
 def _prose(index: VocabIndex) -> st.SearchStrategy[str]:
-    words = _words(index)
+    words = _spread({w for e in index.entries for w in e.label.split()})
+    labels = st.tuples(st.sampled_from(_labels(index)), st.sampled_from([" ", "\n", "-", " \n", "  "]))
     piece = st.one_of(
         st.sampled_from(words),
         st.sampled_from(words).map(str.upper),
+        labels.map(lambda pair: pair[0].replace(" ", pair[1])),
         st.sampled_from(SEPARATORS),
         st.sampled_from(EXTRAS),
         st.text(max_size=4),

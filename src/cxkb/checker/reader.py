@@ -47,7 +47,7 @@ class Suppressions:
         self.regions: list[tuple[int, int]] = []
         self.off_from: int | None = None
         self.lines: set[int] = set()  # lines switched off by disable-next-line
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[tuple[int, str, int, int]] = []  # offset, message, line, column
 
     def feed(self, source: str, offset: int, line: int) -> None:
         """The directives in a piece starting at ``offset`` on 0-based ``line`` (at a line start)."""
@@ -65,8 +65,14 @@ class Suppressions:
             elif word == "disable-next-line":
                 self.lines.add(line + source.count("\n", 0, m.end()) + 1)
             else:
+                at = m.start()
                 self.problems.append(
-                    (offset + m.start(), f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}")
+                    (
+                        offset + at,
+                        f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}",
+                        line + source.count("\n", 0, at) + 1,
+                        at - source.rfind("\n", 0, at),
+                    )
                 )
 
     @property

@@ -185,19 +185,28 @@ class FindingSink:
         self.limit = limit
         self.counts: dict[Level, int] = {}
         self._kept: dict[Level, list[tuple[int, str, int, Any]]] = {}
-        self._bound: dict[Level, tuple[int, str, int]] = {}
+        self._bound: dict[Level, tuple[int, str, int]] = {}  # everything after this is only counted
+        self._last: dict[Level, tuple[int, str, int]] = {}  # the largest key kept
         self._seq = 0
 
     def wants(self, level: Level, offset: int, code: str) -> bool:
         """Count a finding; True when it may still be listed (then :meth:`add` it)."""
         self.counts[level] = self.counts.get(level, 0) + 1
+        key = (offset, code, self._seq)
         bound = self._bound.get(level)
-        return bound is None or (offset, code, self._seq) < bound
+        if bound is not None and key >= bound:
+            return False
+        kept = self._kept.get(level)
+        # limit + 1 kept ones that all come first: this one can be neither listed nor lead the summary
+        return kept is None or len(kept) <= self.limit or key < self._last[level]
 
     def add(self, level: Level, offset: int, code: str, item: Any) -> None:
         self._seq += 1
         kept = self._kept.setdefault(level, [])
         kept.append((offset, code, self._seq, item))
+        last = self._last.get(level)
+        if last is None or kept[-1][:3] > last:
+            self._last[level] = kept[-1][:3]
         if len(kept) > 2 * (self.limit + 1):
             self._trim(level)
 
@@ -205,7 +214,7 @@ class FindingSink:
         kept = self._kept[level]
         kept.sort(key=lambda k: k[:3])
         del kept[self.limit + 1 :]
-        self._bound[level] = kept[-1][:3]
+        self._bound[level] = self._last[level] = kept[-1][:3]
 
     def result(self) -> tuple[list[Any], tuple[Level, int, dict[Level, int], Any] | None]:
         """The listed items, and (level, total, dropped per level, first dropped item) or None."""
