@@ -9,9 +9,9 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
+from cxkb.iris import BASE, iri_text
 from cxkb.ntriples import IRI_ENCODED, IRI_FORBIDDEN
 
-BASE = "https://w3id.org/cxkb/"
 CX = Namespace(BASE + "ontology#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
@@ -73,7 +73,7 @@ AUTHOR_SEPARATOR = "; "
 
 def iri(kind: str, ident: str) -> URIRef:
     """The IRI of a record. Seed ids (``seed:001``) become ``source/seed-001``."""
-    return URIRef(f"{BASE}{kind}/{ident.replace(':', '-')}")
+    return URIRef(iri_text(kind, ident))
 
 
 def ident_of(node: URIRef) -> str:

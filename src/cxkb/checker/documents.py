@@ -420,7 +420,7 @@ def url_spans(text: str) -> list[tuple[int, int]]:
         if scheme:
             tail = _URL_TAIL.match(text, i + 3)
             spans.append((scheme.start(), tail.end() if tail else i + 3))
-    spans += [m.span() for m in _WWW.finditer(text)]
+    spans += _www_spans(text)
     if "ailto:" in text or "AILTO:" in text:
         spans += [m.span() for m in _MAILTO.finditer(text)]
     for m in re.finditer("@", text):
@@ -429,6 +429,25 @@ def url_spans(text: str) -> list[tuple[int, int]]:
         host = _MAIL_HOST.match(text, i + 1)
         if user and host:
             spans.append((user.start(), host.end()))
+    return spans
+
+
+def _www_spans(text: str) -> list[tuple[int, int]]:
+    """``_WWW.finditer`` spans, tried only where a dot follows three w's.
+
+    The pattern starts with a look-behind and a class, so the regular expression engine
+    would try it at every character; dots are few, and ``str.find`` skips to them in C.
+    """
+    spans: list[tuple[int, int]] = []
+    end = 0
+    i = text.find(".", 3)
+    while i >= 0:
+        if i - 3 >= end and text[i - 3 : i].lower() == "www":
+            m = _WWW.match(text, i - 3)
+            if m is not None:
+                spans.append(m.span())
+                end = m.end()
+        i = text.find(".", i + 1)
     return spans
 
 

@@ -9,17 +9,23 @@ and the usage report say the same thing. Severities come from :mod:`cxkb.checkco
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.discover import discover
-from cxkb.checker.documents import Document, InputError, read_document
+from cxkb.checker.documents import Document, InputError, kind_of, read_document
+from cxkb.checker.reader import TextFile
+from cxkb.checker.report import Summary, summarise
+from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
+from cxkb.iris import iri_text
+
+__all__ = ["CheckFinding", "CheckRun", "Checker", "DocumentResult", "Mention", "Summary", "UnknownTerm", "summarise"]
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Dutch"}
 _KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.FAMILY: 3, Kind.NARROWER: 4, Kind.AMBIGUOUS: 5}
@@ -29,9 +35,7 @@ _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not
 @lru_cache(maxsize=4096)
 def concept_iri(concept: str) -> str:
     """The concept's IRI as in the graph (cached: the same few concepts recur)."""
-    from cxkb.namespaces import iri
-
-    return str(iri("concept", concept))
+    return iri_text("concept", concept)
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ class UnknownTerm:
 
 @dataclass
 class DocumentResult:
-    document: Document
+    document: Document | TextFile
     findings: list[CheckFinding] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     unknown: list[UnknownTerm] = field(default_factory=list)
@@ -139,6 +143,87 @@ class _Verdict:
     exact: bool
 
 
+class _DocumentSuppressions:
+    """A read document's switched-off regions, asked as :class:`cxkb.checker.reader.Suppressions` is."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.active = bool(doc.suppressed)
+
+    def __call__(self, offset: int, line: int) -> bool:
+        return self.doc.is_suppressed(offset)
+
+
+def _positioned(doc: Document) -> list[tuple[int, str, int, int]]:
+    """The document's directive problems with their line and column."""
+    return [(offset, message, *doc.position(offset)) for offset, message in doc.directive_problems]
+
+
+class _State:
+    """What checking one document keeps between its windows."""
+
+    def __init__(
+        self,
+        doc: Document | TextFile,
+        result: DocumentResult,
+        sink: FindingSink,
+        details: bool,
+        level: Callable[[str], Level | None],
+    ) -> None:
+        self.doc, self.result, self.sink, self.details = doc, result, sink, details
+        self.suppressed: Callable[[int, int], bool] = _NEVER
+        self._levels: dict[str, Level | None] = {}
+        self._level = level
+        # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
+        self.named: dict[str, dict[str, list[object]]] = {}
+
+    def level(self, code: str) -> Level | None:
+        if code not in self._levels:
+            self._levels[code] = self._level(code)
+        return self._levels[code]
+
+    def use(self, verdict: _Verdict, w: Window, m: Match) -> None:
+        """One more use of a concept by a name; its first use is where an inconsistency is shown."""
+        uses = self.named.setdefault(verdict.concepts[0], {})
+        label = verdict.entry.label
+        key = compact(label)
+        hit = uses.get(key)
+        if hit is not None:
+            hit[0] += 1  # type: ignore[operator]
+            return
+        line, col = w.position(m.start)
+        end_line, end_col = w.position(m.end)
+        finding = CheckFinding(
+            self.doc.name,
+            line,
+            col,
+            end_line,
+            end_col,
+            Level.INFO,
+            "inconsistent",
+            "",
+            w.source[m.start : m.end],
+            self.doc.lang,
+            verdict.concepts,
+            verdict.preferred,
+            None,
+            verdict.entry.kind.value,
+            verdict.exact,
+            w.offset + m.start,
+        )
+        uses[key] = [1, label, w.offset + m.start, finding]
+
+
+class _Never:
+    active = False
+
+    def __call__(self, offset: int, line: int) -> bool:
+        return False
+
+
+_NEVER = _Never()
+
+
 class Checker:
     """Checks documents against one vocabulary index with one configuration."""
 
@@ -151,6 +236,8 @@ class Checker:
         self.allow_terms = {compact(a) for a in allow if a not in index.concepts}
         self._nearest: dict[str, tuple[str, ...]] = {}
         self._verdicts: dict[tuple[tuple[Entry, ...], str, str], _Verdict] = {}
+        self._plain: dict[tuple[str, str], bool] = {}  # (lang, phrase) -> too short or a bare cue word
+        self.window = WINDOW  # characters per window (the tests make it small)
         self._labels = index.labels()
 
     def matcher(self, lang: str) -> Matcher:
@@ -167,8 +254,13 @@ class Checker:
         include: Sequence[str] | None = None,
         exclude: Sequence[str] = (),
         cwd: Path | None = None,
+        details: bool = True,
     ) -> CheckRun:
-        """Check every file under ``paths``; unreadable files become input errors, not crashes."""
+        """Check every file under ``paths``; unreadable files become input errors, not crashes.
+
+        ``details=False`` leaves out the mentions and unknown terms, which only the usage
+        report reads, so a long document costs no object per match.
+        """
         found = discover(
             paths,
             include=tuple(include) if include else self.config.include,
@@ -176,17 +268,24 @@ class Checker:
             cwd=cwd,
         )
         run = CheckRun(errors=list(found.errors))
+        config = self.config
         for path, name in found.files:
             try:
-                doc = read_document(
-                    path,
-                    name,
-                    lang=self.config.language,
-                    max_line=self.config.max_line_length,
-                    max_size=self.config.max_file_size,
-                    max_part=self.config.max_docx_part_size,
-                )
-                result = self.check_document(doc)
+                doc: Document | TextFile
+                if kind_of(path) == "text":  # plain text is read piece by piece, never whole
+                    doc = TextFile(
+                        path, name, lang=config.language, max_line=config.max_line_length, max_size=config.max_file_size
+                    )
+                else:
+                    doc = read_document(
+                        path,
+                        name,
+                        lang=config.language,
+                        max_line=config.max_line_length,
+                        max_size=config.max_file_size,
+                        max_part=config.max_docx_part_size,
+                    )
+                result = self.check_document(doc, details=details)
             except InputError as exc:
                 run.errors.append(exc)
                 continue
@@ -203,57 +302,121 @@ class Checker:
 
     # -- one document ---------------------------------------------------------------------
 
-    def check_document(self, doc: Document) -> DocumentResult:
+    def check_document(self, doc: Document | TextFile, *, details: bool = True) -> DocumentResult:
+        """Findings of one document; ``details`` also lists every mention and unknown term (for reports).
+
+        The document is matched window by window (:mod:`cxkb.checker.stream`): only the
+        findings the per-file cap can list are built, the others are counted.
+        """
         matcher = self.matcher(doc.lang)
-        scan = matcher.scan(doc.text)
         result = DocumentResult(doc)
-        named: dict[str, list[tuple[str, int, Match]]] = defaultdict(list)
-        for m in scan.matches:
-            if doc.is_suppressed(m.start):
-                continue
-            verdict = self.classify(m, doc.lang)
-            if verdict.code == "ambiguous":
-                verdict = self._in_context(doc.text, m, verdict, doc.lang)
-            line, col = doc.position(m.start)
-            end_line, end_col = doc.position(m.end)
-            surface = doc.source[m.start : m.end]  # as written, markup included
-            result.mentions.append(
-                Mention(doc.name, line, col, end_line, end_col, surface, verdict.code, verdict.concepts)
-            )
-            if self._allowed(m, verdict):
-                continue
-            if verdict.code != "ambiguous" and verdict.code not in _NAMELESS:
-                named[verdict.concepts[0]].append((verdict.entry.label, m.start, m))
-            replacement = self._replacement(doc, m, verdict)
-            self._emit(result, doc, m.start, m.end, verdict.code, verdict.message, surface, verdict, replacement)
-        self._inconsistent(result, doc, named)
-        self._unknown_terms(result, doc, matcher, scan)
-        for offset, message in doc.directive_problems:
-            self._emit(result, doc, offset, offset + 4, "directive", message, "<!--", None, None)
-        result.findings = self._capped(doc, result.findings)
+        sink = FindingSink(self.config.max_findings)
+        state = _State(doc, result, sink, details, self.config.level)
+        if isinstance(doc, TextFile):
+            pieces = doc.pieces()
+            state.suppressed = doc.suppressed
+            gapped_ok = not doc.has_dotted_capital
+        else:
+            pieces = pieces_of(doc.source, doc.text, self.window)
+            state.suppressed = _DocumentSuppressions(doc)
+            gapped_ok = "\u0130" not in doc.text  # as Matcher.scan: lower-casing keeps the length
+        for w, scan, context in scan_document(matcher, pieces, gapped_ok, self.window):
+            self._matches(state, w, scan)
+            self._unknown_terms(state, w, matcher, context)
+        self._inconsistent(state)
+        problems = doc.suppressed.problems if isinstance(doc, TextFile) else _positioned(doc)
+        for offset, message, line, col in problems:
+            level = state.level("directive")
+            if level is not None and sink.wants(level, offset, "directive"):
+                found = CheckFinding(doc.name, line, col, line, col + 4, level, "directive", message, "<!--", doc.lang)
+                sink.add(level, offset, "directive", dataclasses.replace(found, offset=offset))
+        result.findings = self._capped(doc, sink)
         result.findings.sort(key=CheckFinding.sort_key)
         return result
 
-    def _capped(self, doc: Document, findings: list[CheckFinding]) -> list[CheckFinding]:
+    def _matches(self, state: _State, w: Window, scan: ScanResult) -> None:
+        """Label matches of one window: mentions (if asked), first uses per concept, findings."""
+        doc, lang, details = state.doc, state.doc.lang, state.details
+        suppressed = state.suppressed if state.suppressed.active else None
+        eager = bool(self.allow_terms or self.allow_concepts)  # allow-lists see the resolved meaning
+        for m in scan.matches:
+            s, e = m.start, m.end
+            if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):
+                continue
+            verdict = self.classify(m, lang)
+            code = verdict.code
+            resolved = code != "ambiguous"
+            if not resolved and (details or eager):
+                verdict, resolved = self._in_context(w.text, m, verdict, lang), True
+            if details:
+                line, col = w.position(s)
+                end_line, end_col = w.position(e)
+                state.result.mentions.append(
+                    Mention(doc.name, line, col, end_line, end_col, w.source[s:e], code, verdict.concepts)
+                )
+            if eager and self._allowed(m, verdict):
+                continue
+            if code != "ambiguous" and code not in _NAMELESS:
+                state.use(verdict, w, m)
+            level = state.level(code)
+            if level is None or not state.sink.wants(level, w.offset + s, code):
+                continue
+            if not resolved:
+                verdict = self._in_context(w.text, m, verdict, lang)
+            replacement = self._replacement(doc, w, m, verdict)
+            surface = w.source[s:e]  # as written, markup included
+            state.sink.add(
+                level, w.offset + s, code, self._finding(state, w, s, e, level, verdict, surface, replacement)
+            )
+
+    def _finding(
+        self,
+        state: _State,
+        w: Window,
+        start: int,
+        end: int,
+        level: Level,
+        verdict: _Verdict,
+        surface: str,
+        replacement: str | None,
+        code: str = "",
+        message: str = "",
+    ) -> CheckFinding:
+        line, col = w.position(start)
+        end_line, end_col = w.position(end)
+        return CheckFinding(
+            state.doc.name,
+            line,
+            col,
+            end_line,
+            end_col,
+            level,
+            code or verdict.code,
+            message or verdict.message,
+            surface,
+            state.doc.lang,
+            verdict.concepts,
+            verdict.preferred,
+            replacement,
+            verdict.entry.kind.value,
+            verdict.exact,
+            w.offset + start,
+        )
+
+    def _capped(self, doc: Document | TextFile, sink: FindingSink) -> list[CheckFinding]:
         """At most ``max-findings`` findings, the most serious first, and one line for the rest.
 
         The summary takes the level of the most serious finding it stands for, so the exit
         code is the same as if every finding had been listed.
         """
-        limit = self.config.max_findings
-        if len(findings) <= limit:
-            return findings
-        ranked = sorted(findings, key=lambda f: (-f.level, f.line, f.column, f.code))
-        kept, dropped = ranked[:limit], ranked[limit:]
-        if self.config.level("too-many-findings") is None:
-            return kept
-        counts = Counter(f.level for f in dropped)
-        level = max(counts)
-        first = min(dropped, key=lambda f: (f.line, f.column))
-        spelled = ", ".join(f"{counts[lvl]:,} {lvl.label}" for lvl in sorted(counts, reverse=True))
+        listed, over = sink.result()
+        if over is None or self.config.level("too-many-findings") is None:
+            return listed
+        level, total, dropped, first = over
+        spelled = ", ".join(f"{dropped[lvl]:,} {lvl.label}" for lvl in sorted(dropped, reverse=True))
         message = (
-            f"{len(findings):,} findings in this file, over the limit of {limit:,} (max-findings); "
-            f"{len(dropped):,} more not listed ({spelled}), the first of them here"
+            f"{total:,} findings in this file, over the limit of {self.config.max_findings:,} (max-findings); "
+            f"{sum(dropped.values()):,} more not listed ({spelled}), the first of them here"
         )
         summary = CheckFinding(
             doc.name,
@@ -268,47 +431,7 @@ class Checker:
             doc.lang,
             offset=first.offset,
         )
-        return [*kept, summary]
-
-    def _emit(
-        self,
-        result: DocumentResult,
-        doc: Document,
-        start: int,
-        end: int,
-        code: str,
-        message: str,
-        text: str,
-        verdict: _Verdict | None,
-        replacement: str | None,
-        nearest: tuple[str, ...] = (),
-    ) -> None:
-        """Record a finding at its configured level; ``nearest`` names candidates when no label matched."""
-        level = self.config.level(code)
-        if level is None:
-            return
-        line, col = doc.position(start)
-        end_line, end_col = doc.position(end)
-        result.findings.append(
-            CheckFinding(
-                doc.name,
-                line,
-                col,
-                end_line,
-                end_col,
-                level,
-                code,
-                message,
-                text,
-                doc.lang,
-                verdict.concepts if verdict else nearest,
-                verdict.preferred if verdict else "",
-                replacement,
-                verdict.entry.kind.value if verdict else "",
-                verdict.exact if verdict else True,
-                start,
-            )
-        )
+        return [*listed, summary]
 
     def _allowed(self, m: Match, verdict: _Verdict) -> bool:
         if not self.allow_terms and not self.allow_concepts:
@@ -433,59 +556,88 @@ class Checker:
         message = f"'{shown}' may mean several concepts; {why} {self._named(chosen, lang)}; it may also mean {others}"
         return _Verdict("ambiguous", (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
 
-    def _replacement(self, doc: Document, m: Match, verdict: _Verdict) -> str | None:
+    def _replacement(self, doc: Document | TextFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""
         if verdict.code != "non-preferred" or not verdict.exact or not doc.fixable:
             return None
         if verdict.entry.lang != doc.lang or len(verdict.concepts) != 1 or not verdict.preferred:
             return None
-        if "\n" in m.text or doc.source[m.start : m.end] != m.text:
+        if "\n" in m.text or w.source[m.start : m.end] != m.text:
             return None
-        return keep_initial_capital(verdict.preferred, m.text, sentence_start(doc.text, m.start))
+        return keep_initial_capital(verdict.preferred, m.text, sentence_start(w.text, m.start))
 
     # -- document-level findings ----------------------------------------------------------
 
-    def _inconsistent(
-        self, result: DocumentResult, doc: Document, named: dict[str, list[tuple[str, int, Match]]]
-    ) -> None:
-        for cid, uses in sorted(named.items()):
-            counts = Counter(compact(label) for label, _, _ in uses)
-            if len(counts) < 2:
+    def _inconsistent(self, state: _State) -> None:
+        """A concept named in more than one way: a finding at the first use of each other name."""
+        lang = state.doc.lang
+        level = state.level("inconsistent")
+        for cid, uses in sorted(state.named.items()):
+            if len(uses) < 2:
                 continue
-            pref = compact(self.index.preferred(cid, doc.lang))
-            ranked = sorted(counts, key=lambda k: (-counts[k], k != pref, k))
-            first: dict[str, tuple[str, Match]] = {}
-            for label, _, m in uses:
-                first.setdefault(compact(label), (label, m))
-            names = ", ".join(f"'{first[k][0]}' ({counts[k]}×)" for k in ranked)
+            pref = compact(self.index.preferred(cid, lang))
+            ranked = sorted(uses, key=lambda k: (-uses[k][0], k != pref, k))
+            names = ", ".join(f"'{uses[k][1]}' ({uses[k][0]}×)" for k in ranked)
+            message = (
+                f"{cid} is named in {len(uses)} ways in this document: {names}; "
+                f"keep to one (preferred: '{self.index.preferred(cid, lang)}')"
+            )
             for key in ranked[1:]:
-                _, m = first[key]
-                message = (
-                    f"{cid} is named in {len(counts)} ways in this document: {names}; "
-                    f"keep to one (preferred: '{self.index.preferred(cid, doc.lang)}')"
-                )
-                verdict = self.classify(m, doc.lang)
-                surface = doc.source[m.start : m.end]
-                self._emit(result, doc, m.start, m.end, "inconsistent", message, surface, verdict, None)
+                _, _, offset, finding = uses[key]
+                if level is not None and state.sink.wants(level, offset, "inconsistent"):
+                    state.sink.add(
+                        level, offset, "inconsistent", dataclasses.replace(finding, level=level, message=message)
+                    )
 
-    def _unknown_terms(self, result: DocumentResult, doc: Document, matcher: Matcher, scan: ScanResult) -> None:
-        for s, e in matcher.cue_phrases(doc.text, scan):
-            if doc.is_suppressed(s):
+    def _unknown_terms(self, state: _State, w: Window, matcher: Matcher, scan: ScanResult) -> None:
+        """Unmatched CX-sounding phrases: findings, and (with ``details``) the report's unknown terms."""
+        doc, details = state.doc, state.details
+        suppressed = state.suppressed if state.suppressed.active else None
+        level = state.level("unknown-term")
+        allow = self.allow_terms
+        for s, e in matcher.cue_phrases(w.text, scan):
+            if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):
                 continue
-            text = " ".join(doc.text[s:e].split())  # the phrase without markup or line breaks
-            key = matcher.phrase_key(text)
-            letters = sum(ch.isalpha() for ch in text)
-            if letters < 4 or matcher.is_bare_cue(text) or compact(text) in self.allow_terms or key in self.allow_terms:
+            text = " ".join(w.text[s:e].split())  # the phrase without markup or line breaks
+            plain = self._plain.get((doc.lang, text))
+            if plain is None:  # the same phrases recur: lemmatising them once is enough
+                letters = sum(ch.isalpha() for ch in text)
+                plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_bare_cue(text)
+            if plain or compact(text) in allow:
+                continue
+            key = matcher.phrase_key(text) if details or allow else ""
+            if key and key in allow:
+                continue
+            wanted = level is not None and state.sink.wants(level, w.offset + s, "unknown-term")
+            if not (details or wanted):
                 continue
             nearest = self.nearest(text)
-            line, col = doc.position(s)
-            surface = doc.source[s:e]
-            result.unknown.append(UnknownTerm(doc.name, line, col, text, key, nearest))
+            line, col = w.position(s)
+            if details:
+                state.result.unknown.append(UnknownTerm(doc.name, line, col, text, key, nearest))
+            if not wanted:
+                continue
+            assert level is not None
             hint = (
                 ("nearest: " + ", ".join(self._named(c, doc.lang) for c in nearest)) if nearest else "no close concept"
             )
             message = f"'{text}' sounds like CX vocabulary but is not in the taxonomy; {hint}"
-            self._emit(result, doc, s, e, "unknown-term", message, surface, None, None, nearest)
+            end_line, end_col = w.position(e)
+            found = CheckFinding(
+                doc.name,
+                line,
+                col,
+                end_line,
+                end_col,
+                level,
+                "unknown-term",
+                message,
+                w.source[s:e],
+                doc.lang,
+                nearest,
+                offset=w.offset + s,
+            )
+            state.sink.add(level, w.offset + s, "unknown-term", found)
 
     def nearest(self, text: str, limit: int = 3) -> tuple[str, ...]:
         """Concepts whose labels look most like ``text`` (rapidfuzz, with a cut-off)."""
@@ -535,71 +687,3 @@ def keep_initial_capital(replacement: str, original: str, initial: bool) -> str:
     if initial and original[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
     return replacement
-
-
-# -- usage report ---------------------------------------------------------------------------
-
-
-@dataclass
-class Summary:
-    """Which concepts a set of documents uses, which it never uses, and what seems missing."""
-
-    used: list[dict[str, object]]
-    unused: list[dict[str, object]]
-    unknown: list[dict[str, object]]
-    files: int
-    errors: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "files": self.files,
-            "input_errors": self.errors,
-            "concepts_used": self.used,
-            "concepts_unused": self.unused,
-            "unknown_terms": self.unknown,
-        }
-
-
-def summarise(run: CheckRun, index: VocabIndex) -> Summary:
-    counts: Counter[str] = Counter()
-    files: dict[str, set[str]] = defaultdict(set)
-    ambiguous: Counter[str] = Counter()
-    for m in run.mentions:
-        if m.code == "ambiguous":
-            ambiguous[m.text.casefold()] += 1
-            continue
-        for c in m.concepts:
-            counts[c] += 1
-            files[c].add(m.path)
-    used = [
-        {
-            "concept": c,
-            "pref_en": index.preferred(c, "en"),
-            "pref_nl": index.preferred(c, "nl"),
-            "count": n,
-            "files": sorted(files[c]),
-        }
-        for c, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    ]
-    unused = [
-        {"concept": c.id, "pref_en": c.pref.en, "pref_nl": c.pref.nl}
-        for c in sorted(index.concepts.values(), key=lambda c: c.id)
-        if c.id not in counts and not c.deprecated
-    ]
-    by_key: dict[str, list[UnknownTerm]] = defaultdict(list)
-    for u in run.unknown:
-        by_key[u.key].append(u)
-    unknown = []
-    for key, uses in by_key.items():
-        surface = Counter(u.text for u in uses).most_common(1)[0][0] if uses else key
-        unknown.append(
-            {
-                "term": surface,
-                "key": key,
-                "count": len(uses),
-                "files": sorted({u.path for u in uses}),
-                "nearest": list(uses[0].nearest),
-            }
-        )
-    unknown.sort(key=lambda x: (-int(x["count"]), str(x["key"])))  # type: ignore[call-overload]
-    return Summary(used, unused, unknown, len(run.documents), len(run.errors))

@@ -31,6 +31,9 @@ first label word must be followed by one (or the end of the text)."""
 ENDINGS = ("", "s", "e", "en", "es", "'s", "’s")
 """What may follow a short first label word (two letters or more) in the same word."""
 
+HYPHENS = frozenset("-\u2010\u2011\u2013")
+"""Hyphens that join the words of a label (or of a compound written apart)."""
+
 _CLASS = "[" + "".join(re.escape(c) for c in WORD_START) + "]"
 _STARTS_WORD = frozenset(WORD_START)
 _ANCHORED, _SHORT, _CUE = 1, 2, 0
@@ -225,3 +228,30 @@ class Prefilter:
                 continue
             last_end = m.end()
             yield s, last_end
+
+
+def next_word(text: str, end: int) -> tuple[bool, int, int] | None:
+    """The word after ``end`` if only spaces or one hyphen separate them."""
+    if end < len(text) and text[end] in HYPHENS:
+        m = TOKEN.match(text, end + 1)
+        return (True, m.start(), m.end()) if m else None
+    p = end
+    while p < len(text) and text[p] in " \t\u00a0":
+        p += 1
+    if p == end:
+        return None
+    m = TOKEN.match(text, p)
+    return (False, m.start(), m.end()) if m else None
+
+
+def prev_word(text: str, start: int) -> tuple[bool, int, int] | None:
+    """The word before ``start`` if only spaces or one hyphen separate them."""
+    if start >= 2 and text[start - 1] in HYPHENS and text[start - 2].isalnum():
+        s = token_start(text, start - 2)
+        return True, s, start - 1
+    p = start
+    while p > 0 and text[p - 1] in " \t\u00a0":
+        p -= 1
+    if p == start or p == 0 or not text[p - 1].isalnum():
+        return None
+    return False, token_start(text, p - 1), p

@@ -33,10 +33,10 @@ from typing import Any, NamedTuple
 from cxkb.checker import lemmas
 from cxkb.checker.context import GAP, NOT_IN_TERMS, ContextCues, Gapped, english_word_classes
 from cxkb.checker.inflect import forms as inflected_forms
-from cxkb.checker.prefilter import TOKEN, Prefilter, token_start, trie_pattern
+from cxkb.checker.prefilter import HYPHENS as _HYPHENS
+from cxkb.checker.prefilter import TOKEN, Prefilter, next_word, prev_word, trie_pattern
 from cxkb.model import LANGS, KnowledgeBase
 
-_HYPHENS = frozenset("-\u2010\u2011\u2013")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
 _NEXT = re.compile(r"([ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)")
@@ -398,6 +398,7 @@ class Matcher:
         self._first_nodes: dict[str, _First] = {}
         self._cue_words: dict[str, bool] = {}
         self._phrases: dict[str, str] = {}
+        self._steps: dict[tuple[int, str], tuple[Any, ...]] = {}  # see _step
 
     def keys(self, token: str) -> tuple[str, ...]:
         """Every key a text word may match a label word by: spelling, inflection, lemma."""
@@ -409,6 +410,7 @@ class Matcher:
             self._first_nodes.clear()
             self._cue_words.clear()
             self._phrases.clear()
+            self._steps.clear()
         w = fold(token)
         out = [w]
         forms = self.index._forms
@@ -492,16 +494,19 @@ class Matcher:
             self._cue_words[token] = hit
         return hit
 
-    def _process(self, text: str, starts: Iterable[tuple[int, int]]) -> ScanResult:
+    def _process(self, text: str, starts: Iterable[tuple[int, int]], covered: int = -1, stop: int = -1) -> ScanResult:
+        """Matches from the candidate words at ``covered`` or after, up to ``stop`` (if not -1)."""
         result = ScanResult()
         matches, cue_words = result.matches, result.cue_words
         cached = self._first_nodes.get
         has_cue = self._has_cue
         new_match = tuple.__new__
-        covered = -1
+        stop = len(text) + 1 if stop < 0 else stop
         for s, e in starts:
             if s < covered:
                 continue
+            if s >= stop:
+                break
             token = text[s:e]
             first = cached(token) or self._first(token)
             if first.nodes and not first.ends_here:
@@ -526,34 +531,50 @@ class Matcher:
         tokens = [first_token]
         hyphen_only = True
         depth = self.index.depth
-        keys = self.keys
+        steps = self._steps
         while len(tokens) < depth:
             m = _NEXT.match(text, pos)
             if m is None:
                 break
-            token = m.group(2)
-            nxt: list[dict[str, Any]] = []
-            for node in states:
-                for key in self._keys.get(token) or keys(token):
-                    child = node.get(key)
-                    if child is not None and all(child is not x for x in nxt):
-                        nxt.append(child)
-            if not nxt:
+            gap, token = m.groups()
+            step = steps.get((id(states), token))
+            if step is None or step[0] is not states:
+                step = self._step(states, token)
+            _, states, ends, leaf = step
+            if not states:
                 break
-            if m.group(1) not in _HYPHENS:
+            if gap not in _HYPHENS:
                 hyphen_only = False
-            states = tuple(nxt)
             tokens.append(token)
             pos = m.end()
-            for node in states:
-                if _END in node:
-                    ok = _accepted(node, tokens, hyphen_only)
-                    if ok:
-                        best = (pos, ok)
-                        break
-            if all(len(node) == (_END in node) + (_PLAIN in node) for node in states):
+            for node in ends:
+                ok = _accepted(node, tokens, hyphen_only)
+                if ok:
+                    best = (pos, ok)
+                    break
+            if leaf:
                 break
         return best
+
+    def _step(self, states: tuple[dict[str, Any], ...], token: str) -> tuple[Any, ...]:
+        """Where ``token`` leads from ``states``: the nodes, those where labels end, and whether that is all.
+
+        Remembered per state tuple (checked by identity, as ids are reused) and word, since
+        the same words follow the same first words again and again.
+        """
+        nxt: list[dict[str, Any]] = []
+        for node in states:
+            for key in self.keys(token):
+                child = node.get(key)
+                if child is not None and all(child is not x for x in nxt):
+                    nxt.append(child)
+        found = tuple(nxt)
+        leaf = all(len(node) == (_END in node) + (_PLAIN in node) for node in found)
+        step = (states, found, tuple(node for node in found if _END in node), leaf)
+        if len(self._steps) > _CACHE_LIMIT:
+            self._steps.clear()
+        self._steps[id(states), token] = step
+        return step
 
     # -- unknown terms --------------------------------------------------------------------
 
@@ -575,7 +596,7 @@ class Matcher:
             first, end = s, e
             count = 1
             while count < 4:
-                nxt = _next_word(text, end)
+                nxt = next_word(text, end)
                 if nxt is None:
                     break
                 gap_is_hyphen, ns, ne = nxt
@@ -586,7 +607,7 @@ class Matcher:
                     break
                 end, count = ne, count + 1
             while count < 4:
-                prv = _prev_word(text, first)
+                prv = prev_word(text, first)
                 if prv is None:
                     break
                 gap_is_hyphen, ps, pe = prv
@@ -663,30 +684,3 @@ def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tup
             and (not entry.abbreviation or all(_capitals_ok(t) for t in tokens))
         )
     )
-
-
-def _next_word(text: str, end: int) -> tuple[bool, int, int] | None:
-    """The word after ``end`` if only spaces or one hyphen separate them."""
-    if end < len(text) and text[end] in _HYPHENS:
-        m = TOKEN.match(text, end + 1)
-        return (True, m.start(), m.end()) if m else None
-    p = end
-    while p < len(text) and text[p] in " \t\u00a0":
-        p += 1
-    if p == end:
-        return None
-    m = TOKEN.match(text, p)
-    return (False, m.start(), m.end()) if m else None
-
-
-def _prev_word(text: str, start: int) -> tuple[bool, int, int] | None:
-    """The word before ``start`` if only spaces or one hyphen separate them."""
-    if start >= 2 and text[start - 1] in _HYPHENS and text[start - 2].isalnum():
-        s = token_start(text, start - 2)
-        return True, s, start - 1
-    p = start
-    while p > 0 and text[p - 1] in " \t\u00a0":
-        p -= 1
-    if p == start or p == 0 or not text[p - 1].isalnum():
-        return None
-    return False, token_start(text, p - 1), p

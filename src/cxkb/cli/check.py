@@ -139,14 +139,14 @@ def check_cmd(
         raise typer.Exit(EXIT_OK)
 
     checker = Checker(index, settings)
-    run = checker.check_paths(paths or [], include=include, exclude=exclude or ())
+    run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=report)
     if fix:
         fixed = fix_files(run.findings, run.files)
         for name, why in fixed.skipped.items():
             err.print(f"{name}: not fixed: {why}", markup=False)
         err.print(f"fixed {fixed.total} synonym(s) in {len(fixed.changed)} file(s)", markup=False)
         if fixed.changed:
-            run = checker.check_paths(paths or [], include=include, exclude=exclude or ())
+            run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=report)
     summary = summarise(run, index) if report else None
     if fmt is CheckFormat.json:
         sys.stdout.write(format_json(run, summary))

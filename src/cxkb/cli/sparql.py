@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from cxkb.cli import EXIT_FINDINGS, EXIT_USAGE, RootOption, _progress, _release, _root, app, err, out
 from cxkb.release import ReleaseError
@@ -58,6 +57,8 @@ def _open_store(base: Path, reasoning: bool, quiet: bool):  # type: ignore[no-un
 
 
 def _print_library(base: Path, fmt: QueryFormat) -> None:
+    from rich.table import Table
+
     from cxkb.sparql.library import describe, library
 
     queries = library(base)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from cxkb.cli import (
     EXIT_FINDINGS,
@@ -32,10 +31,11 @@ from cxkb.cli import (
     out,
 )
 from cxkb.findings import Level, Report
-from cxkb.kg.tables import ALL_TABLES, read_table, write_table
 from cxkb.release import RELEASE_DIR as DEFAULT_OUT  # the build's default; cxkb.kg.build loads rdflib
 from cxkb.release import Release
-from cxkb.stats import class_counts, topic_stats
+
+# Table handling, statistics and rich tables are imported by the commands that use them:
+# every command module is loaded to register its commands, and `cxkb check` needs none of them.
 
 
 @app.command("validate")
@@ -133,6 +133,10 @@ def stats_cmd(
 
 
 def _print_stats(release: Release, fmt: StatsFormat) -> None:
+    from rich.table import Table
+
+    from cxkb.stats import class_counts, topic_stats
+
     counts = class_counts(release)
     topics = topic_stats(release)
     if fmt is StatsFormat.json:
@@ -169,7 +173,7 @@ def format_cmd(
     check: Annotated[bool, typer.Option("--check", help="Only report tables that are not in canonical form.")] = False,
 ) -> None:
     """Rewrite every table in canonical form (column order, rows sorted by id, quoting)."""
-    from cxkb.kg.tables import render_table
+    from cxkb.kg.tables import ALL_TABLES, read_table, render_table, write_table
 
     base = _root(root)
     changed = []

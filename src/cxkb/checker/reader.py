@@ -1,0 +1,270 @@
+"""Plain-text files read piece by piece, so checking one never holds it whole.
+
+:func:`cxkb.checker.documents.read_document` reads a file into memory, decodes it and
+masks it: three copies of the text, four bytes a character as soon as one emoji is in it.
+For plain text nothing needs the whole file at once (markdown and HTML do: their parsers
+see the document as a whole), so :class:`TextFile` reads it twice instead, in pieces that
+end at a line break:
+
+1. to refuse what cannot be checked, with the same message and precedence as
+   ``read_document`` (size, emptiness, NUL bytes, UTF-8, line length), and to detect the
+   language from the same first 100,000 characters;
+2. to hand the masked pieces to the checker, keeping track of the ``cxkb-check``
+   directives on the way.
+
+A directive comment may span lines, so a piece never ends inside an open ``<!--``; URLs
+and e-mail addresses never span one, so masking a piece masks what masking the whole
+text would.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from cxkb.checker.documents import (
+    DIRECTIVE,
+    DIRECTIVES,
+    MAX_FILE_SIZE,
+    MAX_LINE,
+    InputError,
+    _read_bytes,
+    _too_big,
+    choose_language,
+    mask_text,
+)
+
+_SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
+_READ = 1 << 17
+"""Bytes per read: a piece is about this many characters, up to four bytes each once decoded."""
+
+
+class Suppressions:
+    """``cxkb-check`` directives met so far, as :func:`cxkb.checker.documents.suppressions` reads them."""
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[int, int]] = []
+        self.off_from: int | None = None
+        self.lines: set[int] = set()  # lines switched off by disable-next-line
+        self.problems: list[tuple[int, str, int, int]] = []  # offset, message, line, column
+
+    def feed(self, source: str, offset: int, line: int) -> None:
+        """The directives in a piece starting at ``offset`` on 0-based ``line`` (at a line start)."""
+        if "<!--" not in source:
+            return
+        for m in DIRECTIVE.finditer(source):
+            word = " ".join(m.group(1).split())
+            if word == "off":
+                if self.off_from is None:
+                    self.off_from = offset + m.end()
+            elif word == "on":
+                if self.off_from is not None:
+                    self.regions.append((self.off_from, offset + m.start()))
+                    self.off_from = None
+            elif word == "disable-next-line":
+                self.lines.add(line + source.count("\n", 0, m.end()) + 1)
+            else:
+                at = m.start()
+                self.problems.append(
+                    (
+                        offset + at,
+                        f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}",
+                        line + source.count("\n", 0, at) + 1,
+                        at - source.rfind("\n", 0, at),
+                    )
+                )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.regions or self.lines) or self.off_from is not None
+
+    def __call__(self, offset: int, line: int) -> bool:
+        """Whether a match at document ``offset`` on 0-based ``line`` is switched off."""
+        if self.off_from is not None and offset >= self.off_from:
+            return True
+        return line in self.lines or any(s <= offset < e for s, e in self.regions)
+
+
+class TextFile:
+    """A plain-text file, checked (pass 1) when opened and read in masked pieces (pass 2) after."""
+
+    kind = "text"
+    fixable = True
+
+    def __init__(
+        self,
+        path: Path,
+        name: str | None = None,
+        *,
+        lang: str | None = None,
+        max_line: int = MAX_LINE,
+        max_size: int = MAX_FILE_SIZE,
+    ) -> None:
+        self.path = path
+        self.name = name or path.as_posix()
+        self.max_size = max_size
+        self.bom = False
+        self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
+        sample = self._validate(max_line)
+        self.lang, self.lang_origin = choose_language(sample, lang, None, self.kind)
+        self.suppressed = Suppressions()
+
+    # -- pass 1 ---------------------------------------------------------------------------
+
+    def _validate(self, max_line: int) -> str:
+        """Refuse the file as ``read_document`` would; return the masked start for language detection."""
+        nonblank_raw = nonblank = False
+        utf8: InputError | None = None
+        too_long: InputError | None = None
+        head = b""
+        sample: list[str] = []
+        sampled = 0
+        line = 0
+        pending = ""
+        for raw, offset in self._raw_pieces():
+            if len(head) < 8192:
+                head += raw[: 8192 - len(head)]
+            nonblank_raw = nonblank_raw or bool(raw.strip())
+            if utf8 is not None:
+                continue
+            try:
+                source = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = offset + exc.start
+                utf8 = InputError(
+                    self.name,
+                    f"not valid UTF-8 (byte {at}): save the file as UTF-8",
+                    line + raw[: exc.start].count(b"\n") + 1,
+                )
+                continue
+            if offset == 0 and source.startswith("\ufeff"):
+                self.bom = True
+                source = source[1:]
+            nonblank = nonblank or bool(source.strip())
+            pending += source
+            last = pending.rfind("<!--")
+            if last < 0 or pending.find("-->", last + 4) >= 0:  # pieces as pass 2 masks them
+                self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
+                pending = ""
+            if too_long is None:
+                too_long = _line_too_long(source, self.name, max_line, line)
+            line += source.count("\n")
+            if sampled < _SAMPLE:
+                sample.append(source)
+                sampled += len(source)
+        self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
+        if not nonblank_raw:
+            raise InputError(self.name, "empty file: nothing to check")
+        if b"\x00" in head:
+            raise InputError(self.name, "binary file (it contains NUL bytes): not a text document")
+        if utf8 is not None:
+            raise utf8
+        if not nonblank:
+            raise InputError(self.name, "empty file: nothing to check")
+        if too_long is not None:
+            raise too_long
+        start = "".join(sample)
+        cut = start.find("-->", _SAMPLE)  # mask as the whole text would: directives end to end
+        start = start[: len(start) if cut < 0 else cut + 3]
+        return mask_text(start)[:_SAMPLE]
+
+    def _raw_pieces(self) -> Iterator[tuple[bytes, int]]:
+        """The file's bytes in pieces ending at a line break (a line break is never inside a character)."""
+        fd = _open(self.path, self.name, self.max_size)
+        try:
+            total = 0
+            rest = b""
+            while True:
+                try:
+                    chunk = os.read(fd, _READ)
+                except OSError as exc:
+                    raise InputError(self.name, f"cannot read: {exc.strerror or exc}") from None
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > self.max_size:
+                    raise InputError(self.name, _too_big(total, self.max_size, grew=True))
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1
+                if cut:
+                    yield data[:cut], total - len(data)
+                    rest = data[cut:]
+                else:
+                    rest = data
+            if rest:
+                yield rest, total - len(rest)
+        finally:
+            os.close(fd)
+
+    # -- pass 2 ---------------------------------------------------------------------------
+
+    def pieces(self) -> Iterator[tuple[str, str]]:
+        """(source, masked text) pieces in order; directives are recorded as they pass."""
+        pending = ""
+        offset = line = 0
+        for raw, at in self._raw_pieces():
+            try:
+                source = raw.decode("utf-8")
+            except UnicodeDecodeError:  # the file changed since it was validated
+                raise InputError(self.name, "changed while it was checked: not checked") from None
+            if at == 0 and self.bom:
+                source = source[1:]
+            pending += source
+            last = pending.rfind("<!--")
+            if last >= 0 and pending.find("-->", last + 4) < 0:
+                continue  # a directive may close further on
+            self.suppressed.feed(pending, offset, line)
+            yield pending, mask_text(pending)
+            offset += len(pending)
+            line += pending.count("\n")
+            pending = ""
+        if pending:
+            self.suppressed.feed(pending, offset, line)
+            yield pending, mask_text(pending)
+
+
+def _open(path: Path, shown: str, max_size: int) -> int:
+    """An open descriptor of a regular file of at most ``max_size`` bytes (see ``_read_bytes``)."""
+    from cxkb.checker import documents
+
+    try:
+        documents._refuse_type(os.stat(path).st_mode, shown)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except InputError:
+        raise
+    except OSError:
+        _read_bytes(path, shown, max_size)  # the same refusal as read_document gives
+        raise  # pragma: no cover - _read_bytes raised
+    try:
+        info = os.fstat(fd)
+        documents._refuse_type(info.st_mode, shown)
+        if info.st_size > max_size:
+            raise InputError(shown, _too_big(info.st_size, max_size))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _dotted(source: str) -> bool:
+    """Whether the masked piece holds U+0130, whose lower case is two characters long."""
+    return "\u0130" in source and "\u0130" in mask_text(source)
+
+
+def _line_too_long(text: str, shown: str, max_line: int, first_line: int) -> InputError | None:
+    """The error for the first line over ``max_line`` characters in a piece of whole lines, if any."""
+    start, n, length = 0, first_line + 1, len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        if end - start > max_line:
+            return InputError(
+                shown,
+                f"line is {end - start:,} characters long (limit {max_line:,}): not a prose document",
+                n,
+            )
+        start = end + 1
+        n += 1
+    return None

@@ -1,0 +1,202 @@
+"""Checking window by window and reading plain text in pieces change nothing but the cost.
+
+A window boundary may fall anywhere between two lines, and a piece of a plain-text file
+ends wherever a read ends; the matches, findings and refusals must be those of the whole
+text read at once. The findings cap keeps only what it can list; its result must be the
+one of building every finding and sorting them.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import built
+from cxkb.checker import reader
+from cxkb.checker.config import CheckConfig
+from cxkb.checker.documents import InputError, parse_document, read_document
+from cxkb.checker.engine import Checker, CheckFinding
+from cxkb.checker.reader import TextFile
+from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
+from cxkb.checker.vocab import VocabIndex
+from cxkb.findings import Level
+from cxkb.release import open_release
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def index() -> VocabIndex:
+    return open_release(built(REPO)).vocabulary()
+
+
+def _spread(found: set[str], n: int = 300) -> list[str]:
+    return sorted(found)[:: max(1, len(found) // n)]  # first, middle and last alike
+
+
+def _labels(index: VocabIndex) -> list[str]:
+    """Labels of two words or more (they may cross a window's edge), and word-family forms with a gap."""
+    found = {e.label for e in index.entries if " " in e.label or "-" in e.label}
+    found |= {g.entry.label.replace("...", " en de ").replace("/", " ") for gs in index.gapped.values() for g in gs}
+    return _spread(found)
+
+
+SEPARATORS = [" ", " ", " ", "\n", "\n", "\n\n", " \n ", "-", ". ", ", ", "’", "(", "\t", "\u00a0"]
+EXTRAS = ["<!-- cxkb-check off -->", "<!-- cxkb-check on -->", "<!-- cxkb-check disable-next-line -->"]
+EXTRAS += ["<!-- cxkb-check\nwhat -->", "https://x.nl/klantreis", "www.klant.nl", "İ", "de", "the", "klanten", "😊"]
+
+
+def _prose(index: VocabIndex) -> st.SearchStrategy[str]:
+    words = _spread({w for e in index.entries for w in e.label.split()})
+    labels = st.tuples(st.sampled_from(_labels(index)), st.sampled_from([" ", "\n", "-", " \n", "  "]))
+    piece = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from(words).map(str.upper),
+        labels.map(lambda pair: pair[0].replace(" ", pair[1])),
+        st.sampled_from(SEPARATORS),
+        st.sampled_from(EXTRAS),
+        st.text(max_size=4),
+    )
+    return st.lists(piece, max_size=120).map("".join)
+
+
+def _spans(matches: list[tuple[int, int, str, object]]) -> list[tuple[int, int, str, object]]:
+    return [(m[0], m[1], m[2], m[3]) for m in matches]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(min_value=1, max_value=200), lang=st.sampled_from(["nl", "en"]))
+def test_windows_find_what_the_whole_text_scan_finds(
+    index: VocabIndex, data: st.DataObject, size: int, lang: str
+) -> None:
+    text = data.draw(_prose(index))
+    matcher = index.matcher(lang)
+    whole = matcher.scan(text)
+    matches, cues = [], []
+    for w, scan, _ in scan_document(matcher, pieces_of(text, text, size), "\u0130" not in text, size):
+        matches += [(m.start + w.offset, m.end + w.offset, m.text, m.entries) for m in scan.matches]
+        cues += [(s + w.offset, e + w.offset) for s, e in scan.cue_words]
+    assert matches == _spans(whole.matches)
+    assert cues == whole.cue_words
+
+
+@given(text=st.text(alphabet="ab \n", max_size=300), size=st.integers(1, 50), depth=st.integers(1, 6))
+def test_windows_cover_the_text_once_in_order(text: str, size: int, depth: int) -> None:
+    bodies = []
+    for w in windows(pieces_of(text, text, size), depth, size):
+        assert w.source == text[w.offset : w.offset + len(w.source)]
+        assert w.offset == 0 or text[w.offset - 1] == "\n"  # a window starts at a line start
+        assert w.line == text.count("\n", 0, w.offset)
+        bodies.append(w.source[w.start : w.end])
+        if not w.last:  # the look-ahead holds depth + 1 whole lines
+            assert w.source[w.end :].count("\n") >= depth + 1
+    assert "".join(bodies) == text
+
+
+def _document_findings(checker: Checker, text: str, kind: str, window: int) -> list[CheckFinding]:
+    checker.window = window
+    return checker.check_document(parse_document(text, "doc", kind)).findings
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(1, 120), kind=st.sampled_from(["text", "markdown", "html"]))
+def test_findings_do_not_depend_on_the_window_size(
+    index: VocabIndex, data: st.DataObject, size: int, kind: str
+) -> None:
+    text = data.draw(_prose(index))
+    checker = Checker(index, CheckConfig(max_findings=data.draw(st.integers(1, 12))))
+    one = _document_findings(checker, text, kind, 1 << 30)  # the whole document in one window
+    many = _document_findings(checker, text, kind, size)
+    assert many == one
+    details = checker.check_document(parse_document(text, "doc", kind))
+    assert details.findings == one  # details only add mentions and unknown terms
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), read=st.integers(1, 64), bom=st.booleans())
+def test_a_text_file_read_in_pieces_is_checked_as_one_read_whole(
+    index: VocabIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: st.DataObject, read: int, bom: bool
+) -> None:
+    text = data.draw(_prose(index))
+    path = tmp_path / "doc.txt"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    monkeypatch.setattr(reader, "_READ", read)
+    checker = Checker(index, CheckConfig(max_findings=5))
+    try:
+        whole = read_document(path, "doc.txt")
+    except InputError as exc:
+        with pytest.raises(InputError) as caught:
+            TextFile(path, "doc.txt")
+        assert (caught.value.message, caught.value.line) == (exc.message, exc.line)
+        return
+    streamed = TextFile(path, "doc.txt")
+    assert (streamed.lang, streamed.lang_origin, streamed.bom) == (whole.lang, whole.lang_origin, whole.bom)
+    checker.window = data.draw(st.integers(1, 100))
+    got = checker.check_document(streamed)
+    want = checker.check_document(whole)
+    assert got.findings == want.findings
+    assert got.mentions == want.mentions
+    assert got.unknown == want.unknown
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b" \n\t\n", b"ok\x00no", b"caf\xc3 klant\n", b"a\n" + b"x" * 50 + b"\n\xff", b"\xef\xbb\xbf \n", b"a\n" * 3],
+)
+def test_a_text_file_is_refused_as_read_document_refuses_it(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(content)
+    kwargs = {"max_line": 20}
+    try:
+        whole = read_document(path, "doc.txt", **kwargs)  # type: ignore[arg-type]
+    except InputError as exc:
+        with pytest.raises(InputError) as caught:
+            TextFile(path, "doc.txt", **kwargs)  # type: ignore[arg-type]
+        assert (caught.value.message, caught.value.line) == (exc.message, exc.line)
+    else:
+        assert TextFile(path, "doc.txt", **kwargs).lang == whole.lang  # type: ignore[arg-type]
+
+
+def _capped(
+    items: list[tuple[Level, int, str]], limit: int
+) -> tuple[list[int], tuple[Level, int, dict[Level, int], int] | None]:
+    """The cap as a sort of every finding (the reference): kept positions, and the summary's figures."""
+    ranked = sorted(range(len(items)), key=lambda i: (-items[i][0], items[i][1], items[i][2]))
+    if len(items) <= limit:
+        return sorted(ranked), None
+    kept, dropped = ranked[:limit], ranked[limit:]
+    counts: dict[Level, int] = {}
+    for i in dropped:
+        counts[items[i][0]] = counts.get(items[i][0], 0) + 1
+    first = min(dropped, key=lambda i: items[i][1])
+    return sorted(kept), (max(counts), len(items), counts, first)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(list(Level)), st.integers(0, 60), st.sampled_from("abc")), max_size=80),
+    st.integers(1, 10),
+    st.randoms(),
+)
+def test_the_findings_sink_keeps_what_sorting_every_finding_keeps(
+    items: list[tuple[Level, int, str]], limit: int, rnd: random.Random
+) -> None:
+    order = sorted(range(len(items)), key=lambda i: (items[i][1], rnd.random() < 0.2))  # mostly in text order
+    sink = FindingSink(limit)
+    for i in order:
+        level, offset, code = items[i]
+        if sink.wants(level, offset, code):
+            sink.add(level, offset, code, i)
+    listed, over = sink.result()
+    ref_items = [items[i] for i in order]
+    want_kept, want_over = _capped(ref_items, limit)
+    assert sorted(ref_items[k] for k in want_kept) == sorted(items[i] for i in listed)
+    if want_over is None:
+        assert over is None
+    else:
+        assert over is not None
+        assert over[:3] == want_over[:3]
+        assert items[over[3]][:2] == ref_items[want_over[3]][:2]
