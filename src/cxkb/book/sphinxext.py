@@ -104,6 +104,38 @@ _CONTENT_ASSET = re.compile(
 )
 
 
+def _without_folded(doctree: Any) -> Any:
+    """A copy of ``doctree`` without the folded summaries (``doctree`` itself if it has none).
+
+    In a table cell that holds only a summary, MyST makes the whole ``<details>`` one raw
+    node; inside a paragraph every tag is its own raw node with the text between them as
+    text nodes, so everything from an opening ``<details>`` to its closing tag goes.
+    """
+    from docutils import nodes
+
+    def opening(node: Any) -> bool:
+        return isinstance(node, nodes.raw) and node.astext().lstrip().startswith("<details")
+
+    if not any(True for _ in doctree.findall(opening)):
+        return doctree
+    copy = doctree.deepcopy()
+    for start in list(copy.findall(opening)):
+        parent = start.parent
+        if parent is None:
+            continue
+        siblings = list(parent.children)
+        first = siblings.index(start)
+        last = first
+        if "</details" not in start.astext():
+            for i in range(first + 1, len(siblings)):
+                last = i
+                if isinstance(siblings[i], nodes.raw) and siblings[i].astext().lstrip().startswith("</details"):
+                    break
+        for node in siblings[first : last + 1]:
+            parent.remove(node)
+    return copy
+
+
 def _unindexed_summaries() -> None:
     """Leave the folded paper summaries out of the search index.
 
@@ -111,33 +143,19 @@ def _unindexed_summaries() -> None:
     questions and each of its concepts, so the summaries made up most of the index (and of
     the search page's weight) while the pages they lead to are found by the paper's title,
     which stays indexed; the whole text is searchable on the bibliography's downloads.
+    The page itself keeps them: the index reads a copy of its doctree.
     """
-    from sphinx.search import WordCollector
+    from sphinx.search import IndexBuilder
 
-    if getattr(WordCollector.dispatch_visit, "cxkb_patched", False):
+    collect = IndexBuilder._word_collector
+    if getattr(collect, "cxkb_patched", False):
         return
-    visit = WordCollector.dispatch_visit
 
-    def dispatch_visit(self: Any, node: Any) -> None:
-        from docutils import nodes
+    def word_collector(self: Any, doctree: Any) -> Any:
+        return collect(self, _without_folded(doctree))
 
-        # Inside a paragraph MyST makes every inline tag its own raw node, with the text
-        # between them as text nodes, so the words are skipped from an opening <details> to
-        # its closing tag.
-        if isinstance(node, nodes.raw):
-            tag = node.astext().strip()
-            if tag.startswith("<details"):
-                if "</details" in tag:  # a cell that is all summary is one raw node
-                    raise nodes.SkipNode
-                self.cxkb_folded = True
-            elif tag.startswith("</details"):
-                self.cxkb_folded = False
-        if getattr(self, "cxkb_folded", False) and isinstance(node, nodes.Text):
-            return
-        visit(self, node)
-
-    dispatch_visit.cxkb_patched = True  # type: ignore[attr-defined]
-    WordCollector.dispatch_visit = dispatch_visit  # type: ignore[method-assign]
+    word_collector.cxkb_patched = True  # type: ignore[attr-defined]
+    IndexBuilder._word_collector = word_collector  # type: ignore[method-assign]
 
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
