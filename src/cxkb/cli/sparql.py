@@ -197,6 +197,15 @@ def serve_cmd(
             min=32,
         ),
     ] = 150,
+    memory: Annotated[
+        int,
+        typer.Option(
+            "--memory",
+            help="MiB the endpoint may hold in all (front and engines): past it, the engine holding most is "
+            "stopped (its queries get 503).",
+            min=64,
+        ),
+    ] = 400,
     allow_service: Annotated[
         list[str] | None,
         typer.Option(
@@ -246,6 +255,7 @@ def serve_cmd(
         idle_timeout=idle_timeout,
         max_connections=max_connections,
         engine_memory=engine_memory,
+        memory=memory,
         query=policy.Limits(max_chars=max_query_chars, max_tokens=max_tokens, max_depth=max_depth),
         allowed_services=frozenset(allow_service or ()),
     )

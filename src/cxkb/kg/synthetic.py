@@ -225,7 +225,7 @@ def synthetic_release(papers: int, folder: Path, seed: int = SEED, log=print) ->
 
     root = folder / f"papers-{papers}"
     fresh = folder / f".papers-{papers}.candidate"
-    make_root(Path(__file__).resolve().parents[1], fresh, papers, seed)
+    make_root(Path(__file__).resolve().parents[3], fresh, papers, seed)
     release = root / "build" / "release" / "cxkb.nt"
     same = (
         release.is_file()

@@ -30,6 +30,7 @@ class Settings:
     idle_timeout: float = 5.0  # a kept-alive connection with no new request is closed
     max_connections: int = 1_000
     engine_memory: int = 150  # MiB of resident memory an engine process may use
+    memory: int = 400  # MiB the front and its engines may hold together
     query: policy.Limits = field(default_factory=policy.Limits)
     allowed_services: frozenset[str] = frozenset()
 

@@ -16,7 +16,9 @@ The front is the only part that faces clients and the only part that talks to th
   under a second), the process keeps running it at low CPU priority while it holds one of
   the few slow-lane slots, and its fingerprint (the query's tokens with literals and
   variable names blanked) is remembered, so the next time the same query goes straight
-  to the slow lane's own engine, which runs at low priority. Unknown queries from a client
+  to the slow lane's own engine, which runs at low priority (a query that has finished
+  in time before only once it overran three times in a row, so a busy machine does not
+  send a cheap query there for good). Unknown queries from a client
   that sent several slow ones go there too. Cheap queries thus keep the fast lane and most
   of the CPU while runaways run on what is left; the time limit ends a query by killing
   the process it runs in, once nothing else runs there;
@@ -37,7 +39,7 @@ import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote
 
 from cxkb.sparql import policy
@@ -54,6 +56,7 @@ from cxkb.sparql.endpoint import (
 )
 from cxkb.sparql.lanes import Scheduler, _content_type, _graph_as
 from cxkb.sparql.library import DEFAULT_PREFIXES, NamedQuery, QueryError, describe
+from cxkb.sparql.memo import Memo
 from cxkb.sparql.webpage import PAGE_CSS, PAGE_JS, render_page
 
 Scope = dict[str, Any]
@@ -66,6 +69,17 @@ log = logging.getLogger("cxkb.endpoint")
 # ---------------------------------------------------------------------------------------
 # The ASGI app
 # ---------------------------------------------------------------------------------------
+
+
+class Accepted(NamedTuple):
+    """A query the policy let through: its shape, the text the engine gets, and the lines put in front."""
+
+    shape: policy.Shape
+    sent: str
+    added: int
+
+
+Verdict = Accepted | policy.PolicyError
 
 
 class BadRequest(Exception):
@@ -84,7 +98,11 @@ class Front:
         self.page = render_page(queries, settings.timeout, settings.max_rows).encode("utf-8")
         self.listing = json.dumps([describe(q) for q in queries], ensure_ascii=False, indent=1).encode("utf-8")
         self.scheduler = Scheduler(settings, store_dir)
-        self._verdicts: dict[str, policy.Shape | policy.PolicyError] = {}
+        # Remembered per distinct text (see cxkb.sparql.memo): query strings and forms as
+        # parameters, query texts as the policy's verdict, Accept headers as a media type.
+        self._verdicts: Memo[Verdict] = Memo(entries=2_000, chars=2_000_000, max_key=20_000)
+        self._parsed: Memo[tuple[tuple[str, tuple[str, ...]], ...]] = Memo(entries=1_000, chars=1_000_000)
+        self._media: Memo[tuple[str | None]] = Memo(entries=256, chars=256 * 1024, max_key=1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -154,11 +172,21 @@ class Front:
         return text_reply(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, wanted), False
 
     def _params(self, text: str) -> dict[str, list[str]]:
-        """Query-string or form parameters, at most ``max_params`` of them, percent-escapes in UTF-8."""
-        try:
-            return parse_qs(text, keep_blank_values=True, max_num_fields=self.settings.max_params, errors="strict")
-        except ValueError as exc:  # too many fields, or percent-escapes that are not UTF-8
-            raise BadRequest(text_reply(HTTPStatus.BAD_REQUEST, f"bad parameters: {exc}")) from None
+        """Query-string or form parameters, at most ``max_params`` of them, percent-escapes in UTF-8.
+
+        A fresh dict each time (callers add to it); the decoding itself is remembered per text.
+        """
+        if not text:
+            return {}
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            try:
+                found = parse_qs(text, keep_blank_values=True, max_num_fields=self.settings.max_params, errors="strict")
+            except ValueError as exc:  # too many fields, or percent-escapes that are not UTF-8
+                raise BadRequest(text_reply(HTTPStatus.BAD_REQUEST, f"bad parameters: {exc}")) from None
+            parsed = tuple((key, tuple(values)) for key, values in found.items())
+            self._parsed.put(text, parsed)
+        return {key: list(values) for key, values in parsed}
 
     async def _body(self, headers: _Headers, receive: Receive) -> bytes:
         """The request body, after checking its framing; ``BadRequest`` (closing the connection) when wrong."""
@@ -244,37 +272,46 @@ class Front:
             return text_reply(HTTPStatus.BAD_REQUEST, str(exc))
         return await self._run(text, self._accept(params, headers), scope)
 
-    def _inspect(self, text: str) -> policy.Shape | policy.PolicyError:
-        """The policy's verdict on ``text``, remembered for the texts seen most recently.
+    def _inspect(self, text: str) -> Verdict:
+        """The policy's verdict on ``text`` (with the text for the engine), remembered per exact text.
 
         Clients repeat the same texts (the library's queries above all); reading them once
-        saves the tokenizer's fraction of a millisecond on every later request.
+        saves the tokenizer's work on every later request. The verdict depends only on the
+        text and the settings, which are fixed for the life of the app.
         """
         verdict = self._verdicts.get(text)
         if verdict is None:
             s = self.settings
             try:
-                verdict = policy.inspect(
+                shape = policy.inspect(
                     text, s.query, allowed_services=s.allowed_services, default_prefixes=DEFAULT_PREFIXES
                 )
             except policy.PolicyError as exc:
                 verdict = exc
-            if len(text) <= 20_000:
-                self._verdicts[text] = verdict
-                if len(self._verdicts) > 2_000:
-                    self._verdicts.pop(next(iter(self._verdicts)))
+            else:
+                verdict = Accepted(shape, *policy.with_prefixes(text, shape, DEFAULT_PREFIXES))
+            self._verdicts.put(text, verdict)
         return verdict
 
+    def _choose(self, accept: str, kind: str) -> str | None:
+        """``choose_type``, remembered per Accept header (browsers and clients send a handful)."""
+        key = f"{kind}\n{accept}"
+        found = self._media.get(key)
+        if found is None:
+            found = (choose_type(accept, kind),)
+            self._media.put(key, found)
+        return found[0]
+
     async def _run(self, text: str, accept: str, scope: Scope) -> Reply:
-        shape = self._inspect(text)
-        if isinstance(shape, policy.PolicyError):
-            return text_reply(shape.status, str(shape))
-        media = choose_type(accept, shape.kind)
+        verdict = self._inspect(text)
+        if isinstance(verdict, policy.PolicyError):
+            return text_reply(verdict.status, str(verdict))
+        shape, sent, added = verdict
+        media = self._choose(accept, shape.kind)
         if media is None:
             offered = GRAPH_TYPES if shape.kind == "graph" else SELECT_TYPES
             return text_reply(HTTPStatus.NOT_ACCEPTABLE, f"this result can be sent as: {', '.join(offered)}")
         engine_media = "application/n-triples" if shape.kind == "graph" else media
-        sent, added = policy.with_prefixes(text, shape, DEFAULT_PREFIXES)
         client = (scope.get("client") or ("?", 0))[0]
         reply, _lane = await self.scheduler.run(sent, engine_media, shape.fingerprint, client)
         if reply.status == 400:
@@ -302,13 +339,18 @@ def _headers(scope: Scope) -> _Headers:
     return headers
 
 
+# Headers on every answer, encoded once (a reply's own header of the same name replaces one).
+_ALWAYS = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**CORS, "Vary": "Accept"}.items())
+
+
 async def _send(send: Send, reply: Reply, *, head: bool = False, close: bool = False) -> None:
-    headers: dict[str, str] = {**CORS, "Vary": "Accept", **reply.headers}
+    own = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+    names = {name for name, _ in own}
+    raw = [h for h in _ALWAYS if h[0] not in names] + own
     if reply.content_type:
-        headers["Content-Type"] = reply.content_type
-    headers["Content-Length"] = str(len(reply.body))
+        raw.append((b"content-type", reply.content_type.encode("latin-1")))
+    raw.append((b"content-length", str(len(reply.body)).encode("latin-1")))
     if close:
-        headers["Connection"] = "close"
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        raw.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": int(reply.status), "headers": raw})
     await send({"type": "http.response.body", "body": b"" if head else reply.body})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -50,7 +51,8 @@ class Lane:
     async def engine(self) -> Engine:
         """The engine new queries go to (waiting while a replacement starts)."""
         assert self._current is not None
-        engine = await asyncio.shield(self._current)
+        current = self._current
+        engine = current.result() if current.done() else await asyncio.shield(current)
         if not engine.alive() and not engine.condemned:  # died on its own: replace it
             self.replace(engine)
             engine = await asyncio.shield(self._current)
@@ -98,21 +100,22 @@ class Scheduler:
 
     SUSPECT_AFTER = 3  # slow queries from one client address ...
     SUSPECT_WINDOW = 300.0  # ... within this many seconds make its unknown queries go slow
+    STRIKES = 3  # slow runs in a row that send a query known to finish in time to the slow lane
 
     def __init__(self, settings: Settings, store_dir: Path) -> None:
         self.settings = settings
-        engine_timeout = max(1, round(settings.timeout + 1))
-        self.fast = Lane(
-            "fast", settings.fast_concurrency, lambda: Engine(store_dir, lane="fast", engine_timeout=engine_timeout)
-        )
-        self.slow = Lane(
-            "slow",
-            settings.slow_concurrency,
-            lambda: Engine(store_dir, lane="slow", nice=10, engine_timeout=engine_timeout),
-        )
+        # No ``--timeout-s`` for the engines: the Oxigraph server starts a thread per query
+        # for it, which sleeps out the whole limit (thousands of threads at a few hundred
+        # queries a second: CPU on every query and megabytes of stacks), and it does not stop
+        # every query anyway. The time limit is the front's: it ends an overrunning query by
+        # killing the process it runs in (``run`` below).
+        self.fast = Lane("fast", settings.fast_concurrency, lambda: Engine(store_dir, lane="fast"))
+        self.slow = Lane("slow", settings.slow_concurrency, lambda: Engine(store_dir, lane="slow", nice=10))
         self.slow_queries = Bounded(10_000)  # fingerprint -> when it was last found slow
         self.fast_queries = Bounded(10_000)  # fingerprint -> when it last finished in time
+        self.strikes = Bounded(10_000)  # fingerprint known fast -> slow runs since its last timely one
         self.slow_clients: dict[str, deque[float]] = {}
+        self.typical = 0.0  # running mean of the seconds fast-lane queries take (see ``patience``)
         self._watch: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
@@ -122,24 +125,54 @@ class Scheduler:
         await self.slow.engine()
         self._watch = asyncio.ensure_future(self._watch_memory())
 
-    async def _watch_memory(self) -> None:
-        """Every 0.1 s: an engine over its memory budget takes no new work; at twice the budget it is killed.
+    WATCH_EVERY = 0.05  # seconds between two looks at the engines' memory
+    GRACE = 0.25  # seconds a condemned engine keeps its other queries before it may be killed for memory
 
-        A runaway can hold gigabytes (a cross join's hash tables) long before its time is
-        up. Its queries then get 503 with Retry-After; the fast lane's cheap queries have
-        moved to a fresh engine at the first mark and are not in it any more by the second.
+    async def _watch_memory(self) -> None:
+        """Keep each engine and the whole endpoint within their memory budgets.
+
+        A runaway can hold gigabytes (a cross join's hash tables grow by a couple of hundred
+        MiB a second) long before its time is up. An engine over ``engine_memory`` takes no
+        new work; at twice that it is killed. And when the front and its engines together
+        pass ``memory`` (two runaways at once, each under its own budget), the largest
+        condemned engine is killed once it has been condemned for ``GRACE`` seconds (the
+        cheap queries it still ran have moved on by then), or the largest engine is
+        condemned. Queries on a killed engine get 503 with Retry-After.
         """
-        budget = self.settings.engine_memory * 1024
         while True:
-            await asyncio.sleep(0.1)
-            for lane in (self.fast, self.slow):
-                for engine in list(lane.engines):
-                    rss = engine.rss_kib()
-                    if rss > budget and not engine.condemned:
-                        lane.replace(engine)
-                    if rss > 2 * budget and engine.condemned:
-                        engine.kill()
-                        lane.engines.discard(engine)
+            await asyncio.sleep(self.WATCH_EVERY)
+            self.check_memory()
+
+    def check_memory(self) -> None:
+        """One look at the engines' resident memory (see ``_watch_memory``)."""
+        budget = self.settings.engine_memory * 1024
+        sizes: list[tuple[int, Lane, Engine]] = []
+        for lane in (self.fast, self.slow):
+            for engine in list(lane.engines):
+                rss = engine.rss_kib()
+                if rss > budget and not engine.condemned:
+                    lane.replace(engine)
+                if rss > 2 * budget and engine.condemned:
+                    self._kill(lane, engine)
+                elif engine.alive():
+                    sizes.append((rss, lane, engine))
+        total = _own_rss_kib() + sum(rss for rss, _, _ in sizes)
+        if total <= self.settings.memory * 1024 or not sizes:
+            return
+        now = time.monotonic()
+        sizes.sort(key=lambda item: item[0], reverse=True)
+        for _rss, lane, engine in sizes:
+            if engine.condemned and now - engine.condemned_at >= self.GRACE:
+                self._kill(lane, engine)
+                return
+        rss, lane, engine = sizes[0]
+        if not engine.condemned and rss > budget // 4:  # a fresh engine is not what holds the memory
+            lane.replace(engine)
+
+    @staticmethod
+    def _kill(lane: Lane, engine: Engine) -> None:
+        engine.kill()
+        lane.engines.discard(engine)
 
     async def close(self) -> None:
         if self._watch is not None:
@@ -152,6 +185,22 @@ class Scheduler:
 
     # -- what is known about queries and clients
 
+    TYPICAL_WEIGHT = 0.05  # weight of each fast-lane query in the running mean of their times
+    TYPICAL_FACTOR = 4.0  # past this many times that mean (and slow_after) a fast-lane query is a suspect
+
+    def patience(self) -> float:
+        """Seconds a fast-lane query runs before it counts as a runaway suspect.
+
+        ``slow_after``, unless the fast lane as a whole is slow: on a machine short of CPU
+        (other work, more clients than the cores can serve) every query takes longer, and
+        one that takes as long as the others is no runaway; condemning it would send its
+        repeats to the one-place slow lane and turn overload into refusals. So a query is a
+        suspect only past ``TYPICAL_FACTOR`` times the running mean of fast-lane times too,
+        and at most half the time limit.
+        """
+        s = self.settings
+        return max(s.slow_after, min(self.TYPICAL_FACTOR * self.typical, s.timeout / 2))
+
     def _suspect(self, client: str) -> bool:
         times = self.slow_clients.get(client)
         if not times:
@@ -162,6 +211,19 @@ class Scheduler:
         return len(times) >= self.SUSPECT_AFTER
 
     def _found_slow(self, fingerprint: str, client: str) -> None:
+        """Remember that ``fingerprint`` ran slow, so its repeats go to the slow lane.
+
+        A query known to finish in time is moved only after ``STRIKES`` slow runs with no
+        timely one between them: on a machine short of CPU a cheap query can overrun once,
+        and sending all its repeats to the one-place slow lane would refuse them by the
+        thousand. Such a strike does not count against the client either.
+        """
+        if fingerprint in self.fast_queries and fingerprint not in self.slow_queries:
+            strikes = self.strikes.get(fingerprint, 0.0) + 1
+            if strikes < self.STRIKES:
+                self.strikes.put(fingerprint, strikes)
+                return
+        self.strikes.pop(fingerprint, None)
         self.slow_queries.put(fingerprint, time.monotonic())
         self.fast_queries.pop(fingerprint, None)
         if len(self.slow_clients) > 10_000:
@@ -184,13 +246,16 @@ class Scheduler:
         queued = time.perf_counter()
         if lane is self.slow and lane.waiting >= s.slow_queue:
             return self._busy(lane, queued, queued), lane.name
-        lane.waiting += 1
-        try:
-            await asyncio.wait_for(lane.slots.acquire(), s.queue_wait)
-        except TimeoutError:
-            return self._busy(lane, queued, time.perf_counter()), lane.name
-        finally:
-            lane.waiting -= 1
+        if lane.slots.locked():
+            lane.waiting += 1
+            try:
+                await asyncio.wait_for(lane.slots.acquire(), s.queue_wait)
+            except TimeoutError:
+                return self._busy(lane, queued, time.perf_counter()), lane.name
+            finally:
+                lane.waiting -= 1
+        else:  # a free place: taken at once, without the task and timer of a bounded wait
+            await lane.slots.acquire()
         held: Lane | None = lane
         started = time.perf_counter()
         engine: Engine | None = None
@@ -201,6 +266,8 @@ class Scheduler:
             task = asyncio.ensure_future(self._fetch(engine, text, media))
             first = s.slow_after if lane is self.fast else s.timeout
             done, _ = await asyncio.wait({task}, timeout=first)
+            if not done and lane is self.fast and self.patience() > s.slow_after:
+                done, _ = await asyncio.wait({task}, timeout=self.patience() - s.slow_after)
             if not done and lane is self.fast:
                 # A runaway suspect: the fast lane gets a fresh engine; this one keeps the
                 # query, at low priority, if a slow-lane slot is free.
@@ -212,14 +279,22 @@ class Scheduler:
                     return self._stopped(queued, started, "the slow lane is full"), "slow"
                 await self.slow.slots.acquire()
                 held = self.slow
-                done, _ = await asyncio.wait({task}, timeout=max(0.0, s.timeout - s.slow_after))
+            # Until the time limit from the query's start (the event loop's timers may fire
+            # a little early, and the patience above may have used some of it).
+            remaining = s.timeout - (time.perf_counter() - started)
+            while not done and remaining > 0:
+                done, _ = await asyncio.wait({task}, timeout=remaining)
+                remaining = s.timeout - (time.perf_counter() - started)
             if not done:
                 self._found_slow(fingerprint, client)
                 return self._stopped(queued, started, f"the time limit of {s.timeout:g} s"), "slow"
             reply = task.result()
             elapsed = time.perf_counter() - started
+            if held is self.fast:
+                self.typical += self.TYPICAL_WEIGHT * (elapsed - self.typical)
             if elapsed <= s.slow_after:
                 self.fast_queries.put(fingerprint, time.monotonic())
+                self.strikes.pop(fingerprint, None)
                 if lane is self.slow and elapsed <= s.slow_after / 4:
                     self.slow_queries.pop(fingerprint, None)  # cheap after all
             return _timed(reply, queued, started, lane.name if held is lane else "slow"), (
@@ -284,6 +359,7 @@ class _Answer:
         self.body = bytearray()
         self.done = False
         self.over = False
+        self.keep_alive = False
         self.status = 0
         self.parser: httptools.HttpResponseParser | None = None
 
@@ -299,18 +375,52 @@ class _Answer:
             self.over = self.counter.feed(self.body)
 
     def on_message_complete(self) -> None:
+        # Asked here because llhttp resets its flags once the message is over: asked after
+        # ``feed_data`` returns, it says "close" for every answer and no connection is reused.
+        assert self.parser is not None
+        self.keep_alive = self.parser.should_keep_alive()
         self.done = True
+
+
+class _Stale(Exception):
+    """A kept-alive connection the engine had closed before the request was sent on it."""
 
 
 async def engine_request(engine: Engine, query: bytes, media: str, counter: RowCounter) -> tuple[int, bytes, bool]:
     """POST a query to the engine on a kept-alive loopback connection; read its answer with llhttp.
 
-    A connection is reused only after an answer was read to its end; one abandoned in
-    the middle (the row cap was passed, or the query was cancelled) is closed, which also
-    tells the engine to stop writing.
+    Connections are reused: a new TCP connection for every query costs the engine a
+    thread and the front a connect, about as much as a cheap query itself. One the engine
+    closed while it sat in the pool fails before any answer arrives; the query is then
+    sent on the next one (queries do not change the store, so sending again is safe).
     """
     pool = engine.connections
-    reader, writer = pool.pop() if pool else await asyncio.open_connection("127.0.0.1", engine.port)
+    while pool:
+        reader, writer = pool.pop()
+        try:
+            return await _exchange(engine, reader, writer, query, media, counter, reused=True)
+        except _Stale:
+            continue
+    reader, writer = await asyncio.open_connection("127.0.0.1", engine.port)
+    return await _exchange(engine, reader, writer, query, media, counter, reused=False)
+
+
+async def _exchange(
+    engine: Engine,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    query: bytes,
+    media: str,
+    counter: RowCounter,
+    *,
+    reused: bool,
+) -> tuple[int, bytes, bool]:
+    """One request and its answer on one connection.
+
+    The connection goes back to the pool only after an answer was read to its end; one
+    abandoned in the middle (the row cap was passed, or the query was cancelled) is
+    closed, which also tells the engine to stop writing.
+    """
     head = (
         f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
         f"Accept: {media}\r\nContent-Length: {len(query)}\r\n\r\n"
@@ -318,20 +428,38 @@ async def engine_request(engine: Engine, query: bytes, media: str, counter: RowC
     answer = _Answer(counter)
     parser = answer.parser = httptools.HttpResponseParser(answer)
     reusable = False
+    received = False
     try:
         writer.write(head + query)
         while not answer.done and not answer.over:
-            data = await reader.read(262_144)
+            try:
+                data = await reader.read(262_144)
+            except ConnectionError:
+                if reused and not received:
+                    raise _Stale from None
+                raise
             if not data:
+                if reused and not received:
+                    raise _Stale
                 raise EOFError("the engine closed the connection")
+            received = True
             parser.feed_data(data)
-        reusable = answer.done and not answer.over and parser.should_keep_alive()
+        reusable = answer.done and not answer.over and answer.keep_alive
         return answer.status, bytes(answer.body), answer.over
     finally:
-        if reusable and not engine.condemned and len(pool) < 64:
-            pool.append((reader, writer))
+        if reusable and not engine.condemned and len(engine.connections) < 64:
+            engine.connections.append((reader, writer))
         else:
             writer.close()
+
+
+def _own_rss_kib() -> int:
+    """Resident memory of this process (the front) in KiB."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _timed(reply: Reply, queued: float, started: float, lane: str) -> Reply:

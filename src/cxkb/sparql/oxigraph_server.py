@@ -5,8 +5,9 @@ the library's queries without any Python in the loop. It is run read-only, on a 
 port, only ever reached by the endpoint's front (``cxkb.sparql.front``).
 
 Its own ``--timeout-s`` does not stop every query (an aggregate over a cross join runs on
-past it), and a thread cannot be stopped from outside, so a query that overruns is ended
-the only sure way: its process is killed. That is why there are several small processes
+past it) and costs a sleeping thread per query, and a thread cannot be stopped from
+outside, so the engines run without it and a query that overruns is ended the only sure
+way: its process is killed. That is why there are several small processes
 rather than one: the front moves new work to a fresh process before it kills one
 (``Engine.condemn``), so the queries that were not at fault finish where they are. A
 read-only Oxigraph server over the store starts in well under a second.
@@ -98,6 +99,7 @@ class Engine:
         self.process: subprocess.Popen[bytes] | None = None
         self.inflight = 0
         self.condemned = False
+        self.condemned_at = 0.0  # time.monotonic() when it was condemned
         # Kept-alive connections of the front to this engine (reader, writer), reused in turn.
         self.connections: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
@@ -160,6 +162,7 @@ class Engine:
     def condemn(self) -> None:
         """Take no new work, and run what is left at low priority (every thread of the process)."""
         self.condemned = True
+        self.condemned_at = time.monotonic()
         if self.process is None:
             return
         tasks = Path(f"/proc/{self.process.pid}/task")
