@@ -522,3 +522,14 @@ def test_folded_summaries_stay_out_of_the_search_index_and_the_rest_stays_in() -
         assert {"gamified", "apps", "after", "table"} <= words
         assert "zyxwvut" not in words and "survey" not in words
         assert "zyxwvut" in doc.astext()
+
+
+def test_the_dutch_edition_uses_a_dutch_project_document_where_there_is_one() -> None:
+    pages = bookgen.plan(built(REPO), REPO / "book")
+    dutch = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/contributing.md"].decode("utf-8")
+    english_only = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/tables.md"].decode("utf-8")
+    assert dutch.startswith((REPO / "CONTRIBUTING.nl.md").read_text(encoding="utf-8").splitlines()[0])
+    assert '<div lang="en">' not in dutch
+    assert '<div lang="en">' in english_only and "in het Engels geschreven" in english_only
+    english = pages[f"{layout.GENERATED}/contributing.md"].decode("utf-8")
+    assert english.startswith((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines()[0])

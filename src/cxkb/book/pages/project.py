@@ -10,6 +10,8 @@ def project_markdown(text: str, links: dict[str, str], lang: str = "en") -> str:
 
     Links between repository files become links between book pages, and a ``|`` inside
     a code span in a table row is escaped, since GitHub-flavoured tables split on it.
+    ``lang`` is the edition an English document is shown in: in the Dutch one it is marked
+    as English, with a note saying so.
     """
     for old, new in links.items():
         text = text.replace(f"]({old})", f"]({new})")
