@@ -374,12 +374,15 @@ def test_search_finds_concepts_by_dutch_and_english_names(watched, site: Site, k
 
 
 def _axe_pages(site: Site) -> list[str]:
-    """Every hand-written and notebook page, and the first two generated pages of each kind."""
-    pages = site.pages()
-    chosen = [p for p in pages if not p.startswith(("generated/domains/", "generated/topics/", "generated/questions/",
-                                                      "generated/concepts/"))]  # fmt: skip
-    for kind in ("domains", "topics", "questions", "concepts"):
-        chosen += [p for p in pages if p.startswith(f"generated/{kind}/")][:2]
+    """Every hand-written and notebook page, and the first two generated pages of each kind, in both editions."""
+    kinds = ("domains", "topics", "questions", "concepts")
+    chosen = []
+    for edition in ("", "nl/"):
+        pages = [p for p in site.pages() if p.startswith(edition) and (edition or not p.startswith("nl/"))]
+        generated = tuple(f"{edition}generated/{kind}/" for kind in kinds)
+        chosen += [p for p in pages if not p.startswith(generated)]
+        for prefix in generated:
+            chosen += [p for p in pages if p.startswith(prefix)][:2]
     return sorted(set(chosen))
 
 
