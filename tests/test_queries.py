@@ -399,8 +399,11 @@ def cases(name: str, t: Tables) -> list[dict[str, Any]]:
         return [{"term": x} for x in [*labels, *variants, "no such term", 'x" } UNION { ?c ?p ?o } #']]
     if name == "papers-by-author":
         families = sorted({s.partition(",")[0].strip() for p in t.persons.index for s in t.spellings(p)})
-        needles = {f[:3] for f in families} | {f[-3:].upper() for f in families} | set(families[:20])
-        return [{"author": x} for x in sorted(needles | {"zzzqqq", "'", '"'})]
+        needles = sorted({f[:3] for f in families} | {f[-3:].upper() for f in families} | set(families[:20]))
+        # On the real table that is hundreds of needles, each answered by the pandas oracle
+        # over every authorship; an even spread of 60 covers prefixes, suffixes and names.
+        needles = needles[:: max(1, len(needles) // 60)]
+        return [{"author": x} for x in sorted({*needles, "zzzqqq", "'", '"'})]
     if name == "evidence-gaps":
         return [{}, {"max_papers": 0}, {"max_papers": 1}, {"max_papers": "2"}, {"max_papers": 1000}]
     if name == "most-discussed-concepts":
