@@ -1,7 +1,7 @@
 # Two entry points do all set-up on a fresh machine (see README):
 #   make        build the knowledge graph and the book, then serve the book on localhost
 #   make test   run the whole test suite
-#   make test-fast   the edit loop: no browser, no JVM, no slow tests (a couple of minutes)
+#   make test-fast   the edit loop: no browser, no JVM, no slow tests, two workers (under two minutes)
 # Everything Python is installed into .venv; system packages (a Java runtime for the HermiT
 # reasoner; Chromium and npm for the browser tests) come from scripts/system-deps.sh.
 
@@ -52,7 +52,7 @@ test: test-deps $(STAMP) $(AXE) lint
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	CXKB_FAST=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+	CXKB_FAST=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 clean:
 	rm -rf build $(VENV) book/_build book/generated book/_toc.yml tests/browser/node_modules
