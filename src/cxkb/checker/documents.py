@@ -237,22 +237,29 @@ def _too_big(size: int, limit: int, *, grew: bool = False) -> str:
     return f"{what}, over the limit of {limit:,} bytes (max-file-size): not checked"
 
 
-def _check_line_lengths(text: str, shown: str, max_line: int) -> None:
-    start = 0
-    n = 1
-    length = len(text)
+def line_too_long(text: str, shown: str, max_line: int, first_line: int = 0) -> InputError | None:
+    """The error for the first line over ``max_line`` characters in ``text`` (whole lines,
+    the first of them numbered ``first_line + 1``), if any."""
+    start, n, length = 0, first_line + 1, len(text)
     while start <= length:
         end = text.find("\n", start)
         if end < 0:
             end = length
         if end - start > max_line:
-            raise InputError(
+            return InputError(
                 shown,
                 f"line is {end - start:,} characters long (limit {max_line:,}): not a prose document",
                 n,
             )
         start = end + 1
         n += 1
+    return None
+
+
+def _check_line_lengths(text: str, shown: str, max_line: int) -> None:
+    error = line_too_long(text, shown, max_line)
+    if error is not None:
+        raise error
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

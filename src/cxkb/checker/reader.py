@@ -32,6 +32,7 @@ from cxkb.checker.documents import (
     _read_bytes,
     _too_big,
     choose_language,
+    line_too_long,
     mask_text,
 )
 
@@ -148,7 +149,7 @@ class TextFile:
                 self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
                 pending = ""
             if too_long is None:
-                too_long = _line_too_long(source, self.name, max_line, line)
+                too_long = line_too_long(source, self.name, max_line, line)
             line += source.count("\n")
             if sampled < _SAMPLE:
                 sample.append(source)
@@ -250,21 +251,3 @@ def _open(path: Path, shown: str, max_size: int) -> int:
 def _dotted(source: str) -> bool:
     """Whether the masked piece holds U+0130, whose lower case is two characters long."""
     return "\u0130" in source and "\u0130" in mask_text(source)
-
-
-def _line_too_long(text: str, shown: str, max_line: int, first_line: int) -> InputError | None:
-    """The error for the first line over ``max_line`` characters in a piece of whole lines, if any."""
-    start, n, length = 0, first_line + 1, len(text)
-    while start <= length:
-        end = text.find("\n", start)
-        if end < 0:
-            end = length
-        if end - start > max_line:
-            return InputError(
-                shown,
-                f"line is {end - start:,} characters long (limit {max_line:,}): not a prose document",
-                n,
-            )
-        start = end + 1
-        n += 1
-    return None
