@@ -533,3 +533,15 @@ def test_the_dutch_edition_uses_a_dutch_project_document_where_there_is_one() ->
     assert '<div lang="en">' in english_only and "in het Engels geschreven" in english_only
     english = pages[f"{layout.GENERATED}/contributing.md"].decode("utf-8")
     assert english.startswith((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines()[0])
+
+
+def test_theme_macro_files_do_not_reach_the_site(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    (tmp_path / "_static").mkdir()
+    for name in ("webpack-macros.html", "sbt-webpack-macros.html", "cxkb.js"):
+        (tmp_path / "_static" / name).write_text("x", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<html lang='en'></html>", encoding="utf-8")
+    sphinxext._lighten_pages(SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path)), None)
+    assert sorted(p.name for p in (tmp_path / "_static").iterdir()) == ["cxkb.js"]
+    assert (tmp_path / "page.html").is_file()

@@ -63,16 +63,7 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
     shutil.copytree(dutch_dir / "_build" / "html", target)
     # pyLODE's reference pages are English documents; the site keeps the English edition's copy.
     shutil.rmtree(target / REFERENCE_DIR, ignore_errors=True)
-    _drop_theme_templates(html_dir)
     return html_dir / "index.html"
-
-
-def _drop_theme_templates(html_dir: Path) -> None:
-    """The themes copy their Jinja macro files into ``_static`` as ``*macros.html``: no page
-    loads them, and opened on their own they ask for files named after unrendered template
-    code, so the site is better without them."""
-    for template in sorted(html_dir.glob("**/_static/*macros.html")):
-        template.unlink()
 
 
 def _jupyter_book(source: Path, root: Path, env: dict[str, str], *, strict: bool, log: Log) -> None:

@@ -229,6 +229,10 @@ def _lighten_pages(app: Any, exception: Exception | None) -> None:
         lighter_css = _ICON_FONTS.sub("", css)
         if lighter_css != css:
             theme_css.write_text(lighter_css, encoding="utf-8")
+    # The themes copy their Jinja macro files into _static: no page loads them, and opened on
+    # their own they ask for files named after unrendered template code.
+    for template in sorted(outdir.glob("_static/*macros.html")):
+        template.unlink()
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0] in ("_static", "_sources", "_images"):
             continue
