@@ -60,5 +60,37 @@ def test_every_class_prefix_and_chain_is_shown() -> None:
 def test_hierarchy_examples_answer_on_the_release() -> None:
     release = open_release(built(REPO))
     store: ox.Store = release.store()
-    for _, query in HIERARCHY_QUERIES:
+    for _, _, query in HIERARCHY_QUERIES:
         assert len(run(store, query)) > 0, query
+
+
+def test_the_dutch_page_has_the_same_model_in_dutch() -> None:
+    from rdflib import Graph, Literal
+
+    english, dutch = data_model_markdown(REPO), data_model_markdown(REPO, lang="nl")
+    assert len(english.splitlines()) == len(dutch.splitlines()), "one line for one line"
+    assert "| eigenschap | waarde | kardinaliteit | verplicht | regel |" in dutch
+    assert "`cx:coversDomain` uit de keten `cx:coversTopic ∘ cx:inDomain`" in dutch
+    shapes = Graph().parse(REPO / "ontology" / "shapes.ttl", format="turtle")
+    messages = [o for o in shapes.objects(None, None) if isinstance(o, Literal) and o.language in ("en", "nl")]
+    assert {o.language for o in messages} == {"en", "nl"}
+    for message in messages:
+        shown = str(message).replace("<", "&lt;").replace(">", "&gt;")
+        page = dutch if message.language == "nl" else english
+        other = english if message.language == "nl" else dutch
+        assert shown in page and shown not in other, str(message)
+    for word in (" yes |", " no |", "constrained properties", "Inferred triples", "Going up"):
+        assert word not in dutch, word
+
+
+def test_every_shape_message_is_given_in_both_languages() -> None:
+    from rdflib import Graph
+    from rdflib.namespace import Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = Graph().parse(REPO / "ontology" / "shapes.ttl", format="turtle")
+    holders = set(shapes.subjects(sh.message, None))
+    assert holders
+    for holder in holders:
+        langs = sorted(o.language for o in shapes.objects(holder, sh.message))  # type: ignore[attr-defined]
+        assert langs == ["en", "nl"], holder

@@ -9,6 +9,7 @@ graph keeps both schemes, each with its own explicit typing.
 from __future__ import annotations
 
 import logging
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,65 @@ def test_pylode_ontpub_documents_the_classes_offline() -> None:
     for name in ("Paper", "Concept", "Topic", "ResearchDomain", "ResearchQuestion"):
         assert f'id="{name.lower()}"' in html.lower(), name
     assert external_loads(html) == []
+
+
+def test_the_dutch_pylode_pages_are_dutch(vocabulary: Graph, release_dir: Path) -> None:
+    """The Dutch edition's pair: Dutch data, pyLODE's wording translated, the way back and across."""
+    import re
+
+    from cxkb.book.pages.reference import DUTCH, external_loads, ontology_html, vocabulary_html
+
+    english_words = {en for en, nl in DUTCH.items() if en != nl}
+    for html in (
+        vocabulary_html(release_dir / skos.SKOS_FILE, "nl"),
+        ontology_html(REPO / "ontology" / "cxkb.ttl", "nl"),
+    ):
+        assert '<html lang="nl"' in html and external_loads(html) == []
+        nodes = {" ".join(t.split()) for t in re.findall(r">([^<>]+)<", html)}
+        tooltips = set(re.findall(r'title="([^"]*)"', html))
+        left = sorted(w for w in english_words if w in nodes or any(t.startswith(w) for t in tooltips))
+        assert not left, left
+        assert 'class="cxkb-lang-switch" href="../../reference/' in html and 'hreflang="en"' in html
+    dutch = vocabulary_html(release_dir / skos.SKOS_FILE, "nl")
+    for concept in vocabulary.subjects(RDF.type, SKOS.Concept):
+        ident = str(concept).rsplit("/", 1)[-1]
+        assert f'id="concept_{ident}"' in dutch, ident
+        dutch_label = next(x for x in vocabulary.objects(concept, SKOS.prefLabel) if x.language == "nl")
+        assert html_escape(str(dutch_label), quote=False) in dutch, ident
+    schema = ontology_html(REPO / "ontology" / "cxkb.ttl", "nl")
+    assert "<h3>publicatie" in schema.lower() and "paperpublicatie" not in schema
+
+
+def test_in_language_keeps_the_other_language_only_where_it_is_alone() -> None:
+    from rdflib import Literal, URIRef
+
+    from cxkb.book.pages.reference import in_language
+
+    g = Graph()
+    a, b, p = URIRef("http://x/a"), URIRef("http://x/b"), SKOS.prefLabel
+    g.add((a, p, Literal("paper", lang="en")))
+    g.add((a, p, Literal("publicatie", lang="nl")))
+    g.add((b, p, Literal("only English", lang="en")))
+    in_language(g, "nl")
+    assert set(g.objects(a, p)) == {Literal("publicatie", lang="nl")}
+    assert set(g.objects(b, p)) == {Literal("only English", lang="en")}
+
+
+def test_in_dutch_translates_whole_texts_only() -> None:
+    from cxkb.book.pages.reference import in_dutch
+
+    page = (
+        "<html><head><title>Concepts</title></head><body><h2>Concepts</h2><p>Concepts of service</p>"
+        '<sup title="OWL Object Property">op</sup>'
+        '<a title="An account of the resource. Defined in DCMI Metadata Terms">Description</a>'
+        '<a title="None. Defined in None">x</a></body></html>'
+    )
+    out = in_dutch(page)
+    assert "<h2>Begrippen</h2>" in out and "<p>Concepts of service</p>" in out
+    assert "<title>Concepts</title>" in out, "the head is left alone"
+    assert 'title="OWL-objecteigenschap"' in out and ">Beschrijving<" in out
+    assert 'title="Een beschrijving van de bron. Gedefinieerd in DCMI Metadata Terms"' in out
+    assert "None" not in out
 
 
 def test_external_loads_are_found_and_stripped() -> None:

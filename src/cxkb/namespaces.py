@@ -6,8 +6,9 @@ and the endpoint link to them. Keeping the scheme here means it is decided once.
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from cxkb.iris import BASE, iri_text
 from cxkb.ntriples import IRI_ENCODED, IRI_FORBIDDEN
@@ -106,3 +107,18 @@ def new_graph(cls: type[Graph] = Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     return g
+
+
+def text_in(graph: Graph, subject: Node, prop: Node, lang: str) -> str | None:
+    """The ``prop`` text of ``subject`` in ``lang``, else an untagged one, else the first by sort.
+
+    A graph may give one text per language (the shapes' messages do); rdflib's ``value``
+    would return whichever it meets first, so a finding's wording could change language
+    between runs.
+    """
+    values = [o for o in graph.objects(subject, prop) if isinstance(o, Literal)]
+    for wanted in (lang, None):
+        found = sorted(str(o) for o in values if o.language == wanted)
+        if found:
+            return found[0]
+    return min((str(o) for o in values), default=None)

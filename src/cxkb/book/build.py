@@ -13,7 +13,7 @@ from typing import Any
 
 from cxkb.book.generate import DUTCH_DIR, generate
 from cxkb.book.layout import BOOK_DIR, GENERATED, BookError, Log, quiet
-from cxkb.book.pages.reference import REFERENCE_DIR
+from cxkb.book.pages.reference import DUTCH_REFERENCE, REFERENCE_DIR
 from cxkb.book.terms import ALLOWLIST, check_terms
 from cxkb.release import open_release
 
@@ -61,8 +61,10 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
     target = html_dir / DUTCH_DIR
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(dutch_dir / "_build" / "html", target)
-    # pyLODE's reference pages are English documents; the site keeps the English edition's copy.
+    # Both editions' Sphinx builds copy the English pyLODE pages (one extra path); the Dutch
+    # edition gets its own pair instead.
     shutil.rmtree(target / REFERENCE_DIR, ignore_errors=True)
+    shutil.copytree(book_dir / DUTCH_REFERENCE, target / REFERENCE_DIR)
     return html_dir / "index.html"
 
 

@@ -97,7 +97,7 @@ def plan_language(root: Path, book_dir: Path, release: Release, lang: str) -> di
         f"{GENERATED}/concepts/index.md": page_concept_index(site),
         f"{GENERATED}/ontology.md": page_ontology(site),
         f"{GENERATED}/vocabulary.md": page_vocabulary(site),
-        f"{GENERATED}/data-model.md": page_data_model(root),
+        f"{GENERATED}/data-model.md": page_data_model(root, lang),
         f"{GENERATED}/static/cxkb-search-labels.js": search_labels(site),
     }
     for d in kb.domains:

@@ -22,6 +22,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from cxkb.kg.records import KnowledgeBase, Paper
+from cxkb.namespaces import text_in
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "ontology/shapes.ttl"
@@ -49,7 +50,7 @@ def check(data: Graph, shapes: Graph) -> list[Violation]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
-        message = results.value(result, SH.resultMessage)
+        message = text_in(results, result, SH.resultMessage, "en")
         out.append(
             Violation(
                 str(focus),
@@ -103,7 +104,7 @@ def paper_shape(shapes: Graph) -> tuple[set[tuple[str, str, str]], dict[tuple[st
     for shape in shapes.subjects(SH.targetClass, PAPER_CLASS):
         for prop in shapes.objects(shape, SH.property):
             path = shapes.value(prop, SH.path)
-            message = str(shapes.value(prop, SH.message) or "shape violated")
+            message = text_in(shapes, prop, SH.message, "en") or "shape violated"
             for p, o in shapes.predicate_objects(prop):
                 name = str(p).rsplit("#", 1)[-1]
                 if str(p).startswith(str(SH)) and name not in ("path", "message", "name", "description"):

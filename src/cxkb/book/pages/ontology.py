@@ -89,24 +89,26 @@ def page_ontology(site: Site) -> str:
     ]
     namespace = myst_escape(plain(ONTOLOGY, VANN.preferredNamespaceUri))
     prefix = myst_escape(plain(ONTOLOGY, VANN.preferredNamespacePrefix))
+
+    def both(prop: URIRef) -> str:
+        """The page's language first, the other one marked with its language after it."""
+        own, other = ("nl", "en") if site.lang == "nl" else ("en", "nl")
+        first = myst_escape(texts(ONTOLOGY, prop, own))
+        return f"{first} · {in_lang(myst_escape(texts(ONTOLOGY, prop, other)), other)}"
+
     meta = [
-        (
-            "Title",
-            f"{myst_escape(texts(ONTOLOGY, DCTERMS.title, 'en'))} · "
-            f"{nl(myst_escape(texts(ONTOLOGY, DCTERMS.title, 'nl')))}",
-        ),
+        (t("Title", "Titel"), both(DCTERMS.title)),
         ("IRI", myst_escape(str(ONTOLOGY))),
-        ("Version", myst_escape(plain(ONTOLOGY, OWL.versionInfo))),
-        ("Version IRI", myst_escape(plain(ONTOLOGY, OWL.versionIRI))),
-        ("Created", myst_escape(plain(ONTOLOGY, DCTERMS.created))),
-        ("Modified", myst_escape(plain(ONTOLOGY, DCTERMS.modified))),
-        ("Licence", myst_escape(plain(ONTOLOGY, DCTERMS.license))),
-        ("Source", myst_escape(plain(ONTOLOGY, DCTERMS.source))),
-        ("Namespace", f"{namespace} (prefix {prefix})"),
+        (t("Version", "Versie"), myst_escape(plain(ONTOLOGY, OWL.versionInfo))),
+        (t("Version IRI", "Versie-IRI"), myst_escape(plain(ONTOLOGY, OWL.versionIRI))),
+        (t("Created", "Gemaakt"), myst_escape(plain(ONTOLOGY, DCTERMS.created))),
+        (t("Modified", "Gewijzigd"), myst_escape(plain(ONTOLOGY, DCTERMS.modified))),
+        (t("Licence", "Licentie"), myst_escape(plain(ONTOLOGY, DCTERMS.license))),
+        (t("Source", "Bron"), myst_escape(plain(ONTOLOGY, DCTERMS.source))),
+        (t("Namespace", "Naamruimte"), f"{namespace} ({t('prefix', 'prefix')} {prefix})"),
     ]
     lines += [f"| {k} | {v or '–'} |" for k, v in meta]
-    lines += ["", f"**Description.** {myst_escape(texts(ONTOLOGY, DCTERMS.description, 'en'))}", ""]
-    lines += [f"**Beschrijving.** {nl(myst_escape(texts(ONTOLOGY, DCTERMS.description, 'nl')))}", ""]
+    lines += ["", f"**{t('Description', 'Beschrijving')}.** {both(DCTERMS.description)}", ""]
 
     lines += [f"## {t('Downloads', 'Downloads')}", ""]
     if site.release_files:
@@ -126,8 +128,22 @@ def page_ontology(site: Site) -> str:
             "cxkb.owl": "RDF/XML (OWL)",
             "cxkb.jsonld": "JSON-LD",
             "cxkb.nt": "N-Triples",
-            "cxkb-base.ttl": "Turtle, asserted triples only (no inferences)",
-            "cxkb-skos.ttl": "Turtle, the SKOS vocabulary alone (one concept scheme, for SKOS tools)",
+            "cxkb-base.ttl": t(
+                "Turtle, asserted triples only (no inferences)",
+                "Turtle, alleen de vastgelegde triples (zonder afleidingen)",
+            ),
+            "cxkb-skos.ttl": t(
+                "Turtle, the SKOS vocabulary alone (one concept scheme, for SKOS tools)",
+                "Turtle, alleen het SKOS-vocabulaire (één begrippenschema, voor SKOS-gereedschap)",
+            ),
+            "cxkb-records.json": t(
+                "JSON, the validated records and the derived facts (what the book and the checker read)",
+                "JSON, de gecontroleerde records en de afgeleide feiten (wat het boek en de checker lezen)",
+            ),
+            "manifest.json": t(
+                "JSON, the release manifest: source files with their hashes, tool versions, counts",
+                "JSON, het releasemanifest: bronbestanden met hun hashes, versies van het gereedschap, aantallen",
+            ),
         }
         for path in site.release_files:
             url = html.escape(posixpath.relpath(f"release/{path.name}", posixpath.dirname(here)))
@@ -137,7 +153,12 @@ def page_ontology(site: Site) -> str:
                 f"{myst_escape(formats.get(path.name, path.suffix))} | {size} |"
             )
     else:
-        lines.append("The release files have not been built yet: run `cxkb build`.")
+        lines.append(
+            t(
+                "The release files have not been built yet: run `cxkb build`.",
+                "De releasebestanden zijn nog niet gemaakt: voer `cxkb build` uit.",
+            )
+        )
     lines.append("")
 
     classes = sorted(s for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef) and str(s).startswith(str(CX)))
@@ -164,9 +185,9 @@ def page_ontology(site: Site) -> str:
             traits = [
                 name
                 for name, cls in (
-                    ("functional", OWL.FunctionalProperty),
-                    ("symmetric", OWL.SymmetricProperty),
-                    ("transitive", OWL.TransitiveProperty),
+                    (t("functional", "functioneel"), OWL.FunctionalProperty),
+                    (t("symmetric", "symmetrisch"), OWL.SymmetricProperty),
+                    (t("transitive", "transitief"), OWL.TransitiveProperty),
                 )
                 if (prop, RDF.type, cls) in g
             ]

@@ -5,6 +5,12 @@ rest of the book; pyLODE's pages are what vocabulary users know from other proje
 (w3id.org/profile/vocpub, OntPub), so the book offers both. They are generated at book
 build time from the release's ``cxkb-skos.ttl`` and the schema, as standalone HTML files
 copied into the site (``html_extra_path``), and checked to load nothing from outside it.
+
+pyLODE writes one document per graph, with its own headings in English. Each edition gets
+its own pair: pyLODE renders a view of the graph that keeps the edition's language where
+a text is given in both, and the Dutch pair has pyLODE's fixed wording translated
+(:data:`DUTCH`), so a Dutch reader meets no English in them beyond the names of other
+vocabularies' terms.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from cxkb.book.layout import GENERATED
 from cxkb.book.site import Site
 
 REFERENCE_DIR = "reference"
+# Where the Dutch pair waits in the generated tree until the site assembly puts it under nl/.
+DUTCH_REFERENCE = f"{GENERATED}/reference-nl"
 VOCABULARY_HTML = "vocabulary.html"
 ONTOLOGY_HTML = "ontology.html"
 SKOS_FILE = "cxkb-skos.ttl"
@@ -62,9 +70,9 @@ _READABLE = (
 )
 
 
-def accessible(html: str) -> str:
+def accessible(html: str, lang: str = "en") -> str:
     """``html`` with a language on its root element and readable contrast on pyLODE's badges."""
-    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', html, count=1)
+    html = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', html, count=1)
     return html.replace("</head>", _READABLE + "</head>", 1)
 
 
@@ -95,17 +103,38 @@ def _pylode() -> Any:
     return pylode
 
 
-def vocpub_view(skos_file: Path) -> Any:
-    """The vocabulary as pyLODE's VocPub needs it: the release file plus English
+def in_language(g: Any, lang: str) -> Any:
+    """``g`` without the other language's text wherever a text is also given in ``lang``.
+
+    pyLODE shows every text of a field one after the other ("paperpublicatie" as a class
+    name); an edition's document shows its own language, and the other one only where
+    there is nothing else.
+    """
+    from rdflib import Literal
+
+    fields: dict[tuple[Any, Any], set[str | None]] = {}
+    for s, p, o in g:
+        if isinstance(o, Literal):
+            fields.setdefault((s, p), set()).add(o.language)
+    for (s, p), langs in fields.items():
+        if lang in langs and len(langs) > 1:
+            for o in list(g.objects(s, p)):
+                if isinstance(o, Literal) and o.language != lang:
+                    g.remove((s, p, o))
+    return g
+
+
+def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
+    """The vocabulary as pyLODE's VocPub needs it: the release file in ``lang`` plus
     ``dcterms:title``s, since pyLODE names concepts, and the things they link to, by title."""
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, RDF, SKOS
 
-    g = Graph().parse(skos_file, format="turtle")
+    g = in_language(Graph().parse(skos_file, format="turtle"), lang)
     concepts = sorted(set(g.subjects(RDF.type, SKOS.Concept)))
     for c in concepts:
         for label in g.objects(c, SKOS.prefLabel):
-            if getattr(label, "language", None) == "en":
+            if getattr(label, "language", None) == lang:
                 g.add((c, DCTERMS.title, label))
     for c in concepts:
         for _, o in list(g.predicate_objects(c)):
@@ -114,52 +143,226 @@ def vocpub_view(skos_file: Path) -> Any:
     return g
 
 
-def vocabulary_html(skos_file: Path) -> str:
-    """pyLODE's VocPub page of ``cxkb-skos.ttl``, self-contained."""
-    return accessible(without_dead_fragments(offline(_pylode().VocPub(ontology=vocpub_view(skos_file)).make_html())))
+_NAV_STYLE = (
+    "<style>/* cxkb: the way back to the book and to the other edition */"
+    ".cxkb-ref-nav{font:14px/1.6 sans-serif;padding:.3em .5em;margin:0 0 .8em;background:#f3f4f6;color:#222}"
+    ".cxkb-ref-nav a{color:#1d4ed8;margin-right:1.2em;text-decoration:underline}</style>"
+)
 
 
-def ontology_html(schema_file: Path) -> str:
-    """pyLODE's OntPub page of the schema, self-contained."""
-    return accessible(without_dead_fragments(offline(_pylode().OntPub(ontology=str(schema_file)).make_html())))
+def with_navigation(html: str, name: str, lang: str) -> str:
+    """``html`` with a bar above pyLODE's page: back to the book's page about it, and the
+    same document in the other edition (the Dutch pair sits under nl/, beside the book's
+    Dutch pages), in the manner of the book's own language switch."""
+    if lang == "nl":
+        back = ("../generated/vocabulary.html", "Terug naar het boek")
+        switch = (f"../../{REFERENCE_DIR}/{name}", "en", "English")
+    else:
+        back = ("../generated/vocabulary.html", "Back to the book")
+        switch = (f"../nl/{REFERENCE_DIR}/{name}", "nl", "Nederlands")
+    bar = (
+        f'<nav class="cxkb-ref-nav"><a href="{back[0]}">{back[1]}</a>'
+        f'<a class="cxkb-lang-switch" href="{switch[0]}" hreflang="{switch[1]}" lang="{switch[1]}">{switch[2]}</a>'
+        "</nav>"
+    )
+    html = html.replace("</head>", _NAV_STYLE + "</head>", 1)
+    # At the top of pyLODE's contents column (fixed on the right), clear of its vertical banner.
+    if '<div id="toc">' in html:
+        return html.replace('<div id="toc">', '<div id="toc">' + bar, 1)
+    return re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + bar, html, count=1)
+
+
+def _finished(html: str, name: str, lang: str) -> str:
+    html = without_dead_fragments(offline(html))
+    return with_navigation(accessible(in_dutch(html) if lang == "nl" else html, lang), name, lang)
+
+
+def vocabulary_html(skos_file: Path, lang: str = "en") -> str:
+    """pyLODE's VocPub page of ``cxkb-skos.ttl`` in ``lang``, self-contained."""
+    return _finished(_pylode().VocPub(ontology=vocpub_view(skos_file, lang)).make_html(), VOCABULARY_HTML, lang)
+
+
+def ontology_html(schema_file: Path, lang: str = "en") -> str:
+    """pyLODE's OntPub page of the schema in ``lang``, self-contained."""
+    from rdflib import Graph
+
+    view = in_language(Graph().parse(schema_file, format="turtle"), lang)
+    return _finished(_pylode().OntPub(ontology=view).make_html(), ONTOLOGY_HTML, lang)
+
+
+# pyLODE's fixed wording (headings, field names, the names and descriptions of the standard
+# terms it explains in tooltips) and its Dutch in the Dutch edition's pair. A text node or a
+# tooltip is translated only when it is one of these as a whole, so no data is touched.
+DUTCH: dict[str, str] = {
+    "Table of Contents": "Inhoud",
+    "Metadata": "Metadata",
+    "Concept Hierarchy": "Begrippenhiërarchie",
+    "Concepts Hierarchy": "Begrippenhiërarchie",
+    "Concepts": "Begrippen",
+    "Collections": "Collecties",
+    "Namespaces": "Naamruimten",
+    "Legend": "Legenda",
+    "Classes": "Klassen",
+    "Object Properties": "Objecteigenschappen",
+    "Datatype Properties": "Datatype-eigenschappen",
+    "Annotation Properties": "Annotatie-eigenschappen",
+    "Functional Properties": "Functionele eigenschappen",
+    "Named Individuals": "Benoemde individuen",
+    "IRI": "IRI",
+    "Source": "Bron",
+    "Preferred Label": "Voorkeurslabel",
+    "Alternative Label": "Alternatief label",
+    "Definition": "Definitie",
+    "Has Broader": "Breder begrip",
+    "Has Narrower": "Smaller begrip",
+    "Title": "Titel",
+    "Label": "Label",
+    "Description": "Beschrijving",
+    "Publisher": "Uitgever",
+    "Creator": "Maker",
+    "Date Created": "Gemaakt op",
+    "Date Modified": "Gewijzigd op",
+    "License": "Licentie",
+    "Rights": "Rechten",
+    "Version Iri": "Versie-IRI",
+    "Version Info": "Versie",
+    "Preferred Namespace Prefix": "Voorkeursprefix",
+    "Preferred Namespace Uri": "Voorkeursnaamruimte",
+    "Domain": "Domein",
+    "Range": "Bereik",
+    "Sub Class Of": "Subklasse van",
+    "Super Class Of": "Superklasse van",
+    "In Domain Of": "In het domein van",
+    "In Range Of": "In het bereik van",
+    "made by": "gemaakt door",
+    "with the": "volgens het",
+    "profile": "profiel",
+    # the classes of other vocabularies that the schema uses, by pyLODE's names for them
+    "Concept": "Begrip",
+    "Concept Scheme": "Begrippenschema",
+    "Person": "Persoon",
+    "Organization": "Organisatie",
+    "Expression": "Expressie",
+    "Journal Article": "Tijdschriftartikel",
+    "Book": "Boek",
+    "Book Chapter": "Boekhoofdstuk",
+    "Book Series": "Boekenreeks",
+    "Conference Paper": "Congresbijdrage",
+    "Report": "Rapport",
+    "Journal": "Tijdschrift",
+    "Academic Proceedings": "Congresbundel",
+    # tooltips
+    "OWL/RDFS Class": "OWL/RDFS-klasse",
+    "OWL Object Property": "OWL-objecteigenschap",
+    "OWL Datatype Property": "OWL-datatype-eigenschap",
+    "OWL Annotation Property": "OWL-annotatie-eigenschap",
+    "OWL Functional Property": "Functionele OWL-eigenschap",
+    "OWL Inverse Functional Property": "Invers functionele OWL-eigenschap",
+    "A related resource from which the described resource is derived": (
+        "Een bron waaruit de beschreven bron is afgeleid"
+    ),
+    "A statement or formal explanation of the meaning of a concept": (
+        "Een uitspraak of formele uitleg van de betekenis van een begrip"
+    ),
+    "An alternative lexical label for a resource": "Een ander woordlabel voor een bron",
+    "Relates a concept to a concept that is more general in meaning": (
+        "Verbindt een begrip met een begrip van algemenere betekenis"
+    ),
+    "Relates a concept to a concept that is more specific in meaning": (
+        "Verbindt een begrip met een begrip van specifiekere betekenis"
+    ),
+    "A domain of the subject property": "Een domein van de eigenschap",
+    "A range of the subject property": "Een bereik van de eigenschap",
+    "The subject is a subclass of a class": "Het onderwerp is een subklasse van een klasse",
+    "Inverse of RDFS' subClassOf": "Omgekeerde van rdfs:subClassOf",
+    "Inverse of rdfs:domain": "Omgekeerde van rdfs:domain",
+    "Inverse of rdfs:range": "Omgekeerde van rdfs:range",
+    "An account of the resource": "Een beschrijving van de bron",
+    "A name given to the resource": "Een naam die de bron gekregen heeft",
+    "A legal document giving official permission to do something with the resource": (
+        "Een juridisch document dat officieel toestemming geeft iets met de bron te doen"
+    ),
+    "An entity responsible for making the resource": "Wie verantwoordelijk is voor het maken van de bron",
+    "An entity responsible for making the resource available": (
+        "Wie verantwoordelijk is voor het beschikbaar stellen van de bron"
+    ),
+    "Date of creation of the resource": "Datum waarop de bron gemaakt is",
+    "Date on which the resource was changed": "Datum waarop de bron gewijzigd is",
+    "Information about rights held in and over the resource": "Informatie over de rechten op de bron",
+    "The property that identifies the version IRI of an ontology": (
+        "De eigenschap die de versie-IRI van een ontologie aangeeft"
+    ),
+    "The annotation property that provides version information for an ontology or another OWL construct": (
+        "De annotatie-eigenschap met versie-informatie over een ontologie of een ander OWL-onderdeel"
+    ),
+}
+_TEXT_NODE = re.compile(r">(\s*)([^<>]*?[A-Za-z][^<>]*?)(\s*)<")
+_TOOLTIP = re.compile(r'\btitle="([^"]*)"')
+_DEFINED_IN = ". Defined in "
+
+
+def _tooltip(text: str) -> str:
+    """A tooltip in Dutch: pyLODE writes "<description>. Defined in <vocabulary>"."""
+    head, sep, where = text.partition(_DEFINED_IN)
+    head = head.rstrip(".")
+    if head == "None":  # pyLODE's tooltip for a term it has no description of
+        return ""
+    dutch = DUTCH.get(head)
+    if dutch is None:
+        return text
+    return f"{dutch}. Gedefinieerd in {where}" if sep else dutch + ("." if text.endswith(".") else "")
+
+
+def in_dutch(html: str) -> str:
+    """``html`` with pyLODE's fixed wording in Dutch (text nodes and tooltips that are one of :data:`DUTCH`)."""
+    head, body = html.split("<body", 1) if "<body" in html else ("", html)
+
+    def node(m: re.Match[str]) -> str:
+        return f">{m.group(1)}{DUTCH.get(m.group(2), m.group(2))}{m.group(3)}<"
+
+    body = _TEXT_NODE.sub(node, body)
+    body = _TOOLTIP.sub(lambda m: f'title="{_tooltip(m.group(1))}"' if _tooltip(m.group(1)) else "", body)
+    return head + ("<body" if head else "") + body
 
 
 def reference_files(site: Site) -> dict[str, bytes]:
-    """The pyLODE pages, keyed by their path under ``book/``."""
+    """The pyLODE pages of both editions, keyed by their path under ``book/`` (the Dutch
+    pair under :data:`DUTCH_REFERENCE`, from where the site assembly moves it under nl/)."""
     skos_file = next((p for p in site.release_files if p.name == SKOS_FILE), None)
-    out = {
-        f"{GENERATED}/extra/{REFERENCE_DIR}/{ONTOLOGY_HTML}": ontology_html(site.root / "ontology" / "cxkb.ttl").encode(
-            "utf-8"
-        )
-    }
-    if skos_file is not None:
-        out[f"{GENERATED}/extra/{REFERENCE_DIR}/{VOCABULARY_HTML}"] = vocabulary_html(skos_file).encode("utf-8")
+    schema = site.root / "ontology" / "cxkb.ttl"
+    out: dict[str, bytes] = {}
+    for lang, folder in (("en", f"{GENERATED}/extra/{REFERENCE_DIR}"), ("nl", DUTCH_REFERENCE)):
+        out[f"{folder}/{ONTOLOGY_HTML}"] = ontology_html(schema, lang).encode("utf-8")
+        if skos_file is not None:
+            out[f"{folder}/{VOCABULARY_HTML}"] = vocabulary_html(skos_file, lang).encode("utf-8")
     return out
 
 
 def page_vocabulary(site: Site) -> str:
     """The book page that introduces and links the pyLODE references (standalone pages, so
     they keep pyLODE's own layout and do not inherit the book's theme)."""
-    count = len(site.kb.concepts)
-    # pyLODE writes English pages, so the site holds them once, beside the English edition;
-    # the Dutch edition (under nl/) links up to them.
-    up = "../../" if site.lang == "nl" else "../"
-    vocabulary = f"{up}{REFERENCE_DIR}/{VOCABULARY_HTML}"
-    ontology = f"{up}{REFERENCE_DIR}/{ONTOLOGY_HTML}"
+    count, t = len(site.kb.concepts), site.t
+    # Each edition's pair sits in reference/ beside its generated/ folder.
+    vocabulary = f"../{REFERENCE_DIR}/{VOCABULARY_HTML}"
+    ontology = f"../{REFERENCE_DIR}/{ONTOLOGY_HTML}"
     lines = [
-        "# Vocabulary reference · Vocabulaire",
+        f"# {t('Vocabulary reference', 'Vocabulaire')}",
         "",
-        f"The {count} CX concepts as one SKOS concept scheme, in the layout of the "
-        "[VocPub profile](https://w3id.org/profile/vocpub), made by pyLODE from the release file "
-        "`cxkb-skos.ttl`: the file to load into Skosmos, VocBench, Annif or any other SKOS tool. "
-        "The schema has the same kind of page (pyLODE's OntPub); the book's own "
-        "[ontology page](ontology.md) shows it bilingually with links into the book.",
+        t(
+            f"The {count} CX concepts as one SKOS concept scheme, in the layout of the "
+            "[VocPub profile](https://w3id.org/profile/vocpub), made by pyLODE from the release file "
+            "`cxkb-skos.ttl`: the file to load into Skosmos, VocBench, Annif or any other SKOS tool. "
+            "The schema has the same kind of page (pyLODE's OntPub); the book's own "
+            "[ontology page](ontology.md) shows it with links into the book.",
+            f"De {count} CX-begrippen als één SKOS-begrippenschema, opgemaakt volgens het "
+            "[VocPub-profiel](https://w3id.org/profile/vocpub) door pyLODE uit het releasebestand "
+            "`cxkb-skos.ttl`: het bestand dat u in Skosmos, VocBench, Annif of ander SKOS-gereedschap laadt. "
+            "Het schema heeft een pagina van dezelfde soort (OntPub van pyLODE); de eigen "
+            "[ontologiepagina](ontology.md) van het boek toont het met verwijzingen naar de rest van het boek.",
+        ),
         "",
-        f'- <a href="{vocabulary}">Vocabulary reference (VocPub)</a>',
-        f'- <a href="{ontology}">Ontology reference (OntPub)</a>',
-        "",
-        "De begrippen als één SKOS-begrippenschema, opgemaakt door pyLODE volgens het VocPub-profiel, "
-        "en het schema in de opmaak van OntPub.",
+        f'- <a href="{vocabulary}">{t("Vocabulary reference (VocPub)", "Vocabulaire (VocPub)")}</a>',
+        f'- <a href="{ontology}">{t("Ontology reference (OntPub)", "Ontologie (OntPub)")}</a>',
         "",
     ]
     return "\n".join(lines)
