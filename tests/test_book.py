@@ -527,10 +527,13 @@ def test_folded_summaries_stay_out_of_the_search_index_and_the_rest_stays_in() -
 def test_the_dutch_edition_uses_a_dutch_project_document_where_there_is_one() -> None:
     pages = bookgen.plan(built(REPO), REPO / "book")
     dutch = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/contributing.md"].decode("utf-8")
-    english_only = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/tables.md"].decode("utf-8")
+    tables = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/tables.md"].decode("utf-8")
     assert dutch.startswith((REPO / "CONTRIBUTING.nl.md").read_text(encoding="utf-8").splitlines()[0])
     assert '<div lang="en">' not in dutch
-    assert '<div lang="en">' in english_only and "in het Engels geschreven" in english_only
+    assert "](tables.md)" in dutch and "](docs/tables" not in dutch
+    assert tables.startswith("# Tabelcontract\n")
+    assert '<div lang="en">' not in tables and "in het Engels geschreven" not in tables
+    assert pages[f"{layout.GENERATED}/tables.md"].decode("utf-8").startswith("# Table contract\n")
     english = pages[f"{layout.GENERATED}/contributing.md"].decode("utf-8")
     assert english.startswith((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines()[0])
 

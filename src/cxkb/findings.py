@@ -23,12 +23,30 @@ class Level(IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
+    @property
+    def label_nl(self) -> str:
+        """The level's name in the Dutch documentation."""
+        return _LABELS_NL[self]
+
     @classmethod
     def parse(cls, text: str) -> Level:
         try:
             return cls[text.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown level {text!r}: use error, warning or info") from None
+
+
+_LABELS_NL = {Level.INFO: "info", Level.WARNING: "waarschuwing", Level.ERROR: "fout"}
+VARIES = {"en": "varies", "nl": "wisselt"}  # a rule whose level the finding's source sets
+
+
+def level_label(level: Level | None, lang: str = "en") -> str:
+    """A rule's level as a documentation table in ``lang`` (en, nl) names it."""
+    if lang not in VARIES:
+        raise ValueError(f"unknown language {lang!r}: use en or nl")
+    if level is None:
+        return VARIES[lang]
+    return level.label_nl if lang == "nl" else level.label
 
 
 @dataclass(frozen=True)

@@ -113,12 +113,12 @@ def plan_language(root: Path, book_dir: Path, release: Release, lang: str) -> di
         ("CONTRIBUTING.md", "contributing", "# How to contribute\n"),
         ("docs/tables.md", "tables", "# Table contract\n"),
     ):
-        # A document with a Dutch version beside it (CONTRIBUTING.nl.md) gives the Dutch
-        # edition that version; the others appear in English there, marked as such.
+        # A document with a Dutch version beside it (CONTRIBUTING.nl.md, docs/tables.nl.md)
+        # gives the Dutch edition that version; the others appear in English there, marked as such.
         translated = root / Path(name).with_suffix(f".{lang}.md") if lang != "en" else None
         source = translated if translated is not None and translated.exists() else root / name
         text = source.read_text(encoding="utf-8") if source.exists() else title
-        links = {"docs/tables.md": "tables.md"} if target == "contributing" else {}
+        links = {"docs/tables.md": "tables.md", "docs/tables.nl.md": "tables.md"} if target == "contributing" else {}
         shown_in = lang if source == root / name else "en"  # only the English original needs the note
         pages[f"{GENERATED}/{target}.md"] = project_markdown(text, links, lang=shown_in)
 

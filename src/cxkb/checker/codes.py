@@ -1,12 +1,13 @@
 """Every finding code of the vocabulary checker, in one registry.
 
 The codes are what teams configure (``severity`` in .cxkb-check.toml), what SARIF lists
-as rules and what the README documents; tests hold the README's table to this one.
+as rules and what the README documents; tests hold the README's table to this one. Each
+code also has a Dutch meaning, for Dutch documentation.
 """
 
 from __future__ import annotations
 
-from cxkb.findings import Level, Rule, register
+from cxkb.findings import Level, Rule, level_label, register
 
 _DOC = "README.md#checking-the-cx-vocabulary-of-documents"
 
@@ -37,12 +38,40 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     ),
 )
 
+# The same meanings in Dutch (tests require one for every code).
+MEANINGS_NL: dict[str, str] = {
+    "preferred": "een voorkeurslabel van een begrip",
+    "non-preferred": "een synoniem (alternatief label): de melding noemt het voorkeurslabel",
+    "misspelling": "een bekende spelfout (verborgen label) van een begrip",
+    "deprecated": "een label van een uitgefaseerd begrip, met zijn vervanger",
+    "ambiguous": "een woord dat voor meerdere begrippen kan staan: alle kandidaten worden genoemd, of de kandidaat "
+    "waar de context op wijst",
+    "related-form": "een woord uit de woordfamilie van een begrip (satisfied, tevreden) of uit zijn vaste "
+    "enquêtevraag, maar geen van zijn labels",
+    "narrower-term": "een smallere term die de taxonomie niet opneemt: overweeg het bredere begrip",
+    "wrong-language": "een label in de andere taal dan die van het document",
+    "inconsistent": "één begrip dat in één document op verschillende manieren wordt genoemd",
+    "unknown-term": "een woordgroep die naar CX klinkt maar niet in de taxonomie staat, met de begrippen die er het "
+    "dichtst bij liggen",
+    "directive": "een cxkb-check-commentaar dat niet goed is opgebouwd",
+    "too-many-findings": "meer bevindingen in één bestand dan max-findings: de rest wordt geteld, op het niveau van "
+    "de ernstigste",
+}
+
 CODES: dict[str, Rule] = {code: Rule(code, level, meaning, _DOC) for code, level, meaning in _TABLE}
 register(CODES)
 
 
-def markdown_table() -> str:
-    """The codes as the README's table shows them (tests keep the two equal)."""
-    lines = ["| code | default level | meaning |", "|---|---|---|"]
-    lines += [f"| `{c.id}` | {c.level.label if c.level else 'varies'} | {c.meaning} |" for c in CODES.values()]
+_HEADER = {"en": "| code | default level | meaning |", "nl": "| code | standaardniveau | betekenis |"}
+
+
+def markdown_table(lang: str = "en") -> str:
+    """The codes as the README's table shows them (tests keep the two equal), or in Dutch
+    with ``lang="nl"``."""
+    if lang not in _HEADER:
+        raise ValueError(f"unknown language {lang!r}: use en or nl")
+    lines = [_HEADER[lang], "|---|---|---|"]
+    for c in CODES.values():
+        meaning = MEANINGS_NL[c.id] if lang == "nl" else c.meaning
+        lines.append(f"| `{c.id}` | {level_label(c.level, lang)} | {meaning} |")
     return "\n".join(lines) + "\n"

@@ -2,12 +2,13 @@
 
 A rule id is what a contributor searches for when a check fails, so each id has one
 level, one meaning and one place where it is documented. ``Report`` refuses an id that is
-not listed here (or in the checker's codes), and tests hold docs/tables.md to this table.
+not listed here (or in the checker's codes). Each rule also has a Dutch meaning, for the
+Dutch table contract; tests hold docs/tables.md and docs/tables.nl.md to this registry.
 """
 
 from __future__ import annotations
 
-from cxkb.findings import Level, Rule, register
+from cxkb.findings import Level, Rule, level_label, register
 
 _E, _W, _I = Level.ERROR, Level.WARNING, Level.INFO
 _DOC = "docs/tables.md#rules"
@@ -115,14 +116,117 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("reasoner", _E, "HermiT could not run, or found the ontology inconsistent"),
 )
 
+# The same meanings in Dutch, for docs/tables.nl.md (tests require one for every rule).
+MEANINGS_NL: dict[str, str] = {
+    # --- de bestanden en hun cellen
+    "missing-file": "een tabel die de kennisbank nodig heeft, ontbreekt",
+    "empty-file": "een tabel heeft geen kopregel",
+    "encoding": "een tabel is niet in geldig UTF-8 gecodeerd",
+    "bom": "een tabel begint met een byte-order mark (BOM)",
+    "line-endings": "een tabel heeft geen Unix-regeleinden, of gebruikt verschillende soorten door elkaar",
+    "delimiter": "de kopregel valt alleen bij `;` of een tab in kolommen uiteen: het bestand is met een ander "
+    "scheidingsteken opgeslagen",
+    "csv-syntax": "een rij die niet als CSV te lezen is (een aanhalingsteken dat op zijn regel niet wordt gesloten, "
+    "tekst na een sluitend aanhalingsteken)",
+    "cell-too-long": "een cel is langer dan de lengtegrens van haar kolom (of dan de 131.072 tekens van de CSV-lezer)",
+    "too-many-values": "een cel met meerdere waarden bevat er meer dan haar kolom toestaat (auteurs: 500)",
+    "missing-column": "in de kopregel ontbreekt een kolom uit het contract van de tabel",
+    "unknown-column": "de kopregel bevat een kolom die het contract niet kent",
+    "duplicate-column": "de kopregel noemt een kolom twee keer",
+    "column-order": "de kolommen staan niet in de volgorde van het contract",
+    "cell-count": "een rij heeft meer of minder cellen dan de kopregel",
+    "blank-row": "een lege rij",
+    "required": "een verplichte cel is leeg",
+    "whitespace": "een cel begint of eindigt met spaties, of bevat een dubbele spatie",
+    "line-break": "een cel bevat een regelovergang",
+    "unsafe-character": "een cel bevat een onzichtbaar teken of een stuurteken",
+    "formula-start": "een cel begint als een spreadsheetformule (=, +, -, @)",
+    "empty-item": "een lege waarde tussen twee verticale strepen",
+    "duplicate-item": "een waarde staat twee keer in dezelfde cel",
+    "id-syntax": "een identificator is geen slug in kleine letters van de vorm die de tabel voorschrijft",
+    "duplicate-id": "twee rijen hebben dezelfde identificator",
+    "row-order": "de rijen staan niet op id gesorteerd (`cxkb format` sorteert ze)",
+    # --- waarden
+    "bad-value": "een cel bevat een waarde die haar kolom niet toestaat",
+    "date-syntax": "een datum is geen ISO-datum en ook geen jaartal",
+    "year-syntax": "een jaartal bestaat niet uit vier cijfers",
+    "year-range": "een jaartal ligt vóór 1950 of in de toekomst",
+    "doi-syntax": "een DOI heeft niet de vorm `10.<registrant>/<suffix>`",
+    "doi-punctuation": "een DOI eindigt op een leesteken dat er niet bij hoort",
+    "doi-prefix": "een DOI is geschreven met het voorvoegsel van een resolver (https://doi.org/, doi:)",
+    "isbn-syntax": "een ISBN bestaat niet uit 13 cijfers",
+    "isbn-checksum": "het controlecijfer van een ISBN klopt niet",
+    "url-syntax": "een URL is geen http(s)-adres",
+    "identifier": "een publicatie heeft geen DOI, geen ISBN en geen URL",
+    "author-syntax": "een auteursnaam bevat een teken dat niet in een naam mag staan (;)",
+    "author-format": "een auteursnaam staat niet in de vorm 'Family, Given' (achternaam, voornamen)",
+    "orcid-syntax": "een ORCID iD heeft niet de vorm 0000-0000-0000-000X",
+    "orcid-checksum": "het controleteken van een ORCID iD (ISO 7064 MOD 11-2) klopt niet",
+    "issn-syntax": "een ISSN heeft niet de vorm 1234-567X, of een publicatiekanaal heeft er meer dan twee",
+    "issn-checksum": "het controlecijfer van een ISSN klopt niet",
+    "source-syntax": "een bron is geen DOI en ook geen praktijkbron uit de bronnentabel",
+    "one-pref-label": "een begrip heeft in een taal meer of minder dan één voorkeurslabel",
+    # --- verwijzingen tussen tabellen
+    "unknown-reference": "een cel noemt een domein, onderwerp, onderzoeksvraag, begrip, bron, auteur of "
+    "publicatiekanaal dat niet bestaat",
+    "self-reference": "een begrip is breder dan of verwant aan zichzelf",
+    "broader-cycle": "de verwijzingen naar bredere begrippen vormen een cyclus",
+    "related-and-broader": "twee begrippen zijn zowel verwant als breder/smaller",
+    "orphan-concept": "een begrip heeft geen breder of verwant begrip",
+    "empty-domain": "een domein heeft geen onderwerpen",
+    "question-topic": "een publicatie gaat in op een onderzoeksvraag waarvan het onderwerp niet tot haar "
+    "onderwerpen behoort",
+    "too-many": "een publicatie heeft meer onderwerpen of onderzoeksvragen dan toegestaan",
+    "id-convention": "de id van een publicatie volgt het patroon `<achternaam><jaar><eerste titelwoord>` niet",
+    "duplicate-doi": "twee publicaties hebben dezelfde DOI (vergeleken zonder resolvervoorvoegsel en leestekens aan "
+    "het eind, en ongeacht hoofdletters)",
+    "duplicate-title": "twee publicaties hebben dezelfde titel",
+    "near-duplicate-title": "een titel is vrijwel gelijk aan die van een eerdere rij (beide regels worden genoemd)",
+    "duplicate": "een publicatie die je wilt toevoegen, staat al in de tabel",
+    "incomplete-record": "een veld dat het type publicatie normaal heeft, is leeg (artikel: jaargang, pagina's; "
+    "hoofdstuk, congresbijdrage: pagina's; boek: ISBN)",
+    "duplicate-orcid": "twee personen hebben dezelfde ORCID iD",
+    "possible-duplicate-person": "twee personen met dezelfde achternaam (los van accenten) en voornamen of "
+    "initialen die met elkaar te verenigen zijn",
+    "possible-duplicate-venue": "twee publicatiekanalen met dezelfde naam zodra '&'/'and', hoofdletters en "
+    "leestekens gelijkgetrokken zijn, of met een gemeenschappelijk ISSN",
+    # --- labels en definities
+    "duplicate-label": "één begrip noemt hetzelfde label twee keer",
+    "label-clash": "een label hoort bij twee begrippen zonder dat het als meerduidig is vastgelegd",
+    "label-overlap": "een als meerduidig vastgelegd label is ook een gewoon label",
+    "ambiguous-candidates": "een meerduidig label noemt minder dan twee bestaande begrippen als kandidaat",
+    "ambiguous-label": "een als meerduidig vastgelegd label, met zijn kandidaten",
+    "ambiguous-cues": "een contextaanwijzing bij een meerduidig label heeft niet de vorm 'kandidaat: woorden' "
+    "voor een van zijn kandidaten",
+    "untranslated": "de Nederlandse tekst is gelijk aan de Engelse",
+    "deprecated-no-replacement": "een uitgefaseerd begrip noemt geen vervanger",
+    "replaced-by-deprecated": "een begrip wordt vervangen door een begrip dat zelf is uitgefaseerd",
+    "replaced-not-deprecated": "een begrip heeft een vervanger maar is niet uitgefaseerd",
+    # --- dekking
+    "evidence-gap": "een onderzoeksvraag heeft te weinig publicaties",
+    "concept-without-papers": "geen enkele publicatie gaat over een begrip, en het is niet als praktijkbegrip "
+    "aangemerkt",
+    "practice-only-discussed": "publicaties gaan over een begrip dat als praktijkbegrip is aangemerkt",
+    "practice-source": "een praktijkbegrip noemt geen praktijkbron",
+    # --- de graaf
+    "shacl": "de graaf voldoet niet aan een SHACL-shape (het niveau volgt uit de sh:severity van de shape)",
+    "reasoner": "HermiT kon niet draaien, of vond de ontologie inconsistent",
+}
+
 RULES: dict[str, Rule] = {rule_id: Rule(rule_id, level, meaning, _DOC) for rule_id, level, meaning in _TABLE}
 register(RULES)
 
 
-def markdown_table() -> str:
-    """The rules as the Markdown table docs/tables.md shows (tests keep the two equal)."""
-    lines = ["| rule | level | meaning |", "|---|---|---|"]
+_HEADER = {"en": "| rule | level | meaning |", "nl": "| regel | niveau | betekenis |"}
+
+
+def markdown_table(lang: str = "en") -> str:
+    """The rules as the Markdown table of docs/tables.md, or with ``lang="nl"`` of
+    docs/tables.nl.md (tests keep each document equal to it)."""
+    if lang not in _HEADER:
+        raise ValueError(f"unknown language {lang!r}: use en or nl")
+    lines = [_HEADER[lang], "|---|---|---|"]
     for rule in RULES.values():
-        level = rule.level.label if rule.level is not None else "varies"
-        lines.append(f"| `{rule.id}` | {level} | {rule.meaning} |")
+        meaning = MEANINGS_NL[rule.id] if lang == "nl" else rule.meaning
+        lines.append(f"| `{rule.id}` | {level_label(rule.level, lang)} | {meaning} |")
     return "\n".join(lines) + "\n"
