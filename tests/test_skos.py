@@ -185,6 +185,7 @@ def test_the_dutch_pylode_pages_are_dutch(vocabulary: Graph, release_dir: Path) 
         assert html_escape(str(dutch_label), quote=False) in dutch, ident
     schema = ontology_html(REPO / "ontology" / "cxkb.ttl", "nl")
     assert "<h3>publicatie" in schema.lower() and "paperpublicatie" not in schema
+    assert re.search(r"<h3>bron\s*<sup", schema) and re.search(r'<a href="#source">source</a>', schema)
 
 
 def test_in_language_keeps_the_other_language_only_where_it_is_alone() -> None:

@@ -251,6 +251,45 @@ DUTCH: dict[str, str] = {
     "Report": "Rapport",
     "Journal": "Tijdschrift",
     "Academic Proceedings": "Congresbundel",
+    # the properties of other vocabularies that the schema reuses, by pyLODE's names for them
+    # ("source" and "concept" are also namespace prefixes on the page: see HEADINGS_ONLY)
+    "alt label": "alternatief label",
+    "pref label": "voorkeurslabel",
+    "hidden label": "verborgen label",
+    "broader": "breder",
+    "narrower": "smaller",
+    "related": "verwant",
+    "in scheme": "in schema",
+    "top concept of": "topbegrip van",
+    "has top concept": "heeft topbegrip",
+    "scope note": "toelichting",
+    "definition": "definitie",
+    "literal form": "letterlijke vorm",
+    "creator": "maker",
+    "publisher": "uitgever",
+    "created": "gemaakt op",
+    "modified": "gewijzigd op",
+    "issued": "verschenen",
+    "date": "datum",
+    "title": "titel",
+    "description": "beschrijving",
+    "identifier": "identificatie",
+    "language": "taal",
+    "license": "licentie",
+    "rights": "rechten",
+    "is part of": "is deel van",
+    "keyword": "trefwoord",
+    "name": "naam",
+    "family name": "achternaam",
+    "note": "notitie",
+    "deprecated": "uitgefaseerd",
+    "same as": "zelfde als",
+    "volume": "jaargang",
+    "issue": "nummer",
+    "pages": "pagina's",
+    "publication name": "naam van de publicatie",
+    "preferred namespace prefix": "voorkeursprefix",
+    "preferred namespace uri": "voorkeursnaamruimte",
     # tooltips
     "OWL/RDFS Class": "OWL/RDFS-klasse",
     "OWL Object Property": "OWL-objecteigenschap",
@@ -296,6 +335,9 @@ DUTCH: dict[str, str] = {
         "De annotatie-eigenschap met versie-informatie over een ontologie of een ander OWL-onderdeel"
     ),
 }
+# Names that are also namespace prefixes on the page, translated only as a term's heading.
+HEADINGS_ONLY: dict[str, str] = {"source": "bron", "concept": "begrip"}
+_HEADING = re.compile(r"(<h3>\s*)(" + "|".join(HEADINGS_ONLY) + r")(\s*<)")
 _TEXT_NODE = re.compile(r">(\s*)([^<>]*?[A-Za-z][^<>]*?)(\s*)<")
 _TOOLTIP = re.compile(r'\btitle="([^"]*)"')
 _DEFINED_IN = ". Defined in "
@@ -321,6 +363,7 @@ def in_dutch(html: str) -> str:
         return f">{m.group(1)}{DUTCH.get(m.group(2), m.group(2))}{m.group(3)}<"
 
     body = _TEXT_NODE.sub(node, body)
+    body = _HEADING.sub(lambda m: m.group(1) + HEADINGS_ONLY[m.group(2)] + m.group(3), body)
     body = _TOOLTIP.sub(lambda m: f'title="{_tooltip(m.group(1))}"' if _tooltip(m.group(1)) else "", body)
     return head + ("<body" if head else "") + body
 
