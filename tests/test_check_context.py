@@ -157,6 +157,30 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
     assert any(u.startswith("customer advisory") for u in unknown)
 
 
+def test_offerings_and_ordinary_words_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "De profielservice en de herinneringsservice zijn nieuw. Ervaringsdeskundigen en mensen met "
+        "werkervaring testten het. Het klanttevredenheidsonderzoek ging over de gebruiksvriendelijkheid."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, text, "nl").unknown}
+    assert not {"profielservice", "herinneringsservice", "ervaringsdeskundigen", "werkervaring"} & unknown
+    assert {"klanttevredenheidsonderzoek", "gebruiksvriendelijkheid"} <= unknown
+
+
+def test_overall_experience_is_the_customer_experience(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "Feel positive about the overall experience with the agency.", "en")
+    assert ("ambiguous", "experience", ("customer-experience",)) in found(result)
+
+
+def test_everyday_labels_and_families(index: VocabIndex, tmp_path: Path) -> None:
+    en = found(check(index, tmp_path, "A contact center representative offered cross-channel support.", "en"))
+    assert ("non-preferred", "contact center representative", ("frontline-employee",)) in en
+    assert ("related-form", "cross-channel", ("channel-integration",)) in en
+    nl = found(check(index, tmp_path, "Wij zetten de inwoner centraal en tonen elk contactmoment.", "nl"))
+    assert any(c == ("customer-centricity",) for _, _, c in nl)
+    assert any(t == "contactmoment" and c == ("touchpoint",) for _, t, c in nl)
+
+
 def test_word_classes_come_from_the_shipped_lexicon() -> None:
     nouns, verbs = english_word_classes()
     assert "delivery" in nouns and "interacts" in verbs and "delivery" not in verbs

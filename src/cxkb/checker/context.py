@@ -65,6 +65,21 @@ NOT_IN_TERMS: dict[str, frozenset[str]] = {
 """Words that never belong to a term: an unknown-term phrase ends before them (prepositions,
 pronouns, auxiliaries). Kept apart from :data:`STOPWORDS`, which detect the language."""
 
+NOT_TERMS: dict[str, frozenset[str]] = {
+    "nl": _wordset(
+        "ervaringsdeskundige ervaringsdeskundigen ervaringsdeskundigheid werkervaring werkervaringen levenservaring "
+        "praktijkervaring praktijkervaringen beroepservaring"
+    ),
+    "en": _wordset("work experience job experience hands-on experience prior experience"),
+}
+"""Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
+not of a customer): never reported as unknown terms."""
+
+OFFERING_HEADS: dict[str, tuple[str, ...]] = {"nl": ("service", "services")}
+"""Cue words that, as the head of a closed compound, name one particular offering rather than a
+CX notion (*profielservice*, *herinneringsservice*): such a compound is not reported as an
+unknown term unless its first part holds a cue of its own (*klantenservice* is a label)."""
+
 
 @lru_cache(maxsize=1)
 def english_word_classes() -> tuple[frozenset[str], frozenset[str]]:

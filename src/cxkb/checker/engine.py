@@ -602,7 +602,7 @@ class Checker:
             plain = self._plain.get((doc.lang, text))
             if plain is None:  # the same phrases recur: lemmatising them once is enough
                 letters = sum(ch.isalpha() for ch in text)
-                plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_bare_cue(text)
+                plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_not_term(text)
             if plain or compact(text) in allow:
                 continue
             key = matcher.phrase_key(text) if details or allow else ""

@@ -31,7 +31,15 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from cxkb.checker import lemmas
-from cxkb.checker.context import GAP, NOT_IN_TERMS, ContextCues, Gapped, english_word_classes
+from cxkb.checker.context import (
+    GAP,
+    NOT_IN_TERMS,
+    NOT_TERMS,
+    OFFERING_HEADS,
+    ContextCues,
+    Gapped,
+    english_word_classes,
+)
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import HYPHENS as _HYPHENS
 from cxkb.checker.prefilter import TOKEN, Prefilter, next_word, prev_word, trie_pattern
@@ -63,6 +71,8 @@ DEFAULT_CUES: tuple[str, ...] = (
     "loyal",
     "tevreden",
     "satisf",
+    "usability",
+    "vriendelijk",
 )
 """Word parts that make an unmatched phrase sound like CX vocabulary."""
 
@@ -646,6 +656,22 @@ class Matcher:
             hit = " ".join(_LEMMATISER.base(fold(m.group()), self.lang) for m in TOKEN.finditer(phrase))
             self._phrases[phrase] = hit
         return hit
+
+    def is_not_term(self, phrase: str) -> bool:
+        """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
+        word (:data:`NOT_TERMS`), or a closed compound whose head names one offering
+        (:data:`OFFERING_HEADS`: *profielservice*)."""
+        if self.is_bare_cue(phrase):
+            return True
+        key = compact(phrase)
+        if key in NOT_TERMS.get(self.lang, ()):
+            return True
+        if " " in key or "-" in key:
+            return False
+        for head in OFFERING_HEADS.get(self.lang, ()):
+            if key.endswith(head) and len(key) > len(head) + 2:
+                return not self.index.has_cue(key[: -len(head)])
+        return False
 
     def is_bare_cue(self, phrase: str) -> bool:
         """A cue word on its own ('klanten', 'customers') is not a term worth reporting."""
