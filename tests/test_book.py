@@ -283,6 +283,28 @@ def test_sidebar_toggles_get_an_accessible_name() -> None:
     sphinxext.label_sidebar_toggles(soup)
     assert str(soup).count('<span class="visually-hidden">Sections of Topic &amp; more</span>') == 1
     assert sphinxext.label_sidebar_toggles("<p>text</p>") == "<p>text</p>"
+    dutch = BeautifulSoup(
+        '<ul><li><a href="x.html">klantreis</a><details><summary></summary></details></li></ul>', "html.parser"
+    )
+    assert '<span class="visually-hidden">Onderdelen van klantreis</span>' in str(
+        sphinxext.label_sidebar_toggles(dutch, "nl")
+    )
+
+
+def test_the_dutch_edition_gets_the_theme_wording_in_dutch() -> None:
+    page = (
+        '<a class="skip-link" href="#main">Skip to main content</a>'
+        '<button aria-label="Toggle primary sidebar" title="Colour mode: light, dark or system"></button>'
+        '<a class="headerlink" href="#x" title="Link to this heading">#</a>'
+        "<p>Back to top of the list</p><p>  Back to top  </p>"
+        '<span title="Skip to main content, please">x</span>'
+    )
+    out = sphinxext.in_dutch(page)
+    assert ">Naar de hoofdinhoud<" in out and 'aria-label="Menu tonen of verbergen"' in out
+    assert 'title="Kleurmodus: licht, donker of systeem"' in out and 'title="Link naar deze kop"' in out
+    assert "<p>Back to top of the list</p>" in out, "only whole texts are replaced"
+    assert "<p>  Terug naar boven  </p>" in out
+    assert 'title="Skip to main content, please"' in out
 
 
 # ---------------------------------------------------------------------------------------

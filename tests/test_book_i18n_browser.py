@@ -79,6 +79,22 @@ def test_language_switch_round_trip_on_every_kind_of_page(watched, site: Site) -
     assert not watch.problems(), watch.problems()
 
 
+def test_the_dutch_edition_has_no_english_theme_wording(site: Site) -> None:
+    from cxkb.book.sphinxext import THEME_DUTCH
+
+    english = {en for en, nl in THEME_DUTCH.items() if en != nl}
+    found = []
+    for path in _book_pages(site):
+        text = (site.html_dir / "nl" / path).read_text(encoding="utf-8")
+        texts = {" ".join(t.split()) for t in re.findall(r">([^<>]+)<", text)}
+        values = set(re.findall(r'(?:aria-label|title|data-bs-original-title|placeholder|alt)="([^"]*)"', text))
+        found += [f"nl/{path}: {w}" for w in sorted(english & (texts | values))]
+        found += [f"nl/{path}: {v}" for v in texts | values if v.startswith("Sections of ")]
+        if "The cxkb contributors" in text:
+            found.append(f"nl/{path}: The cxkb contributors")
+    assert not found, found[:10]
+
+
 def test_mixed_language_snippets_are_marked(site: Site) -> None:
     english = (site.html_dir / "generated/concepts/customer-journey.html").read_text(encoding="utf-8")
     dutch = (site.html_dir / "nl/generated/concepts/customer-journey.html").read_text(encoding="utf-8")

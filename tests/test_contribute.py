@@ -383,3 +383,31 @@ def test_add_writes_all_three_tables_or_none(mini_root: Path, monkeypatch: pytes
     assert len(calls) >= 2  # the second rename failed; the rest put the first table back
     assert {rel: (mini_root / rel).read_bytes() for rel in files} == before
     assert not [p for p in (mini_root / "literature").iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "CONTRIBUTING.nl.md"])
+def test_the_guides_offline_example_adds_a_paper(tmp_path: Path, guide: str) -> None:
+    """The contributor guides' "by hand" command, placeholders filled in, passes the quality gate
+    of the real tables."""
+    import re
+    import shlex
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path / "kb"
+    for folder in ("ontology", "literature"):
+        shutil.copytree(REPO / folder, root / folder)
+
+    text = (REPO / guide).read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert block is not None
+    commands = [c for c in block.group(1).replace("\\\n", " ").splitlines() if "--offline" in c]
+    assert len(commands) == 1, commands
+    filled = commands[0].replace("10.xxxx/yyyy", "10.9999/guide-example").replace('"Journal …"', '"Journal of Tests"')
+    filled = filled.replace('--title "…"', '--title "A worked example of a service journey"').replace("…", "example")
+    args = shlex.split(filled)
+    assert args[:2] == ["cxkb", "add"]
+    result = runner.invoke(app, [*args[1:], "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "10.9999/guide-example" in (root / PAPERS).read_text(encoding="utf-8")

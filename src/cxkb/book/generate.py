@@ -61,6 +61,8 @@ def dutch_config(book_dir: Path) -> str:
 
     config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = "cxkb: de kennisbank klantbeleving"
+    config["author"] = "De bijdragers aan cxkb"
+    config["copyright"] = "De bijdragers aan cxkb. Inhoud CC BY 4.0, code MIT"
     config["exclude_patterns"] = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = "nl"

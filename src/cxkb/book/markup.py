@@ -143,3 +143,21 @@ class MentionLinker:
             pos = m.end()
         out.append(_escape_run(text[pos:]))
         return "".join(out)
+
+
+_TEXT_NODE = re.compile(r">(\s*)([^<>]*?[A-Za-z][^<>]*?)(\s*)<")
+
+
+def replace_whole_texts(html_text: str, table: dict[str, str]) -> str:
+    """``html_text`` with every text node that is, as a whole (spaces aside), a key of
+    ``table`` replaced by its value.
+
+    Fixed wording that a tool writes into pages without a way to translate it (pyLODE's
+    headings, the theme's hidden labels) is translated this way: a whole-text match never
+    touches a sentence that merely contains the wording.
+    """
+
+    def node(m: re.Match[str]) -> str:
+        return f">{m.group(1)}{table.get(m.group(2), m.group(2))}{m.group(3)}<"
+
+    return _TEXT_NODE.sub(node, html_text)

@@ -26,7 +26,7 @@ def _visit_displaymath(self: Any, node: Any) -> None:
     raise nodes.SkipNode
 
 
-def label_sidebar_toggles(sidebar: Any) -> Any:
+def label_sidebar_toggles(sidebar: Any, lang: str = "en") -> Any:
     """Give the sidebar's expand/collapse toggles (icon-only ``<summary>``) an accessible name.
 
     The theme builds the sidebar as a BeautifulSoup tree; each ``<summary>`` gets a
@@ -40,9 +40,14 @@ def label_sidebar_toggles(sidebar: Any) -> Any:
             continue  # the theme caches the tree; label it once
         item = summary.parent.parent
         anchor = item.find("a", recursive=False)
-        title = anchor.get_text(" ", strip=True) if anchor is not None else "this page"
+        if lang == "nl":
+            title = anchor.get_text(" ", strip=True) if anchor is not None else "deze pagina"
+            text = f"Onderdelen van {title}"
+        else:
+            title = anchor.get_text(" ", strip=True) if anchor is not None else "this page"
+            text = f"Sections of {title}"
         span = sidebar.new_tag("span", attrs={"class": "visually-hidden"})
-        span.string = f"Sections of {title}"
+        span.string = text
         summary.append(span)
     return sidebar
 
@@ -59,9 +64,10 @@ def _page_assets(app: Any, pagename: str, templatename: str, context: dict[str, 
             context[key] = html.escape(context[key])
     toctree = context.get("generate_toctree_html")
     if callable(toctree) and not getattr(toctree, "cxkb_labelled", False):
+        lang = app.config.language or "en"
 
         def labelled(*args: Any, **kwargs: Any) -> Any:
-            return label_sidebar_toggles(toctree(*args, **kwargs))
+            return label_sidebar_toggles(toctree(*args, **kwargs), lang)
 
         labelled.cxkb_labelled = True  # type: ignore[attr-defined]
         context["generate_toctree_html"] = labelled
@@ -215,6 +221,41 @@ def lighten(page: str, *, search_page: bool) -> str:
     return page if search_page else _SEARCH_SCRIPTS.sub("", page)
 
 
+# The themes' and Sphinx's own wording that their Dutch catalogues lack (hidden labels,
+# tooltips, the skip link), and the colour-mode button of book/_templates/theme-switcher.html.
+THEME_DUTCH: dict[str, str] = {
+    "Skip to main content": "Naar de hoofdinhoud",
+    "Back to top": "Terug naar boven",
+    "Version warning": "Versiewaarschuwing",
+    "Site navigation": "Sitenavigatie",
+    "Search (Ctrl+K)": "Zoeken (Ctrl+K)",
+    "On this page": "Op deze pagina",
+    "Main": "Hoofdinhoud",
+    "Page": "Pagina",
+    "Toggle primary sidebar": "Menu tonen of verbergen",
+    "Toggle secondary sidebar": "Inhoud van deze pagina tonen of verbergen",
+    "Colour mode: light, dark or system": "Kleurmodus: licht, donker of systeem",
+    "Link to this heading": "Link naar deze kop",
+    "Link to this table": "Link naar deze tabel",
+    "Link to this term": "Link naar deze term",
+    "Link to this image": "Link naar deze afbeelding",
+    "Link to this code": "Link naar deze code",
+    "next page": "volgende pagina",
+    "previous page": "vorige pagina",
+    "Please activate JavaScript to enable the search functionality.": "Zet JavaScript aan om te kunnen zoeken.",
+}
+_WORDED_ATTRIBUTE = re.compile(r'\b(aria-label|title|data-bs-original-title|placeholder|alt)="([^"]*)"')
+
+
+def in_dutch(page: str) -> str:
+    """A page of the Dutch edition with the theme's English wording (:data:`THEME_DUTCH`)
+    in Dutch, in text and in the attributes that screen readers and tooltips show."""
+    from cxkb.book.markup import replace_whole_texts
+
+    page = replace_whole_texts(page, THEME_DUTCH)
+    return _WORDED_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{THEME_DUTCH.get(m.group(2), m.group(2))}"', page)
+
+
 def _lighten_pages(app: Any, exception: Exception | None) -> None:
     from pathlib import Path
 
@@ -238,6 +279,8 @@ def _lighten_pages(app: Any, exception: Exception | None) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         lighter = lighten(text, search_page=path.relative_to(outdir).as_posix() == "search.html")
+        if app.config.language == "nl":
+            lighter = in_dutch(lighter)
         if lighter != text:
             path.write_text(lighter, encoding="utf-8")
 

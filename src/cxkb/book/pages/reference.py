@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cxkb.book.layout import GENERATED
+from cxkb.book.markup import replace_whole_texts
 from cxkb.book.site import Site
 
 REFERENCE_DIR = "reference"
@@ -338,7 +339,6 @@ DUTCH: dict[str, str] = {
 # Names that are also namespace prefixes on the page, translated only as a term's heading.
 HEADINGS_ONLY: dict[str, str] = {"source": "bron", "concept": "begrip"}
 _HEADING = re.compile(r"(<h3>\s*)(" + "|".join(HEADINGS_ONLY) + r")(\s*<)")
-_TEXT_NODE = re.compile(r">(\s*)([^<>]*?[A-Za-z][^<>]*?)(\s*)<")
 _TOOLTIP = re.compile(r'\btitle="([^"]*)"')
 _DEFINED_IN = ". Defined in "
 
@@ -359,10 +359,7 @@ def in_dutch(html: str) -> str:
     """``html`` with pyLODE's fixed wording in Dutch (text nodes and tooltips that are one of :data:`DUTCH`)."""
     head, body = html.split("<body", 1) if "<body" in html else ("", html)
 
-    def node(m: re.Match[str]) -> str:
-        return f">{m.group(1)}{DUTCH.get(m.group(2), m.group(2))}{m.group(3)}<"
-
-    body = _TEXT_NODE.sub(node, body)
+    body = replace_whole_texts(body, DUTCH)
     body = _HEADING.sub(lambda m: m.group(1) + HEADINGS_ONLY[m.group(2)] + m.group(3), body)
     body = _TOOLTIP.sub(lambda m: f'title="{_tooltip(m.group(1))}"' if _tooltip(m.group(1)) else "", body)
     return head + ("<body" if head else "") + body
