@@ -247,7 +247,7 @@ def test_gap_map_cells_and_summary_match_pandas(gap_page, site) -> None:  # type
     assert page.locator("td.cxkb-gapmap-empty").count() == empty
     # the answers above the map: each list names exactly pandas' questions
     html = (site.html_dir / "generated" / "gapmap.html").read_text(encoding="utf-8")
-    answer_part = html[html.index('id="the-answer-het-antwoord"') : html.index('id="the-map-de-kaart"')]
+    answer_part = html[html.index('id="the-answer"') : html.index('id="the-map"')]
     items = re.findall(r"<li><p><strong>(.*?)</strong> \((\d+)\)(.*?)</li>\s*(?=<li><p><strong>|</ul>\s*</section>)",
                        answer_part, re.S)  # fmt: skip
     assert [int(n) for _t, n, _rest in items] == [len(answers[k]) for k in answers]
@@ -283,7 +283,7 @@ def test_clicking_a_gap_map_cell_lists_its_papers(gap_page, site) -> None:  # ty
 def test_gap_map_period_view_and_domain_filter(gap_page) -> None:  # type: ignore[no-untyped-def]
     page = gap_page
     page.click("button[data-view='period']")
-    heads = page.locator(".cxkb-gapmap-grid thead th .cxkb-gapmap-col-en").all_text_contents()
+    heads = page.locator(".cxkb-gapmap-grid thead th .cxkb-gapmap-col").all_text_contents()
     assert heads[-1] == "2021 and later" and len(heads) == 4
     page.select_option("#gapmap-domain", "technology")
     rows = page.locator(".cxkb-gapmap-grid tr[data-question]")
@@ -291,4 +291,22 @@ def test_gap_map_period_view_and_domain_filter(gap_page) -> None:  # type: ignor
     domains = page.locator(".cxkb-gapmap-grid tr.cxkb-gapmap-domain").all_text_contents()
     assert len(domains) == 1 and domains[0].startswith("technology")
     page.select_option("#gapmap-period", "since-review")
-    assert page.locator(".cxkb-gapmap-grid thead th .cxkb-gapmap-col-en").all_text_contents() == ["2021 and later"]
+    assert page.locator(".cxkb-gapmap-grid thead th .cxkb-gapmap-col").all_text_contents() == ["2021 and later"]
+
+
+def test_the_dutch_gap_map_speaks_dutch(context_at, site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page = context_at(1400)
+    page.goto(site.base + "nl/generated/gapmap.html", wait_until="load")
+    page.wait_for_selector("#gapmap[data-cxkb-ready] table.cxkb-gapmap-grid")
+    heads = page.locator(".cxkb-gapmap-grid thead th .cxkb-gapmap-col").all_text_contents()
+    assert "conceptueel" in heads and "conceptual" not in heads
+    assert page.locator(".cxkb-gapmap-grid caption").text_content() == "Onderzoeksvragen per onderzoeksopzet"
+    assert "vragen ×" in page.locator(".cxkb-gapmap-status").text_content()
+    page.locator(".cxkb-gapmap-grid button[data-count]:not([data-count='0'])").first.click()
+    panel = page.locator("#gapmap-panel")
+    panel.wait_for(state="visible")
+    assert "publicatie" in panel.locator("h3").text_content()
+    assert panel.locator("a.cxkb-bib").first.text_content() == "literatuurlijst"
+    text = page.locator("#gapmap").text_content()
+    for english in ("By study design", "Research question", "papers", "bibliography", "Close"):
+        assert english not in text, english

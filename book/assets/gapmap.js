@@ -4,6 +4,8 @@
  * periods (columns) as a table of bubbles, from the JSON block the page carries. Every
  * text from the data is set with textContent; links are built only from a checked
  * relative page URL, a bibliography key or a DOI. No dependencies, nothing loaded.
+ * Every word is in the page's language (the English and the Dutch edition each have
+ * the page), taken from the data's "en"/"nl" fields or from the pairs below.
  */
 (function () {
   "use strict";
@@ -12,6 +14,18 @@
   var KEY = /^[a-z][a-z0-9]*$/;
   var DOI = /^10\.\d{4,9}\/\S+$/;
   var MAX_BUBBLE = 2.1; // rem, for the largest count on the map
+  var LANG = document.documentElement.lang === "nl" ? "nl" : "en";
+
+  /* The wording in the page's language. */
+  function say(en, nl) {
+    return LANG === "nl" && nl ? nl : en;
+  }
+
+  /* A record's text in the page's language ("en"/"nl" fields, or def_en/def_nl with a prefix). */
+  function pick(record, prefix) {
+    var p = prefix || "";
+    return say(record[p + "en"], record[p + "nl"]);
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -24,18 +38,14 @@
     return node;
   }
 
-  /* "English · Nederlands": the Dutch in a span marked lang="nl". */
+  /* ``parent`` with the wording in the page's language appended. */
   function both(parent, en, nl) {
-    parent.appendChild(document.createTextNode(en));
-    if (nl && nl.toLowerCase() !== en.toLowerCase()) {
-      parent.appendChild(document.createTextNode(" · "));
-      parent.appendChild(el("span", { lang: "nl" }, nl));
-    }
+    parent.appendChild(document.createTextNode(say(en, nl)));
     return parent;
   }
 
   function papersWord(n) {
-    return n === 1 ? "1 paper · 1 publicatie" : n + " papers · " + n + " publicaties";
+    return n === 1 ? say("1 paper", "1 publicatie") : n + say(" papers", " publicaties");
   }
 
   function GapMap(root, data) {
@@ -79,9 +89,9 @@
     var wrap = el("span", { class: "cxkb-gapmap-field" });
     var lab = both(el("label", { for: id }), label[0], label[1]);
     var select = el("select", { id: id });
-    select.appendChild(el("option", { value: "all" }, "All · Alle"));
+    select.appendChild(el("option", { value: "all" }, say("All", "Alle")));
     options.forEach(function (o) {
-      select.appendChild(el("option", { value: o.id }, o.nl && o.nl !== o.en ? o.en + " · " + o.nl : o.en));
+      select.appendChild(el("option", { value: o.id }, pick(o)));
     });
     select.addEventListener("change", function () {
       self.state[key] = select.value;
@@ -97,7 +107,7 @@
     var root = this.root;
     root.textContent = "";
     var controls = el("div", { class: "cxkb-gapmap-controls" });
-    var views = el("div", { class: "cxkb-gapmap-views", role: "group", "aria-label": "View · Weergave" });
+    var views = el("div", { class: "cxkb-gapmap-views", role: "group", "aria-label": say("View", "Weergave") });
     this.viewButtons = {};
     [
       ["design", "By study design", "Per onderzoeksopzet"],
@@ -180,12 +190,9 @@
     row.appendChild(both(el("th", { scope: "col", class: "cxkb-gapmap-qhead" }), "Research question", "Onderzoeksvraag"));
     columns.forEach(function (c) {
       var th = el("th", { scope: "col" });
-      th.appendChild(el("span", { class: "cxkb-gapmap-col-en" }, c.en));
-      if (c.nl && c.nl.toLowerCase() !== c.en.toLowerCase()) {
-        th.appendChild(el("span", { class: "cxkb-gapmap-col-nl", lang: "nl" }, c.nl));
-      }
+      th.appendChild(el("span", { class: "cxkb-gapmap-col" }, pick(c)));
       if (c.def_en) {
-        th.title = c.def_en + "\n" + c.def_nl;
+        th.title = pick(c, "def_");
       }
       row.appendChild(th);
     });
@@ -225,8 +232,7 @@
       } else {
         th.appendChild(label);
       }
-      th.appendChild(el("span", {}, q.en));
-      th.appendChild(el("span", { class: "cxkb-gapmap-qnl", lang: "nl" }, q.nl));
+      th.appendChild(el("span", {}, pick(q)));
       if (q.gap && q.gap.length) {
         th.appendChild(both(el("span", { class: "cxkb-gapmap-flag" }, ""), "evidence gap", "kennishiaat"));
       }
@@ -239,7 +245,7 @@
           "data-question": q.id,
           "data-column": c.id,
           "data-count": String(ids.length),
-          "aria-label": q.label + " " + q.en + " — " + c.en + ": " + papersWord(ids.length),
+          "aria-label": q.label + " " + pick(q) + " — " + pick(c) + ": " + papersWord(ids.length),
         });
         if (ids.length) {
           button.appendChild(self.bubble(ids.length, max));
@@ -258,9 +264,10 @@
     table.appendChild(body);
     this.scroller.textContent = "";
     this.scroller.appendChild(table);
-    this.status.textContent =
-      questions.length + " questions × " + columns.length + " columns: " + empty + " empty cells · " +
-      questions.length + " vragen × " + columns.length + " kolommen: " + empty + " lege cellen";
+    this.status.textContent = say(
+      questions.length + " questions × " + columns.length + " columns: " + empty + " empty cells",
+      questions.length + " vragen × " + columns.length + " kolommen: " + empty + " lege cellen"
+    );
     this.panel.hidden = true;
   };
 
@@ -268,9 +275,9 @@
     var data = this.data;
     var panel = this.panel;
     panel.textContent = "";
-    var heading = el("h3", {}, q.label + " × " + column.en + ": " + papersWord(ids.length));
+    var heading = el("h3", {}, q.label + " × " + pick(column) + ": " + papersWord(ids.length));
     panel.appendChild(heading);
-    panel.appendChild(el("p", { class: "cxkb-gapmap-panel-q" }, q.en));
+    panel.appendChild(el("p", { class: "cxkb-gapmap-panel-q" }, pick(q)));
     if (!ids.length) {
       panel.appendChild(
         both(el("p", { class: "cxkb-gapmap-panel-gap" }), "No paper in the table: a gap.", "Geen publicatie in de tabel: een hiaat.")

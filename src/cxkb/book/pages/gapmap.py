@@ -2,9 +2,10 @@
 
 Everything the map shows comes from the build's ``gap_map`` facts (papers per question by
 design and by period, and the four gap answers); this module only lays them out. The page
-has three parts: the computed answers in plain English and Dutch, the interactive map (drawn
-by ``gapmap.js`` from a JSON block, with ``textContent`` only), and the same numbers as real
-tables for screen readers and for readers without JavaScript.
+has three parts: the computed answers in plain words, the interactive map (drawn by
+``gapmap.js`` from a JSON block, with ``textContent`` only, in the page's language), and the
+same numbers as real tables for screen readers and for readers without JavaScript. Each
+edition's page is in its own language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import html
 from cxkb.book import maps
 from cxkb.book.evidence import definition, reason_text
 from cxkb.book.layout import GENERATED
-from cxkb.book.markup import doc_of, link, myst_escape, natural_key, nl, rel_html
+from cxkb.book.markup import doc_of, link, myst_escape, natural_key, rel_html
 from cxkb.book.site import Site, longest_run, plural
 
 HERE = f"{GENERATED}/gapmap"
@@ -117,14 +118,15 @@ def _esc(text: object) -> str:
 
 def _table(site: Site, data: dict, columns: list[dict], key: str, caption: str) -> str:
     """One real <table>: questions (rows) by designs or periods (columns), counts in the cells."""
-    head = "".join(f'<th scope="col">{_esc(c["en"])} · <span lang="nl">{_esc(c["nl"])}</span></th>' for c in columns)
+    lang = site.lang
+    head = "".join(f'<th scope="col">{_esc(c[lang] or c["en"])}</th>' for c in columns)
     rows = []
     for q in data["questions"]:
         cells = "".join(f"<td>{len(q[key].get(c['id'], []))}</td>" for c in columns)
-        rows.append(f'<tr><th scope="row">{_esc(q["label"])} {_esc(q["en"])}</th>{cells}</tr>')
+        rows.append(f'<tr><th scope="row">{_esc(q["label"])} {_esc(q[lang] or q["en"])}</th>{cells}</tr>')
     return (
-        f'<table class="cxkb-gapmap-table"><caption>{caption}</caption>'
-        f'<thead><tr><th scope="col">Research question · <span lang="nl">Onderzoeksvraag</span></th>{head}</tr></thead>'
+        f'<table class="cxkb-gapmap-table"><caption>{_esc(caption)}</caption>'
+        f'<thead><tr><th scope="col">{site.t("Research question", "Onderzoeksvraag")}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -132,47 +134,51 @@ def _table(site: Site, data: dict, columns: list[dict], key: str, caption: str) 
 def gap_map_fragment(site: Site) -> str:
     """The map's HTML: an empty container for gapmap.js, the data as inert JSON, the tables."""
     data = gap_map_data(site)
+    t = site.t
     by_design = _table(
         site,
         data,
         data["designs"],
         "design",
-        "Papers per research question and study design · Publicaties per onderzoeksvraag en onderzoeksopzet",
+        t("Papers per research question and study design", "Publicaties per onderzoeksvraag en onderzoeksopzet"),
     )
     by_period = _table(
         site,
         data,
         data["periods"],
         "period",
-        "Papers per research question and period · Publicaties per onderzoeksvraag en periode",
+        t("Papers per research question and period", "Publicaties per onderzoeksvraag en periode"),
     )
     return (
         '<div class="cxkb-gapmap" id="gapmap" data-cxkb-gapmap="gapmap-data" '
-        'aria-label="Evidence-gap map · Kaart van kennishiaten" role="region">'
-        '<p class="cxkb-gapmap-nojs">The interactive map needs JavaScript; the tables below hold the same numbers. · '
-        '<span lang="nl">De interactieve kaart heeft JavaScript nodig; de tabellen hieronder bevatten dezelfde '
-        "getallen.</span></p></div>"
-        '<details class="cxkb-gapmap-data"><summary>The map as tables · '
-        '<span lang="nl">De kaart als tabellen</span></summary>'
+        f'aria-label="{t("Evidence-gap map", "Kaart van kennishiaten")}" role="region">'
+        '<p class="cxkb-gapmap-nojs">'
+        + t(
+            "The interactive map needs JavaScript; the tables below hold the same numbers.",
+            "De interactieve kaart heeft JavaScript nodig; de tabellen hieronder bevatten dezelfde getallen.",
+        )
+        + "</p></div>"
+        f'<details class="cxkb-gapmap-data"><summary>{t("The map as tables", "De kaart als tabellen")}</summary>'
         f"{by_design}{by_period}</details>"
         f'<script type="application/json" id="gapmap-data">{maps.safe_json(data)}</script>'
     )
 
 
-def _answer(site: Site, reason: str, en: str, nl_: str) -> list[str]:
-    kb, facts = site.kb, site.frames.gap_map
+def _answer(site: Site, reason: str, title: str) -> list[str]:
+    kb, facts, t = site.kb, site.frames.gap_map, site.t
     found = [q for q in ordered_questions(site) if q in facts["answers"].get(reason, [])]
-    head = f"**{myst_escape(en)} · {nl(myst_escape(nl_))}** ({len(found)})"
+    head = f"**{myst_escape(title)}** ({len(found)})"
     if not found:
-        return [f"- {head}: none · {nl('geen')}."]
+        return [f"- {head}: {t('none', 'geen')}."]
     lines = [f"- {head}:", ""]
     for q in found:
         question = kb.questions[q]
         n = len({p for ps in facts["by_design"].get(q, {}).values() for p in ps})
-        topic = kb.topics[question.topic].label.en if question.topic in kb.topics else question.topic
+        topic = site.text(kb.topics[question.topic].label) if question.topic in kb.topics else question.topic
+        papers = plural(n, "paper") if site.lang == "en" else plural(n, "publicatie", "publicaties")
         lines.append(
             f"  - {link(myst_escape(topic) + ' ' + site.question_label(q), HERE, doc_of('question', q))} "
-            f"({plural(n, 'paper')}): {myst_escape(question.text.en)} {nl(myst_escape(question.text.nl))}"
+            f"({papers}): {myst_escape(site.text(question.text))}"
         )
     return [*lines, ""]
 
@@ -186,58 +192,59 @@ def page_gapmap(site: Site) -> str:
     cells = len(site.kb.questions) * len(facts["designs"])
     fragment = gap_map_fragment(site)
     fence = "`" * max(3, longest_run(fragment, "`") + 1)
+    t, n = site.t, len(site.kb.questions)
+    if site.lang == "nl":
+        verdict = "is **1** onderzoeksvraag" if len(gaps) == 1 else f"zijn **{len(gaps)}** onderzoeksvragen"
+        answer = (
+            f"{myst_escape(definition(derived, 'nl'))} Volgens die definitie {verdict} een kennishiaat; "
+            f"{empty} van de {cells} cellen van de kaart (vraag × opzet) zijn leeg."
+        )
+    else:
+        answer = (
+            f"{myst_escape(definition(derived, 'en'))} By that definition "
+            f"**{plural(len(gaps), 'research question is an evidence gap', 'research questions are evidence gaps')}**; "
+            f"{empty} of the {cells} cells of the map (question × design) are empty."
+        )
     lines = [
-        "# Evidence-gap map · Kaart van kennishiaten",
+        f"# {t('Evidence-gap map', 'Kaart van kennishiaten')}",
         "",
-        f"Which of the {len(site.kb.questions)} open research questions of Silva et al. ({year}) has the literature "
-        "answered, and with what kind of study? Each row is a research question, each column a study design (or a "
-        "period); a bubble grows with the number of papers, and an empty cell is a gap.",
-        "",
-        nl(
-            f"Welke van de {len(site.kb.questions)} open onderzoeksvragen van Silva et al. ({year}) heeft de "
-            "literatuur beantwoord, en met wat voor onderzoek? Elke rij is een onderzoeksvraag, elke kolom een "
-            "onderzoeksopzet (of een periode); een bel groeit met het aantal publicaties, een lege cel is een hiaat."
+        t(
+            f"Which of the {n} open research questions of Silva et al. ({year}) has the literature "
+            "answered, and with what kind of study? Each row is a research question, each column a study design (or "
+            "a period); a bubble grows with the number of papers, and an empty cell is a gap.",
+            f"Welke van de {n} open onderzoeksvragen van Silva et al. ({year}) heeft de literatuur beantwoord, en "
+            "met wat voor onderzoek? Elke rij is een onderzoeksvraag, elke kolom een onderzoeksopzet (of een "
+            "periode); een bel groeit met het aantal publicaties, een lege cel is een hiaat.",
         ),
         "",
-        "## The answer · Het antwoord",
+        f"## {t('The answer', 'Het antwoord')}",
         "",
-        f"{myst_escape(definition(derived, 'en'))} By that definition "
-        f"**{plural(len(gaps), 'research question is an evidence gap', 'research questions are evidence gaps')}**; "
-        f"{empty} of the {cells} cells of the map (question × design) are empty.",
-        "",
-        nl(
-            f"{myst_escape(definition(derived, 'nl'))} Volgens die definitie "
-            + ("is **1** onderzoeksvraag" if len(gaps) == 1 else f"zijn **{len(gaps)}** onderzoeksvragen")
-            + f" een kennishiaat; {empty} van de {cells} cellen van de kaart (vraag × opzet) zijn leeg."
-        ),
+        answer,
         "",
     ]
     for reason, en, nl_ in ANSWERS:
-        label_en = f"{en} ({year} on)" if reason == "no-recent" else en
-        label_nl = f"{nl_} (vanaf {year})" if reason == "no-recent" else nl_
-        lines += _answer(site, reason, label_en, label_nl)
+        title = t(f"{en} ({year} on)", f"{nl_} (vanaf {year})") if reason == "no-recent" else t(en, nl_)
+        lines += _answer(site, reason, title)
     lines += [
         "",
-        "## The map · De kaart",
+        f"## {t('The map', 'De kaart')}",
         "",
-        "Choose a view, filter by domain or period, and click a cell for its papers, with links to the DOI and to "
-        "the entry in the bibliography. · "
-        + nl(
+        t(
+            "Choose a view, filter by domain or period, and click a cell for its papers, with links to the DOI and "
+            "to the entry in the bibliography.",
             "Kies een weergave, filter op domein of periode en klik op een cel voor de publicaties, met links naar "
-            "de DOI en naar de literatuurlijst."
+            "de DOI en naar de literatuurlijst.",
         ),
         "",
         f"{fence}{{raw}} html",
         fragment,
         fence,
         "",
-        "The study designs · " + nl("De onderzoeksopzetten") + ":",
+        t("The study designs", "De onderzoeksopzetten") + ":",
         "",
     ]
     for d in facts["designs"]:
         design = site.kb.designs[d]
-        same = design.label.nl.lower() == design.label.en.lower()
-        name = myst_escape(design.label.en) + ("" if same else f" · {nl(myst_escape(design.label.nl))}")
-        lines.append(f"- **{name}**: {myst_escape(design.definition.en)} {nl(myst_escape(design.definition.nl))}")
+        lines.append(f"- **{myst_escape(site.text(design.label))}**: {myst_escape(site.text(design.definition))}")
     lines.append("")
     return "\n".join(lines)
