@@ -570,3 +570,15 @@ def test_theme_macro_files_do_not_reach_the_site(tmp_path: Path) -> None:
     sphinxext._lighten_pages(SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path)), None)
     assert sorted(p.name for p in (tmp_path / "_static").iterdir()) == ["cxkb.js"]
     assert (tmp_path / "page.html").is_file()
+
+
+def test_the_dutch_edition_cites_with_dutch_joining_words() -> None:
+    import yaml
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    assert sphinxext.register_dutch_reference_style()
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", layout.DUTCH_REFERENCE_STYLE)()
+    assert (style.person.sep2, style.person.last_sep) == (" en ", " en ")
+    config = yaml.safe_load(bookgen.dutch_config(REPO / "book"))
+    assert config["sphinx"]["config"]["bibtex_reference_style"] == layout.DUTCH_REFERENCE_STYLE
+    assert config["author"] == "De bijdragers aan cxkb"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxkb.book import maps
-from cxkb.book.layout import BOOK_DIR, GENERATED, NOTEBOOK_TEMPLATES, RELEASE_DIR, TOC_FILE
+from cxkb.book.layout import BOOK_DIR, DUTCH_REFERENCE_STYLE, GENERATED, NOTEBOOK_TEMPLATES, RELEASE_DIR, TOC_FILE
 from cxkb.book.markup import doc_of
 from cxkb.book.notebooks import render_notebook
 from cxkb.book.pages.concept import page_concept, page_concept_index
@@ -66,6 +66,7 @@ def dutch_config(book_dir: Path) -> str:
     config["exclude_patterns"] = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = "nl"
+    sphinx["bibtex_reference_style"] = DUTCH_REFERENCE_STYLE  # "Lemon en Verhoef", registered by cxkb's extension
     sphinx["html_static_path"] = ["../assets", "generated/static"]
     sphinx["templates_path"] = ["../_templates"]
     sphinx["html_extra_path"] = ["../generated/extra"]

@@ -31,3 +31,8 @@ def quiet(_: str) -> None:
 
 class BookError(Exception):
     """The book could not be built; the message carries the end of Jupyter Book's output."""
+
+
+# The Dutch edition's citation style ("Lemon en Verhoef, 2016"), registered by the book's
+# Sphinx extension and named in the Dutch edition's configuration.
+DUTCH_REFERENCE_STYLE = "cxkb_author_year_nl"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cxkb.book import maps
-from cxkb.book.layout import EXTENSION_VERSION
+from cxkb.book.layout import DUTCH_REFERENCE_STYLE, EXTENSION_VERSION
 
 
 def _visit_math(self: Any, node: Any) -> None:
@@ -408,6 +408,32 @@ def patch_bibtex() -> bool:
     return True
 
 
+def register_dutch_reference_style() -> bool:
+    """sphinxcontrib-bibtex's author-year citations with Dutch joining words ("Lemon en
+    Verhoef, 2016"), for the Dutch edition (``bibtex_reference_style`` in its config).
+
+    The library's person style hard-codes "and"; its documented way to change that is a
+    referencing style of one's own, registered under a name.
+    """
+    try:
+        from sphinxcontrib.bibtex.plugin import register_plugin
+        from sphinxcontrib.bibtex.style.referencing import PersonStyle
+        from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    except ImportError:
+        return False
+    from dataclasses import dataclass, field
+
+    def dutch_person() -> PersonStyle:
+        return PersonStyle(sep2=" en ", last_sep=" en ")
+
+    @dataclass
+    class DutchAuthorYear(AuthorYearReferenceStyle):  # type: ignore[misc]
+        person: PersonStyle = field(default_factory=dutch_person)
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", DUTCH_REFERENCE_STYLE, DutchAuthorYear, force=True)
+    return True
+
+
 def _refresh_static(app: Any, exception: Exception | None) -> None:
     """Copy the book's own assets (cxkb.js, gapmap.js, the CSS) into ``_static`` when they changed.
 
@@ -440,6 +466,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     app.connect("build-finished", _refresh_static)
     patch_bibtex()
+    register_dutch_reference_style()
     _unindexed_summaries()
     # Bump EXTENSION_VERSION when what the handlers above change in the HTML changes: Sphinx then
     # rebuilds every page, where it would otherwise rewrite only pages whose sources changed.
