@@ -30,6 +30,11 @@ def _book_pages(site: Site) -> list[str]:
     return [p for p in site.pages() if not p.startswith(("nl/", REFERENCE))]
 
 
+def _reference(site: Site) -> list[str]:
+    """pyLODE's pages (English paths; the Dutch pair has the same ones under nl/)."""
+    return sorted(p for p in site.pages() if p.startswith(REFERENCE))
+
+
 def _sample(site: Site, per_kind: int = 2) -> list[str]:
     """The hand-written, notebook and index pages, and the first pages of each generated kind (English paths)."""
     pages = _book_pages(site)
@@ -47,7 +52,7 @@ def _html_lang(path: Path) -> str:
 def test_every_page_exists_in_both_languages_with_its_lang(site: Site) -> None:
     english = _book_pages(site)
     dutch = {p[3:] for p in site.pages() if p.startswith("nl/")}
-    reference = sorted(p for p in site.pages() if p.startswith(REFERENCE))
+    reference = _reference(site)
     assert reference == sorted(p for p in dutch if p.startswith(REFERENCE)) and len(reference) == 2
     assert all(_html_lang(site.html_dir / p) == "en" for p in reference)
     assert all(_html_lang(site.html_dir / "nl" / p) == "nl" for p in reference)
@@ -63,8 +68,7 @@ def test_every_page_exists_in_both_languages_with_its_lang(site: Site) -> None:
 
 def test_language_switch_round_trip_on_every_kind_of_page(watched, site: Site) -> None:  # type: ignore[no-untyped-def]
     page, watch = watched
-    reference = sorted(p for p in site.pages() if p.startswith(REFERENCE))
-    for path in _sample(site, per_kind=1) + reference:
+    for path in _sample(site, per_kind=1) + _reference(site):
         if path in ("search.html",):
             continue
         _open(page, site, path)
@@ -171,7 +175,7 @@ def test_no_horizontal_scrolling_on_a_phone(browser, site: Site) -> None:  # typ
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     wide = []
-    for path in _sample(site):
+    for path in _sample(site) + _reference(site):
         for edition in ("", "nl/"):
             _open(page, site, edition + path)
             if not _no_overflow(page):
@@ -195,7 +199,7 @@ def test_page_weight(browser, site: Site) -> None:  # type: ignore[no-untyped-de
 
     page.on("response", count)
     heavy = []
-    for path in _sample(site):
+    for path in _sample(site) + _reference(site):
         for edition in ("", "nl/"):
             sizes.clear()
             _open(page, site, edition + path)

@@ -147,7 +147,14 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
 _NAV_STYLE = (
     "<style>/* cxkb: the way back to the book and to the other edition */"
     ".cxkb-ref-nav{font:14px/1.6 sans-serif;padding:.3em .5em;margin:0 0 .8em;background:#f3f4f6;color:#222}"
-    ".cxkb-ref-nav a{color:#1d4ed8;margin-right:1.2em;text-decoration:underline}</style>"
+    ".cxkb-ref-nav a{color:#1d4ed8;margin-right:1.2em;text-decoration:underline}"
+    # On a phone pyLODE's fixed contents column covered the page and its rotated banner
+    # widened it: both join the flow, and long IRIs break, so nothing scrolls sideways.
+    "@media (max-width:700px){body{padding:1em}#content{width:auto}"
+    "#toc{position:static;width:auto;height:auto;margin:0 0 1em}"
+    "#pylode{position:static;transform:none;margin:0 0 1em}"
+    ".entity,table.entity{width:auto}.entity th{width:auto}"
+    "code,a,dd,td,h1,h2,h3{overflow-wrap:anywhere}}</style>"
 )
 
 
