@@ -99,6 +99,22 @@ def test_the_dutch_edition_has_no_english_theme_wording(site: Site) -> None:
     assert not found, found[:10]
 
 
+def test_the_site_carries_the_current_downloads_and_references(site: Site) -> None:
+    """Every file the book generates for the site (release files, literature downloads, the
+    English reference pair) is in both editions as generated, even after a rebuild that
+    changed no page."""
+    extra = site.html_dir.parent.parent / "generated" / "extra"
+    files = [p for p in extra.rglob("*") if p.is_file()]
+    assert files
+    stale = []
+    for path in files:
+        rel = path.relative_to(extra).as_posix()
+        editions = [""] if rel.startswith(REFERENCE) else ["", "nl/"]
+        wanted = path.read_bytes()
+        stale += [edition + rel for edition in editions if (site.html_dir / edition / rel).read_bytes() != wanted]
+    assert not stale, stale[:10]
+
+
 def test_mixed_language_snippets_are_marked(site: Site) -> None:
     english = (site.html_dir / "generated/concepts/customer-journey.html").read_text(encoding="utf-8")
     dutch = (site.html_dir / "nl/generated/concepts/customer-journey.html").read_text(encoding="utf-8")

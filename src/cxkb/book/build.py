@@ -54,9 +54,14 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
     dutch_dir = book_dir / DUTCH_DIR
     if clean:
         shutil.rmtree(dutch_dir / "_build", ignore_errors=True)
+    extra = book_dir / GENERATED / "extra"
     for lang, source in (("en", book_dir), ("nl", dutch_dir)):
         log(f"running Jupyter Book ({lang})")
         _jupyter_book(source, root, env, strict=strict, log=log)
+        # Sphinx copies html_extra_path only when some page was out of date: a rebuild in
+        # which only the release files or the reference documents changed would keep stale copies.
+        if extra.is_dir():
+            shutil.copytree(extra, source / "_build" / "html", dirs_exist_ok=True)
     # The Dutch edition lives under nl/ of the site, beside the English one.
     target = html_dir / DUTCH_DIR
     shutil.rmtree(target, ignore_errors=True)

@@ -148,9 +148,11 @@ _NAV_STYLE = (
     "<style>/* cxkb: the way back to the book and to the other edition */"
     ".cxkb-ref-nav{font:14px/1.6 sans-serif;padding:.3em .5em;margin:0 0 .8em;background:#f3f4f6;color:#222}"
     ".cxkb-ref-nav a{color:#1d4ed8;margin-right:1.2em;text-decoration:underline}"
+    ".cxkb-ref-nav-phone{display:none}"
     # On a phone pyLODE's fixed contents column covered the page and its rotated banner
     # widened it: both join the flow, and long IRIs break, so nothing scrolls sideways.
     "@media (max-width:700px){body{padding:1em}#content{width:auto}"
+    ".cxkb-ref-nav-phone{display:block}#toc .cxkb-ref-nav{display:none}"
     "#toc{position:static;width:auto;height:auto;margin:0 0 1em}"
     "#pylode{position:static;transform:none;margin:0 0 1em}"
     ".entity,table.entity{width:auto}.entity th{width:auto}"
@@ -168,16 +170,23 @@ def with_navigation(html: str, name: str, lang: str) -> str:
     else:
         back = ("../generated/vocabulary.html", "Back to the book")
         switch = (f"../nl/{REFERENCE_DIR}/{name}", "nl", "Nederlands")
-    bar = (
-        f'<nav class="cxkb-ref-nav"><a href="{back[0]}">{back[1]}</a>'
-        f'<a class="cxkb-lang-switch" href="{switch[0]}" hreflang="{switch[1]}" lang="{switch[1]}">{switch[2]}</a>'
-        "</nav>"
+    links = (
+        f'<a href="{back[0]}">{back[1]}</a>'
+        f'<a class="{{switch_class}}" href="{switch[0]}" hreflang="{switch[1]}" lang="{switch[1]}">{switch[2]}</a>'
     )
-    html = html.replace("</head>", _NAV_STYLE + "</head>", 1)
+    bar = f'<nav class="cxkb-ref-nav">{links.format(switch_class="cxkb-lang-switch")}</nav>'
+    # The same links at the top of the page for a phone, where the contents column (and the
+    # bar in it) comes after the page; hidden on wider screens, so one switch shows at a time.
+    phone_links = links.format(switch_class="cxkb-lang-switch-phone")
+    phone_bar = f'<nav class="cxkb-ref-nav cxkb-ref-nav-phone">{phone_links}</nav>'
+    # pyLODE sets no viewport, so a phone laid the page out 980 px wide and shrank it.
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    html = html.replace("</head>", ("" if 'name="viewport"' in html else viewport) + _NAV_STYLE + "</head>", 1)
+    html = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + phone_bar, html, count=1)
     # At the top of pyLODE's contents column (fixed on the right), clear of its vertical banner.
     if '<div id="toc">' in html:
         return html.replace('<div id="toc">', '<div id="toc">' + bar, 1)
-    return re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + bar, html, count=1)
+    return html.replace(phone_bar, bar, 1)
 
 
 def _finished(html: str, name: str, lang: str) -> str:
