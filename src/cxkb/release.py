@@ -211,7 +211,7 @@ class Release:
     def vocabulary(self, cues: tuple[str, ...] | None = None) -> VocabIndex:
         """The checker's index of every concept label in the release."""
         from cxkb.checker.cache import cached_index
-        from cxkb.checker.vocab import DEFAULT_CUES
+        from cxkb.checker.context import DEFAULT_CUES
 
         cache = self.directory.parent / "cache" if self.directory == release_dir(self.root) else None
         return cached_index(

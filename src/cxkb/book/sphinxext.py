@@ -274,12 +274,13 @@ def _lighten_pages(app: Any, exception: Exception | None) -> None:
     # their own they ask for files named after unrendered template code.
     for template in sorted(outdir.glob("_static/*macros.html")):
         template.unlink()
+    dutch = getattr(getattr(app, "config", None), "language", None) == "nl"
     for path in outdir.rglob("*.html"):
         if path.relative_to(outdir).parts[0] in ("_static", "_sources", "_images"):
             continue
         text = path.read_text(encoding="utf-8")
         lighter = lighten(text, search_page=path.relative_to(outdir).as_posix() == "search.html")
-        if app.config.language == "nl":
+        if dutch:
             lighter = in_dutch(lighter)
         if lighter != text:
             path.write_text(lighter, encoding="utf-8")

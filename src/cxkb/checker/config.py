@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from cxkb.checker.codes import CODES as REGISTRY
+from cxkb.checker.context import DEFAULT_CUES
 from cxkb.checker.discover import DEFAULT_INCLUDE
 from cxkb.checker.documents import MAX_DOCX_PART_SIZE, MAX_FILE_SIZE, MAX_LINE
-from cxkb.checker.vocab import DEFAULT_CUES
 from cxkb.findings import Level, LocatedError
 from cxkb.model import LANGS
 

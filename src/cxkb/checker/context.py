@@ -40,6 +40,38 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+DEFAULT_CUES: tuple[str, ...] = (
+    "klant",
+    "customer",
+    "journey",
+    "experience",
+    "beleving",
+    "ervaring",
+    "touchpoint",
+    "contactmoment",
+    "service",
+    "loyal",
+    "tevreden",
+    "satisf",
+    "usability",
+    "vriendelijk",
+)
+"""Word parts that make an unmatched phrase sound like CX vocabulary."""
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "nl": _wordset(
+        "de het een en van dat die niet op te zijn voor met ook aan naar maar om bij er wordt worden als door nog dan "
+        "wel hoe wat zich deze dit kan heeft hebben tot uit over of je we ze hun onze wij zij hij ons haar meer veel "
+        "zo al waar wie welke waarin waarbij omdat want toch steeds vaak heel erg zeer"
+    ),
+    "en": _wordset(
+        "the a an and of that to it for with are be on as this by not or from at which have has their they we you your "
+        "our its was were been being can could would should will may might must do does did into than then so such "
+        "these those there here what when where who how why very more most also"
+    ),
+}
+"""Function words, for language detection and for trimming unknown-term phrases."""
+
 GAP = "..."
 """In a word-family form, the place where other words may come between its two parts."""
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cxkb.checker.vocab import STOPWORDS, TOKEN
+from cxkb.checker.context import STOPWORDS
+from cxkb.checker.vocab import TOKEN
 from cxkb.findings import LocatedError
 
 MASK = "\x00"
