@@ -306,7 +306,13 @@ def median(values: list[float]) -> float:
 
 
 def throughput(
-    root: Path, store: Path, queries: dict[str, NamedQuery], clients: list[int], seconds: float, rounds: int
+    root: Path,
+    store: Path,
+    queries: dict[str, NamedQuery],
+    clients: list[int],
+    seconds: float,
+    rounds: int,
+    serve_args: tuple[str, ...] = (),
 ) -> list[Throughput]:
     """Both servers up at once, measured in alternating order, ``rounds`` times per query and client count.
 
@@ -317,7 +323,7 @@ def throughput(
     bare_port, cxkb_port = free_port(), free_port()
     bare = start_oxigraph(store, bare_port, 10)
     try:
-        ours = start_cxkb(root, cxkb_port)
+        ours = start_cxkb(root, cxkb_port, *serve_args)
     except BaseException:
         stop(bare)
         raise
@@ -533,6 +539,13 @@ def main() -> None:
     parser.add_argument("--load-clients", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=30.0)
     parser.add_argument("--timeout", type=float, default=5.0, help="cxkb serve --timeout during the hostile load.")
+    parser.add_argument(
+        "--answer-cache",
+        type=int,
+        default=None,
+        help="cxkb serve --answer-cache MiB in the throughput runs (default: the endpoint's own; 0: answers "
+        "are never remembered, so every request reaches an engine, as on the bare server).",
+    )
     parser.add_argument("--record", action="store_true", help="Write the results into docs/benchmarks.md.")
     add_json_option(parser)
     args = parser.parse_args()
@@ -550,10 +563,13 @@ def main() -> None:
         store = Path(folder) / "store"
         load_store([release], store)
         print("throughput ...", file=sys.stderr)
-        rows = throughput(root, store, queries, args.clients, args.seconds, args.rounds)
+        serve_args = () if args.answer_cache is None else ("--answer-cache", str(args.answer_cache))
+        rows = throughput(root, store, queries, args.clients, args.seconds, args.rounds, serve_args)
     print("hostile load ...", file=sys.stderr)
     load = hostile(root, queries, args.load_clients, args.load_seconds, args.timeout)
     text, figures = report(host, args.papers, triples, rows, load, args.seconds, args.rounds, args.timeout)
+    memory = "the default" if args.answer_cache is None else f"`--answer-cache {args.answer_cache}`"
+    text = text.replace("\n\n", f"\n\nThroughput runs with the endpoint's answer memory at {memory}.\n\n", 1)
     print(text)
     if args.record:
         record_section(HEADING, text)

@@ -23,11 +23,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxkb.sparql import policy
-from cxkb.sparql.answers import RowCounter, Settings
+from cxkb.sparql.answers import Reply, RowCounter, Settings
 from cxkb.sparql.front import Accepted, BadRequest, Front
 from cxkb.sparql.lanes import Scheduler, _Answer, engine_request
 from cxkb.sparql.library import DEFAULT_PREFIXES
-from cxkb.sparql.memo import Memo
+from cxkb.sparql.memo import AnswerMemory, Memo
 
 T = TypeVar("T")
 SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
@@ -325,3 +325,100 @@ def test_a_query_known_fast_goes_slow_only_after_repeated_overruns() -> None:
     assert scheduler.lane_for("cheap", "10.0.0.1") is scheduler.slow
     scheduler._found_slow("unknown", "10.0.0.2")  # never seen in time: slow at once
     assert scheduler.lane_for("unknown", "10.0.0.2") is scheduler.slow
+
+
+# -- remembered answers
+
+
+def test_answer_memory_is_bounded_in_bytes_and_forgets_the_oldest_first() -> None:
+    memory = AnswerMemory(budget=1_600)
+    memory.put("a", 200, "text/csv", b"x" * 99, {})
+    memory.put("b", 200, "text/csv", b"y" * 99, {})
+    assert memory.get("a") is not None  # a is now the most recent
+    for i in range(20):
+        memory.put(f"k{i:02}", 200, "text/csv", b"z" * 95, {})
+    assert memory.held_bytes <= 1_600 and memory.get("b") is None
+    memory.put("big", 200, "text/csv", b"w" * 200, {})  # over a sixteenth of the budget
+    assert memory.get("big") is None
+    off = AnswerMemory(budget=0)
+    off.put("a", 200, "text/csv", b"x", {})
+    assert len(off) == 0
+
+
+@given(st.lists(st.tuples(st.text(max_size=30), st.binary(max_size=200)), max_size=60))
+@settings(max_examples=50, deadline=None)
+def test_answer_memory_stays_within_its_budget(items: list[tuple[str, bytes]]) -> None:
+    memory = AnswerMemory(budget=2_000)
+    first: dict[str, bytes] = {}
+    for key, body in items:
+        if memory.get(key) is None:  # not held: this put decides the key's answer
+            first[key] = body
+        memory.put(key, 200, "text/plain", body, {"X": "1"})
+        assert memory.held_bytes <= 2_000
+        kept = memory.get(key)
+        assert kept is None or kept[2] == first[key], "a key's answer never changes while it is held"
+
+
+def test_queries_that_change_from_call_to_call_are_not_repeatable() -> None:
+    s = Settings()
+    assert fresh("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", s).repeatable  # type: ignore[union-attr]
+    for text in (
+        "SELECT (NOW() AS ?t) WHERE {}",
+        "SELECT (rand() AS ?r) WHERE {}",
+        "SELECT ?s WHERE { ?s ?p ?o BIND(STRUUID() AS ?u) }",
+        "CONSTRUCT { ?s <urn:x:p> ?b } WHERE { ?s ?p ?o BIND(BNODE() AS ?b) }",
+    ):
+        shape = fresh(text, s)
+        assert isinstance(shape, policy.Shape) and not shape.repeatable, text
+    allowed = Settings(allowed_services=frozenset({"http://example.org/sparql"}))
+    shape = fresh("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", allowed)
+    assert isinstance(shape, policy.Shape) and not shape.repeatable
+    named = fresh("SELECT ?now WHERE { ?s ?p ?now }", s)  # a variable named like the function
+    assert isinstance(named, policy.Shape) and named.repeatable
+
+
+class _CountingScheduler:
+    """Stands in for the engines: answers every query, counting how often it was asked."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.calls = 0
+        self.status = status
+
+    async def run(self, sent: str, media: str, fingerprint: str, client: str) -> tuple[Reply, str]:
+        self.calls += 1
+        body = f"answer {self.calls}\n".encode()
+        headers = {"Server-Timing": "queue;dur=1.0, query;dur=2.0", "X-Cxkb-Lane": "fast"}
+        return Reply(self.status, "text/csv; charset=utf-8", body, headers), "fast"
+
+
+def _answers(app: Front, text: str, times: int = 2) -> list[Reply]:
+    scope = {"client": ("127.0.0.1", 1)}
+    return [asyncio.run(app._run(text, "text/csv", scope)) for _ in range(times)]
+
+
+def test_a_repeated_query_is_answered_from_memory() -> None:
+    app = front()
+    app.scheduler = _CountingScheduler()  # type: ignore[assignment]
+    first, second = _answers(app, SELECT)
+    assert app.scheduler.calls == 1 and first.body == second.body == b"answer 1\n"
+    assert second.headers["X-Cxkb-Lane"] == "memory" and first.headers["X-Cxkb-Lane"] == "fast"
+    other = _answers(app, SELECT + " ", times=1)[0]  # another text, another answer
+    assert other.body == b"answer 2\n"
+    scope = {"client": ("127.0.0.1", 1)}
+    as_json = asyncio.run(app._run(SELECT, "application/sparql-results+json", scope))
+    assert as_json.body == b"answer 3\n", "each result format is remembered apart"
+
+
+def test_volatile_queries_errors_and_a_disabled_memory_always_reach_the_engine() -> None:
+    app = front()
+    app.scheduler = _CountingScheduler()  # type: ignore[assignment]
+    _answers(app, "SELECT (NOW() AS ?t) WHERE {}")
+    assert app.scheduler.calls == 2
+    failing = front()
+    failing.scheduler = _CountingScheduler(status=503)  # type: ignore[assignment]
+    _answers(failing, SELECT)
+    assert failing.scheduler.calls == 2
+    off = front(answer_cache=0)
+    off.scheduler = _CountingScheduler()  # type: ignore[assignment]
+    _answers(off, SELECT)
+    assert off.scheduler.calls == 2

@@ -206,6 +206,15 @@ def serve_cmd(
             min=64,
         ),
     ] = 400,
+    answer_cache: Annotated[
+        int,
+        typer.Option(
+            "--answer-cache",
+            help="MiB of answers the front remembers: the same query (same text and format) is answered "
+            "from memory, except queries calling NOW(), RAND(), UUID(), STRUUID() or BNODE(). 0 turns it off.",
+            min=0,
+        ),
+    ] = 32,
     allow_service: Annotated[
         list[str] | None,
         typer.Option(
@@ -256,6 +265,7 @@ def serve_cmd(
         max_connections=max_connections,
         engine_memory=engine_memory,
         memory=memory,
+        answer_cache=answer_cache,
         query=policy.Limits(max_chars=max_query_chars, max_tokens=max_tokens, max_depth=max_depth),
         allowed_services=frozenset(allow_service or ()),
     )

@@ -31,6 +31,7 @@ class Settings:
     max_connections: int = 1_000
     engine_memory: int = 150  # MiB of resident memory an engine process may use
     memory: int = 400  # MiB the front and its engines may hold together
+    answer_cache: int = 32  # MiB of answers the front remembers (0: none)
     query: policy.Limits = field(default_factory=policy.Limits)
     allowed_services: frozenset[str] = frozenset()
 

@@ -68,3 +68,54 @@ class Memo(Generic[V]):
     def held_chars(self) -> int:
         """Characters held in keys (the bound on memory that matters; values are small)."""
         return self._held
+
+
+class AnswerMemory:
+    """The answers to repeatable queries, least recently used first out, bounded in bytes.
+
+    The endpoint serves one release, read-only, so a query text (as the engine gets it)
+    with a result format always has the same answer, unless it calls a function such as
+    ``NOW()`` or ``RAND()`` (the policy marks those, and ``SERVICE`` calls, as not
+    repeatable). The library page and its clients send the same queries over and over;
+    answering them from memory spares the engine and the loopback round trip. An answer
+    larger than a sixteenth of the budget is not kept, so a few big ones cannot push out
+    all the small ones.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._map: OrderedDict[str, tuple[int, str, bytes, tuple[tuple[str, str], ...]]] = OrderedDict()
+        self._held = 0  # bytes of keys and bodies
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def _size(key: str, body: bytes) -> int:
+        return len(key) + len(body)
+
+    def get(self, key: str) -> tuple[int, str, bytes, tuple[tuple[str, str], ...]] | None:
+        """(status, content type, body, headers) remembered for ``key``, or ``None``."""
+        found = self._map.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._map.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: str, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
+        size = self._size(key, body)
+        if self.budget <= 0 or size > self.budget // 16 or key in self._map:
+            return
+        self._map[key] = (status, content_type, body, tuple(headers.items()))
+        self._held += size
+        while self._held > self.budget:
+            old, (_, _, old_body, _) = self._map.popitem(last=False)
+            self._held -= self._size(old, old_body)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    @property
+    def held_bytes(self) -> int:
+        return self._held

@@ -116,6 +116,7 @@ class Shape:
     used_prefixes: frozenset[str]
     fingerprint: str
     services: tuple[str, ...] = field(default=())
+    repeatable: bool = True  # the same text always has the same answer (no NOW(), RAND(), SERVICE …)
 
     @property
     def kind(self) -> str:
@@ -186,6 +187,11 @@ def _inner_depth(iri: str) -> int:
     return deepest
 
 
+# Functions whose value changes from one evaluation to the next: a query that calls one
+# gives a new answer each time, so its answer is never remembered.
+VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+
+
 def inspect(
     text: str,
     limits: Limits,
@@ -219,6 +225,7 @@ def inspect(
     used: set[str] = set()
     variables: dict[str, str] = {}
     shape: list[str] = []
+    volatile = False
     for i, token in enumerate(tokens):
         kind, value = token.kind, token.text
         if kind == "op":
@@ -241,6 +248,7 @@ def inspect(
                         + (" (allowed: " + ", ".join(sorted(allowed_services)) + ")" if allowed_services else "")
                     )
                 services.append(target)
+            volatile = volatile or upper in VOLATILE
             shape.append(upper)
         elif kind == "iri" and ("(" in value or "[" in value):
             if len(stack) + _inner_depth(value) > limits.max_depth:
@@ -255,7 +263,8 @@ def inspect(
                 used.add(value.partition(":")[0])
             shape.append(value)
     fingerprint = hashlib.blake2b(" ".join(shape).encode("utf-8"), digest_size=12).hexdigest()
-    return Shape(word, prefixes, frozenset(used), fingerprint, tuple(services))
+    repeatable = not volatile and not services
+    return Shape(word, prefixes, frozenset(used), fingerprint, tuple(services), repeatable)
 
 
 def with_prefixes(text: str, shape: Shape, defaults: Mapping[str, str]) -> tuple[str, int]:
