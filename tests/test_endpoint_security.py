@@ -403,9 +403,10 @@ def test_runaway_moves_to_the_slow_lane_and_cheap_queries_keep_their_speed(endpo
     runaway.start()
     time.sleep(1.0)  # past --slow-after: the runaway has left the fast lane
     cheap = []
-    for _ in range(10):
+    for i in range(10):
         start = time.perf_counter()
-        status, headers, _ = query(endpoint, NORMAL)
+        # a different text each time, so that the engine answers (not the answer memory)
+        status, headers, _ = query(endpoint, f"{NORMAL} # cheap {i}")
         cheap.append(time.perf_counter() - start)
         assert status == 200 and headers["x-cxkb-lane"] == "fast"
     runaway.join(30)
@@ -417,6 +418,18 @@ def test_runaway_moves_to_the_slow_lane_and_cheap_queries_keep_their_speed(endpo
     again = CROSS_JOIN.replace("?a", "?zz") + " # second"
     status, headers, _ = query(endpoint, again)
     assert status == 503 and headers["x-cxkb-lane"] == "slow" and "retry-after" in headers
+
+
+@pytest.mark.usefixtures("healthy")
+def test_a_repeated_query_comes_from_memory_and_a_volatile_one_never(endpoint: Served) -> None:
+    text = f"{NORMAL} # remembered"
+    first, second = query(endpoint, text), query(endpoint, text)
+    assert first[0] == second[0] == 200 and first[2] == second[2]
+    # (an engine answers first: the fast lane, or the slow one after this client's runaways)
+    assert first[1]["x-cxkb-lane"] in ("fast", "slow") and second[1]["x-cxkb-lane"] == "memory"
+    volatile = "SELECT (STRUUID() AS ?u) WHERE {}"
+    answers = [query(endpoint, volatile) for _ in range(2)]
+    assert "memory" not in [a[1]["x-cxkb-lane"] for a in answers] and answers[0][2] != answers[1][2]
 
 
 @pytest.mark.usefixtures("healthy")
