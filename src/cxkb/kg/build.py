@@ -364,6 +364,12 @@ class _Reasoning:
                 return
         self.consistency = reason.ConsistencyCheck(lines)
 
+    @property
+    def pairs_only(self) -> bool:
+        """Whether ``infer`` answers from the pairs alone: only HermiT's answers over the
+        whole graph are looked up by subject."""
+        return not self.whole_graph
+
     def infer(self, subject: str, pairs: Pairs) -> Pairs:
         if self.rule is not None:
             return self.rule.infer(pairs)
@@ -484,7 +490,8 @@ def build(
             side = _Side(second_part)
             total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
             progress("writing the records and derived facts")
-            extracts.write_records(staging, kb, infer)  # while the second process writes its half
+            # while the second process writes its half
+            extracts.write_records(staging, kb, infer, pairs_only=inference.pairs_only)
             more, more_inferred = side.result()
             side = None
             writer.append_parts(staging, parts)
