@@ -500,12 +500,17 @@ def build(
             shapes = None
             if report.has_errors:
                 raise BuildError("the graph does not conform to the SHACL shapes", report)
+            # Every file but the manifest is final: hashing them here keeps this core busy
+            # while HermiT may still run on the other.
+            hashes = extracts.file_hashes(staging)
             progress("waiting for HermiT")
             try:
                 inference.wait()
             except reason.ReasonerError as exc:
                 raise _reasoner_error(report, exc) from exc
-            extracts.write_manifest(staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning)
+            extracts.write_manifest(
+                staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning, files=hashes
+            )
     finally:
         for job in (side, shapes):
             if job is not None:

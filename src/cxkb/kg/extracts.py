@@ -208,17 +208,36 @@ def _version(dist: str) -> str:
         return "-"
 
 
+def file_hashes(staging: Path) -> dict[str, str]:
+    """The SHA-256 of every file in ``staging`` but the manifest, by name.
+
+    Apart from ``write_manifest`` so that the build can hash the finished files while
+    HermiT still runs on the other core.
+    """
+    out = {}
+    for p in sorted(staging.iterdir()):
+        if p.is_file() and p.name != release.MANIFEST_FILE:
+            with p.open("rb") as fh:
+                out[p.name] = hashlib.file_digest(fh, "sha256").hexdigest()
+    return out
+
+
 def write_manifest(
-    staging: Path, root: Path, kb: KnowledgeBase, *, triples_count: int, inferred: int, reasoning: bool
+    staging: Path,
+    root: Path,
+    kb: KnowledgeBase,
+    *,
+    triples_count: int,
+    inferred: int,
+    reasoning: bool,
+    files: dict[str, str] | None = None,
 ) -> None:
     """The release's contract: which sources it was built from (with hashes), by which
     tools, what it contains, and the hash of every file, so a reader can tell whether it
-    is current and whole."""
-    files = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(staging.iterdir())
-        if p.is_file() and p.name != release.MANIFEST_FILE
-    }
+    is current and whole. ``files`` are the hashes from ``file_hashes`` when they were
+    taken already."""
+    if files is None:
+        files = file_hashes(staging)
     manifest = {
         "format": release.MANIFEST_FORMAT,
         "version": release.schema_version(root),
