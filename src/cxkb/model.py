@@ -312,10 +312,23 @@ def _encode(value: object) -> object:
     """A record as a dict: nested records (texts, labels, origins) become dicts too; tuples
     stay tuples, which JSON writes as lists."""
     out = dict(value.__dict__)
-    for name, item in out.items():
-        if hasattr(item, "__dataclass_fields__"):
-            out[name] = dict(item.__dict__)
+    for name in _nested_fields(type(value)):
+        out[name] = dict(out[name].__dict__)
     return out
+
+
+_NESTED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _nested_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a record class that hold a nested record, by their declared type (as
+    ``_decode`` reads them); worked out once per class rather than tested on every value
+    of every record."""
+    found = _NESTED_FIELDS.get(cls)
+    if found is None:
+        fields = cls.__dataclass_fields__.items()  # type: ignore[attr-defined]
+        found = _NESTED_FIELDS[cls] = tuple(name for name, f in fields if str(f.type) in _NESTED)
+    return found
 
 
 def _decode(cls: type, data: dict[str, object]) -> object:

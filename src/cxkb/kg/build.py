@@ -364,6 +364,12 @@ class _Reasoning:
                 return
         self.consistency = reason.ConsistencyCheck(lines)
 
+    @property
+    def pairs_only(self) -> bool:
+        """Whether ``infer`` answers from the pairs alone: only HermiT's answers over the
+        whole graph are looked up by subject."""
+        return not self.whole_graph
+
     def infer(self, subject: str, pairs: Pairs) -> Pairs:
         if self.rule is not None:
             return self.rule.infer(pairs)
@@ -484,7 +490,8 @@ def build(
             side = _Side(second_part)
             total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
             progress("writing the records and derived facts")
-            extracts.write_records(staging, kb, infer)  # while the second process writes its half
+            # while the second process writes its half
+            extracts.write_records(staging, kb, infer, pairs_only=inference.pairs_only)
             more, more_inferred = side.result()
             side = None
             writer.append_parts(staging, parts)
@@ -493,12 +500,17 @@ def build(
             shapes = None
             if report.has_errors:
                 raise BuildError("the graph does not conform to the SHACL shapes", report)
+            # Every file but the manifest is final: hashing them here keeps this core busy
+            # while HermiT may still run on the other.
+            hashes = extracts.file_hashes(staging)
             progress("waiting for HermiT")
             try:
                 inference.wait()
             except reason.ReasonerError as exc:
                 raise _reasoner_error(report, exc) from exc
-            extracts.write_manifest(staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning)
+            extracts.write_manifest(
+                staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning, files=hashes
+            )
     finally:
         for job in (side, shapes):
             if job is not None:

@@ -57,24 +57,34 @@ def _ident(term: str, kind: str) -> str:
     return term[len(prefix) : -1] if term.startswith(prefix) else ""
 
 
-def derived_facts(kb: KnowledgeBase, infer: Infer) -> dict[str, object]:
+def derived_facts(kb: KnowledgeBase, infer: Infer, *, pairs_only: bool = False) -> dict[str, object]:
     """What each paper covers, with the counts and gaps that follow.
 
     ``infer`` is the build's own reasoning step (the chain rule, or HermiT's answers), so
     the topics and domains here are exactly the ``cx:coversTopic`` and ``cx:coversDomain``
-    triples of the graph.
+    triples of the graph. With ``pairs_only`` (``infer`` answers from the pairs alone, not
+    from the subject, as the chain rule does), papers with the same topics and questions
+    share one answer: thousands of papers have only a few hundred combinations.
     """
     covers_topic, covers_domain = triples.T.covers_topic, triples.T.covers_domain
     paper_topics: dict[str, list[str]] = {}
     paper_domains: dict[str, list[str]] = {}
+    known: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[str], list[str]]] = {}
     for p in kb.papers.values():
-        # The chains start only from a paper's topics and questions, so those pairs are all
-        # the reasoning step needs to give the same answer as for the paper's whole block.
-        pairs = [(covers_topic, triples.nt_ref("topic", t)) for t in p.topics]
-        pairs += [(triples.T.addresses, triples.nt_ref("question", q)) for q in p.questions]
-        everything = pairs + infer(triples.nt_ref("paper", p.id), pairs)
-        paper_topics[p.id] = sorted({_ident(o, "topic") for pr, o in everything if pr == covers_topic})
-        paper_domains[p.id] = sorted({_ident(o, "domain") for pr, o in everything if pr == covers_domain})
+        found = known.get((p.topics, p.questions)) if pairs_only else None
+        if found is None:
+            # The chains start only from a paper's topics and questions, so those pairs are
+            # all the reasoning step needs to give the same answer as for the paper's whole block.
+            pairs = [(covers_topic, triples.nt_ref("topic", t)) for t in p.topics]
+            pairs += [(triples.T.addresses, triples.nt_ref("question", q)) for q in p.questions]
+            everything = pairs + infer(triples.nt_ref("paper", p.id), pairs)
+            found = (
+                sorted({_ident(o, "topic") for pr, o in everything if pr == covers_topic}),
+                sorted({_ident(o, "domain") for pr, o in everything if pr == covers_domain}),
+            )
+            if pairs_only:
+                known[(p.topics, p.questions)] = found
+        paper_topics[p.id], paper_domains[p.id] = found
     per_topic = Counter(t for ts in paper_topics.values() for t in ts)
     per_domain = Counter(d for ds in paper_domains.values() for d in ds)
     per_question = Counter(q for p in kb.papers.values() for q in set(p.questions))
@@ -162,12 +172,13 @@ def _compact(value: object) -> str:
     return _COMPACT.encode(value)
 
 
-def write_records(staging: Path, kb: KnowledgeBase, infer: Infer) -> None:
+def write_records(staging: Path, kb: KnowledgeBase, infer: Infer, *, pairs_only: bool = False) -> None:
     """The records and derived facts as one JSON document with one record (or one paper's
     derived facts) a line: byte-stable, readable as a diff, and written by the C encoder
-    (an indented dump goes through Python's slower one, seconds at ten thousand papers)."""
+    (an indented dump goes through Python's slower one, seconds at ten thousand papers).
+    ``pairs_only`` as for ``derived_facts``."""
     records = encode_records(kb)
-    derived = derived_facts(kb, infer)
+    derived = derived_facts(kb, infer, pairs_only=pairs_only)
     with (staging / release.RECORDS_FILE).open("w", encoding="utf-8", newline="\n") as fh:
         fh.write('{\n"derived": {\n')
         keys = sorted(derived)
@@ -197,17 +208,36 @@ def _version(dist: str) -> str:
         return "-"
 
 
+def file_hashes(staging: Path) -> dict[str, str]:
+    """The SHA-256 of every file in ``staging`` but the manifest, by name.
+
+    Apart from ``write_manifest`` so that the build can hash the finished files while
+    HermiT still runs on the other core.
+    """
+    out = {}
+    for p in sorted(staging.iterdir()):
+        if p.is_file() and p.name != release.MANIFEST_FILE:
+            with p.open("rb") as fh:
+                out[p.name] = hashlib.file_digest(fh, "sha256").hexdigest()
+    return out
+
+
 def write_manifest(
-    staging: Path, root: Path, kb: KnowledgeBase, *, triples_count: int, inferred: int, reasoning: bool
+    staging: Path,
+    root: Path,
+    kb: KnowledgeBase,
+    *,
+    triples_count: int,
+    inferred: int,
+    reasoning: bool,
+    files: dict[str, str] | None = None,
 ) -> None:
     """The release's contract: which sources it was built from (with hashes), by which
     tools, what it contains, and the hash of every file, so a reader can tell whether it
-    is current and whole."""
-    files = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(staging.iterdir())
-        if p.is_file() and p.name != release.MANIFEST_FILE
-    }
+    is current and whole. ``files`` are the hashes from ``file_hashes`` when they were
+    taken already."""
+    if files is None:
+        files = file_hashes(staging)
     manifest = {
         "format": release.MANIFEST_FORMAT,
         "version": release.schema_version(root),

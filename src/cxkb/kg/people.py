@@ -19,6 +19,8 @@ from cxkb.model import KnowledgeBase, Person, Venue
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # nothing to replace, decompose or drop: only the case to fold
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O").replace("ß", "ss"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 

@@ -430,11 +430,17 @@ def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
     without a double space or a space beside a separator every cell and every value is
     already stripped, and every value starts right after a separator.
     """
-    names, required, multi, maxes = _layout(spec)
+    names, required, multi, limits = _layout(spec)
     joined = SEPARATOR.join(values)
+    total = len(joined)
+    # No cell is longer than the whole row: only the limits below its length need a look.
+    for limit, i in limits:
+        if limit >= total:
+            break
+        if len(values[i]) > limit:
+            return False
     if (
-        any(map(int.__gt__, map(len, values), maxes))
-        or not joined.isprintable()
+        not joined.isprintable()
         or "  " in joined
         or _SPACE_BEFORE in joined
         or _SPACE_AFTER in joined
@@ -442,16 +448,14 @@ def _clean_row(row: Row, values: list[str], spec: TableSpec) -> bool:
         or joined.startswith(FORMULA_START)
         or joined.startswith(" ")
         or joined.endswith(" ")
+        or not all(map(values.__getitem__, required))
     ):
         return False
-    for i in required:
-        if not values[i]:
-            return False
     lists = {}
     for i in multi:
         value = values[i]
-        if not value:
-            lists[names[i]] = ()
+        if SEPARATOR not in value:  # one value or none: nothing empty, nothing repeated
+            lists[names[i]] = (value,) if value else ()
             continue
         if value.startswith(SEPARATOR) or value.endswith(SEPARATOR) or _EMPTY_VALUE in value:
             return False
@@ -471,12 +475,13 @@ _EMPTY_VALUE = SEPARATOR * 2
 # Multi-value cells with more values than this take the checking path, which knows each
 # column's own limit (the fast path only knows that no column allows fewer).
 _MANY = 100
-_Layout = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_Layout = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]
 _LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
 
 
 def _layout(spec: TableSpec) -> _Layout:
-    """Column names, the positions of the required and the multi-value columns, and each column's length limit.
+    """Column names, the positions of the required and the multi-value columns, and the
+    length limits as (limit, position), smallest first.
 
     Kept per spec object (hashing a spec would cost as much as the row check it serves).
     """
@@ -489,7 +494,7 @@ def _layout(spec: TableSpec) -> _Layout:
                 tuple(c.name for c in cols),
                 tuple(i for i, c in enumerate(cols) if c.required),
                 tuple(i for i, c in enumerate(cols) if c.multi),
-                tuple(c.max_length for c in cols),
+                tuple(sorted((c.max_length, i) for i, c in enumerate(cols))),
             ),
         )
         _LAYOUTS[id(spec)] = found
