@@ -393,7 +393,7 @@ class _CountingScheduler:
 
 def _answers(app: Front, text: str, times: int = 2) -> list[Reply]:
     scope = {"client": ("127.0.0.1", 1)}
-    return [asyncio.run(app._run(text, "text/csv", scope)) for _ in range(times)]
+    return [_in_own_loop(lambda: app._run(text, "text/csv", scope)) for _ in range(times)]
 
 
 def test_a_repeated_query_is_answered_from_memory() -> None:
@@ -405,7 +405,7 @@ def test_a_repeated_query_is_answered_from_memory() -> None:
     other = _answers(app, SELECT + " ", times=1)[0]  # another text, another answer
     assert other.body == b"answer 2\n"
     scope = {"client": ("127.0.0.1", 1)}
-    as_json = asyncio.run(app._run(SELECT, "application/sparql-results+json", scope))
+    as_json = _in_own_loop(lambda: app._run(SELECT, "application/sparql-results+json", scope))
     assert as_json.body == b"answer 3\n", "each result format is remembered apart"
 
 
