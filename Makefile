@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 test: test-deps $(STAMP) $(AXE) lint
 	$(BIN)/cxkb validate
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	CXKB_FAST=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2

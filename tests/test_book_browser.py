@@ -31,9 +31,6 @@ AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
     pytest.mark.slow,
-    # Every browser test uses the one book this module's fixtures build and serve: under
-    # pytest-xdist (make test) they all run in one worker, which builds it once.
-    pytest.mark.xdist_group("book-site"),
     pytest.mark.skipif(
         not CHROMIUM.exists() and not IN_CI,
         reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); they always run in CI",

@@ -16,7 +16,7 @@ import pytest
 
 from test_book_browser import Site, _open, browser, kb, site, watched  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book-site")]  # one worker builds and serves the book
+pytestmark = [pytest.mark.slow]
 
 KINDS = ("domains", "topics", "questions", "concepts")
 MB = 1024 * 1024

@@ -15,7 +15,7 @@ import pytest
 
 from test_book_browser import REPO, Site, _wait_for_maps, browser, kb, site  # noqa: F401
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book-site")]  # one worker builds and serves the book
+pytestmark = [pytest.mark.slow]
 
 MAP_PAGES = {
     "generated/map.html": "map-all",
