@@ -49,6 +49,18 @@ def level_label(level: Level | None, lang: str = "en") -> str:
     return level.label_nl if lang == "nl" else level.label
 
 
+def rules_table(rules: dict[str, Rule], meanings_nl: dict[str, str], header: dict[str, str], lang: str) -> str:
+    """A registry (rules or checker codes) as the Markdown table its documentation shows in
+    ``lang``; ``header`` gives the header row per language."""
+    if lang not in header:
+        raise ValueError(f"unknown language {lang!r}: use en or nl")
+    lines = [header[lang], "|---|---|---|"]
+    for rule in rules.values():
+        meaning = meanings_nl[rule.id] if lang == "nl" else rule.meaning
+        lines.append(f"| `{rule.id}` | {level_label(rule.level, lang)} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule or finding code: its id, its level (``None`` when the source of the finding

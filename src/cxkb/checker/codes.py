@@ -7,7 +7,7 @@ code also has a Dutch meaning, for Dutch documentation.
 
 from __future__ import annotations
 
-from cxkb.findings import Level, Rule, level_label, register
+from cxkb.findings import Level, Rule, register, rules_table
 
 _DOC = "README.md#checking-the-cx-vocabulary-of-documents"
 
@@ -68,10 +68,4 @@ _HEADER = {"en": "| code | default level | meaning |", "nl": "| code | standaard
 def markdown_table(lang: str = "en") -> str:
     """The codes as the README's table shows them (tests keep the two equal), or in Dutch
     with ``lang="nl"``."""
-    if lang not in _HEADER:
-        raise ValueError(f"unknown language {lang!r}: use en or nl")
-    lines = [_HEADER[lang], "|---|---|---|"]
-    for c in CODES.values():
-        meaning = MEANINGS_NL[c.id] if lang == "nl" else c.meaning
-        lines.append(f"| `{c.id}` | {level_label(c.level, lang)} | {meaning} |")
-    return "\n".join(lines) + "\n"
+    return rules_table(CODES, MEANINGS_NL, _HEADER, lang)

@@ -8,7 +8,7 @@ Dutch table contract; tests hold docs/tables.md and docs/tables.nl.md to this re
 
 from __future__ import annotations
 
-from cxkb.findings import Level, Rule, level_label, register
+from cxkb.findings import Level, Rule, register, rules_table
 
 _E, _W, _I = Level.ERROR, Level.WARNING, Level.INFO
 _DOC = "docs/tables.md#rules"
@@ -223,10 +223,4 @@ _HEADER = {"en": "| rule | level | meaning |", "nl": "| regel | niveau | beteken
 def markdown_table(lang: str = "en") -> str:
     """The rules as the Markdown table of docs/tables.md, or with ``lang="nl"`` of
     docs/tables.nl.md (tests keep each document equal to it)."""
-    if lang not in _HEADER:
-        raise ValueError(f"unknown language {lang!r}: use en or nl")
-    lines = [_HEADER[lang], "|---|---|---|"]
-    for rule in RULES.values():
-        meaning = MEANINGS_NL[rule.id] if lang == "nl" else rule.meaning
-        lines.append(f"| `{rule.id}` | {level_label(rule.level, lang)} | {meaning} |")
-    return "\n".join(lines) + "\n"
+    return rules_table(RULES, MEANINGS_NL, _HEADER, lang)
