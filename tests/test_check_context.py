@@ -167,6 +167,17 @@ def test_offerings_and_ordinary_words_are_not_unknown_terms(index: VocabIndex, t
     assert {"klanttevredenheidsonderzoek", "gebruiksvriendelijkheid"} <= unknown
 
 
+def test_adverbs_names_and_ordinary_phrases_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "The service usually ends online. When a customer first called, we worked with the Farm Service Agency. "
+        "Service providers care about service delivery and work experience. We track the customer lifecycle."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, text, "en").unknown}
+    assert not {"service usually", "customer first", "service agency", "farm service agency"} & unknown
+    assert not {"service providers", "service delivery", "work experience"} & unknown
+    assert "customer lifecycle" in unknown  # a word the lexicon does not know may be a noun: still a candidate
+
+
 def test_overall_experience_is_the_customer_experience(index: VocabIndex, tmp_path: Path) -> None:
     result = check(index, tmp_path, "Feel positive about the overall experience with the agency.", "en")
     assert ("ambiguous", "experience", ("customer-experience",)) in found(result)
@@ -182,8 +193,9 @@ def test_everyday_labels_and_families(index: VocabIndex, tmp_path: Path) -> None
 
 
 def test_word_classes_come_from_the_shipped_lexicon() -> None:
-    nouns, verbs = english_word_classes()
-    assert "delivery" in nouns and "interacts" in verbs and "delivery" not in verbs
+    words = english_word_classes()
+    assert "delivery" in words.nouns and "interacts" in words.verbs and "delivery" not in words.verbs
+    assert "usually" in words.adverbs and "usually" in words.known and "usually" not in words.nouns
 
 
 # -- the cached index -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxkb.checker.prefilter import TOKEN
+from cxkb.checker.prefilter import TOKEN, next_word, prev_word
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import Entry
@@ -102,7 +102,17 @@ NOT_TERMS: dict[str, frozenset[str]] = {
         "ervaringsdeskundige ervaringsdeskundigen ervaringsdeskundigheid werkervaring werkervaringen levenservaring "
         "praktijkervaring praktijkervaringen beroepservaring"
     ),
-    "en": _wordset("work experience job experience hands-on experience prior experience"),
+    "en": frozenset(
+        [
+            "work experience",
+            "job experience",
+            "hands-on experience",
+            "prior experience",
+            "service provider",
+            "service providers",
+            "service delivery",
+        ]
+    ),
 }
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
 not of a customer): never reported as unknown terms."""
@@ -113,9 +123,19 @@ CX notion (*profielservice*, *herinneringsservice*): such a compound is not repo
 unknown term unless its first part holds a cue of its own (*klantenservice* is a label)."""
 
 
+@dataclass(frozen=True)
+class WordClasses:
+    """English word forms by the parts of speech they can have (one form may have several)."""
+
+    nouns: frozenset[str]
+    verbs: frozenset[str]
+    adverbs: frozenset[str]
+    known: frozenset[str]  # every form the lexicon lists, adjectives included
+
+
 @lru_cache(maxsize=1)
-def english_word_classes() -> tuple[frozenset[str], frozenset[str]]:
-    """English word forms that can be nouns, and those that can be verbs.
+def english_word_classes() -> WordClasses:
+    """English word forms that can be nouns, verbs or adverbs, and every form the lexicon knows.
 
     Read from the lemma table that ships in the lemminflect wheel (word, part of speech,
     lemma; from the SPECIALIST lexicon), without importing the package, whose import pulls
@@ -125,23 +145,45 @@ def english_word_classes() -> tuple[frozenset[str], frozenset[str]]:
     import gzip
     from importlib.util import find_spec
 
+    empty = WordClasses(frozenset(), frozenset(), frozenset(), frozenset())
     spec = find_spec("lemminflect")
-    nouns: set[str] = set()
-    verbs: set[str] = set()
     if spec is None or not spec.submodule_search_locations:
-        return frozenset(), frozenset()
+        return empty
+    classes: dict[str, set[str]] = {"noun": set(), "verb": set(), "adv": set(), "known": set()}
+    merged = {"propn": "noun", "aux": "verb"}
     path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lemma_lu.csv.gz"
     try:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
             for row in csv.reader(fh):
                 if len(row) >= 2:
-                    if row[1] in ("noun", "propn"):
-                        nouns.add(row[0])
-                    elif row[1] in ("verb", "aux"):
-                        verbs.add(row[0])
+                    classes["known"].add(row[0])
+                    kind = merged.get(row[1], row[1])
+                    if kind in classes:
+                        classes[kind].add(row[0])
     except OSError:  # pragma: no cover - a damaged installation
-        return frozenset(), frozenset()
-    return frozenset(nouns), frozenset(verbs)
+        return empty
+    return WordClasses(*(frozenset(classes[k]) for k in ("noun", "verb", "adv", "known")))
+
+
+def part_of_name(text: str, start: int, end: int) -> bool:
+    """A capitalised phrase inside a longer capitalised run ('Farm Service Agency'): a name.
+
+    Names of agencies, programmes and councils hold cue words but are not vocabulary a
+    reviewer would add. Only runs that continue past the phrase count, so a capitalised
+    phrase on its own ('Customer Effort') can still be a candidate term.
+    """
+    if not all(w[:1].isupper() for w in TOKEN.findall(text[start:end])):
+        return False
+    after = next_word(text, end)
+    if after is not None and not after[0] and text[after[1]].isupper():
+        return True
+    before = prev_word(text, start)
+    if before is None or before[0] or not text[before[1]].isupper():
+        return False
+    i = before[1]
+    while i > 0 and text[i - 1] in " \t\u00a0\"'“‘(":
+        i -= 1
+    return i > 0 and text[i - 1] not in ".!?:\n"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from cxkb.checker.context import (
     ContextCues,
     Gapped,
     english_word_classes,
+    part_of_name,
 )
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import HYPHENS as _HYPHENS
@@ -591,15 +592,17 @@ class Matcher:
                     break
                 first, count = ps, count + 1
             last = end
-            phrases.append((first, end))
+            if not part_of_name(text, first, end):
+                phrases.append((first, end))
         return phrases
 
     def _modifies(self, phrase: str, word: str) -> bool:
         """English noun-noun phrases: 'customer centric', 'service encounter'.
 
         A term is a noun phrase, so the next word must be able to be a noun (or be unknown to
-        the lexicon, like 'centric'); '-s' forms that can be verbs are taken as verbs after a
-        singular noun ('customer takes', 'service helps'), never as plural nouns.
+        the lexicon, like 'centric') and must not be an adverb ('service usually'); '-s' forms
+        that can be verbs are taken as verbs after a singular noun ('customer takes', 'service
+        helps'), never as plural nouns.
         """
         if not (
             self.lang == "en"
@@ -609,10 +612,12 @@ class Matcher:
             and len(word) > 2
         ):
             return False
-        nouns, verbs = english_word_classes()
-        if word in verbs and (word not in nouns or (word.endswith("s") and not word.endswith("ss"))):
+        words = english_word_classes()
+        if word in words.verbs and (word not in words.nouns or (word.endswith("s") and not word.endswith("ss"))):
             return False
-        return word in nouns or word not in verbs
+        if word in words.adverbs:  # 'service usually', 'customer first identified'
+            return False
+        return word in words.nouns or word not in words.known
 
     def phrase_key(self, phrase: str) -> str:
         """One key for all spellings and inflections of an unknown phrase (its lemmas)."""
