@@ -178,6 +178,13 @@ def test_adverbs_names_and_ordinary_phrases_are_not_unknown_terms(index: VocabIn
     assert "customer lifecycle" in unknown  # a word the lexicon does not know may be a noun: still a candidate
 
 
+def test_abbreviations_in_labels_are_not_lemmatised(index: VocabIndex, tmp_path: Path) -> None:
+    result = check(index, tmp_path, "The service is slow. Our services is a typo. Service AI answers.", "en")
+    texts = {t for _, t, _ in found(result)}
+    assert not {"service is", "services is"} & texts  # 'AI' is not a form of 'be'
+    assert "Service AI" in texts
+
+
 def test_overall_experience_is_the_customer_experience(index: VocabIndex, tmp_path: Path) -> None:
     result = check(index, tmp_path, "Feel positive about the overall experience with the agency.", "en")
     assert ("ambiguous", "experience", ("customer-experience",)) in found(result)

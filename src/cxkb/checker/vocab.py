@@ -297,9 +297,12 @@ class VocabIndex:
         return None
 
     def _insert(self, entry: Entry) -> None:
+        # Words in capitals are abbreviations: their "lemma" is a chance homograph
+        # (simplemma reads 'AI' as a form of 'be', so 'service AI' matched 'services is').
+        capitals = {fold(t) for t in TOKEN.findall(entry.label) if t.isupper()}
         for seq, variant in self._variants(entry):
             paths = [seq]
-            lemmas = [_LEMMATISER.lemma(w, entry.lang) for w in seq]
+            lemmas = [w if w in capitals else _LEMMATISER.lemma(w, entry.lang) for w in seq]
             if lemmas != seq:
                 paths.append(lemmas)
             for path in paths:
