@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("CXKB_SEEDS", REPO.parent / "shared" / "seeds"))
 HELDOUT = REPO / "tests" / "heldout"
 HEADING = "## Vocabulary checker: end to end"
+ASCII_GREP = "grep -Fiwo -f labels-ascii.txt"
 
 
 def corpus(target: Path, megabytes: float) -> Path:
@@ -100,30 +101,39 @@ def main() -> None:
         work = Path(tmp)
         text = corpus(work, args.mb)
         labels = work / "labels.txt"
-        labels.write_text("\n".join(sorted({e.label for e in index.entries})) + "\n", encoding="utf-8")
+        every = sorted({e.label for e in index.entries})
+        labels.write_text("\n".join(every) + "\n", encoding="utf-8")
+        # GNU grep -i in a UTF-8 locale drops to a much slower matcher as soon as one pattern
+        # holds a non-ASCII letter (co-creëren); the ASCII labels alone show grep's fast path.
+        ascii_labels = work / "labels-ascii.txt"
+        ascii_labels.write_text("\n".join(x for x in every if x.isascii()) + "\n", encoding="utf-8")
         cxkb = [str(Path(sys.executable).parent / "cxkb"), "check", str(text), "--format", "json", "--root", str(REPO)]
         grep = ["grep", "-Fiwo", "-f", str(labels), str(text)]
         run_once(cxkb, work / "check.json")  # a first run may build the index cache; not timed
         rows = measure(
             {
                 "grep -Fiwo -f labels.txt": (grep, work / "grep.out"),
+                ASCII_GREP: (["grep", "-Fiwo", "-f", str(ascii_labels), str(text)], work / "grep-ascii.out"),
                 "cxkb check --format json": (cxkb, work / "check.json"),
             },
             args.rounds,
         )
         size_mb = text.stat().st_size / 1_000_000
     base = rows["grep -Fiwo -f labels.txt"][0]
+    fast = rows[ASCII_GREP][0]
     lines = [
         f"Measured on: {machine()}. One text of {size_mb:.1f} MB (seed articles and held-out dev texts,",
         f"repeated); {args.rounds} fresh processes each, taking turns, wall time from start to exit (median, fastest)",
-        "and the largest peak resident memory. Ratio: grep's median time / the command's (1x = as fast as grep).",
+        "and the largest peak resident memory. Ratio: grep's median time / the command's (1x = as fast as grep);",
+        "the last column takes grep over the ASCII labels only.",
         "",
-        "| command | median s | fastest s | peak MB | MB/s | ratio to grep |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| command | median s | fastest s | peak MB | MB/s | ratio to grep | ratio to grep, ASCII labels |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (median, fastest, peak) in rows.items():
         lines.append(
-            f"| {name} | {median:.2f} | {fastest:.2f} | {peak:.0f} | {size_mb / median:.1f} | {base / median:.2f}x |"
+            f"| {name} | {median:.2f} | {fastest:.2f} | {peak:.0f} | {size_mb / median:.1f} | {base / median:.2f}x "
+            f"| {fast / median:.2f}x |"
         )
     table = "\n".join(lines)
     print(table)

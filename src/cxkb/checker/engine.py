@@ -21,6 +21,7 @@ from cxkb.checker.documents import Document, InputError, kind_of, read_document
 from cxkb.checker.reader import TextFile
 from cxkb.checker.report import Summary, summarise
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
+from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, is_open_phrase
 from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 from cxkb.iris import iri_text
@@ -176,6 +177,7 @@ class _State:
         self._level = level
         # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
         self.named: dict[str, dict[str, list[object]]] = {}
+        self.recurrence = Recurrence()  # open unknown-term phrases seen once, and those seen again
 
     def level(self, code: str) -> Level | None:
         if code not in self._levels:
@@ -234,11 +236,10 @@ class Checker:
         allow = set(config.allow)
         self.allow_concepts = {a for a in allow if a in index.concepts}
         self.allow_terms = {compact(a) for a in allow if a not in index.concepts}
-        self._nearest: dict[str, tuple[str, ...]] = {}
         self._verdicts: dict[tuple[tuple[Entry, ...], str, str], _Verdict] = {}
         self._plain: dict[tuple[str, str], bool] = {}  # (lang, phrase) -> too short or a bare cue word
         self.window = WINDOW  # characters per window (the tests make it small)
-        self._labels = index.labels()
+        self.nearest = NearestConcepts(index.labels(), config.fuzzy_cutoff)
 
     def matcher(self, lang: str) -> Matcher:
         if lang not in self._matchers:
@@ -590,10 +591,14 @@ class Checker:
                     )
 
     def _unknown_terms(self, state: _State, w: Window, matcher: Matcher, scan: ScanResult) -> None:
-        """Unmatched CX-sounding phrases: findings, and (with ``details``) the report's unknown terms."""
+        """Unmatched CX-sounding phrases: findings, and (with ``details``) the report's unknown terms.
+
+        Open phrases wait for a second use before they count (:mod:`cxkb.checker.unknown`).
+        """
         doc, details = state.doc, state.details
+        if not details and state.level("unknown-term") is None:
+            return
         suppressed = state.suppressed if state.suppressed.active else None
-        level = state.level("unknown-term")
         allow = self.allow_terms
         for s, e in matcher.cue_phrases(w.text, scan):
             if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):
@@ -605,61 +610,45 @@ class Checker:
                 plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_not_term(text)
             if plain or compact(text) in allow:
                 continue
-            key = matcher.phrase_key(text) if details or allow else ""
+            open_phrase = is_open_phrase(text)
+            key = matcher.phrase_key(text) if details or allow or open_phrase else ""
             if key and key in allow:
                 continue
-            wanted = level is not None and state.sink.wants(level, w.offset + s, "unknown-term")
-            if not (details or wanted):
-                continue
-            nearest = self.nearest(text)
             line, col = w.position(s)
-            if details:
-                state.result.unknown.append(UnknownTerm(doc.name, line, col, text, key, nearest))
-            if not wanted:
-                continue
-            assert level is not None
-            hint = (
-                ("nearest: " + ", ".join(self._named(c, doc.lang) for c in nearest)) if nearest else "no close concept"
-            )
-            message = f"'{text}' sounds like CX vocabulary but is not in the taxonomy; {hint}"
             end_line, end_col = w.position(e)
-            found = CheckFinding(
-                doc.name,
-                line,
-                col,
-                end_line,
-                end_col,
-                level,
-                "unknown-term",
-                message,
-                w.source[s:e],
-                doc.lang,
-                nearest,
-                offset=w.offset + s,
-            )
-            state.sink.add(level, w.offset + s, "unknown-term", found)
+            use = Candidate(w.offset + s, line, col, end_line, end_col, text, w.source[s:e], key)
+            for c in state.recurrence.admit(use) if open_phrase else (use,):
+                self._unknown_term(state, c)
 
-    def nearest(self, text: str, limit: int = 3) -> tuple[str, ...]:
-        """Concepts whose labels look most like ``text`` (rapidfuzz, with a cut-off)."""
-        key = compact(text)
-        hit = self._nearest.get(key)
-        if hit is not None:
-            return hit
-        from rapidfuzz import fuzz, process, utils
-
-        choices = [label for label, _ in self._labels]
-        found = process.extract(
-            key,
-            choices,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            score_cutoff=self.config.fuzzy_cutoff,
-            limit=20,
+    def _unknown_term(self, state: _State, c: Candidate) -> None:
+        doc = state.doc
+        level = state.level("unknown-term")
+        wanted = level is not None and state.sink.wants(level, c.offset, "unknown-term")
+        if not (state.details or wanted):
+            return
+        nearest = self.nearest(c.text)
+        if state.details:
+            state.result.unknown.append(UnknownTerm(doc.name, c.line, c.column, c.text, c.key, nearest))
+        if not wanted:
+            return
+        assert level is not None
+        hint = ("nearest: " + ", ".join(self._named(n, doc.lang) for n in nearest)) if nearest else "no close concept"
+        message = f"'{c.text}' sounds like CX vocabulary but is not in the taxonomy; {hint}"
+        found = CheckFinding(
+            doc.name,
+            c.line,
+            c.column,
+            c.end_line,
+            c.end_column,
+            level,
+            "unknown-term",
+            message,
+            c.surface,
+            doc.lang,
+            nearest,
+            offset=c.offset,
         )
-        ranked = sorted(found, key=lambda x: (-x[1], x[2]))
-        concepts = tuple(dict.fromkeys(self._labels[i][1] for _, _, i in ranked))[:limit]
-        self._nearest[key] = concepts
-        return concepts
+        state.sink.add(level, c.offset, "unknown-term", found)
 
 
 # -- helpers used by the fixer and the formats ----------------------------------------------------

@@ -1,0 +1,99 @@
+"""Unknown terms: CX-sounding phrases the taxonomy lacks, and which of them look like terms.
+
+A phrase around a cue word is a candidate (:meth:`cxkb.checker.vocab.Matcher.cue_phrases`).
+A single word is reported where it stands: closed and hyphenated compounds
+(*klanttevredenheidsonderzoek*, *customer-centrically*) are coined on purpose. An open phrase
+of several words is reported only once it recurs in the document, its first use included.
+Noun phrases around *customer* and *service* that turn up once are mostly description
+(*customer perspective*, *service performance*); the ones a text keeps using are what it
+names (*customer feedback*, *usability testing*). Frequency is the oldest test of termhood
+in term extraction, and it needs nothing but the document.
+
+The check streams, so the first use of each open phrase waits until a second use confirms
+it or the document ends. The number of waiting phrases is capped, which keeps memory flat
+on documents of any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cxkb.checker.vocab import compact
+
+WAITING_LIMIT = 10_000
+"""Open phrases seen once that one document keeps waiting; past this, new ones are dropped."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One use of an unknown-term phrase, with everything its finding needs."""
+
+    offset: int  # in the document
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str  # on one line, without markup
+    surface: str  # as written
+    key: str  # the phrase's lemmas: all spellings and inflections of one phrase share it
+
+
+def is_open_phrase(text: str) -> bool:
+    """Several words with spaces between them (a closed or hyphenated compound is one word)."""
+    return " " in text
+
+
+class Recurrence:
+    """Per document: open phrases seen once (waiting) and those seen again (confirmed)."""
+
+    def __init__(self, limit: int = WAITING_LIMIT) -> None:
+        self.limit = limit
+        self._waiting: dict[str, Candidate] = {}
+        self._confirmed: set[str] = set()
+
+    def admit(self, use: Candidate) -> Sequence[Candidate]:
+        """The uses to report now: none on a first sighting, else the waiting first use and this one."""
+        if use.key in self._confirmed:
+            return (use,)
+        first = self._waiting.pop(use.key, None)
+        if first is None:
+            if len(self._waiting) < self.limit:
+                self._waiting[use.key] = use
+            return ()
+        if len(self._confirmed) < self.limit:
+            self._confirmed.add(use.key)
+        return (first, use)
+
+
+class NearestConcepts:
+    """The concepts whose labels look most like a phrase: the hint an unknown term carries.
+
+    rapidfuzz's WRatio with a cut-off, so a phrase far from every label gets no hint rather
+    than a bad one; answers are remembered per phrase, since the same phrases recur.
+    """
+
+    def __init__(self, labels: Sequence[tuple[str, str]], cutoff: float) -> None:
+        self._labels = labels
+        self._cutoff = cutoff
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, text: str, limit: int = 3) -> tuple[str, ...]:
+        key = compact(text)
+        hit = self._known.get(key)
+        if hit is not None:
+            return hit
+        from rapidfuzz import fuzz, process, utils
+
+        found = process.extract(
+            key,
+            [label for label, _ in self._labels],
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=self._cutoff,
+            limit=20,
+        )
+        ranked = sorted(found, key=lambda x: (-x[1], x[2]))
+        concepts = tuple(dict.fromkeys(self._labels[i][1] for _, _, i in ranked))[:limit]
+        self._known[key] = concepts
+        return concepts
