@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
 from conftest import REPO, built
 from cxkb.kg import skos, triples
@@ -101,9 +101,19 @@ def test_skos_file_holds_one_scheme_and_every_concept(vocabulary: Graph, full: G
 
 
 def test_skos_file_is_byte_stable(tmp_path: Path, release_dir: Path) -> None:
+    from cxkb.kg.build import schema_triples
+
     kb = open_release(built(REPO)).records
-    again = skos.write_vocabulary(tmp_path, kb, open_release(built(REPO)).version)
+    publisher = [(p, o) for s, p, o in schema_triples(REPO) if s == f"<{skos.CONTRIBUTORS}>"]
+    again = skos.write_vocabulary(tmp_path, kb, open_release(built(REPO)).version, publisher)
     assert again.read_bytes() == (release_dir / skos.SKOS_FILE).read_bytes()
+
+
+def test_publisher_is_named_in_both_languages(release_dir: Path) -> None:
+    vocabulary = Graph().parse(release_dir / skos.SKOS_FILE)
+    names = set(vocabulary.objects(skos.CONTRIBUTORS, FOAF.name))
+    assert {n.language for n in names} == {"en", "nl"}  # as the schema names it
+    assert (skos.CONTRIBUTORS, RDF.type, FOAF.Organization) in vocabulary
 
 
 class _Collect(logging.Handler):

@@ -484,7 +484,7 @@ def build(
                 # The SKOS file needs only the taxonomy, so it is written here too, beside
                 # the second half of the graph, while this process writes the records.
                 counts = writer.write_blocks(parts, subjects.blocks(infer, cut), head=False)
-                skos.write_vocabulary(staging, kb, version)
+                skos.write_vocabulary(staging, kb, version, subjects.schema.get(f"<{skos.CONTRIBUTORS}>", ()))
                 return counts
 
             side = _Side(second_part)

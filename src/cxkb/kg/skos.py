@@ -11,6 +11,7 @@ the release version. It is cut from the same triples as the full graph
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -49,10 +50,14 @@ RENAMED = {CX.replacedBy: DCTERMS.isReplacedBy}
 KEPT_TYPES = frozenset({SKOS.Concept, SKOS.ConceptScheme})
 
 
-def vocabulary_graph(kb: KnowledgeBase, version: str) -> Graph:
-    """The concept scheme and its concepts, in SKOS, with ``version`` as the scheme's date."""
+def vocabulary_graph(kb: KnowledgeBase, version: str, publisher: Iterable[tuple[str, str]] = ()) -> Graph:
+    """The concept scheme and its concepts, in SKOS, with ``version`` as the scheme's date.
+
+    ``publisher`` holds the schema's N-Triples pairs of the contributors node (its type and
+    its names in both languages), so the vocabulary names its publisher as the schema does.
+    """
     concept_prefix = f"<{BASE}concept/"
-    lines = []
+    lines = [f"<{CONTRIBUTORS}> {p} {o} .\n" for p, o in publisher]
     for subject, pairs in triples.taxonomy_pairs(kb).items():
         if subject != triples.T.concept_scheme and not subject.startswith(concept_prefix):
             continue
@@ -60,7 +65,9 @@ def vocabulary_graph(kb: KnowledgeBase, version: str) -> Graph:
     source = Graph().parse(data="".join(lines), format="nt")
     g = new_graph()
     for s, p, o in source:
-        if p == RDF.type:
+        if s == CONTRIBUTORS:
+            g.add((s, p, o))
+        elif p == RDF.type:
             if o in KEPT_TYPES:
                 g.add((s, p, o))
         elif p in KEPT:
@@ -100,13 +107,11 @@ def vocabulary_graph(kb: KnowledgeBase, version: str) -> Graph:
     g.add((scheme, DCTERMS.creator, CONTRIBUTORS))
     g.add((scheme, DCTERMS.publisher, CONTRIBUTORS))
     g.add((scheme, DCTERMS.isPartOf, ONTOLOGY))
-    g.add((CONTRIBUTORS, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Organization")))
-    g.add((CONTRIBUTORS, URIRef("http://xmlns.com/foaf/0.1/name"), Literal("The cxkb contributors", lang="en")))
     return g
 
 
-def write_vocabulary(folder: Path, kb: KnowledgeBase, version: str) -> Path:
+def write_vocabulary(folder: Path, kb: KnowledgeBase, version: str, publisher: Iterable[tuple[str, str]] = ()) -> Path:
     """Write ``cxkb-skos.ttl`` into ``folder`` (rdflib's Turtle is sorted, so byte-stable)."""
     path = folder / SKOS_FILE
-    path.write_bytes(vocabulary_graph(kb, version).serialize(format="turtle", encoding="utf-8"))
+    path.write_bytes(vocabulary_graph(kb, version, publisher).serialize(format="turtle", encoding="utf-8"))
     return path
