@@ -207,6 +207,10 @@ def test_everyday_labels_and_families(index: VocabIndex, tmp_path: Path) -> None
     en = found(check(index, tmp_path, "A contact center representative offered cross-channel support.", "en"))
     assert ("non-preferred", "contact center representative", ("frontline-employee",)) in en
     assert ("related-form", "cross-channel", ("channel-integration",)) in en
+    staff = found(check(index, tmp_path, "Call centers route calls; an agent answers, a virtual agent too.", "en"))
+    assert ("non-preferred", "Call centers", ("customer-service",)) in staff
+    assert ("related-form", "agent", ("frontline-employee",)) in staff
+    assert any(t == "virtual agent" and c == ("chatbot",) for _, t, c in staff)  # the longer label wins
     nl = found(check(index, tmp_path, "Wij zetten de inwoner centraal en tonen elk contactmoment.", "nl"))
     assert any(c == ("customer-centricity",) for _, _, c in nl)
     assert any(t == "contactmoment" and c == ("touchpoint",) for _, t, c in nl)
