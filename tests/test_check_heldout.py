@@ -1,8 +1,8 @@
 """The vocabulary checker on a held-out set: public texts it was not written against.
 
 The seed articles (``test_check_eval.py``) are what the checker was tuned on, so their
-figures say little about new prose. ``tests/heldout/`` holds thirty-three public-domain texts (fifteen
-English digital.gov articles, eighteen Dutch municipal user-research reports), annotated by
+figures say little about new prose. ``tests/heldout/`` holds forty-one public-domain texts (nineteen
+English digital.gov articles, twenty-two Dutch user-research reports and posts), annotated by
 hand with the same rules, and split in two (``SPLIT.tsv``): the *dev* texts may be read
 while working on the checker, the *test* texts only scored, once a change is done. CI
 holds the test split to the floors below.
@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.84,  # measured 0.855
-    "lenient recall": 0.79,  # measured 0.805
-    "strict precision": 0.92,  # measured 0.938
-    "strict recall": 0.77,  # measured 0.786
-    "unknown terms precision": 0.95,  # measured 0.972 (35 of 36)
+    "lenient precision": 0.88,  # measured 0.898
+    "lenient recall": 0.83,  # measured 0.843
+    "strict precision": 0.89,  # measured 0.908
+    "strict recall": 0.76,  # measured 0.774
+    "unknown terms precision": 0.75,  # measured 0.789 (15 of 19)
 }
 
 
