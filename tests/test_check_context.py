@@ -211,6 +211,8 @@ def test_everyday_labels_and_families(index: VocabIndex, tmp_path: Path) -> None
     assert ("non-preferred", "Call centers", ("customer-service",)) in staff
     assert ("related-form", "agent", ("frontline-employee",)) in staff
     assert any(t == "virtual agent" and c == ("chatbot",) for _, t, c in staff)  # the longer label wins
+    cem = found(check(index, tmp_path, "Agencies that manage customer experience well are rare.", "en"))
+    assert ("related-form", "manage customer experience", ("customer-experience-management",)) in cem
     nl = found(check(index, tmp_path, "Wij zetten de inwoner centraal en tonen elk contactmoment.", "nl"))
     assert any(c == ("customer-centricity",) for _, _, c in nl)
     assert any(t == "contactmoment" and c == ("touchpoint",) for _, t, c in nl)
