@@ -13,8 +13,9 @@ import itertools
 import operator
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -95,6 +96,12 @@ class TitleIndex(Generic[T]):
         # word -> (bitmap of its title numbers, how many of its postings the bitmap holds),
         # made on first use: only common words are intersected, and only they need one.
         self.bitmaps: dict[str, tuple[int, int]] = {}
+        # The rarest words of a formulaic title recur in many later titles: the titles
+        # holding all of them are kept per set of words, as numbers (a machine-word array)
+        # and keys, with how many titles had been added when they were listed. A later
+        # lookup lists only the titles added since, so turning bits into numbers costs in
+        # proportion to what is new rather than to the whole table.
+        self.shared: dict[tuple[str, ...], tuple[array[int], list[str], int]] = {}
 
     def add(self, key: str, owner: T) -> None:
         if not key:
@@ -126,8 +133,8 @@ class TitleIndex(Generic[T]):
             self.bitmaps[word] = (bitmap, len(numbers))
         return bitmap
 
-    def _candidates(self, key: str) -> list[int]:
-        """The numbers of the titles to compare ``key`` with, ascending."""
+    def _candidates(self, key: str) -> tuple[Sequence[int], list[str]]:
+        """The numbers of the titles to compare ``key`` with, ascending, and their keys."""
         postings = self.postings
         present = sorted((len(postings[w]), w) for w in set(key.split()) if w in postings)
         if present and present[0][0] > self.COMMON and len(present) > 1:
@@ -135,16 +142,31 @@ class TitleIndex(Generic[T]):
             # still leave many) are compared.
             common = self._bitmap(present[0][1])
             size = present[0][0]
+            used = 1
             for _, word in present[1 : self.RARE_WORDS]:
                 if size <= self.COMMON:
                     break
                 common &= self._bitmap(word)
                 size = common.bit_count()
-            return _set_bits(common)
+                used += 1
+            return self._shared(tuple(sorted(w for _, w in present[:used])), common)
         candidates: set[int] = set()
         for _, word in present[: self.RARE_WORDS]:
             candidates.update(postings[word])
-        return sorted(candidates)
+        numbers = sorted(candidates)
+        return numbers, list(map(self.keys.__getitem__, numbers))
+
+    def _shared(self, words: tuple[str, ...], common: int) -> tuple[array[int], list[str]]:
+        """The titles of bitmap ``common`` (those holding all of ``words``), brought up to
+        date from the ones listed at an earlier lookup of the same words."""
+        found = self.shared.get(words)
+        numbers, keys, done = found if found is not None else (array("q"), [], 0)
+        if done < len(self.keys):
+            fresh = [done + n for n in _set_bits(common >> done)]
+            numbers.extend(fresh)
+            keys.extend(map(self.keys.__getitem__, fresh))
+            self.shared[words] = (numbers, keys, len(self.keys))
+        return numbers, keys
 
     def find(self, key: str) -> tuple[T, float] | None:
         """The first indexed title that ``key`` is near-identical to, with the similarity (0-100)."""
@@ -154,15 +176,13 @@ class TitleIndex(Generic[T]):
             return self.owners[self.exact[key]], 100.0
         from rapidfuzz import fuzz, process
 
-        order = self._candidates(key)
-        if not order:
+        numbers, keys = self._candidates(key)
+        if not numbers:
             return None
-        hit = process.extractOne(
-            key, list(map(self.keys.__getitem__, order)), scorer=fuzz.ratio, score_cutoff=self.threshold, processor=None
-        )
+        hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, processor=None)
         if hit is None:
             return None
-        return self.owners[order[hit[2]]], float(hit[1])
+        return self.owners[numbers[hit[2]]], float(hit[1])
 
 
 def _set_bits(bitmap: int) -> list[int]:
