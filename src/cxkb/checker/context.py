@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxkb.checker.prefilter import TOKEN, next_word, prev_word
+from cxkb.checker.prefilter import TOKEN, next_word, prev_word, sentence_start
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import Entry
@@ -180,10 +180,7 @@ def part_of_name(text: str, start: int, end: int) -> bool:
     before = prev_word(text, start)
     if before is None or before[0] or not text[before[1]].isupper():
         return False
-    i = before[1]
-    while i > 0 and text[i - 1] in " \t\u00a0\"'“‘(":
-        i -= 1
-    return i > 0 and text[i - 1] not in ".!?:\n"
+    return not sentence_start(text, before[1])  # a capital that only starts a sentence names nothing
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of, read_document
+from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import TextFile
 from cxkb.checker.report import Summary, summarise
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
@@ -652,23 +653,6 @@ class Checker:
 
 
 # -- helpers used by the fixer and the formats ----------------------------------------------------
-
-
-def sentence_start(text: str, offset: int) -> bool:
-    """Whether a sentence (or paragraph, heading, list item) starts at ``offset``."""
-    i = offset
-    while i > 0 and text[i - 1] in " \t\u00a0\"'“‘(«\x00":
-        i -= 1
-    if i == 0 or text[i - 1] in ".!?":
-        return True
-    if text[i - 1] == "\n":  # the word starts a line: is it a new paragraph or sentence?
-        j = i - 1
-        while j > 0 and text[j - 1] in " \t\r\x00":
-            j -= 1
-        return j == 0 or text[j - 1] in "\n.!?:"
-    line_begin = text.rfind("\n", 0, i) + 1
-    # a heading, quote or list marker (#, >, -, *, 1.) before the word starts a block
-    return i - line_begin <= 8 and text[line_begin:i].strip(" \t#>*+-0123456789.)\x00") == ""
 
 
 def keep_initial_capital(replacement: str, original: str, initial: bool) -> str:

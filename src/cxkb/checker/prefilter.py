@@ -255,3 +255,20 @@ def prev_word(text: str, start: int) -> tuple[bool, int, int] | None:
     if p == start or p == 0 or not text[p - 1].isalnum():
         return None
     return False, token_start(text, p - 1), p
+
+
+def sentence_start(text: str, offset: int) -> bool:
+    """Whether a sentence (or paragraph, heading, list item) starts at ``offset``."""
+    i = offset
+    while i > 0 and text[i - 1] in " \t\u00a0\"'“‘(«\x00":
+        i -= 1
+    if i == 0 or text[i - 1] in ".!?":
+        return True
+    if text[i - 1] == "\n":  # the word starts a line: is it a new paragraph or sentence?
+        j = i - 1
+        while j > 0 and text[j - 1] in " \t\r\x00":
+            j -= 1
+        return j == 0 or text[j - 1] in "\n.!?:"
+    line_begin = text.rfind("\n", 0, i) + 1
+    # a heading, quote or list marker (#, >, -, *, 1.) before the word starts a block
+    return i - line_begin <= 8 and text[line_begin:i].strip(" \t#>*+-0123456789.)\x00") == ""

@@ -75,6 +75,7 @@ class NearestConcepts:
 
     def __init__(self, labels: Sequence[tuple[str, str]], cutoff: float) -> None:
         self._labels = labels
+        self._choices = [label for label, _ in labels]
         self._cutoff = cutoff
         self._known: dict[str, tuple[str, ...]] = {}
 
@@ -87,7 +88,7 @@ class NearestConcepts:
 
         found = process.extract(
             key,
-            [label for label, _ in self._labels],
+            self._choices,
             scorer=fuzz.WRatio,
             processor=utils.default_process,
             score_cutoff=self._cutoff,
