@@ -46,6 +46,17 @@ def test_markdown_mask_keeps_length_and_lines() -> None:
     assert [i for i, c in enumerate(text) if c == "\n"] == [i for i, c in enumerate(MARKDOWN) if c == "\n"]
 
 
+def test_front_matter_ends_at_its_first_closing_line() -> None:
+    """An empty front matter (``---`` twice) ends there; the text's later rules stay prose.
+
+    The closing line found first decides, so a document read in pieces masks what the
+    whole document masks.
+    """
+    text, _ = mask_markdown("---\n---\nDe klantreis.\n\n---\n\nDe klantbeleving.\n")
+    assert text.startswith(MASK * 3 + "\n" + MASK * 3 + "\nDe klantreis.")
+    assert text.endswith("De klantbeleving.\n")
+
+
 def test_markdown_mask_hides_non_prose() -> None:
     text, _ = mask_markdown(MARKDOWN)
     lines = text.split("\n")

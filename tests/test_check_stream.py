@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import built
-from cxkb.checker import reader
+from cxkb.checker import documents, pieces, reader
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.documents import InputError, parse_document, read_document
+from cxkb.checker.documents import InputError, mask_html, mask_markdown, parse_document, read_document
 from cxkb.checker.engine import Checker, CheckFinding
-from cxkb.checker.reader import TextFile
+from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
+from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
 from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level
@@ -116,24 +117,94 @@ def test_findings_do_not_depend_on_the_window_size(
     assert details.findings == one  # details only add mentions and unknown terms
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), read=st.integers(1, 64), bom=st.booleans())
-def test_a_text_file_read_in_pieces_is_checked_as_one_read_whole(
-    index: VocabIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: st.DataObject, read: int, bom: bool
+MARKUP = [
+    *("\n", "\n\n", "\n \n", "    code\n", "```\n", "~~~\n", "`", "``", "- ", "1. ", "> ", "# ", "---\n", "+++\n"),
+    *("lang: nl\n", "[x]: https://a.nl\n", "[t](https://u.nl)", "<!--", "-->", "<b>", "</b>", "<a\nhref='x'>"),
+    *("<", ">", "<script>", "</script>", "<pre>", "</pre>", "<code>", "</code>", "<html lang='en'>", "<HTML lang=nl>"),
+    *("&amp;", "&"),
+    *("\r\n", "\r", "\t", "<p>", "</p>", "<!-- cxkb-check off -->", "<!-- cxkb-check on -->"),
+]
+
+
+def _markup(index: VocabIndex) -> st.SearchStrategy[str]:
+    """Prose mixed with the Markdown and HTML constructs a piece's end may fall inside."""
+    return st.lists(st.one_of(_prose(index).map(lambda t: t[:40]), st.sampled_from(MARKUP)), max_size=60).map("".join)
+
+
+def _cut_at_line_ends(text: str, sizes: list[int]) -> list[str]:
+    out, pos, i = [], 0, 0
+    while pos < len(text):
+        cut = text.find("\n", pos + sizes[i % len(sizes)])
+        end = len(text) if cut < 0 else cut + 1
+        out.append(text[pos:end])
+        pos, i = end, i + 1
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), kind=st.sampled_from(["markdown", "html"]), sizes=st.lists(st.integers(0, 80), min_size=1))
+def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
+    index: VocabIndex, data: st.DataObject, kind: str, sizes: list[int]
 ) -> None:
-    text = data.draw(_prose(index))
-    path = tmp_path / "doc.txt"
+    text = data.draw(_markup(index))
+    if kind == "markdown":
+        want, lang = mask_markdown(text)
+        masker: MarkdownMasker | HtmlMasker = MarkdownMasker(size=data.draw(st.integers(1, 100)))
+    else:
+        want, lang = mask_html(text)
+        masker = HtmlMasker()
+    got = [p for source in _cut_at_line_ends(text, sizes) for p in masker.feed(source)]
+    got += masker.close()
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == want
+    assert masker.lang == lang
+
+
+def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
+    """The point of the masker: pieces stay near their size, instead of one piece at the end."""
+    block = "Een klantreis in stappen.\n\n```\ncode <b>\n```\n\n- item met `code`\n\n<!-- opmerking -->\n\n"
+    text = block * 2000
+    masker = MarkdownMasker(size=5000)
+    got = [p for source in _cut_at_line_ends(text, [1000]) for p in masker.feed(source)]
+    got += masker.close()
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 160,000 characters
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.data(),
+    read=st.integers(1, 64),
+    bom=st.booleans(),
+    kind=st.sampled_from(["text", "text", "markdown", "html"]),
+)
+def test_a_file_read_in_pieces_is_checked_as_one_read_whole(
+    index: VocabIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    data: st.DataObject,
+    read: int,
+    bom: bool,
+    kind: str,
+) -> None:
+    text = data.draw(_prose(index) if kind == "text" else _markup(index))
+    name = {"text": "doc.txt", "markdown": "doc.md", "html": "doc.html"}[kind]
+    path = tmp_path / name
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     monkeypatch.setattr(reader, "_READ", read)
+    sample = data.draw(st.sampled_from([20, 100_000]))  # a short sample: the survey stops early
+    monkeypatch.setattr(reader, "_SAMPLE", sample)
+    monkeypatch.setattr(documents.detect_language, "__defaults__", (sample,))
+    monkeypatch.setattr(pieces, "PIECE", data.draw(st.integers(1, 100)))
     checker = Checker(index, CheckConfig(max_findings=5))
     try:
-        whole = read_document(path, "doc.txt")
+        whole = read_document(path, name)
     except InputError as exc:
         with pytest.raises(InputError) as caught:
-            TextFile(path, "doc.txt")
+            StreamedFile(path, name, kind=kind)
         assert (caught.value.message, caught.value.line) == (exc.message, exc.line)
         return
-    streamed = TextFile(path, "doc.txt")
+    streamed = StreamedFile(path, name, kind=kind)
     assert (streamed.lang, streamed.lang_origin, streamed.bom) == (whole.lang, whole.lang_origin, whole.bom)
     checker.window = data.draw(st.integers(1, 100))
     got = checker.check_document(streamed)
@@ -155,10 +226,10 @@ def test_a_text_file_is_refused_as_read_document_refuses_it(tmp_path: Path, cont
         whole = read_document(path, "doc.txt", **kwargs)  # type: ignore[arg-type]
     except InputError as exc:
         with pytest.raises(InputError) as caught:
-            TextFile(path, "doc.txt", **kwargs)  # type: ignore[arg-type]
+            StreamedFile(path, "doc.txt", **kwargs)  # type: ignore[arg-type]
         assert (caught.value.message, caught.value.line) == (exc.message, exc.line)
     else:
-        assert TextFile(path, "doc.txt", **kwargs).lang == whole.lang  # type: ignore[arg-type]
+        assert StreamedFile(path, "doc.txt", **kwargs).lang == whole.lang  # type: ignore[arg-type]
 
 
 def _capped(

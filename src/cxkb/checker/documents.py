@@ -464,7 +464,7 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>")
-_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)??(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
 _LANG_KEY = re.compile(r"^(?:lang|language)\s*[:=]\s*[\"']?([A-Za-z]{2})", re.MULTILINE | re.IGNORECASE)
 
 
@@ -476,40 +476,66 @@ def mask_text(text: str) -> str:
 
 def mask_markdown(source: str) -> tuple[str, str | None]:
     """Markdown: mask front matter, code blocks and spans, URLs, comments; soften HTML tags."""
-    text = source
-    lang = None
-    front = _FRONT.match(text)
-    if front:
-        found = _LANG_KEY.search(front.group(2) or "")
-        lang = found.group(1).lower() if found else None
-        text = _apply(text, [front.span()])
-    text = _apply(text, _code_blocks(text))
+    text, lang = mask_front_matter(source)
+    return markdown_passes(text, code_blocks(text)[0])[-1], lang
+
+
+def mask_front_matter(source: str) -> tuple[str, str | None]:
+    """The text with its front matter (YAML or TOML) masked, and the language it declares."""
+    front = _FRONT.match(source)
+    if not front:
+        return source, None
+    found = _LANG_KEY.search(front.group(2) or "")
+    return _apply(source, [front.span()]), found.group(1).lower() if found else None
+
+
+def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str, str]:
+    """The masking passes after front matter, given the code blocks' spans.
+
+    Returns the text after the code blocks are masked, before tags are softened, and at
+    the end: reading a document in pieces (:mod:`cxkb.checker.pieces`) checks the first
+    two to see whether a comment or a tag runs on past a piece's end.
+    """
+    text = blocked = _apply(text, blocks)
     text = _apply(text, (m.span() for m in _COMMENT.finditer(text)))
     text = _apply(text, _code_spans(text))
     hidden = [m.span() for m in _AUTOLINK.finditer(text)]
     hidden += [m.span(1) for m in _LINK_DEST.finditer(text)]
     hidden += [m.span(1) for m in _REF_DEF.finditer(text)]
     hidden += url_spans(text)
-    text = _apply(text, hidden)
-    text = _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
-    return text, lang
+    text = untagged = _apply(text, hidden)
+    return blocked, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
-def _code_blocks(text: str) -> list[tuple[int, int]]:
-    """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps."""
+def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
+
+    Also returns the offsets where top-level blocks start: parsing from one of them on
+    finds the same blocks after it, which is what lets a long document be parsed in
+    pieces. Only the block structure is parsed (inline parsing would cost as much again,
+    and more memory). Carriage returns become spaces so markdown-it counts the lines
+    :func:`line_starts` counts.
+    """
     from markdown_it import MarkdownIt
 
+    parser = MarkdownIt("commonmark")
+    parser.disable("inline")
     starts = line_starts(text)
-    spans = []
-    for token in MarkdownIt("commonmark").parse(text.replace(MASK, " ")):
-        if token.type in ("fence", "code_block") and token.map:
-            first, last = token.map
-            begin = starts[first] if first < len(starts) else len(text)
-            end = starts[last] if last < len(starts) else len(text)
-            spans.append((begin, end))
-    return spans
+    spans: list[tuple[int, int]] = []
+    tops: list[int] = []
+    for token in parser.parse(text.translate(_NOT_FOR_MARKDOWN_IT)):
+        if token.map is None:
+            continue
+        first, last = token.map
+        begin = starts[first] if first < len(starts) else len(text)
+        if token.level == 0 and token.nesting >= 0:
+            tops.append(begin)
+        if token.type in ("fence", "code_block"):
+            spans.append((begin, starts[last] if last < len(starts) else len(text)))
+    return spans, tops
 
 
+_NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})
 _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -554,10 +580,11 @@ class _ProseParser(HTMLParser):
         self.soft: list[tuple[int, int]] = []
         self.skip = 0
         self.lang: str | None = None
+        self.first_line = 0  # the line of starts[0], 0-based (a parser fed in pieces drops old lines)
 
     def _offset(self) -> int:
         line, col = self.getpos()
-        return self.starts[line - 1] + col
+        return self.starts[line - 1 - self.first_line] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":

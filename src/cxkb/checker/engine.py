@@ -19,7 +19,7 @@ from cxkb.checker.config import CheckConfig
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of, read_document
 from cxkb.checker.prefilter import sentence_start
-from cxkb.checker.reader import TextFile
+from cxkb.checker.reader import STREAMED, StreamedFile
 from cxkb.checker.report import Summary, summarise
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, is_open_phrase
@@ -111,7 +111,7 @@ class UnknownTerm:
 
 @dataclass
 class DocumentResult:
-    document: Document | TextFile
+    document: Document | StreamedFile
     findings: list[CheckFinding] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     unknown: list[UnknownTerm] = field(default_factory=list)
@@ -166,7 +166,7 @@ class _State:
 
     def __init__(
         self,
-        doc: Document | TextFile,
+        doc: Document | StreamedFile,
         result: DocumentResult,
         sink: FindingSink,
         details: bool,
@@ -273,10 +273,16 @@ class Checker:
         config = self.config
         for path, name in found.files:
             try:
-                doc: Document | TextFile
-                if kind_of(path) == "text":  # plain text is read piece by piece, never whole
-                    doc = TextFile(
-                        path, name, lang=config.language, max_line=config.max_line_length, max_size=config.max_file_size
+                doc: Document | StreamedFile
+                kind = kind_of(path)
+                if kind in STREAMED:  # read piece by piece, never whole
+                    doc = StreamedFile(
+                        path,
+                        name,
+                        kind=kind,
+                        lang=config.language,
+                        max_line=config.max_line_length,
+                        max_size=config.max_file_size,
                     )
                 else:
                     doc = read_document(
@@ -304,7 +310,7 @@ class Checker:
 
     # -- one document ---------------------------------------------------------------------
 
-    def check_document(self, doc: Document | TextFile, *, details: bool = True) -> DocumentResult:
+    def check_document(self, doc: Document | StreamedFile, *, details: bool = True) -> DocumentResult:
         """Findings of one document; ``details`` also lists every mention and unknown term (for reports).
 
         The document is matched window by window (:mod:`cxkb.checker.stream`): only the
@@ -314,7 +320,7 @@ class Checker:
         result = DocumentResult(doc)
         sink = FindingSink(self.config.max_findings)
         state = _State(doc, result, sink, details, self.config.level)
-        if isinstance(doc, TextFile):
+        if isinstance(doc, StreamedFile):
             pieces = doc.pieces()
             state.suppressed = doc.suppressed
             gapped_ok = not doc.has_dotted_capital
@@ -326,7 +332,7 @@ class Checker:
             self._matches(state, w, scan)
             self._unknown_terms(state, w, matcher, context)
         self._inconsistent(state)
-        problems = doc.suppressed.problems if isinstance(doc, TextFile) else _positioned(doc)
+        problems = doc.suppressed.problems if isinstance(doc, StreamedFile) else _positioned(doc)
         for offset, message, line, col in problems:
             level = state.level("directive")
             if level is not None and sink.wants(level, offset, "directive"):
@@ -405,7 +411,7 @@ class Checker:
             w.offset + start,
         )
 
-    def _capped(self, doc: Document | TextFile, sink: FindingSink) -> list[CheckFinding]:
+    def _capped(self, doc: Document | StreamedFile, sink: FindingSink) -> list[CheckFinding]:
         """At most ``max-findings`` findings, the most serious first, and one line for the rest.
 
         The summary takes the level of the most serious finding it stands for, so the exit
@@ -558,7 +564,7 @@ class Checker:
         message = f"'{shown}' may mean several concepts; {why} {self._named(chosen, lang)}; it may also mean {others}"
         return _Verdict("ambiguous", (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
 
-    def _replacement(self, doc: Document | TextFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
+    def _replacement(self, doc: Document | StreamedFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""
         if verdict.code != "non-preferred" or not verdict.exact or not doc.fixable:
             return None

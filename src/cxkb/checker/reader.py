@@ -1,20 +1,20 @@
-"""Plain-text files read piece by piece, so checking one never holds it whole.
+"""Plain-text, Markdown and HTML files read piece by piece, so checking one never holds it whole.
 
 :func:`cxkb.checker.documents.read_document` reads a file into memory, decodes it and
-masks it: three copies of the text, four bytes a character as soon as one emoji is in it.
-For plain text nothing needs the whole file at once (markdown and HTML do: their parsers
-see the document as a whole), so :class:`TextFile` reads it twice instead, in pieces that
-end at a line break:
+masks it: three copies of the text, four bytes a character as soon as one emoji is in it,
+and for Markdown and HTML the parsers' token lists on top. :class:`StreamedFile` reads it
+twice instead, in pieces that end at a line break:
 
 1. to refuse what cannot be checked, with the same message and precedence as
    ``read_document`` (size, emptiness, NUL bytes, UTF-8, line length), and to detect the
-   language from the same first 100,000 characters;
+   language from the same first 100,000 masked characters (for Markdown and HTML the
+   start is masked by the kind's masker, :mod:`cxkb.checker.pieces`);
 2. to hand the masked pieces to the checker, keeping track of the ``cxkb-check``
    directives on the way.
 
 A directive comment may span lines, so a piece never ends inside an open ``<!--``; URLs
 and e-mail addresses never span one, so masking a piece masks what masking the whole
-text would.
+text would. Word documents are zip archives and are still read whole.
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ from cxkb.checker.documents import (
     line_too_long,
     mask_text,
 )
+from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
+
+STREAMED = ("text", "markdown", "html")
+"""The kinds :class:`StreamedFile` reads; a .docx is a zip archive and is read whole."""
 
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
@@ -87,10 +91,41 @@ class Suppressions:
         return line in self.lines or any(s <= offset < e for s, e in self.regions)
 
 
-class TextFile:
-    """A plain-text file, checked (pass 1) when opened and read in masked pieces (pass 2) after."""
+class TextMasker:
+    """Plain text: a piece is masked once no directive comment is open in it."""
 
-    kind = "text"
+    lang: str | None = None
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def feed(self, source: str) -> Iterator[tuple[str, str]]:
+        self._pending += source
+        last = self._pending.rfind("<!--")
+        if last >= 0 and self._pending.find("-->", last + 4) < 0:
+            return  # a directive may close further on
+        yield self._pending, mask_text(self._pending)
+        self._pending = ""
+
+    def close(self) -> Iterator[tuple[str, str]]:
+        if self._pending:
+            yield self._pending, mask_text(self._pending)
+
+
+Masker = TextMasker | MarkdownMasker | HtmlMasker
+
+
+def masker_for(kind: str) -> Masker:
+    if kind == "markdown":
+        return MarkdownMasker()
+    if kind == "html":
+        return HtmlMasker()
+    return TextMasker()
+
+
+class StreamedFile:
+    """A text, Markdown or HTML file, checked (pass 1) when opened and read in masked pieces (pass 2) after."""
+
     fixable = True
 
     def __init__(
@@ -98,17 +133,25 @@ class TextFile:
         path: Path,
         name: str | None = None,
         *,
+        kind: str = "text",
         lang: str | None = None,
         max_line: int = MAX_LINE,
         max_size: int = MAX_FILE_SIZE,
     ) -> None:
+        if kind not in STREAMED:
+            raise ValueError(f"{kind} files are read whole")
         self.path = path
         self.name = name or path.as_posix()
+        self.kind = kind
         self.max_size = max_size
         self.bom = False
         self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
+        self._last_html_tag = -1  # where the last <html> tag may start (its lang is the document's)
         sample = self._validate(max_line)
-        self.lang, self.lang_origin = choose_language(sample, lang, None, self.kind)
+        declared = None
+        if kind != "text":
+            sample, declared = self._survey()
+        self.lang, self.lang_origin = choose_language(sample, lang, declared, self.kind)
         self.suppressed = Suppressions()
 
     # -- pass 1 ---------------------------------------------------------------------------
@@ -126,6 +169,8 @@ class TextFile:
         for raw, offset in self._raw_pieces():
             if len(head) < 8192:
                 head += raw[: 8192 - len(head)]
+            if self.kind == "html" and b"<html" in raw.lower():
+                self._last_html_tag = offset + raw.lower().rfind(b"<html")
             nonblank_raw = nonblank_raw or bool(raw.strip())
             if utf8 is not None:
                 continue
@@ -143,18 +188,22 @@ class TextFile:
                 self.bom = True
                 source = source[1:]
             nonblank = nonblank or bool(source.strip())
-            pending += source
-            last = pending.rfind("<!--")
-            if last < 0 or pending.find("-->", last + 4) >= 0:  # pieces as pass 2 masks them
-                self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
-                pending = ""
+            if self.kind != "text":  # the masker decides (see _survey); U+0130 is rare
+                self.has_dotted_capital = self.has_dotted_capital or "\u0130" in source
+            else:
+                pending += source
+                last = pending.rfind("<!--")
+                if last < 0 or pending.find("-->", last + 4) >= 0:  # pieces as pass 2 masks them
+                    self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
+                    pending = ""
             if too_long is None:
                 too_long = line_too_long(source, self.name, max_line, line)
             line += source.count("\n")
             if sampled < _SAMPLE:
                 sample.append(source)
                 sampled += len(source)
-        self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
+        if self.kind == "text":
+            self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
         if not nonblank_raw:
             raise InputError(self.name, "empty file: nothing to check")
         if b"\x00" in head:
@@ -169,6 +218,45 @@ class TextFile:
         cut = start.find("-->", _SAMPLE)  # mask as the whole text would: directives end to end
         start = start[: len(start) if cut < 0 else cut + 3]
         return mask_text(start)[:_SAMPLE]
+
+    def _survey(self) -> tuple[str, str | None]:
+        """The masked start and the declared language of a Markdown or HTML file.
+
+        The kind's masker runs over as much of the file as these need: the first 100,000
+        masked characters; for HTML up to its last ``<html`` tag, whose ``lang`` counts; and
+        to the end if the file holds U+0130, which matters only where it is not masked.
+        """
+        masker = masker_for(self.kind)
+        sample: list[str] = []
+        sampled = 0
+        dotted = self.has_dotted_capital
+        self.has_dotted_capital = False
+        pieces = self._decoded()
+        for source, at in pieces:
+            for _, masked in masker.feed(source):
+                if sampled < _SAMPLE:
+                    sample.append(masked)
+                    sampled += len(masked)
+                self.has_dotted_capital = self.has_dotted_capital or "\u0130" in masked
+            if sampled >= _SAMPLE and at + len(source.encode("utf-8")) > self._last_html_tag and not dotted:
+                pieces.close()
+                break
+        else:
+            for _, masked in masker.close():
+                sample.append(masked)
+                self.has_dotted_capital = self.has_dotted_capital or "\u0130" in masked
+        return "".join(sample)[:_SAMPLE], masker.lang
+
+    def _decoded(self) -> Iterator[tuple[str, int]]:
+        """Decoded pieces and the byte offset of each, without the byte-order mark."""
+        for raw, at in self._raw_pieces():
+            try:
+                source = raw.decode("utf-8")
+            except UnicodeDecodeError:  # the file changed since it was validated
+                raise InputError(self.name, "changed while it was checked: not checked") from None
+            if at == 0 and self.bom:
+                source = source[1:]
+            yield source, at
 
     def _raw_pieces(self) -> Iterator[tuple[bytes, int]]:
         """The file's bytes in pieces ending at a line break (a line break is never inside a character)."""
@@ -202,27 +290,25 @@ class TextFile:
 
     def pieces(self) -> Iterator[tuple[str, str]]:
         """(source, masked text) pieces in order; directives are recorded as they pass."""
-        pending = ""
+        masker = masker_for(self.kind)
+        pending_s = pending_t = ""
         offset = line = 0
-        for raw, at in self._raw_pieces():
-            try:
-                source = raw.decode("utf-8")
-            except UnicodeDecodeError:  # the file changed since it was validated
-                raise InputError(self.name, "changed while it was checked: not checked") from None
-            if at == 0 and self.bom:
-                source = source[1:]
-            pending += source
-            last = pending.rfind("<!--")
-            if last >= 0 and pending.find("-->", last + 4) < 0:
-                continue  # a directive may close further on
-            self.suppressed.feed(pending, offset, line)
-            yield pending, mask_text(pending)
-            offset += len(pending)
-            line += pending.count("\n")
-            pending = ""
-        if pending:
-            self.suppressed.feed(pending, offset, line)
-            yield pending, mask_text(pending)
+        for source, _ in self._decoded():
+            for piece in masker.feed(source):
+                pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
+                last = pending_s.rfind("<!--")
+                if last >= 0 and pending_s.find("-->", last + 4) < 0:
+                    continue  # a directive may close further on
+                self.suppressed.feed(pending_s, offset, line)
+                yield pending_s, pending_t
+                offset += len(pending_s)
+                line += pending_s.count("\n")
+                pending_s = pending_t = ""
+        for piece in masker.close():
+            pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
+        if pending_s:
+            self.suppressed.feed(pending_s, offset, line)
+            yield pending_s, pending_t
 
 
 def _open(path: Path, shown: str, max_size: int) -> int:

@@ -1,0 +1,173 @@
+"""Masking a Markdown or HTML file piece by piece, as it is read, as masking it whole would.
+
+:func:`cxkb.checker.documents.mask_markdown` and :func:`~cxkb.checker.documents.mask_html`
+take the whole document: markdown-it's token list and the HTML parser's ranges then take
+ten to twenty times the document's size. The maskers here take the document in pieces
+(each ending at a line break) and hand back ``(source, masked)`` pieces that, joined, are
+exactly what masking the whole text gives, holding only a stretch of the document at a time.
+
+*Markdown.* A piece may end only where nothing of the whole-document masking reaches
+across: at the start of a top-level block (parsing from there finds the same blocks after
+it), after a blank line (a code span never crosses one), and where no HTML comment or tag
+is still open. Text after the last such place waits for more input; a document without
+any (one long list, an unclosed code fence) is held until one comes, however long.
+
+*HTML.* :class:`html.parser.HTMLParser` reads incrementally already. What it has consumed
+is classified (prose, inline tag, or masked), so everything up to the last line start
+before the parser's unread rest can be handed on; the parser keeps the open elements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cxkb.checker.documents import (
+    _apply,
+    _ProseParser,
+    code_blocks,
+    markdown_passes,
+    mask_front_matter,
+    url_spans,
+)
+
+PIECE = 1 << 17
+"""Characters a masker gathers before it looks for a place to cut."""
+
+_FRONT_OPENING = re.compile(r"(?:---|\+\+\+)[ \t]*\n")
+_BLANK_BEFORE = re.compile(r"\n[ \t]*\n\Z")
+_OPEN_TAG = re.compile(r"</?[A-Za-z]")
+
+Piece = tuple[str, str]
+
+
+class MarkdownMasker:
+    """Markdown masked piece by piece; ``lang`` is the front matter's language, once known."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or PIECE
+        self.lang: str | None = None
+        self._buffer = ""
+        self._first = True  # front matter is looked for at the very start only
+        self._next_try = self.size
+
+    def feed(self, source: str) -> Iterator[Piece]:
+        """Pieces that can be masked now; ``source`` must end at a line break (but the last)."""
+        self._buffer += source
+        if len(self._buffer) >= self._next_try:
+            yield from self._cut(final=False)
+
+    def close(self) -> Iterator[Piece]:
+        """The rest of the document."""
+        yield from self._cut(final=True)
+
+    def _cut(self, final: bool) -> Iterator[Piece]:
+        text = self._buffer
+        if not text:
+            return
+        if self._first:
+            if not final and _FRONT_OPENING.match(text) and mask_front_matter(text)[0] is text:
+                self._next_try = 2 * len(text)  # front matter may close further on
+                return
+            text, self.lang = mask_front_matter(text)
+        blocks, tops = code_blocks(text)
+        if final:
+            yield self._emit(len(text), text, blocks)
+            return
+        for cut in reversed(tops):
+            if cut == 0 or not _BLANK_BEFORE.search(text, 0, cut):
+                continue
+            blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
+            if _open_comment(blocked) or _open_tag(untagged):
+                continue
+            yield self._emit(cut, text, blocks, masked)
+            return
+        self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
+
+    def _emit(self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None) -> Piece:
+        if masked is None:
+            masked = markdown_passes(text, blocks)[-1]
+        piece = (self._buffer[:cut], masked)
+        self._buffer = self._buffer[cut:]
+        self._first = False
+        self._next_try = max(self.size, len(self._buffer) + self.size // 2)
+        return piece
+
+
+def _open_comment(text: str) -> bool:
+    last = text.rfind("<!--")
+    return last >= 0 and text.find("-->", last + 4) < 0
+
+
+def _open_tag(text: str) -> bool:
+    last = text.rfind("<")
+    return last >= 0 and ">" not in text[last:] and _OPEN_TAG.match(text, last) is not None
+
+
+class HtmlMasker:
+    """HTML masked piece by piece; ``lang`` is the ``<html lang>`` read so far."""
+
+    def __init__(self) -> None:
+        self._parser = _ProseParser([0])
+        self._source = ""  # fed and not yet handed on; starts at document offset self._offset
+        self._offset = 0
+        self._fed = 0
+
+    @property
+    def lang(self) -> str | None:
+        return self._parser.lang
+
+    def feed(self, source: str) -> Iterator[Piece]:
+        """Pieces that can be masked now; ``source`` must end at a line break (but the last)."""
+        parser = self._parser
+        starts = parser.starts
+        base = self._fed
+        starts.extend(base + i + 1 for i in _newlines(source))
+        self._source += source
+        self._fed += len(source)
+        parser.feed(source)
+        consumed = self._fed - len(parser.rawdata)
+        line = parser.getpos()[0] - 1 - parser.first_line  # the line the unread rest starts on
+        cut = starts[line]
+        if cut > self._offset:
+            yield self._emit(cut)
+        del starts[:line]
+        parser.first_line += line
+        assert cut <= consumed
+
+    def close(self) -> Iterator[Piece]:
+        """The rest of the document."""
+        self._parser.close()
+        if self._fed > self._offset:
+            yield self._emit(self._fed)
+
+    def _emit(self, cut: int) -> Piece:
+        """The source up to document offset ``cut``, masked as :func:`mask_html` masks it."""
+        parser, offset = self._parser, self._offset
+        visible = sorted(parser.keep + parser.soft)
+        hidden: list[tuple[int, int]] = []
+        pos = offset
+        for s, e in visible:
+            if s >= cut:
+                break
+            if s > pos:
+                hidden.append((pos - offset, s - offset))
+            pos = max(pos, e)
+        if pos < cut:
+            hidden.append((pos - offset, cut - offset))
+        source = self._source[: cut - offset]
+        text = _apply(source, hidden)
+        text = _apply(text, [(max(s, offset) - offset, min(e, cut) - offset) for s, e in parser.soft if s < cut], " ")
+        text = _apply(text, url_spans(text))
+        parser.keep = [(max(s, cut), e) for s, e in parser.keep if e > cut]
+        parser.soft = [(s, e) for s, e in parser.soft if e > cut]
+        self._source = self._source[cut - offset :]
+        self._offset = cut
+        return source, text
+
+
+def _newlines(text: str) -> Iterator[int]:
+    i = text.find("\n")
+    while i >= 0:
+        yield i
+        i = text.find("\n", i + 1)
