@@ -135,6 +135,10 @@ def test_cues_must_name_a_candidate(records: KnowledgeBase) -> None:
     report = Report()
     validate_taxonomy(bad, report)
     assert "ambiguous-cues" in {f.rule for f in report.findings}
+    fine = dataclasses.replace(records, ambiguous={amb.id: dataclasses.replace(amb, cues=("none: word",))})
+    report = Report()
+    validate_taxonomy(fine, report)
+    assert "ambiguous-cues" not in {f.rule for f in report.findings}
 
 
 def test_word_families_reach_the_release(records: KnowledgeBase) -> None:
@@ -216,6 +220,46 @@ def test_everyday_labels_and_families(index: VocabIndex, tmp_path: Path) -> None
     nl = found(check(index, tmp_path, "Wij zetten de inwoner centraal en tonen elk contactmoment.", "nl"))
     assert any(c == ("customer-centricity",) for _, _, c in nl)
     assert any(t == "contactmoment" and c == ("touchpoint",) for _, t, c in nl)
+
+
+def test_interactions_with_an_organisation_and_user_centred_paraphrases(index: VocabIndex, tmp_path: Path) -> None:
+    en = found(
+        check(index, tmp_path, "Most interactions with government happen online. Keep the end user in mind.", "en")
+    )
+    assert any(t.startswith("interactions") and c == ("service-encounter",) for _, t, c in en)
+    assert any(t.lower().startswith("keep the end user") and c == ("user-centricity",) for _, t, c in en)
+    other = found(check(index, tmp_path, "The chatbot interacts with users at night.", "en"))
+    assert not any(c == ("service-encounter",) for _, _, c in other)  # a bot is not an organisation
+
+
+def test_a_defined_abbreviation_names_its_label_concept(index: VocabIndex, tmp_path: Path) -> None:
+    text = "CSR rules first. A Customer Service Representative (CSR) answers. Two CSRs help; the CSR logs it."
+    uses = [(t, c) for _, t, c in found(check(index, tmp_path, text, "en")) if t.startswith("CSR")]
+    assert uses == [("CSRs", ("frontline-employee",)), ("CSR", ("frontline-employee",))]  # not before it is defined
+    wrong = "A Customer Service Representative (CR) answers; the CR logs it."  # not the label's initials
+    assert not [t for _, t, _ in found(check(index, tmp_path, wrong, "en")) if t == "CR"]
+
+
+def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_path: Path) -> None:
+    en = check(
+        index, tmp_path, "Interns gain experience here. Work Experience staff call. The experience matters.", "en"
+    )
+    assert [m.text for m in en.mentions if m.code == "ambiguous"] == ["experience"]
+    assert [m.column for m in en.mentions if m.code == "ambiguous"] == [
+        len("Interns gain experience here. Work Experience staff call. The ") + 1
+    ]
+    nl = check(index, tmp_path, "Zij heeft veel ervaring met formulieren. De ervaring van de inwoner telt.", "nl")
+    assert [(m.text, m.concepts) for m in nl.mentions if m.code == "ambiguous"] == [
+        ("ervaring", ("customer-experience",))
+    ]
+
+
+def test_none_cues_are_parsed_apart() -> None:
+    cues = ContextCues.parse(["a: word", "none: ^gain ^veel"])
+    assert cues.nothing == frozenset({"gain", "veel"})
+    assert cues.names_nothing("we gain LABEL", 8, 13)
+    assert not cues.names_nothing("we got LABEL", 7, 12)
+    assert cues.resolve("gain LABEL", 5, 10) == ("", "")  # 'none' is never a candidate
 
 
 def test_word_classes_come_from_the_shipped_lexicon() -> None:

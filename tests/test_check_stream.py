@@ -49,6 +49,7 @@ def _labels(index: VocabIndex) -> list[str]:
 SEPARATORS = [" ", " ", " ", "\n", "\n", "\n\n", " \n ", "-", ". ", ", ", "’", "(", "\t", "\u00a0"]
 EXTRAS = ["<!-- cxkb-check off -->", "<!-- cxkb-check on -->", "<!-- cxkb-check disable-next-line -->"]
 EXTRAS += ["<!-- cxkb-check\nwhat -->", "https://x.nl/klantreis", "www.klant.nl", "İ", "de", "the", "klanten", "😊"]
+EXTRAS += ["Customer Service Representative (CSR)", " (CSR)", "CSR", "CSRs", "klantenservice (KS)", "KS"]
 
 
 def _prose(index: VocabIndex) -> st.SearchStrategy[str]:

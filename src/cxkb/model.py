@@ -121,6 +121,11 @@ class Concept:
     origin: Origin = field(compare=False, default=Origin("", 0))
 
 
+NAMES_NOTHING = "none"
+"""In an ambiguous label's context cues, the 'candidate' for words after which the label names
+no concept at all (*gain experience*, *veel ervaring*: know-how, not an experience concept)."""
+
+
 @dataclass(frozen=True)
 class AmbiguousLabel:
     id: str
@@ -129,7 +134,8 @@ class AmbiguousLabel:
     candidates: tuple[str, ...]
     note: Text
     origin: Origin = field(compare=False, default=Origin("", 0))
-    # Context cues for the checker, ``candidate: word word``: they travel in the release
+    # Context cues for the checker, ``candidate: word word`` (or ``none: word word``, see
+    # NAMES_NOTHING): they travel in the release
     # records, not in the graph, so records compared through the graph leave them out.
     cues: tuple[str, ...] = field(compare=False, default=())
 

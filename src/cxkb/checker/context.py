@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxkb.checker.prefilter import TOKEN, next_word, prev_word, sentence_start
+from cxkb.model import NAMES_NOTHING
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import Entry
@@ -228,17 +229,24 @@ class ContextCues:
     before and after the label in its sentence; ``word*`` is a prefix, ``*word`` a suffix,
     ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
     answer when no cue speaks. A candidate wins when it has more cues present than any other.
+    The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
+    label names no concept (see :meth:`names_nothing`).
     """
 
     cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
     default: str = ""
+    nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> ContextCues:
         cues: list[tuple[str, tuple[tuple[str, str, bool], ...]]] = []
         default = ""
+        nothing: set[str] = set()
         for value in values:
             candidate, _, spec = value.partition(":")
+            if candidate.strip() == NAMES_NOTHING:
+                nothing.update(_fold(raw.lstrip("^")).replace("\u2019", "'") for raw in spec.split())
+                continue
             words: list[tuple[str, str, bool]] = []
             for raw in spec.split():
                 if raw == "*":
@@ -249,7 +257,19 @@ class ContextCues:
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate.strip(), tuple(words)))
-        return cls(tuple(cues), default)
+        return cls(tuple(cues), default, frozenset(nothing))
+
+    def names_nothing(self, text: str, start: int, end: int) -> bool:
+        """Whether the label at ``start:end`` names no concept here: after a know-how word, or inside a name.
+
+        *Gain experience*, *veel ervaring*: the word right before says the label means
+        know-how (``none:`` cues). *Work Experience programs*, *Student Experience Group*: a
+        capitalised run names a programme or a unit, not an experience.
+        """
+        before = prev_word(text, start)
+        if before is not None and not before[0] and _fold(text[before[1] : before[2]]) in self.nothing:
+            return True
+        return part_of_name(text, start, end)
 
     def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""

@@ -354,6 +354,8 @@ class Checker:
             verdict = self.classify(m, lang)
             code = verdict.code
             resolved = code != "ambiguous"
+            if not resolved and self._names_nothing(w.text, m):
+                continue
             if not resolved and (details or eager):
                 verdict, resolved = self._in_context(w.text, m, verdict, lang), True
             if details:
@@ -544,6 +546,12 @@ class Checker:
             preferred,
             exact,
         )
+
+    def _names_nothing(self, text: str, m: Match) -> bool:
+        """An ambiguous label that here is know-how or part of a name: not a mention at all."""
+        entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
+        cues = self.index.cues_of.get((entry.lang, compact(entry.label))) if entry is not None else None
+        return cues is not None and cues.names_nothing(text, m.start, m.end)
 
     def _in_context(self, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.

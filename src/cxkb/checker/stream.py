@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cxkb.checker.abbreviations import Abbreviations
 from cxkb.checker.documents import line_starts
 from cxkb.checker.vocab import Match, Matcher, ScanResult
 from cxkb.findings import Level
@@ -160,11 +161,13 @@ def scan_document(
     window, which a cue phrase at the start of this one must not run into.
     """
     carried: Match | None = None  # the last match so far, in document offsets
+    abbreviations = Abbreviations()
     for w in windows(pieces, matcher.index.depth, size):
         local = None
         if carried is not None and carried.end > w.offset + w.start:
             local = Match(carried.start - w.offset, carried.end - w.offset, carried.text, carried.entries)
         scan = scan_window(matcher, w, local, local.end if local is not None else -1, gapped_ok)
+        abbreviations.add_uses(w.text, w.offset, scan.matches, w.start, w.end)
         yield w, scan, ScanResult([local, *scan.matches], scan.cue_words) if local is not None else scan
         if scan.matches:
             last = scan.matches[-1]

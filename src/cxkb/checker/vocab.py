@@ -419,6 +419,9 @@ class Matcher:
         gapped = self.index.gapped.get(self.lang)
         if gapped and same_length:
             self._add_gapped(text, lowered, result, gapped)
+        from cxkb.checker.abbreviations import Abbreviations  # it builds on this module
+
+        Abbreviations().add_uses(text, 0, result.matches)
         return result
 
     def _add_gapped(self, text: str, lowered: str, result: ScanResult, gapped: list[Gapped]) -> None:

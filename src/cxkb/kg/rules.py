@@ -101,7 +101,11 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("label-overlap", _E, "an ambiguity entry's label is also an ordinary label"),
     ("ambiguous-candidates", _E, "an ambiguity entry names fewer than two existing concepts"),
     ("ambiguous-label", _I, "a label declared ambiguous, with its candidates"),
-    ("ambiguous-cues", _E, "a context cue of an ambiguous label is not 'candidate: words' for one of its candidates"),
+    (
+        "ambiguous-cues",
+        _E,
+        "a context cue of an ambiguous label is not 'candidate: words' for one of its candidates, nor 'none: words'",
+    ),
     ("untranslated", _W, "the Dutch text is identical to the English one"),
     ("deprecated-no-replacement", _W, "a retired concept names no replacement"),
     ("replaced-by-deprecated", _E, "a concept is replaced by one that is itself retired"),
@@ -197,7 +201,7 @@ MEANINGS_NL: dict[str, str] = {
     "ambiguous-candidates": "een meerduidig label noemt minder dan twee bestaande begrippen als kandidaat",
     "ambiguous-label": "een als meerduidig vastgelegd label, met zijn kandidaten",
     "ambiguous-cues": "een contextaanwijzing bij een meerduidig label heeft niet de vorm 'kandidaat: woorden' "
-    "voor een van zijn kandidaten",
+    "voor een van zijn kandidaten, en ook niet 'none: woorden'",
     "untranslated": "de Nederlandse tekst is gelijk aan de Engelse",
     "deprecated-no-replacement": "een uitgefaseerd begrip noemt geen vervanger",
     "replaced-by-deprecated": "een begrip wordt vervangen door een begrip dat zelf is uitgefaseerd",

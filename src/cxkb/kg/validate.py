@@ -32,6 +32,7 @@ from cxkb.kg.records import (
     load,
 )
 from cxkb.kg.tables import SEED_ID
+from cxkb.model import NAMES_NOTHING
 
 MAX_TOPICS_PER_PAPER = 3
 MAX_QUESTIONS_PER_PAPER = 3
@@ -454,9 +455,13 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
         seen.setdefault(key, amb.id)
         for cue in amb.cues:
             candidate, _, words = cue.partition(":")
-            if candidate.strip() not in amb.candidates or not words.split():
+            if (candidate.strip() not in amb.candidates and candidate.strip() != NAMES_NOTHING) or not words.split():
                 report.error(
-                    f, n, "cues", "ambiguous-cues", f"{cue!r} is not 'candidate: cue words' for one of its candidates"
+                    f,
+                    n,
+                    "cues",
+                    "ambiguous-cues",
+                    f"{cue!r} is not 'candidate: cue words' for one of its candidates, nor 'none: cue words'",
                 )
     for w in kb.families.values():
         if w.concept and w.concept not in kb.concepts:
