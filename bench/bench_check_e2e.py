@@ -47,6 +47,7 @@ BENCH_TEXTS = (
     "nl-profielservice.txt",
 )
 ASCII_GREP = "grep -Fiwo -f labels-ascii.txt"
+BYTE_GREP = "LC_ALL=C grep -Fiwo -f labels.txt"
 
 
 def corpus(target: Path, megabytes: float) -> Path:
@@ -120,7 +121,8 @@ def main() -> None:
         every = sorted({e.label for e in index.entries})
         labels.write_text("\n".join(every) + "\n", encoding="utf-8")
         # GNU grep -i in a UTF-8 locale drops to a much slower matcher as soon as one pattern
-        # holds a non-ASCII letter (co-creëren); the ASCII labels alone show grep's fast path.
+        # holds a non-ASCII letter (co-creëren), and, with about 800 patterns, even without one;
+        # the ASCII row shows which of the two it is, the C-locale row grep's byte-wise fast path.
         ascii_labels = work / "labels-ascii.txt"
         ascii_labels.write_text("\n".join(x for x in every if x.isascii()) + "\n", encoding="utf-8")
         cxkb = [str(Path(sys.executable).parent / "cxkb"), "check", str(text), "--format", "json", "--root", str(REPO)]
@@ -130,20 +132,22 @@ def main() -> None:
             {
                 "grep -Fiwo -f labels.txt": (grep, work / "grep.out"),
                 ASCII_GREP: (["grep", "-Fiwo", "-f", str(ascii_labels), str(text)], work / "grep-ascii.out"),
+                # in the C locale grep reads bytes: its fast path, but -i folds ASCII letters only
+                BYTE_GREP: (["env", "LC_ALL=C", "grep", "-Fiwo", "-f", str(labels), str(text)], work / "grep-c.out"),
                 "cxkb check --format json": (cxkb, work / "check.json"),
             },
             args.rounds,
         )
         size_mb = text.stat().st_size / 1_000_000
     base = rows["grep -Fiwo -f labels.txt"][0]
-    fast = rows[ASCII_GREP][0]
+    fast = rows[BYTE_GREP][0]
     lines = [
         f"Measured on: {machine()}. One text of {size_mb:.1f} MB (seed articles and ten held-out texts,",
         f"repeated); {args.rounds} fresh processes each, taking turns, wall time from start to exit (median, fastest)",
         "and the largest peak resident memory. Ratio: grep's median time / the command's (1x = as fast as grep);",
-        "the last column takes grep over the ASCII labels only.",
+        "the last column takes grep in the C locale (bytes; its fast path) as 1x.",
         "",
-        "| command | median s | fastest s | peak MB | MB/s | ratio to grep | ratio to grep, ASCII labels |",
+        "| command | median s | fastest s | peak MB | MB/s | ratio to grep | ratio to C-locale grep |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (median, fastest, peak) in rows.items():
