@@ -1,15 +1,18 @@
-"""Checking window by window and reading plain text in pieces change nothing but the cost.
+"""Checking window by window and reading files in pieces change nothing but the cost.
 
-A window boundary may fall anywhere between two lines, and a piece of a plain-text file
-ends wherever a read ends; the matches, findings and refusals must be those of the whole
-text read at once. The findings cap keeps only what it can list; its result must be the
-one of building every finding and sorting them.
+A window boundary may fall anywhere between two lines, and a piece of a file ends
+wherever a read ends (for a Word document, after any paragraph); the matches, findings and
+refusals must be those of the whole text read at once. The findings cap keeps only what it
+can list; its result must be the one of building every finding and sorting them.
 """
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,6 +135,27 @@ def _markup(index: VocabIndex) -> st.SearchStrategy[str]:
     return st.lists(st.one_of(_prose(index).map(lambda t: t[:40]), st.sampled_from(MARKUP)), max_size=60).map("".join)
 
 
+def _docx(paragraphs: list[str]) -> bytes:
+    """A minimal Word document with one run per paragraph (XML-unsafe characters left out)."""
+    safe = ["".join(c for c in p if c == "\t" or (ord(c) >= 0x20 and c not in "\ufffe\uffff")) for p in paragraphs]
+    body = "".join(f"<w:p><w:r><w:t xml:space='preserve'>{escape(p)}</w:t></w:r></w:p>" for p in safe)
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?><w:document '
+        f'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", document)
+    return buf.getvalue()
+
+
 def _cut_at_line_ends(text: str, sizes: list[int]) -> list[str]:
     out, pos, i = [], 0, 0
     while pos < len(text):
@@ -177,7 +201,7 @@ def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
     data=st.data(),
     read=st.integers(1, 64),
     bom=st.booleans(),
-    kind=st.sampled_from(["text", "text", "markdown", "html"]),
+    kind=st.sampled_from(["text", "text", "markdown", "html", "docx"]),
 )
 def test_a_file_read_in_pieces_is_checked_as_one_read_whole(
     index: VocabIndex,
@@ -188,10 +212,13 @@ def test_a_file_read_in_pieces_is_checked_as_one_read_whole(
     bom: bool,
     kind: str,
 ) -> None:
-    text = data.draw(_prose(index) if kind == "text" else _markup(index))
-    name = {"text": "doc.txt", "markdown": "doc.md", "html": "doc.html"}[kind]
+    text = data.draw(_prose(index) if kind in ("text", "docx") else _markup(index))
+    name = {"text": "doc.txt", "markdown": "doc.md", "html": "doc.html", "docx": "doc.docx"}[kind]
     path = tmp_path / name
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    if kind == "docx":
+        path.write_bytes(_docx(text.split("\n")))
+    else:
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     monkeypatch.setattr(reader, "_READ", read)
     sample = data.draw(st.sampled_from([20, 100_000]))  # a short sample: the survey stops early
     monkeypatch.setattr(reader, "_SAMPLE", sample)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.discover import discover
-from cxkb.checker.documents import Document, InputError, kind_of, read_document
+from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
-from cxkb.checker.reader import STREAMED, StreamedFile
+from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, summarise
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, is_open_phrase
@@ -273,26 +273,15 @@ class Checker:
         config = self.config
         for path, name in found.files:
             try:
-                doc: Document | StreamedFile
-                kind = kind_of(path)
-                if kind in STREAMED:  # read piece by piece, never whole
-                    doc = StreamedFile(
-                        path,
-                        name,
-                        kind=kind,
-                        lang=config.language,
-                        max_line=config.max_line_length,
-                        max_size=config.max_file_size,
-                    )
-                else:
-                    doc = read_document(
-                        path,
-                        name,
-                        lang=config.language,
-                        max_line=config.max_line_length,
-                        max_size=config.max_file_size,
-                        max_part=config.max_docx_part_size,
-                    )
+                doc = StreamedFile(  # read piece by piece, never whole
+                    path,
+                    name,
+                    kind=kind_of(path),
+                    lang=config.language,
+                    max_line=config.max_line_length,
+                    max_size=config.max_file_size,
+                    max_part=config.max_docx_part_size,
+                )
                 result = self.check_document(doc, details=details)
             except InputError as exc:
                 run.errors.append(exc)

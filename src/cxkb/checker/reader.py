@@ -26,6 +26,7 @@ from pathlib import Path
 from cxkb.checker.documents import (
     DIRECTIVE,
     DIRECTIVES,
+    MAX_DOCX_PART_SIZE,
     MAX_FILE_SIZE,
     MAX_LINE,
     InputError,
@@ -37,8 +38,8 @@ from cxkb.checker.documents import (
 )
 from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
 
-STREAMED = ("text", "markdown", "html")
-"""The kinds :class:`StreamedFile` reads; a .docx is a zip archive and is read whole."""
+STREAMED = ("text", "markdown", "html", "docx")
+"""The kinds :class:`StreamedFile` reads: every kind the checker knows."""
 
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
@@ -124,9 +125,7 @@ def masker_for(kind: str) -> Masker:
 
 
 class StreamedFile:
-    """A text, Markdown or HTML file, checked (pass 1) when opened and read in masked pieces (pass 2) after."""
-
-    fixable = True
+    """A document file, checked (pass 1) when opened and read in masked pieces (pass 2) after."""
 
     def __init__(
         self,
@@ -137,35 +136,38 @@ class StreamedFile:
         lang: str | None = None,
         max_line: int = MAX_LINE,
         max_size: int = MAX_FILE_SIZE,
+        max_part: int = MAX_DOCX_PART_SIZE,
     ) -> None:
         if kind not in STREAMED:
-            raise ValueError(f"{kind} files are read whole")
+            raise ValueError(f"no reader for {kind} files")
         self.path = path
         self.name = name or path.as_posix()
         self.kind = kind
         self.max_size = max_size
+        self.max_part = max_part
         self.bom = False
         self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
         self._last_html_tag = -1  # where the last <html> tag may start (its lang is the document's)
-        sample = self._validate(max_line)
+        sample = self._validate_docx(max_line) if kind == "docx" else self._validate(max_line)
         declared = None
-        if kind != "text":
+        if kind in ("markdown", "html"):
             sample, declared = self._survey()
         self.lang, self.lang_origin = choose_language(sample, lang, declared, self.kind)
         self.suppressed = Suppressions()
+
+    @property
+    def fixable(self) -> bool:
+        """Only plain-text formats can be rewritten in place (not .docx)."""
+        return self.kind != "docx"
 
     # -- pass 1 ---------------------------------------------------------------------------
 
     def _validate(self, max_line: int) -> str:
         """Refuse the file as ``read_document`` would; return the masked start for language detection."""
-        nonblank_raw = nonblank = False
+        tally = _Tally(self.name, max_line, self.kind)
+        nonblank_raw = False
         utf8: InputError | None = None
-        too_long: InputError | None = None
         head = b""
-        sample: list[str] = []
-        sampled = 0
-        line = 0
-        pending = ""
         for raw, offset in self._raw_pieces():
             if len(head) < 8192:
                 head += raw[: 8192 - len(head)]
@@ -181,40 +183,43 @@ class StreamedFile:
                 utf8 = InputError(
                     self.name,
                     f"not valid UTF-8 (byte {at}): save the file as UTF-8",
-                    line + raw[: exc.start].count(b"\n") + 1,
+                    tally.line + raw[: exc.start].count(b"\n") + 1,
                 )
                 continue
             if offset == 0 and source.startswith("\ufeff"):
                 self.bom = True
                 source = source[1:]
-            nonblank = nonblank or bool(source.strip())
-            if self.kind != "text":  # the masker decides (see _survey); U+0130 is rare
-                self.has_dotted_capital = self.has_dotted_capital or "\u0130" in source
-            else:
-                pending += source
-                last = pending.rfind("<!--")
-                if last < 0 or pending.find("-->", last + 4) >= 0:  # pieces as pass 2 masks them
-                    self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
-                    pending = ""
-            if too_long is None:
-                too_long = line_too_long(source, self.name, max_line, line)
-            line += source.count("\n")
-            if sampled < _SAMPLE:
-                sample.append(source)
-                sampled += len(source)
-        if self.kind == "text":
-            self.has_dotted_capital = self.has_dotted_capital or _dotted(pending)
+            tally.add(source)
         if not nonblank_raw:
             raise InputError(self.name, "empty file: nothing to check")
         if b"\x00" in head:
             raise InputError(self.name, "binary file (it contains NUL bytes): not a text document")
         if utf8 is not None:
             raise utf8
-        if not nonblank:
+        return self._settle(tally)
+
+    def _validate_docx(self, max_line: int) -> str:
+        """:meth:`_validate` for a Word document: its paragraphs are its lines."""
+        fd = _open(self.path, self.name, self.max_size)
+        with os.fdopen(fd, "rb") as fh:  # read_document refuses white space before it opens the zip
+            while chunk := fh.read(_READ):
+                if chunk.strip():
+                    break
+            else:
+                raise InputError(self.name, "empty file: nothing to check")
+        tally = _Tally(self.name, max_line, self.kind)
+        for source, _ in self._docx_pieces():
+            tally.add(source)
+        return self._settle(tally)
+
+    def _settle(self, tally: _Tally) -> str:
+        """The checks that need the whole text, in read_document's order; the masked start."""
+        self.has_dotted_capital = tally.finish()
+        if not tally.nonblank:
             raise InputError(self.name, "empty file: nothing to check")
-        if too_long is not None:
-            raise too_long
-        start = "".join(sample)
+        if tally.too_long is not None:
+            raise tally.too_long
+        start = "".join(tally.sample)
         cut = start.find("-->", _SAMPLE)  # mask as the whole text would: directives end to end
         start = start[: len(start) if cut < 0 else cut + 3]
         return mask_text(start)[:_SAMPLE]
@@ -249,6 +254,9 @@ class StreamedFile:
 
     def _decoded(self) -> Iterator[tuple[str, int]]:
         """Decoded pieces and the byte offset of each, without the byte-order mark."""
+        if self.kind == "docx":
+            yield from self._docx_pieces()
+            return
         for raw, at in self._raw_pieces():
             try:
                 source = raw.decode("utf-8")
@@ -257,6 +265,23 @@ class StreamedFile:
             if at == 0 and self.bom:
                 source = source[1:]
             yield source, at
+
+    def _docx_pieces(self) -> Iterator[tuple[str, int]]:
+        """A Word document's paragraphs joined by line breaks, in pieces ending at one (but the last)."""
+        from cxkb.checker.docx_text import docx_paragraphs
+
+        fd = _open(self.path, self.name, self.max_size)
+        with os.fdopen(fd, "rb") as fh:
+            held: list[str] = []
+            size = 0
+            for paragraph in docx_paragraphs(fh, self.name, max_part=self.max_part, max_chars=self.max_size):
+                if size >= _READ:  # another paragraph follows: the held ones end with a line break
+                    yield "\n".join(held) + "\n", 0
+                    held, size = [], 0
+                held.append(paragraph)
+                size += len(paragraph) + 1
+            if held:
+                yield "\n".join(held), 0
 
     def _raw_pieces(self) -> Iterator[tuple[bytes, int]]:
         """The file's bytes in pieces ending at a line break (a line break is never inside a character)."""
@@ -309,6 +334,43 @@ class StreamedFile:
         if pending_s:
             self.suppressed.feed(pending_s, offset, line)
             yield pending_s, pending_t
+
+
+class _Tally:
+    """What pass 1 learns from the decoded text, piece by piece, as read_document learns it whole."""
+
+    def __init__(self, name: str, max_line: int, kind: str) -> None:
+        self.name, self.max_line, self.kind = name, max_line, kind
+        self.nonblank = False
+        self.too_long: InputError | None = None
+        self.line = 0
+        self.sample: list[str] = []
+        self._sampled = 0
+        self._pending = ""
+        self.dotted = False
+
+    def add(self, source: str) -> None:
+        self.nonblank = self.nonblank or bool(source.strip())
+        if self.kind in ("markdown", "html"):  # their masker decides (see _survey); U+0130 is rare
+            self.dotted = self.dotted or "\u0130" in source
+        else:
+            self._pending += source
+            last = self._pending.rfind("<!--")
+            if last < 0 or self._pending.find("-->", last + 4) >= 0:  # pieces as pass 2 masks them
+                self.dotted = self.dotted or _dotted(self._pending)
+                self._pending = ""
+        if self.too_long is None:
+            self.too_long = line_too_long(source, self.name, self.max_line, self.line)
+        self.line += source.count("\n")
+        if self._sampled < _SAMPLE:
+            self.sample.append(source)
+            self._sampled += len(source)
+
+    def finish(self) -> bool:
+        """Whether U+0130 is in the text (for Markdown and HTML: anywhere in the source)."""
+        if self.kind not in ("markdown", "html"):
+            self.dotted = self.dotted or _dotted(self._pending)
+        return self.dotted
 
 
 def _open(path: Path, shown: str, max_size: int) -> int:
