@@ -14,7 +14,8 @@ any (one long list, an unclosed code fence) is held until one comes, however lon
 
 *HTML.* :class:`html.parser.HTMLParser` reads incrementally already. What it has consumed
 is classified (prose, inline tag, or masked), so everything up to the last line start
-before the parser's unread rest can be handed on; the parser keeps the open elements.
+before the parser's unread rest can be handed on; the parser keeps the open elements. An
+unclosed comment or ``<script>`` keeps the rest of the file unread, and so held, too.
 """
 
 from __future__ import annotations
