@@ -238,6 +238,11 @@ def test_a_defined_abbreviation_names_its_label_concept(index: VocabIndex, tmp_p
     assert uses == [("CSRs", ("frontline-employee",)), ("CSR", ("frontline-employee",))]  # not before it is defined
     wrong = "A Customer Service Representative (CR) answers; the CR logs it."  # not the label's initials
     assert not [t for _, t, _ in found(check(index, tmp_path, wrong, "en")) if t == "CR"]
+    # the bracket may follow the label directly; a bracket after other words defines nothing
+    close = "Ask a Customer Service Representative(CSR) or a customer service (CS) desk (NPS). CSR and CS, not NPS."
+    named = [(t, c) for _, t, c in found(check(index, tmp_path, close, "en")) if t.isupper()]
+    assert ("CSR", ("frontline-employee",)) in named and ("CS", ("customer-service",)) in named
+    assert "NPS" not in [t for t, c in named if c != ("net-promoter-score",)]
 
 
 def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_path: Path) -> None:
