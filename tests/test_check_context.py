@@ -18,7 +18,7 @@ from conftest import built
 from cxkb.checker import lemmas
 from cxkb.checker.cache import cached_index, index_key
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.context import ContextCues, english_word_classes
+from cxkb.checker.context import ContextCues, english_word_classes, names_a_thing
 from cxkb.checker.documents import read_document
 from cxkb.checker.engine import Checker, DocumentResult
 from cxkb.checker.vocab import VocabIndex
@@ -181,6 +181,27 @@ def test_adverbs_names_and_ordinary_phrases_are_not_unknown_terms(index: VocabIn
     assert not {"service usually", "customer first", "service agency", "farm service agency"} & unknown
     assert not {"service providers", "service delivery", "work experience"} & unknown
     assert "customer lifecycle" in unknown  # a word the lexicon does not know may be a noun: still a candidate
+
+
+def test_product_names_and_paths_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "De MijnServices-uitwerking volgt. Zie Docs/structurizr/profielservicedocs/01-context en "
+        "https://example.org/klantpanel/uitslag. Het klantpanel en de klantenservicedesk/balie helpen."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, text, "nl").unknown}
+    assert not {"mijnservices-uitwerking", "profielservicedocs"} & unknown
+    assert not any("example.org" in u or u.startswith("klantpanel/") for u in unknown)
+    assert {"klantpanel", "klantenservicedesk"} <= unknown  # one slash (an alternative) is prose
+
+
+def test_names_a_thing_rule() -> None:
+    text = "GovCXAnalyzer and customer panels; a/b/customer-panel; klant/burger"
+    assert names_a_thing(text, 0, len("GovCXAnalyzer"))
+    start = text.index("customer panels")
+    assert not names_a_thing(text, start, start + len("customer panels"))
+    start = text.index("customer-panel")
+    assert names_a_thing(text, start, start + len("customer-panel"))
+    assert not names_a_thing(text, text.index("klant/"), text.index("klant/") + 5)
 
 
 def test_abbreviations_in_labels_are_not_lemmatised(index: VocabIndex, tmp_path: Path) -> None:

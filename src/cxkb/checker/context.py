@@ -166,6 +166,26 @@ def english_word_classes() -> WordClasses:
     return WordClasses(*(frozenset(classes[k]) for k in ("noun", "verb", "adv", "known")))
 
 
+_INNER_CAPITAL = re.compile(r"[^\W\d_]*[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")  # MijnServices, GovCXAnalyzer
+
+
+def names_a_thing(text: str, start: int, end: int) -> bool:
+    """A phrase in a product name or a path, not in prose: no vocabulary a reviewer would add.
+
+    A word with a capital after a small letter (*MijnServices-uitwerking*, *GovCXAnalyzer*) is a
+    product or programme name, and a phrase inside a run of two or more slashes without spaces
+    (*Docs/structurizr/profielservicedocs/01-context*) is a path or an address.
+    """
+    if any(_INNER_CAPITAL.match(w) for w in TOKEN.findall(text[start:end])):
+        return True
+    left, right = start, end
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text.count("/", left, right) >= 2
+
+
 def part_of_name(text: str, start: int, end: int) -> bool:
     """A capitalised phrase inside a longer capitalised run ('Farm Service Agency'): a name.
 

@@ -41,6 +41,7 @@ from cxkb.checker.context import (
     ContextCues,
     Gapped,
     english_word_classes,
+    names_a_thing,
     part_of_name,
 )
 from cxkb.checker.inflect import forms as inflected_forms
@@ -598,7 +599,7 @@ class Matcher:
                     break
                 first, count = ps, count + 1
             last = end
-            if not part_of_name(text, first, end):
+            if not part_of_name(text, first, end) and not names_a_thing(text, first, end):
                 phrases.append((first, end))
         return phrases
 
