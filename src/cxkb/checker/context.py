@@ -167,6 +167,9 @@ def english_word_classes() -> WordClasses:
 
 
 _INNER_CAPITAL = re.compile(r"[^\W\d_]*[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")  # MijnServices, GovCXAnalyzer
+_PATH_REACH = 256  # characters looked at on each side of a phrase for a path
+_RUN_BEFORE = re.compile(r"\S*\Z")
+_RUN_AFTER = re.compile(r"\S*")
 
 
 def names_a_thing(text: str, start: int, end: int) -> bool:
@@ -178,12 +181,12 @@ def names_a_thing(text: str, start: int, end: int) -> bool:
     """
     if any(_INNER_CAPITAL.match(w) for w in TOKEN.findall(text[start:end])):
         return True
-    left, right = start, end
-    while left > 0 and not text[left - 1].isspace():
-        left -= 1
-    while right < len(text) and not text[right].isspace():
-        right += 1
-    return text.count("/", left, right) >= 2
+    # the run of non-space characters around the phrase, looked at no further than a path
+    # could reasonably reach: text without spaces must not make each phrase scan all of it
+    before = _RUN_BEFORE.search(text, max(0, start - _PATH_REACH), start)
+    after = _RUN_AFTER.match(text, end, end + _PATH_REACH)
+    slashes = text.count("/", before.start() if before else start, after.end() if after else end)
+    return slashes >= 2
 
 
 def part_of_name(text: str, start: int, end: int) -> bool:
