@@ -185,8 +185,8 @@ def names_a_thing(text: str, start: int, end: int) -> bool:
     # could reasonably reach: text without spaces must not make each phrase scan all of it
     before = _RUN_BEFORE.search(text, max(0, start - _PATH_REACH), start)
     after = _RUN_AFTER.match(text, end, end + _PATH_REACH)
-    slashes = text.count("/", before.start() if before else start, after.end() if after else end)
-    return slashes >= 2
+    assert before is not None and after is not None  # both always match, at worst an empty run
+    return text.count("/", before.start(), after.end()) >= 2
 
 
 def part_of_name(text: str, start: int, end: int) -> bool:
