@@ -163,6 +163,7 @@ def test_inflected_forms() -> None:
     assert "maten" in forms("maat", "nl")
     assert "bussen" in forms("bus", "nl")
     assert "persona's" in forms("persona", "nl")
+    assert "centra" in forms("centrum", "nl") and "klantcontactcentra" in forms("klantcontactcentrum", "nl")
     assert {"journeys", "analyses", "personae"} <= forms("journey", "en") | forms("analysis", "en") | forms(
         "persona", "en"
     )

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxkb.checker.prefilter import TOKEN, next_word, prev_word, sentence_start
+from cxkb.checker.prefilter import TOKEN, next_word, prev_word, sentence_start, token_start
 from cxkb.model import NAMES_NOTHING
 
 if TYPE_CHECKING:
@@ -205,6 +205,43 @@ def part_of_name(text: str, start: int, end: int) -> bool:
     if before is None or before[0] or not text[before[1]].isupper():
         return False
     return not sentence_start(text, before[1])  # a capital that only starts a sentence names nothing
+
+
+_LINE_REACH = 300  # characters looked at on each side of a phrase for its line
+
+
+def capitalised_in_prose(text: str, start: int, end: int) -> bool:
+    """A capitalised phrase of two or more words inside a lower-case sentence: a name (*a Customer Team*).
+
+    In running prose, capitals that do not start the sentence mark a proper name, a team, an
+    office or a programme, which is no vocabulary a reviewer would add. A title-case line
+    (*Analytics Tools Assist in Customer Understanding*) capitalises every word, so there the
+    capitals say nothing, and the phrase stays a candidate. One capitalised word is often a
+    term set off for emphasis (*het Klanttevredenheidsonderzoek*), so it stays a candidate too.
+    """
+    words = TOKEN.findall(text, start, end)
+    if len(words) < 2 or not all(w[:1].isupper() for w in words) or sentence_start(text, start):
+        return False
+    line_start = text.rfind("\n", max(0, start - _LINE_REACH), start) + 1
+    line_end = text.find("\n", end, end + _LINE_REACH)
+    around = TOKEN.findall(text, line_start, start) + TOKEN.findall(
+        text, end, line_end if line_end >= 0 else end + _LINE_REACH
+    )
+    long_words = [w for w in around if len(w) > 3]  # short words (a, in, of) stay small in titles too
+    capitalised = sum(1 for w in long_words if w[:1].isupper())
+    return 2 * capitalised < len(long_words)
+
+
+def ends_in_name(text: str, start: int, end: int) -> bool:
+    """A Dutch two-part form whose last word belongs to a capitalised name: *Gebruiker Centraal*.
+
+    Dutch writes headings and sentences with one capital, so a capitalised word after another
+    capitalised word inside a sentence is a name (a programme, a website, an organisation),
+    and *ondernemers, Ondernemer Centraal* speaks of that name, not of putting anyone first.
+    English title-case headings make the same test meaningless there, so callers keep it to Dutch.
+    """
+    last = token_start(text, end - 1)
+    return last > start and part_of_name(text, last, end)
 
 
 @dataclass(frozen=True)

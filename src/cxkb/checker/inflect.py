@@ -36,6 +36,8 @@ def _dutch(w: str) -> set[str]:
         out.add(w + "ën")  # technologie -> technologieën
     if w.endswith("heid"):
         out.add(w[:-4] + "heden")
+    if w.endswith("um"):
+        out.add(w[:-2] + "a")  # centrum -> centra, medium -> media
     if len(w) >= 3 and last in "sf":
         before = w[:-1]
         voiced = "z" if last == "s" else "v"

@@ -40,6 +40,8 @@ from cxkb.checker.context import (
     STOPWORDS,
     ContextCues,
     Gapped,
+    capitalised_in_prose,
+    ends_in_name,
     english_word_classes,
     names_a_thing,
     part_of_name,
@@ -439,7 +441,7 @@ class Matcher:
         for m in found:
             i = bisect_right(starts, m.start)
             clash = (i > 0 and matches[i - 1].end > m.start) or (i < len(matches) and matches[i].start < m.end)
-            if clash or m.start < last:
+            if clash or m.start < last or (self.lang == "nl" and ends_in_name(text, m.start, m.end)):
                 continue
             matches.insert(i, m)
             starts.insert(i, m.start)
@@ -599,7 +601,11 @@ class Matcher:
                     break
                 first, count = ps, count + 1
             last = end
-            if not part_of_name(text, first, end) and not names_a_thing(text, first, end):
+            if not (
+                part_of_name(text, first, end)
+                or names_a_thing(text, first, end)
+                or capitalised_in_prose(text, first, end)
+            ):
                 phrases.append((first, end))
         return phrases
 
