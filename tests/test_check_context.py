@@ -317,7 +317,10 @@ def test_name_rules_for_capitalised_phrases() -> None:
 
 
 def test_names_in_prose_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
-    text = "We created a Customer Team. The Customer Team met weekly. We map the customer lifecycle; the customer lifecycle matters."
+    text = (
+        "We created a Customer Team. The Customer Team met weekly. "
+        "We map the customer lifecycle; the customer lifecycle matters."
+    )
     unknown = {u.text for u in check(index, tmp_path, text, "en").unknown}
     assert not any(u.casefold() == "customer team" for u in unknown)
     assert any(u.casefold() == "customer lifecycle" for u in unknown)  # the same words in lower case stay
