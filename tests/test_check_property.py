@@ -80,3 +80,56 @@ def test_masking_keeps_every_offset(text: str) -> None:
         assert len(masked) == len(text)
         for original, kept in zip(text, masked, strict=True):
             assert kept == original or (kept in (MASK, " ") and original != "\n")
+
+
+GAP_WORDS = ["klant", "klanten", "centraal", "voorop", "de", "xklant", "klantx", "centraalx", "wij"]
+GAP_TEXT = st.lists(
+    st.one_of(st.sampled_from(GAP_WORDS), st.sampled_from([" ", "  ", ", ", ". ", "-", "\n", "; ", "’", " - "])),
+    max_size=40,
+).map("".join)
+
+
+def _gapped_oracle(text: str, first: set[str], second: set[str]) -> list[tuple[int, int]]:
+    """Word by word: a first-part word, then a second-part word at most four words on, in one sentence."""
+    import re
+
+    from cxkb.checker.prefilter import TOKEN
+
+    words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    found: list[tuple[int, int]] = []
+    last = -1
+    for i, (start, _, word) in enumerate(words):
+        if start < last or word not in first:
+            continue
+        for j in range(i + 1, min(i + 6, len(words))):
+            between = text[words[j - 1][1] : words[j][0]]
+            if not between or re.search(r"[\w.!?;:\n]", between):
+                break
+            if words[j][2] in second:
+                found.append((start, words[j][1]))
+                last = words[j][1]
+                break
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(GAP_TEXT)
+def test_gapped_forms_match_as_a_word_by_word_reading_does(text: str) -> None:
+    """The one-pattern scan of a two-part form finds what a reading word by word finds."""
+    from cxkb.checker.context import Gapped
+    from cxkb.checker.vocab import Entry, Kind
+
+    entry = Entry("customer-centricity", "klant/klanten ... centraal/voorop", Kind.FAMILY, "nl")
+    gapped = Gapped.parse("klant/klanten ... centraal/voorop", entry)
+    assert list(gapped.finditer(text)) == _gapped_oracle(text, {"klant", "klanten"}, {"centraal", "voorop"})
+
+
+def test_gapped_form_limits() -> None:
+    from cxkb.checker.context import Gapped
+    from cxkb.checker.vocab import Entry, Kind
+
+    gapped = Gapped.parse("klant ... centraal", Entry("customer-centricity", "klant ... centraal", Kind.FAMILY, "nl"))
+    assert list(gapped.finditer("de klant a b c d centraal")) == [(3, 25)]  # four words between
+    assert list(gapped.finditer("de klant a b c d e centraal")) == []  # five are too many
+    assert list(gapped.finditer("de klant. centraal")) == []  # another sentence
+    assert list(gapped.finditer("xklant klant centraal")) == [(7, 21)]  # whole words only

@@ -222,7 +222,8 @@ def capitalised_in_prose(text: str, start: int, end: int) -> bool:
     words = TOKEN.findall(text, start, end)
     if len(words) < 2 or not all(w[:1].isupper() for w in words) or sentence_start(text, start):
         return False
-    line_start = text.rfind("\n", max(0, start - _LINE_REACH), start) + 1
+    reach = max(0, start - _LINE_REACH)
+    line_start = max(text.rfind("\n", reach, start) + 1, reach)  # a line, or as much of it as is near
     line_end = text.find("\n", end, end + _LINE_REACH)
     around = TOKEN.findall(text, line_start, start) + TOKEN.findall(
         text, end, line_end if line_end >= 0 else end + _LINE_REACH
@@ -253,20 +254,26 @@ class Gapped:
     """
 
     entry: Entry
-    first: re.Pattern[str]  # the first part, found by a scan that needs no look-behind (fast in re)
-    rest: re.Pattern[str]  # the gap and the second part, tried where the first part ends
+    pattern: re.Pattern[str]  # the first part, the gap and the second part
 
     def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
-        """(start, end) of each occurrence in a lower-cased text, left to right, not overlapping."""
-        last = -1
-        for m in self.first.finditer(lowered):
+        """(start, end) of each occurrence in a lower-cased text, left to right, not overlapping.
+
+        The whole form is one pattern, so the regular-expression engine, not a Python step,
+        looks past each first part (*customer* is in every other sentence of CX prose) for a
+        second part. The pattern has no look-behind, which would cost re its fast scan for the
+        first characters; whether a match starts a word is checked here instead, on the few
+        matches there are.
+        """
+        search = self.pattern.search
+        m = search(lowered)
+        while m is not None:
             s = m.start()
-            if s < last or (s > 0 and (lowered[s - 1].isalnum())):
+            if s > 0 and lowered[s - 1].isalnum():
+                m = search(lowered, s + 1)
                 continue
-            found = self.rest.match(lowered, m.end())
-            if found is not None:
-                last = found.end()
-                yield s, last
+            yield s, m.end()
+            m = search(lowered, m.end())
 
     @classmethod
     def parse(cls, form: str, entry: Entry) -> Gapped:
@@ -278,7 +285,7 @@ class Gapped:
 
         gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}){{0,{_GAP_WORDS}}}?"
         rest = rf"(?![^\W_]){gap}[^\w.!?;:\n]+{alternatives(right)}(?![^\W_])"
-        return cls(entry, re.compile(alternatives(left)), re.compile(rest))
+        return cls(entry, re.compile(alternatives(left) + rest))
 
 
 @dataclass(frozen=True)
