@@ -277,6 +277,21 @@ def test_customer_centred_idioms_and_contact_channels(index: VocabIndex, tmp_pat
     assert any(t == "Conversational user interfaces" and c == ("chatbot",) for _, t, c in en)
 
 
+def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "We publish customer-oriented metrics. Our contact center staff answer posts, and the front line "
+        "staff get the news first. Are you coordinating support across channels?"
+    )
+    en = found(check(index, tmp_path, text, "en"))
+    assert any(t == "customer-oriented" and c == ("customer-centricity",) for _, t, c in en)
+    assert any(t == "contact center staff" and c == ("frontline-employee",) for _, t, c in en)  # not 'contact center'
+    assert any(t == "front line staff" and c == ("frontline-employee",) for _, t, c in en)
+    assert any(t == "across channels" and c == ("channel-integration",) for _, t, c in en)
+    # the customer's own mindset is not the organisation's orientation: no family for it
+    other = found(check(index, tmp_path, "It helps you understand the customer mindset at each step.", "en"))
+    assert not any(c == ("customer-centricity",) for _, _, c in other)
+
+
 def test_dutch_centraal_and_perspective_phrasing(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "Bij ons staan ondernemers centraal. Wij schrijven vanuit het perspectief van de eindgebruiker. "
