@@ -292,6 +292,32 @@ def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path)
     assert not any(c == ("customer-centricity",) for _, _, c in other)
 
 
+def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Users experiencing delays called. Experienced staff helped. Their experience was poor. "
+        "Employee engagement rose, and so did engagement on social media. "
+        "The Office of Customer Experience (OCE) met. OCE staff wrote. "
+        "We track the Customer Effort Score (CES); CES fell."
+    )
+    en = found(check(index, tmp_path, text, "en"))
+    texts = [t for _, t, _ in en]
+    assert "experiencing" not in texts and "Experienced" not in texts  # verbs and participles name nothing
+    assert "experience" in texts  # the noun still asks whose experience is meant
+    engagement = [(t, c) for _, t, c in en if t.lower() == "engagement"]
+    assert engagement == [("engagement", ("customer-engagement",))]  # not the employees' engagement
+    assert "OCE" not in texts  # the document says what OCE is here
+    assert texts.count("CES") == 2  # defined as its own label: still the metric
+
+
+def test_spelled_before() -> None:
+    from cxkb.checker.abbreviations import spelled_before
+
+    text = "The Office of Customer Experience (OCE)"
+    assert spelled_before(text, text.index("("), "OCE")
+    assert not spelled_before(text, text.index("("), "CX")
+    assert not spelled_before("in the (OCE)", len("in the "), "OCE")  # no phrase before the bracket
+
+
 def test_dutch_centraal_and_perspective_phrasing(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "Bij ons staan ondernemers centraal. Wij schrijven vanuit het perspectief van de eindgebruiker. "

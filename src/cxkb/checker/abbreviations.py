@@ -7,6 +7,10 @@ form names the label's concept. A definition is a label match followed by an abb
 in brackets whose letters are the initials of the label's words; a use is the abbreviation
 (or its plural) as a whole word, in the same capitals, after the definition and outside
 any label match.
+
+The other way round, a document may define one of the taxonomy's abbreviations as something
+else: in "Office of Customer Experience (OCE)", *OCE* is an office, not online customer
+experience. From such a definition on, the abbreviation names nothing in that document.
 """
 
 from __future__ import annotations
@@ -14,11 +18,32 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
 
 _DEFINITION = re.compile(r"[ \t\u00a0]?\(([A-Z][A-Z0-9]{1,7})s?\)")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011/]+")
 _USABLE = frozenset({Kind.PREF, Kind.ALT, Kind.FAMILY, Kind.NARROWER})
+_SMALL_WORDS = frozenset(
+    {"of", "the", "for", "and", "on", "in", "to", "at", "by", "a", "an"}
+    | {"van", "de", "het", "der", "des", "voor", "en", "op", "te"}
+)
+"""Words an abbreviation usually skips ('Office of Customer Experience' -> 'OCE')."""
+_REACH = 200  # characters looked at before a bracket for the words an abbreviation spells
+
+
+def spelled_before(text: str, bracket: int, abbreviation: str) -> bool:
+    """Whether the words before ``bracket`` spell ``abbreviation`` by their initials, small words skipped."""
+    letters: list[str] = []
+    for word in reversed(TOKEN.findall(text, max(0, bracket - _REACH), bracket)):
+        if word.casefold() in _SMALL_WORDS:
+            if not letters:
+                return False  # 'the (OCE)': no phrase ends right before the bracket
+            continue
+        letters.append(word[0].upper())
+        if len(letters) == len(abbreviation):
+            return "".join(reversed(letters)) == abbreviation
+    return False
 
 
 def initials(label_text: str) -> str:
@@ -32,6 +57,7 @@ class Abbreviations:
     def __init__(self) -> None:
         self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (defined before, entries)
         self._uses: re.Pattern[str] | None = None
+        self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
 
     def add_uses(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """Record the definitions among ``matches`` in ``text[start:end]``, then insert the uses there.
@@ -41,6 +67,7 @@ class Abbreviations:
         misspelling, defines nothing.
         """
         end = len(text) if end < 0 else end
+        self._drop_redefined(text, offset, matches, start, end)
         for m in matches:
             if not start <= m.start < end:
                 continue
@@ -66,3 +93,38 @@ class Abbreviations:
                 continue
             matches.insert(i, Match(s, e, u.group(), entries))
             starts.insert(i, s)
+
+    def _drop_redefined(self, text: str, offset: int, matches: list[Match], start: int, end: int) -> None:
+        """Drop the taxonomy's abbreviations that this document has defined as something else.
+
+        A taxonomy abbreviation in brackets after words that spell it ("Office of Customer
+        Experience (OCE)") is the document's own definition, unless those words are a label of
+        the abbreviation's concept ("Customer Effort Score (CES)").
+        """
+        before: Match | None = None
+        for m in matches:
+            if start <= m.start < end and m.text not in self._other and all(e.abbreviation for e in m.entries):
+                bracket = m.start - 1
+                if (
+                    bracket >= 0
+                    and text[bracket] == "("
+                    and text.startswith(")", m.end)
+                    and not (before is not None and _names_same(before, m) and not text[before.end : bracket].strip())
+                    and spelled_before(text, bracket, m.text)
+                ):
+                    self._other[m.text] = offset + m.start
+            before = m
+        if self._other:
+            matches[:] = [
+                m
+                for m in matches
+                if not (
+                    start <= m.start < end
+                    and offset + m.start >= self._other.get(m.text, offset + end)
+                    and all(e.abbreviation for e in m.entries)
+                )
+            ]
+
+
+def _names_same(a: Match, b: Match) -> bool:
+    return bool({c for e in a.entries for c in e.concepts} & {c for e in b.entries for c in e.concepts})

@@ -245,6 +245,23 @@ def ends_in_name(text: str, start: int, end: int) -> bool:
     return last > start and part_of_name(text, last, end)
 
 
+def verb_form(surface: str, label: str, lang: str) -> bool:
+    """A one-word English noun label met as a verb or participle: *experiencing*, *experienced*.
+
+    The noun *experience* is what may name a concept. *Users experiencing delays* and
+    *experienced staff* name none; where customers are said to experience something, a word
+    family (*customers … experienced*) names customer experience instead.
+    """
+    word, noun = surface.casefold(), label.casefold()
+    return (
+        lang == "en"
+        and " " not in noun
+        and word != noun
+        and word.endswith(("ing", "ed"))
+        and not noun.endswith(("ing", "ed"))
+    )
+
+
 @dataclass(frozen=True)
 class Gapped:
     """A word-family form in two parts with up to a few words between: *klacht … afgehandeld*.

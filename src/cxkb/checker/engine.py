@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
+from cxkb.checker.context import verb_form
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
@@ -537,8 +538,10 @@ class Checker:
         )
 
     def _names_nothing(self, text: str, m: Match) -> bool:
-        """An ambiguous label that here is know-how or part of a name: not a mention at all."""
+        """An ambiguous label that here is know-how, part of a name or a verb: not a mention at all."""
         entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
+        if entry is not None and verb_form(m.text, entry.label, entry.lang):
+            return True
         cues = self.index.cues_of.get((entry.lang, compact(entry.label))) if entry is not None else None
         return cues is not None and cues.names_nothing(text, m.start, m.end)
 
