@@ -5,8 +5,8 @@ Practice texts define their own short forms: "Customer Service Representative (C
 responsibility), but the document says what it means, so from the definition on, the short
 form names the label's concept. A definition is a label match followed by an abbreviation
 in brackets whose letters are the initials of the label's words; a use is the abbreviation
-(or its plural) as a whole word, in the same capitals, after the definition and outside
-any label match.
+(or its plural) as a whole word, in the same capitals, from the definition's bracket on and
+outside any label match. The bracket counts: it is where the writer names the short form.
 
 The other way round, a document may define one of the taxonomy's abbreviations as something
 else: in "Office of Customer Experience (OCE)", *OCE* is an office, not online customer
@@ -55,7 +55,7 @@ class Abbreviations:
     """The abbreviations one document has defined so far, fed its matches in text order."""
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (defined before, entries)
+        self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (where uses may start, entries)
         self._uses: re.Pattern[str] | None = None
         self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
 
@@ -74,8 +74,8 @@ class Abbreviations:
             d = _DEFINITION.match(text, m.end)
             if d is None or d.group(1) in self._known or initials(m.text) != d.group(1):
                 continue
-            if len({c for e in m.entries for c in e.concepts}) == 1 and all(e.kind in _USABLE for e in m.entries):
-                self._known[d.group(1)] = (offset + d.end(), m.entries)
+            if len(_concepts(m)) == 1 and all(e.kind in _USABLE for e in m.entries):
+                self._known[d.group(1)] = (offset + d.start(1), m.entries)  # the bracket itself is a use
                 self._uses = None
         if not self._known:
             return
@@ -103,7 +103,7 @@ class Abbreviations:
         """
         before: Match | None = None
         for m in matches:
-            if start <= m.start < end and m.text not in self._other and all(e.abbreviation for e in m.entries):
+            if start <= m.start < end and m.text not in self._other and _is_abbreviation(m):
                 bracket = m.start - 1
                 if (
                     bracket >= 0
@@ -121,10 +121,20 @@ class Abbreviations:
                 if not (
                     start <= m.start < end
                     and offset + m.start >= self._other.get(m.text, offset + end)
-                    and all(e.abbreviation for e in m.entries)
+                    and _is_abbreviation(m)
                 )
             ]
 
 
+def _concepts(m: Match) -> set[str]:
+    """Every concept a match's entries name; a label shared by two concepts gives both."""
+    return {c for e in m.entries for c in e.concepts}
+
+
+def _is_abbreviation(m: Match) -> bool:
+    """Whether every reading of a match is a taxonomy abbreviation, so a redefinition can override it."""
+    return all(e.abbreviation for e in m.entries)
+
+
 def _names_same(a: Match, b: Match) -> bool:
-    return bool({c for e in a.entries for c in e.concepts} & {c for e in b.entries for c in e.concepts})
+    return bool(_concepts(a) & _concepts(b))
