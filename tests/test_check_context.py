@@ -369,8 +369,13 @@ def test_names_in_prose_are_not_unknown_terms(index: VocabIndex, tmp_path: Path)
 
 def test_a_defined_abbreviation_names_its_label_concept(index: VocabIndex, tmp_path: Path) -> None:
     text = "CSR rules first. A Customer Service Representative (CSR) answers. Two CSRs help; the CSR logs it."
-    uses = [(t, c) for _, t, c in found(check(index, tmp_path, text, "en")) if t.startswith("CSR")]
-    assert uses == [("CSRs", ("frontline-employee",)), ("CSR", ("frontline-employee",))]  # not before it is defined
+    result = check(index, tmp_path, text, "en")
+    uses = [(m.column, m.text, m.concepts) for m in result.mentions if m.text.startswith("CSR")]
+    # not before it is defined; the bracket that defines it is its first use
+    assert [(t, c) for _, t, c in uses] == [("CSR", ("frontline-employee",))] + [
+        (t, ("frontline-employee",)) for t in ("CSRs", "CSR")
+    ]
+    assert uses[0][0] == text.index("(CSR)") + 2
     wrong = "A Customer Service Representative (CR) answers; the CR logs it."  # not the label's initials
     assert not [t for _, t, _ in found(check(index, tmp_path, wrong, "en")) if t == "CR"]
     # the bracket may follow the label directly; a bracket after other words defines nothing
@@ -378,6 +383,18 @@ def test_a_defined_abbreviation_names_its_label_concept(index: VocabIndex, tmp_p
     named = [(t, c) for _, t, c in found(check(index, tmp_path, close, "en")) if t.isupper()]
     assert ("CSR", ("frontline-employee",)) in named and ("CS", ("customer-service",)) in named
     assert "NPS" not in [t for t, c in named if c != ("net-promoter-score",)]
+
+
+def test_speaking_to_a_representative_and_the_customers_perspective(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Callers wait to speak with a representative. We talked to representatives from two agencies. "
+        "Design starts from the perspective of the customer."
+    )
+    named = [(t, c) for _, t, c in found(check(index, tmp_path, text, "en"))]
+    assert ("speak with a representative", ("frontline-employee",)) in named
+    assert ("from the perspective of the customer", ("customer-centricity",)) in named
+    # only the listed verb forms open the pair: agency representatives one talked to are not staff
+    assert [t for t, c in named if c == ("frontline-employee",)] == ["speak with a representative"]
 
 
 def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_path: Path) -> None:
