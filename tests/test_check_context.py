@@ -397,6 +397,21 @@ def test_speaking_to_a_representative_and_the_customers_perspective(index: Vocab
     assert [t for t, c in named if c == ("frontline-employee",)] == ["speak with a representative"]
 
 
+def test_verbs_and_adjectives_of_complaints_satisfaction_and_user_focus(index: VocabIndex, tmp_path: Path) -> None:
+    en = "Advisors resolve complaints. Some visits were unsatisfactory, others satisfactory."
+    named = [(t, c) for _, t, c in found(check(index, tmp_path, en, "en"))]
+    assert named == [
+        ("resolve complaints", ("complaint-handling",)),
+        ("unsatisfactory", ("customer-satisfaction",)),
+        ("satisfactory", ("customer-satisfaction",)),
+    ]
+    nl = "Het centraal stellen van de eindgebruiker helpt het team zich te verplaatsen in de gebruiker."
+    assert [(t, c) for _, t, c in found(check(index, tmp_path, nl, "nl"))] == [
+        ("centraal stellen van de eindgebruiker", ("user-centricity",)),
+        ("verplaatsen in de gebruiker", ("user-centricity",)),
+    ]
+
+
 def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_path: Path) -> None:
     en = check(
         index, tmp_path, "Interns gain experience here. Work Experience staff call. The experience matters.", "en"
