@@ -29,8 +29,13 @@ from cxkb.kg.validate import load_and_validate
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
+BOOK_SITE = pytest.mark.xdist_group("book-site")
+"""The files that browse the repository's own book share one pytest-xdist worker, which builds the
+book once; on two workers the other takes the rest of the suite meanwhile (`make test`)."""
+
 pytestmark = [
     pytest.mark.slow,
+    BOOK_SITE,
     pytest.mark.skipif(
         not CHROMIUM.exists() and not IN_CI,
         reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); they always run in CI",
