@@ -23,6 +23,7 @@ from cxkb.checker.context import (
     capitalised_in_prose,
     ends_in_name,
     english_word_classes,
+    in_address,
     names_a_thing,
 )
 from cxkb.checker.documents import read_document
@@ -383,6 +384,22 @@ def test_a_defined_abbreviation_names_its_label_concept(index: VocabIndex, tmp_p
     named = [(t, c) for _, t, c in found(check(index, tmp_path, close, "en")) if t.isupper()]
     assert ("CSR", ("frontline-employee",)) in named and ("CS", ("customer-service",)) in named
     assert "NPS" not in [t for t, c in named if c != ("net-promoter-score",)]
+
+
+def test_a_name_spelt_out_earlier_takes_a_taxonomy_abbreviation(index: VocabIndex, tmp_path: Path) -> None:
+    text = "NPS rose. The National Park Service runs parks; NPS rangers and the NPS's staff help visitors."
+    named = [(m.column, m.text) for m in check(index, tmp_path, text, "en").mentions]
+    assert named == [(1, "NPS")]  # only the use before the name
+    # a capitalised run that holds a label is no name of something else
+    heading = "Our Customer Experience Strategy. We ask a Customer Effort Score question: CES fell."
+    assert ("CES", ("customer-effort-score",)) in [(t, c) for _, t, c in found(check(index, tmp_path, heading, "en"))]
+
+
+def test_labels_inside_addresses_name_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    text = "See NPS.gov, www.cx.gov and touchpoints.digital.gov; mail klantenservice@utrecht.nl. UX/CX counts."
+    assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["UX", "CX"]
+    assert in_address("NPS.gov", 0, 3) and in_address("a@b.nl", 0, 1)
+    assert not in_address("our CX.", 4, 6) and not in_address("CX.Government", 0, 2)
 
 
 def test_speaking_to_a_representative_and_the_customers_perspective(index: VocabIndex, tmp_path: Path) -> None:

@@ -10,7 +10,11 @@ outside any label match. The bracket counts: it is where the writer names the sh
 
 The other way round, a document may define one of the taxonomy's abbreviations as something
 else: in "Office of Customer Experience (OCE)", *OCE* is an office, not online customer
-experience. From such a definition on, the abbreviation names nothing in that document.
+experience. From such a definition on, the abbreviation names nothing in that document. A
+name spelt out without brackets does the same: after "the National Park Service", *NPS* is
+the park service, not the Net Promoter Score. Such a name is a run of capitalised words (small
+words between them allowed) that holds no label, so a heading such as "Customer Experience
+Strategy" does not take *CES* from the customer effort score.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ _SMALL_WORDS = frozenset(
 )
 """Words an abbreviation usually skips ('Office of Customer Experience' -> 'OCE')."""
 _REACH = 200  # characters looked at before a bracket for the words an abbreviation spells
+_SMALL = "|".join(sorted(_SMALL_WORDS, key=len, reverse=True))
+_NAME = re.compile(rf"\b[A-Z][^\W_]*(?:[ \t]+(?:(?:{_SMALL})[ \t]+)*[A-Z][^\W_]*)+")
+"""Two or more capitalised words in a row, small words between them allowed: a name."""
+_ENDING = re.compile(r"(?:['\u2019]s?|s)\Z")
+_MAX_LETTERS = 8  # longer runs of capitals are headings, not names an abbreviation shortens
 
 
 def spelled_before(text: str, bracket: int, abbreviation: str) -> bool:
@@ -58,6 +67,7 @@ class Abbreviations:
         self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (where uses may start, entries)
         self._uses: re.Pattern[str] | None = None
         self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
+        self._spelled: dict[str, int] = {}  # initials of a name in the document -> where it ends
 
     def add_uses(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """Record the definitions among ``matches`` in ``text[start:end]``, then insert the uses there.
@@ -99,20 +109,28 @@ class Abbreviations:
 
         A taxonomy abbreviation in brackets after words that spell it ("Office of Customer
         Experience (OCE)") is the document's own definition, unless those words are a label of
-        the abbreviation's concept ("Customer Effort Score (CES)").
+        the abbreviation's concept ("Customer Effort Score (CES)"). So is a name spelt out
+        earlier without brackets ("the National Park Service", then "NPS").
         """
+        self._names(text, offset, matches, start, end)
         before: Match | None = None
         for m in matches:
-            if start <= m.start < end and m.text not in self._other and _is_abbreviation(m):
+            key = _bare(m.text)
+            if start <= m.start < end and key not in self._other and _is_abbreviation(m):
+                spelled = self._spelled.get(key)
+                if spelled is not None and spelled <= offset + m.start:
+                    self._other[key] = spelled
+                    before = m
+                    continue
                 bracket = m.start - 1
                 if (
                     bracket >= 0
                     and text[bracket] == "("
                     and text.startswith(")", m.end)
                     and not (before is not None and _names_same(before, m) and not text[before.end : bracket].strip())
-                    and spelled_before(text, bracket, m.text)
+                    and spelled_before(text, bracket, key)
                 ):
-                    self._other[m.text] = offset + m.start
+                    self._other[key] = offset + m.start
             before = m
         if self._other:
             matches[:] = [
@@ -120,10 +138,26 @@ class Abbreviations:
                 for m in matches
                 if not (
                     start <= m.start < end
-                    and offset + m.start >= self._other.get(m.text, offset + end)
+                    and offset + m.start >= self._other.get(_bare(m.text), offset + end)
                     and _is_abbreviation(m)
                 )
             ]
+
+    def _names(self, text: str, offset: int, matches: list[Match], start: int, end: int) -> None:
+        """Record the initials of the names in ``text[start:end]`` that hold no label match."""
+        starts = [m.start for m in matches]
+        for run in _NAME.finditer(text, start, end):
+            i = bisect_right(starts, run.end() - 1)  # the matches that start before the run ends
+            if i > 0 and matches[i - 1].end > run.start():
+                continue  # a label inside or across the run: not a name of something else
+            letters = "".join(w[0] for w in run.group().split() if w.casefold() not in _SMALL_WORDS)
+            if 2 <= len(letters) <= _MAX_LETTERS:
+                self._spelled.setdefault(letters, offset + run.end())
+
+
+def _bare(abbreviation: str) -> str:
+    """An abbreviation without its possessive or plural ending ("NPS's", "CSRs" -> "NPS", "CSR")."""
+    return _ENDING.sub("", abbreviation)
 
 
 def _concepts(m: Match) -> set[str]:

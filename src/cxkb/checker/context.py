@@ -172,6 +172,22 @@ _RUN_BEFORE = re.compile(r"\S*\Z")
 _RUN_AFTER = re.compile(r"\S*")
 
 
+_ADDRESS_AFTER = re.compile(
+    r"@[^\W_]|(?:\.[^\W_][\w-]*)*\.(?:gov|com|org|net|edu|info|eu|nl|be|uk|us|de|io)(?![\w-])", re.IGNORECASE
+)
+"""What follows a label inside an address: an e-mail's @, or a host name's top-level domain."""
+
+
+def in_address(text: str, start: int, end: int) -> bool:
+    """A label inside a web or e-mail address (*NPS.gov*, *www.cx.gov*, *klantenservice@utrecht.nl*).
+
+    The address names a site or a mailbox, not the concept: *NPS.gov* is the National Park
+    Service's website. Only what follows the label decides, so *UX/CX* and a sentence that
+    ends with a label stay mentions.
+    """
+    return _ADDRESS_AFTER.match(text, end) is not None
+
+
 def names_a_thing(text: str, start: int, end: int) -> bool:
     """A phrase in a product name or a path, not in prose: no vocabulary a reviewer would add.
 

@@ -43,6 +43,7 @@ from cxkb.checker.context import (
     capitalised_in_prose,
     ends_in_name,
     english_word_classes,
+    in_address,
     names_a_thing,
     part_of_name,
 )
@@ -425,6 +426,7 @@ class Matcher:
         from cxkb.checker.abbreviations import Abbreviations  # it builds on this module
 
         Abbreviations().add_uses(text, 0, result.matches)
+        result.matches[:] = [m for m in result.matches if not in_address(text, m.start, m.end)]
         return result
 
     def _add_gapped(self, text: str, lowered: str, result: ScanResult, gapped: list[Gapped]) -> None:
