@@ -1,6 +1,6 @@
 # Two entry points do all set-up on a fresh machine (see README):
 #   make        build the knowledge graph and the book, then serve the book on localhost
-#   make test   run the whole test suite (two workers; the tests that browse the built book share one)
+#   make test   run the whole test suite (two workers; the book they browse is built once)
 #   make test-fast   the edit loop: no browser, no JVM, no slow tests, two workers (under two minutes)
 # Everything Python is installed into .venv; system packages (a Java runtime for the HermiT
 # reasoner; Chromium and npm for the browser tests) come from scripts/system-deps.sh.
@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 test: test-deps $(STAMP) $(AXE) lint
 	$(BIN)/cxkb validate
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)
 	CXKB_FAST=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2

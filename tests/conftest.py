@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,35 @@ def built(root: Path) -> Path:
         if status(root):
             build(root)
     return root
+
+
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+"""One test run: the same for every pytest-xdist worker of a run, new for each serial run."""
+
+
+def built_book(root: Path) -> Path:
+    """The index page of ``root``'s book, built at most once per test run.
+
+    Several test files browse the same book, and under `make test` they run on two workers at
+    once. The first to get here builds the book (from a current release) while the others wait;
+    they then find it built in this run and browse it as it is, so no build replaces the pages
+    under a test that is reading them.
+    """
+    import fcntl
+
+    from cxkb.book.build import build_book
+
+    release = built(root)
+    html = root / "book" / "_build" / "html"
+    stamp = root / "build" / ".tests-book-run"
+    with (root / "build" / ".tests-book.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (html / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == _RUN:
+            return html / "index.html"
+        stamp.unlink(missing_ok=True)
+        index = build_book(release)
+        stamp.write_text(_RUN, encoding="utf-8")
+        return index
 
 
 def make_root(tmp_path: Path, tables_from: Path = MINI) -> Path:

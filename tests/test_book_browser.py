@@ -22,20 +22,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, IN_CI, built
-from cxkb.book.build import build_book, make_server
+from conftest import CHROMIUM, IN_CI, built_book
+from cxkb.book.build import make_server
 from cxkb.kg.validate import load_and_validate
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
-BOOK_SITE = pytest.mark.xdist_group("book-site")
-"""The files that browse the repository's own book share one pytest-xdist worker, which builds the
-book once; on two workers the other takes the rest of the suite meanwhile (`make test`)."""
-
 pytestmark = [
     pytest.mark.slow,
-    BOOK_SITE,
     pytest.mark.skipif(
         not CHROMIUM.exists() and not IN_CI,
         reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); they always run in CI",
@@ -63,7 +58,7 @@ class Site:
 def site() -> Iterator[Site]:
     if not CHROMIUM.exists():
         pytest.fail(f"CI must install Chromium at {CHROMIUM} (apt-get install chromium)")
-    index = build_book(built(REPO))  # the book is made from the release: build it first if stale
+    index = built_book(REPO)  # once per test run, whichever worker and test file gets here first
     server = make_server(index.parent, port=0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from test_book_browser import BOOK_SITE, Site, _open, browser, kb, site, watched  # noqa: F401  (fixtures)
+from test_book_browser import Site, _open, browser, kb, site, watched  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.slow, BOOK_SITE]
+pytestmark = [pytest.mark.slow]
 
 KINDS = ("domains", "topics", "questions", "concepts")
 MB = 1024 * 1024

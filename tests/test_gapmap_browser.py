@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from test_book_browser import BOOK_SITE, REPO, Site, _wait_for_maps, browser, kb, site  # noqa: F401
+from test_book_browser import REPO, Site, _wait_for_maps, browser, kb, site  # noqa: F401
 
-pytestmark = [pytest.mark.slow, BOOK_SITE]
+pytestmark = [pytest.mark.slow]
 
 MAP_PAGES = {
     "generated/map.html": "map-all",
