@@ -393,6 +393,9 @@ def test_a_name_spelt_out_earlier_takes_a_taxonomy_abbreviation(index: VocabInde
     # a capitalised run that holds a label is no name of something else
     heading = "Our Customer Experience Strategy. We ask a Customer Effort Score question: CES fell."
     assert ("CES", ("customer-effort-score",)) in [(t, c) for _, t, c in found(check(index, tmp_path, heading, "en"))]
+    # nor is a label spelt as a name: the contact centre keeps its abbreviation
+    dutch = "Het Klanten Contact Centrum helpt. Het KCC belt terug."
+    assert ("KCC", ("customer-service",)) in [(t, c) for _, t, c in found(check(index, tmp_path, dutch, "nl"))]
 
 
 def test_labels_inside_addresses_name_nothing(index: VocabIndex, tmp_path: Path) -> None:

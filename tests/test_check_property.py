@@ -90,12 +90,16 @@ GAP_TEXT = st.lists(
 
 
 def _gapped_oracle(text: str, first: set[str], second: set[str]) -> list[tuple[int, int]]:
-    """Word by word: a first-part word, then a second-part word at most four words on, in one sentence."""
+    """Word by word: a first-part word, then a second-part word at most four words on, in one sentence.
+
+    Either word may carry a possessive 's (*customer’s*); otherwise words are tokens as the
+    checker reads them, so an apostrophe between letters makes one word.
+    """
     import re
 
     from cxkb.checker.prefilter import TOKEN
 
-    words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    words = [(m.start(), m.end(), re.sub(r"['\u2019]s\Z", "", m.group())) for m in TOKEN.finditer(text)]
     found: list[tuple[int, int]] = []
     last = -1
     for i, (start, _, word) in enumerate(words):

@@ -13,17 +13,19 @@ else: in "Office of Customer Experience (OCE)", *OCE* is an office, not online c
 experience. From such a definition on, the abbreviation names nothing in that document. A
 name spelt out without brackets does the same: after "the National Park Service", *NPS* is
 the park service, not the Net Promoter Score. Such a name is a run of capitalised words (small
-words between them allowed) that holds no label, so a heading such as "Customer Experience
-Strategy" does not take *CES* from the customer effort score.
+words between them allowed) that holds no label and is no label written apart, so a heading
+such as "Customer Experience Strategy" does not take *CES* from the customer effort score, nor
+"Klanten Contact Centrum" *KCC* from the contact centre.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
 from cxkb.checker.prefilter import TOKEN
-from cxkb.checker.vocab import Entry, Kind, Match
+from cxkb.checker.vocab import Entry, Kind, Match, closed
 
 _DEFINITION = re.compile(r"[ \t\u00a0]?\(([A-Z][A-Z0-9]{1,7})s?\)")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011/]+")
@@ -35,10 +37,22 @@ _SMALL_WORDS = frozenset(
 """Words an abbreviation usually skips ('Office of Customer Experience' -> 'OCE')."""
 _REACH = 200  # characters looked at before a bracket for the words an abbreviation spells
 _SMALL = "|".join(sorted(_SMALL_WORDS, key=len, reverse=True))
-_NAME = re.compile(rf"\b[A-Z][^\W_]*(?:[ \t]+(?:(?:{_SMALL})[ \t]+)*[A-Z][^\W_]*)+")
-"""Two or more capitalised words in a row, small words between them allowed: a name."""
 _ENDING = re.compile(r"(?:['\u2019]s?|s)\Z")
-_MAX_LETTERS = 8  # longer runs of capitals are headings, not names an abbreviation shortens
+
+
+@cache  # one per taxonomy abbreviation, a few dozen at most
+def _name_spelling(abbreviation: str) -> re.Pattern[str]:
+    """Capitalised names whose initials spell ``abbreviation`` ('National Park Service' for NPS).
+
+    One word per letter, each starting with that capital, small words between them allowed,
+    and no capitalised word right after: 'National Park Service Agency' is another name. The
+    pattern starts with the first capital itself, so the regular-expression engine can skip
+    ahead to it; the check that no word runs into it from the left comes right after.
+    """
+    gap = rf"[ \t]+(?:(?:{_SMALL})[ \t]+)*"
+    first, rest = abbreviation[0], abbreviation[1:]
+    words = [rf"{first}(?<![\w-]{first})[^\W_]*", *(rf"{letter}[^\W_]*" for letter in rest)]
+    return re.compile(gap.join(words) + r"(?![\w-])(?![ \t]+[A-Z])")
 
 
 def spelled_before(text: str, bracket: int, abbreviation: str) -> bool:
@@ -63,11 +77,14 @@ def initials(label_text: str) -> str:
 class Abbreviations:
     """The abbreviations one document has defined so far, fed its matches in text order."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: frozenset[str] = frozenset()) -> None:
+        """``labels``: every label written as one word (:func:`cxkb.checker.vocab.closed`), so that a
+        label spelt as a name ('Klanten Contact Centrum', for *KCC*) takes nothing away."""
         self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (where uses may start, entries)
         self._uses: re.Pattern[str] | None = None
         self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
-        self._spelled: dict[str, int] = {}  # initials of a name in the document -> where it ends
+        self._spelled: dict[str, int] = {}  # abbreviation a name in the document spells -> where it ends
+        self._labels = labels
 
     def add_uses(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """Record the definitions among ``matches`` in ``text[start:end]``, then insert the uses there.
@@ -115,15 +132,12 @@ class Abbreviations:
         self._names(text, offset, matches, start, end)
         before: Match | None = None
         for m in matches:
-            key = _bare(m.text)
-            if start <= m.start < end and key not in self._other and _is_abbreviation(m):
+            if start <= m.start < end and _is_abbreviation(m) and (key := _bare(m.text)) not in self._other:
                 spelled = self._spelled.get(key)
+                bracket = m.start - 1
                 if spelled is not None and spelled <= offset + m.start:
                     self._other[key] = spelled
-                    before = m
-                    continue
-                bracket = m.start - 1
-                if (
+                elif (
                     bracket >= 0
                     and text[bracket] == "("
                     and text.startswith(")", m.end)
@@ -138,21 +152,31 @@ class Abbreviations:
                 for m in matches
                 if not (
                     start <= m.start < end
-                    and offset + m.start >= self._other.get(_bare(m.text), offset + end)
                     and _is_abbreviation(m)
+                    and offset + m.start >= self._other.get(_bare(m.text), offset + end)
                 )
             ]
 
     def _names(self, text: str, offset: int, matches: list[Match], start: int, end: int) -> None:
-        """Record the initials of the names in ``text[start:end]`` that hold no label match."""
-        starts = [m.start for m in matches]
-        for run in _NAME.finditer(text, start, end):
-            i = bisect_right(starts, run.end() - 1)  # the matches that start before the run ends
-            if i > 0 and matches[i - 1].end > run.start():
-                continue  # a label inside or across the run: not a name of something else
-            letters = "".join(w[0] for w in run.group().split() if w.casefold() not in _SMALL_WORDS)
-            if 2 <= len(letters) <= _MAX_LETTERS:
-                self._spelled.setdefault(letters, offset + run.end())
+        """Record the taxonomy abbreviations that names in ``text[start:end]`` spell, when they hold no label.
+
+        Only the abbreviations this window uses are looked for, in one small pattern: a name
+        counts when it comes before a use in the same window (about 128,000 characters), which
+        is the whole of most documents.
+        """
+        used = {_bare(m.text) for m in matches if start <= m.start < end and _is_abbreviation(m)}
+        starts: list[int] | None = None
+        for abbreviation in sorted(used - self._other.keys() - self._spelled.keys()):
+            if not (abbreviation.isupper() and 2 <= len(abbreviation) <= 8):
+                continue
+            for run in _name_spelling(abbreviation).finditer(text, start, end):
+                if starts is None:
+                    starts = [m.start for m in matches]
+                i = bisect_right(starts, run.end() - 1)  # the matches that start before the name ends
+                if (i > 0 and matches[i - 1].end > run.start()) or closed(run.group()) in self._labels:
+                    continue  # a label inside, across or as the name: it names a concept, not something else
+                self._spelled[abbreviation] = offset + run.end()
+                break
 
 
 def _bare(abbreviation: str) -> str:

@@ -302,7 +302,8 @@ class Gapped:
         m = search(lowered)
         while m is not None:
             s = m.start()
-            if s > 0 and lowered[s - 1].isalnum():
+            joined = s > 1 and lowered[s - 1] in "'\u2019" and lowered[s - 2].isalnum()  # x’klant is one word
+            if s > 0 and (lowered[s - 1].isalnum() or joined):
                 m = search(lowered, s + 1)
                 continue
             yield s, m.end()
@@ -316,8 +317,11 @@ class Gapped:
             words = sorted({_fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
             return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
-        gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}){{0,{_GAP_WORDS}}}?"
-        rest = rf"(?![^\W_]){gap}[^\w.!?;:\n]+{alternatives(right)}(?![^\W_])"
+        # A word ends where a token ends: an apostrophe between letters joins them (x’klant is
+        # one word), but either part may take a possessive (*our customer’s shoes*).
+        done = r"(?:['\u2019]s)?(?![^\W_]|['\u2019][^\W_])"
+        gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}(?![^\W_]|['\u2019][^\W_])){{0,{_GAP_WORDS}}}?"
+        rest = rf"{done}{gap}[^\w.!?;:\n]+{alternatives(right)}{done}"
         return cls(entry, re.compile(alternatives(left) + rest))
 
 

@@ -162,7 +162,7 @@ def scan_document(
     window, which a cue phrase at the start of this one must not run into.
     """
     carried: Match | None = None  # the last match so far, in document offsets
-    abbreviations = Abbreviations()
+    abbreviations = Abbreviations(matcher.index.closed_labels)
     for w in windows(pieces, matcher.index.depth, size):
         local = None
         if carried is not None and carried.end > w.offset + w.start:

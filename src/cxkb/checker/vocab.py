@@ -139,6 +139,11 @@ def compact(text: str) -> str:
     return " ".join(text.split())
 
 
+def closed(text: str) -> str:
+    """A label or a name written as one word ('Klanten Contact Centrum' -> 'klantencontactcentrum')."""
+    return "".join(w for w in re.split(r"[\s\-\u2010\u2011]+", fold(text)) if w)
+
+
 def words(text: str) -> list[str]:
     """The folded words of a label, in order."""
     return [m.group() for m in TOKEN.finditer(fold(text))]
@@ -220,6 +225,7 @@ class VocabIndex:
         stems, short = self._stems()
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
+        self.closed_labels = frozenset(closed(e.label) for e in self.entries)
 
     def __getstate__(self) -> dict[str, Any]:
         """Everything but the records: the index is all the checker needs (see :mod:`cxkb.checker.cache`)."""
@@ -425,7 +431,7 @@ class Matcher:
             self._add_gapped(text, lowered, result, gapped)
         from cxkb.checker.abbreviations import Abbreviations  # it builds on this module
 
-        Abbreviations().add_uses(text, 0, result.matches)
+        Abbreviations(self.index.closed_labels).add_uses(text, 0, result.matches)
         result.matches[:] = [m for m in result.matches if not in_address(text, m.start, m.end)]
         return result
 
