@@ -160,7 +160,7 @@ class Abbreviations:
     def _names(self, text: str, offset: int, matches: list[Match], start: int, end: int) -> None:
         """Record the taxonomy abbreviations that names in ``text[start:end]`` spell, when they hold no label.
 
-        Only the abbreviations this window uses are looked for, in one small pattern: a name
+        Only the abbreviations this window uses are looked for, one small pattern each: a name
         counts when it comes before a use in the same window (about 128,000 characters), which
         is the whole of most documents.
         """
