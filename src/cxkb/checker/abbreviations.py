@@ -24,8 +24,9 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+from cxkb.checker.context import closed
 from cxkb.checker.prefilter import TOKEN
-from cxkb.checker.vocab import Entry, Kind, Match, closed
+from cxkb.checker.vocab import Entry, Kind, Match
 
 _DEFINITION = re.compile(r"[ \t\u00a0]?\(([A-Z][A-Z0-9]{1,7})s?\)")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011/]+")
@@ -78,7 +79,7 @@ class Abbreviations:
     """The abbreviations one document has defined so far, fed its matches in text order."""
 
     def __init__(self, labels: frozenset[str] = frozenset()) -> None:
-        """``labels``: every label written as one word (:func:`cxkb.checker.vocab.closed`), so that a
+        """``labels``: every label written as one word (:func:`cxkb.checker.context.closed`), so that a
         label spelt as a name ('Klanten Contact Centrum', for *KCC*) takes nothing away."""
         self._known: dict[str, tuple[int, tuple[Entry, ...]]] = {}  # abbreviation -> (where uses may start, entries)
         self._uses: re.Pattern[str] | None = None

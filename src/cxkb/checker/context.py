@@ -37,6 +37,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
 
 
+def closed(text: str) -> str:
+    """A label or a name written as one word ('Klanten Contact Centrum' -> 'klantencontactcentrum')."""
+    return "".join(w for w in re.split(r"[\s\-\u2010\u2011]+", _fold(text)) if w)
+
+
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

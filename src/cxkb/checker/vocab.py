@@ -41,6 +41,7 @@ from cxkb.checker.context import (
     ContextCues,
     Gapped,
     capitalised_in_prose,
+    closed,
     ends_in_name,
     english_word_classes,
     in_address,
@@ -137,11 +138,6 @@ def compact(text: str) -> str:
     for h in _HYPHENS:
         text = text.replace(h, "-")
     return " ".join(text.split())
-
-
-def closed(text: str) -> str:
-    """A label or a name written as one word ('Klanten Contact Centrum' -> 'klantencontactcentrum')."""
-    return "".join(w for w in re.split(r"[\s\-\u2010\u2011]+", fold(text)) if w)
 
 
 def words(text: str) -> list[str]:
