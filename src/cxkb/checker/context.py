@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxkb.checker.prefilter import TOKEN, next_word, prev_word, sentence_start, token_start
+from cxkb.checker.prefilter import HYPHENS, TOKEN, next_word, prev_word, sentence_start, token_start
 from cxkb.model import NAMES_NOTHING
 
 if TYPE_CHECKING:
@@ -39,7 +39,10 @@ def _fold(text: str) -> str:
 
 def closed(text: str) -> str:
     """A label or a name written as one word ('Klanten Contact Centrum' -> 'klantencontactcentrum')."""
-    return "".join(w for w in re.split(r"[\s\-\u2010\u2011]+", _fold(text)) if w)
+    folded = _fold(text)
+    for hyphen in HYPHENS:  # the hyphens that join a label's words elsewhere in the checker
+        folded = folded.replace(hyphen, " ")
+    return "".join(folded.split())
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -324,8 +327,9 @@ class Gapped:
 
         # A word ends where a token ends: an apostrophe between letters joins them (x’klant is
         # one word), but either part may take a possessive (*our customer’s shoes*).
-        done = r"(?:['\u2019]s)?(?![^\W_]|['\u2019][^\W_])"
-        gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}(?![^\W_]|['\u2019][^\W_])){{0,{_GAP_WORDS}}}?"
+        ends = r"(?![^\W_]|['\u2019][^\W_])"
+        done = rf"(?:['\u2019]s)?{ends}"
+        gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}{ends}){{0,{_GAP_WORDS}}}?"
         rest = rf"{done}{gap}[^\w.!?;:\n]+{alternatives(right)}{done}"
         return cls(entry, re.compile(alternatives(left) + rest))
 
