@@ -128,7 +128,7 @@ def built_book(root: Path) -> Path:
 
     from cxkb.book.build import build_book
 
-    release = built(root)
+    current = built(root)  # the root, its release now up to date
     html = root / "book" / "_build" / "html"
     stamp = root / "build" / ".tests-book-run"
     with (root / "build" / ".tests-book.lock").open("w") as lock:
@@ -136,7 +136,7 @@ def built_book(root: Path) -> Path:
         if (html / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == _RUN:
             return html / "index.html"
         stamp.unlink(missing_ok=True)
-        index = build_book(release)
+        index = build_book(current)
         stamp.write_text(_RUN, encoding="utf-8")
         return index
 

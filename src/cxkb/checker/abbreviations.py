@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-from cxkb.checker.context import closed
+from cxkb.checker.context import closed, in_address
 from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
 
@@ -86,6 +86,16 @@ class Abbreviations:
         self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
         self._spelled: dict[str, int] = {}  # abbreviation a name in the document spells -> where it ends
         self._labels = labels
+
+    def finish(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
+        """The last step of every scan, windowed or whole: what the document itself says.
+
+        Its own abbreviations are added first, then labels inside a web or e-mail address
+        are dropped (*NPS.gov* names no score). Both scans call this one method so that the
+        windowed scan keeps giving what the whole-text scan gives.
+        """
+        self.add_uses(text, offset, matches, start, end)
+        matches[:] = [m for m in matches if not in_address(text, m.start, m.end)]
 
     def add_uses(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """Record the definitions among ``matches`` in ``text[start:end]``, then insert the uses there.

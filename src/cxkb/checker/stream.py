@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxkb.checker.abbreviations import Abbreviations
-from cxkb.checker.context import in_address
 from cxkb.checker.documents import line_starts
 from cxkb.checker.vocab import Match, Matcher, ScanResult
 from cxkb.findings import Level
@@ -168,8 +167,7 @@ def scan_document(
         if carried is not None and carried.end > w.offset + w.start:
             local = Match(carried.start - w.offset, carried.end - w.offset, carried.text, carried.entries)
         scan = scan_window(matcher, w, local, local.end if local is not None else -1, gapped_ok)
-        abbreviations.add_uses(w.text, w.offset, scan.matches, w.start, w.end)
-        scan.matches[:] = [m for m in scan.matches if not in_address(w.text, m.start, m.end)]
+        abbreviations.finish(w.text, w.offset, scan.matches, w.start, w.end)
         yield w, scan, ScanResult([local, *scan.matches], scan.cue_words) if local is not None else scan
         if scan.matches:
             last = scan.matches[-1]

@@ -44,7 +44,6 @@ from cxkb.checker.context import (
     closed,
     ends_in_name,
     english_word_classes,
-    in_address,
     names_a_thing,
     part_of_name,
 )
@@ -427,8 +426,7 @@ class Matcher:
             self._add_gapped(text, lowered, result, gapped)
         from cxkb.checker.abbreviations import Abbreviations  # it builds on this module
 
-        Abbreviations(self.index.closed_labels).add_uses(text, 0, result.matches)
-        result.matches[:] = [m for m in result.matches if not in_address(text, m.start, m.end)]
+        Abbreviations(self.index.closed_labels).finish(text, 0, result.matches)
         return result
 
     def _add_gapped(self, text: str, lowered: str, result: ScanResult, gapped: list[Gapped]) -> None:
