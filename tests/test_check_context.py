@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import simplemma
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import built
 from cxkb.checker import lemmas
@@ -209,6 +211,20 @@ def test_names_a_thing_rule() -> None:
     start = text.index("customer-panel")
     assert names_a_thing(text, start, start + len("customer-panel"))
     assert not names_a_thing(text, text.index("klant/"), text.index("klant/") + 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab/ \n", max_size=700), st.data())
+def test_names_a_thing_finds_the_path_around_a_phrase(text: str, data: st.DataObject) -> None:
+    """The run of non-space text around a phrase, read no further than 256 characters each way."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    first, last = start, end
+    while first > max(0, start - 256) and not text[first - 1].isspace():
+        first -= 1
+    while last < min(len(text), end + 256) and not text[last].isspace():
+        last += 1
+    assert names_a_thing(text, start, end) == (text.count("/", first, last) >= 2)
 
 
 def test_abbreviations_in_labels_are_not_lemmatised(index: VocabIndex, tmp_path: Path) -> None:

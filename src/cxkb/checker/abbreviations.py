@@ -28,7 +28,10 @@ from cxkb.checker.context import closed, in_address
 from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
 
-_DEFINITION = re.compile(r"[ \t\u00a0]?\(([A-Z][A-Z0-9]{1,7})s?\)")
+_BRACKET = re.compile(r"\(([A-Z][A-Z0-9]{1,7})s?\)")
+"""An abbreviation in brackets, as a definition gives it; the bracket may follow the label directly
+or after one of the spaces in ``_BEFORE_BRACKET``."""
+_BEFORE_BRACKET = frozenset({" ", "\t", "\u00a0"})
 _WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011/]+")
 _USABLE = frozenset({Kind.PREF, Kind.ALT, Kind.FAMILY, Kind.NARROWER})
 _SMALL_WORDS = frozenset(
@@ -106,11 +109,16 @@ class Abbreviations:
         """
         end = len(text) if end < 0 else end
         self._drop_redefined(text, offset, matches, start, end)
-        for m in matches:
-            if not start <= m.start < end:
-                continue
-            d = _DEFINITION.match(text, m.end)
-            if d is None or d.group(1) in self._known or initials(m.text) != d.group(1):
+        # Brackets are rare: find them in one scan, then ask of each match only whether one
+        # opens where it ends.
+        brackets: dict[int, re.Match[str]] = {}
+        for d in _BRACKET.finditer(text, start):  # a pattern that opens with "(" is scanned for in C
+            brackets[d.start()] = d
+            if text[d.start() - 1 : d.start()] in _BEFORE_BRACKET:
+                brackets[d.start() - 1] = d
+        for m in matches if brackets else ():
+            d = brackets.get(m.end)
+            if d is None or not start <= m.start < end or d.group(1) in self._known or initials(m.text) != d.group(1):
                 continue
             if len(_concepts(m)) == 1 and all(e.kind in _USABLE for e in m.entries):
                 self._known[d.group(1)] = (offset + d.start(1), m.entries)  # the bracket itself is a use
@@ -140,10 +148,14 @@ class Abbreviations:
         the abbreviation's concept ("Customer Effort Score (CES)"). So is a name spelt out
         earlier without brackets ("the National Park Service", then "NPS").
         """
-        self._names(text, offset, matches, start, end)
-        before: Match | None = None
-        for m in matches:
-            if start <= m.start < end and _is_abbreviation(m) and (key := _bare(m.text)) not in self._other:
+        found = [i for i, m in enumerate(matches) if start <= m.start < end and _is_abbreviation(m)]
+        if not found:
+            return
+        self._names(text, offset, matches, found, start, end)
+        for i in found:
+            m = matches[i]
+            before = matches[i - 1] if i > 0 else None
+            if (key := _bare(m.text)) not in self._other:
                 spelled = self._spelled.get(key)
                 bracket = m.start - 1
                 if spelled is not None and spelled <= offset + m.start:
@@ -156,26 +168,21 @@ class Abbreviations:
                     and spelled_before(text, bracket, key)
                 ):
                     self._other[key] = offset + m.start
-            before = m
         if self._other:
-            matches[:] = [
-                m
-                for m in matches
-                if not (
-                    start <= m.start < end
-                    and _is_abbreviation(m)
-                    and offset + m.start >= self._other.get(_bare(m.text), offset + end)
-                )
-            ]
+            dropped = {
+                i for i in found if offset + matches[i].start >= self._other.get(_bare(matches[i].text), offset + end)
+            }
+            if dropped:
+                matches[:] = [m for i, m in enumerate(matches) if i not in dropped]
 
-    def _names(self, text: str, offset: int, matches: list[Match], start: int, end: int) -> None:
+    def _names(self, text: str, offset: int, matches: list[Match], found: list[int], start: int, end: int) -> None:
         """Record the taxonomy abbreviations that names in ``text[start:end]`` spell, when they hold no label.
 
         Only the abbreviations this window uses are looked for, one small pattern each: a name
         counts when it comes before a use in the same window (about 128,000 characters), which
         is the whole of most documents.
         """
-        used = {_bare(m.text) for m in matches if start <= m.start < end and _is_abbreviation(m)}
+        used = {_bare(matches[i].text) for i in found}  # the abbreviations among the window's matches
         starts: list[int] | None = None
         for abbreviation in sorted(used - self._other.keys() - self._spelled.keys()):
             if not (abbreviation.isupper() and 2 <= len(abbreviation) <= 8):

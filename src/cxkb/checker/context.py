@@ -176,7 +176,6 @@ def english_word_classes() -> WordClasses:
 
 _INNER_CAPITAL = re.compile(r"[^\W\d_]*[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")  # MijnServices, GovCXAnalyzer
 _PATH_REACH = 256  # characters looked at on each side of a phrase for a path
-_RUN_BEFORE = re.compile(r"\S*\Z")
 _RUN_AFTER = re.compile(r"\S*")
 
 
@@ -207,10 +206,11 @@ def names_a_thing(text: str, start: int, end: int) -> bool:
         return True
     # the run of non-space characters around the phrase, looked at no further than a path
     # could reasonably reach: text without spaces must not make each phrase scan all of it
-    before = _RUN_BEFORE.search(text, max(0, start - _PATH_REACH), start)
+    # (the run before is read backwards: a search for it would try every position before it)
+    before = _RUN_AFTER.match(text[max(0, start - _PATH_REACH) : start][::-1])
     after = _RUN_AFTER.match(text, end, end + _PATH_REACH)
     assert before is not None and after is not None  # both always match, at worst an empty run
-    return text.count("/", before.start(), after.end()) >= 2
+    return text.count("/", start - before.end(), after.end()) >= 2
 
 
 def part_of_name(text: str, start: int, end: int) -> bool:
@@ -296,6 +296,7 @@ class Gapped:
 
     entry: Entry
     pattern: re.Pattern[str]  # the first part, the gap and the second part
+    seconds: tuple[str, ...] = ()  # the spellings of the second part, as the pattern holds them
 
     def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each occurrence in a lower-cased text, left to right, not overlapping.
@@ -304,8 +305,12 @@ class Gapped:
         looks past each first part (*customer* is in every other sentence of CX prose) for a
         second part. The pattern has no look-behind, which would cost re its fast scan for the
         first characters; whether a match starts a word is checked here instead, on the few
-        matches there are.
+        matches there are. A text holding none of the second part's spellings is passed over
+        before the pattern runs: the first part alone (*customer*) is found everywhere, and the
+        engine would try every gap after it in vain.
         """
+        if self.seconds and not any(w in lowered for w in self.seconds):
+            return
         search = self.pattern.search
         m = search(lowered)
         while m is not None:
@@ -321,9 +326,11 @@ class Gapped:
     def parse(cls, form: str, entry: Entry) -> Gapped:
         left, _, right = form.partition(GAP)
 
+        def spellings(part: str) -> list[str]:
+            return sorted({_fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
+
         def alternatives(part: str) -> str:
-            words = sorted({_fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
-            return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+            return "(?:" + "|".join(re.escape(w) for w in spellings(part)) + ")"
 
         # A word ends where a token ends: an apostrophe between letters joins them (x’klant is
         # one word), but either part may take a possessive (*our customer’s shoes*).
@@ -331,7 +338,7 @@ class Gapped:
         done = rf"(?:['\u2019]s)?{ends}"
         gap = rf"(?:[^\w.!?;:\n]+{TOKEN.pattern}{ends}){{0,{_GAP_WORDS}}}?"
         rest = rf"{done}{gap}[^\w.!?;:\n]+{alternatives(right)}{done}"
-        return cls(entry, re.compile(alternatives(left) + rest))
+        return cls(entry, re.compile(alternatives(left) + rest), tuple(spellings(right)))
 
 
 @dataclass(frozen=True)
