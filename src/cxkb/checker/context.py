@@ -31,18 +31,24 @@ if TYPE_CHECKING:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
-@lru_cache(maxsize=1 << 14)
-def _fold(text: str) -> str:
-    """The key :func:`cxkb.checker.vocab.fold` gives (that module imports this one)."""
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """The comparison key of a word or label: NFKC, case-folded, one kind of apostrophe."""
     return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
+@lru_cache(maxsize=1 << 16)
+def compact(text: str) -> str:
+    """A label or matched text as one spelling: folded, single spaces, one kind of hyphen."""
+    text = fold(text)
+    for h in HYPHENS:  # the hyphens that join a label's words
+        text = text.replace(h, "-")
+    return " ".join(text.split())
 
 
 def closed(text: str) -> str:
     """A label or a name written as one word ('Klanten Contact Centrum' -> 'klantencontactcentrum')."""
-    folded = _fold(text)
-    for hyphen in HYPHENS:  # the hyphens that join a label's words elsewhere in the checker
-        folded = folded.replace(hyphen, " ")
-    return "".join(folded.split())
+    return compact(text).replace("-", "").replace(" ", "")
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -327,7 +333,7 @@ class Gapped:
         left, _, right = form.partition(GAP)
 
         def spellings(part: str) -> list[str]:
-            return sorted({_fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
+            return sorted({fold(w.strip()) for w in part.split("/") if w.strip()}, key=len, reverse=True)
 
         def alternatives(part: str) -> str:
             return "(?:" + "|".join(re.escape(w) for w in spellings(part)) + ")"
@@ -365,7 +371,7 @@ class ContextCues:
         for value in values:
             candidate, _, spec = value.partition(":")
             if candidate.strip() == NAMES_NOTHING:
-                nothing.update(_fold(raw.lstrip("^")).replace("\u2019", "'") for raw in spec.split())
+                nothing.update(fold(raw.lstrip("^")).replace("\u2019", "'") for raw in spec.split())
                 continue
             words: list[tuple[str, str, bool]] = []
             for raw in spec.split():
@@ -373,7 +379,7 @@ class ContextCues:
                     default = candidate.strip()
                     continue
                 adjacent = raw.startswith("^")
-                word = _fold(raw.lstrip("^")).replace("\u2019", "'")
+                word = fold(raw.lstrip("^")).replace("\u2019", "'")
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate.strip(), tuple(words)))
@@ -387,7 +393,7 @@ class ContextCues:
         capitalised run names a programme or a unit, not an experience.
         """
         before = prev_word(text, start)
-        if before is not None and not before[0] and _fold(text[before[1] : before[2]]) in self.nothing:
+        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing:
             return True
         return part_of_name(text, start, end)
 
@@ -395,8 +401,8 @@ class ContextCues:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
         before = _SENTENCE_END.split(text[max(0, start - 160) : start])[-1]
         after = _SENTENCE_END.split(text[end : end + 120])[0]
-        left = [_fold(w) for w in TOKEN.findall(before)][-_CUE_BEFORE:]
-        right = [_fold(w) for w in TOKEN.findall(after)][:_CUE_AFTER]
+        left = [fold(w) for w in TOKEN.findall(before)][-_CUE_BEFORE:]
+        right = [fold(w) for w in TOKEN.findall(after)][:_CUE_AFTER]
         scores: dict[str, tuple[int, str]] = {}
         for candidate, words in self.cues:
             hits = []

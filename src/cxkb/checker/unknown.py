@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cxkb.checker.vocab import compact
+from cxkb.checker.context import compact
 
 WAITING_LIMIT = 10_000
 """Open phrases seen once that one document keeps waiting; past this, new ones are dropped."""

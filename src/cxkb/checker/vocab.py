@@ -22,12 +22,10 @@ scan give the same result (the tests check this).
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from cxkb.checker import lemmas
@@ -42,8 +40,10 @@ from cxkb.checker.context import (
     Gapped,
     capitalised_in_prose,
     closed,
+    compact,
     ends_in_name,
     english_word_classes,
+    fold,
     names_a_thing,
     part_of_name,
 )
@@ -52,7 +52,6 @@ from cxkb.checker.prefilter import HYPHENS as _HYPHENS
 from cxkb.checker.prefilter import TOKEN, Prefilter, next_word, prev_word, trie_pattern
 from cxkb.model import LANGS, KnowledgeBase
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
 _NEXT = re.compile(r"([ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)")
 """The next word after a word, if only white space (one line break at most) or one hyphen is between."""
@@ -122,21 +121,6 @@ class ScanResult:
 
     matches: list[Match] = field(default_factory=list)
     cue_words: list[tuple[int, int]] = field(default_factory=list)
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """The comparison key of a word or label: NFKC, case-folded, one kind of apostrophe."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-
-
-@lru_cache(maxsize=1 << 16)
-def compact(text: str) -> str:
-    """A label or matched text as one spelling: folded, single spaces, one kind of hyphen."""
-    text = fold(text)
-    for h in _HYPHENS:
-        text = text.replace(h, "-")
-    return " ".join(text.split())
 
 
 def words(text: str) -> list[str]:
