@@ -321,8 +321,7 @@ class Gapped:
         m = search(lowered)
         while m is not None:
             s = m.start()
-            joined = s > 1 and lowered[s - 1] in "'\u2019" and lowered[s - 2].isalnum()  # x’klant is one word
-            if s > 0 and (lowered[s - 1].isalnum() or joined):
+            if token_start(lowered, s) != s:  # inside a word, as the checker reads words (x’klant is one)
                 m = search(lowered, s + 1)
                 continue
             yield s, m.end()
