@@ -28,10 +28,7 @@ from cxkb.checker.context import closed, in_address
 from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
 
-_BRACKET = re.compile(r"\(([A-Z][A-Z0-9]{1,7})s?\)")
-"""An abbreviation in brackets, as a definition gives it; the bracket may follow the label directly
-or after one of the spaces in ``_BEFORE_BRACKET``."""
-_BEFORE_BRACKET = frozenset({" ", "\t", "\u00a0"})
+_DEFINITION = re.compile(r"[ \t\u00a0]?\(([A-Z][A-Z0-9]{1,7})s?\)")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011/]+")
 _USABLE = frozenset({Kind.PREF, Kind.ALT, Kind.FAMILY, Kind.NARROWER})
 _SMALL_WORDS = frozenset(
@@ -109,16 +106,11 @@ class Abbreviations:
         """
         end = len(text) if end < 0 else end
         self._drop_redefined(text, offset, matches, start, end)
-        # Brackets are rare: find them in one scan, then ask of each match only whether one
-        # opens where it ends.
-        brackets: dict[int, re.Match[str]] = {}
-        for d in _BRACKET.finditer(text, start):  # a pattern that opens with "(" is scanned for in C
-            brackets[d.start()] = d
-            if text[d.start() - 1 : d.start()] in _BEFORE_BRACKET:
-                brackets[d.start() - 1] = d
-        for m in matches if brackets else ():
-            d = brackets.get(m.end)
-            if d is None or not start <= m.start < end or d.group(1) in self._known or initials(m.text) != d.group(1):
+        for m in matches:
+            if not start <= m.start < end:
+                continue
+            d = _DEFINITION.match(text, m.end)
+            if d is None or d.group(1) in self._known or initials(m.text) != d.group(1):
                 continue
             if len(_concepts(m)) == 1 and all(e.kind in _USABLE for e in m.entries):
                 self._known[d.group(1)] = (offset + d.start(1), m.entries)  # the bracket itself is a use
