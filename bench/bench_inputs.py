@@ -129,6 +129,25 @@ def make_text(path: Path, megabytes: int) -> None:
             written += len(block)
 
 
+def make_long_lines(path: Path, lines: int, chars: int) -> None:
+    """Lines just under the checker's line limit: a page or a chat log pasted without breaks."""
+    rng = random.Random(SEED)
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(2000)]
+    with path.open("w", encoding="utf-8") as fh:
+        for _ in range(lines):
+            line, n = [], 0
+            while n < chars - 200:
+                sentence = sentences[len(line) % len(sentences)]
+                line.append(sentence)
+                n += len(sentence) + 1
+            fh.write(" ".join(line) + "\n")
+
+
+def make_matches_line(path: Path, count: int) -> None:
+    """One line in which every word is a match: the taxonomy's abbreviation in brackets."""
+    path.write_text(" ".join(["(CX)"] * count) + "\n", encoding="utf-8")
+
+
 def _docx_skeleton() -> dict[str, bytes]:
     import docx
 
@@ -250,6 +269,10 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     make_docx(para, paragraphs_body(1_000_000))
     bomb = work / "bomb.docx"
     make_docx(bomb, big_text_body(1000))
+    long_lines = work / "long-lines.txt"
+    make_long_lines(long_lines, 5, 990_000)
+    matches = work / "matches-line.txt"
+    make_matches_line(matches, 200_000)
     fifo = work / "fifo" / "f.md"
     fifo.parent.mkdir()
     os.mkfifo(fifo)
@@ -286,6 +309,8 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         ("check-docx-1m-paragraphs", mb(para), [*check, str(para)], check_note),
         ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),
         ("check-docx-1gb-part", mb(bomb), [*check, str(bomb)], check_note),
+        ("check-5-lines-of-990k-characters", mb(long_lines), [*check, str(long_lines)], check_note),
+        ("check-line-of-200k-matches", mb(matches), [*check, str(matches)], check_note),
         ("check-fifo", "named pipe", [*check, str(fifo)], check_note),
         ("check-dev-zero", "link to /dev/zero", [*check, str(zero)], check_note),
         ("check-dev-urandom", "link to /dev/urandom", [*check, str(rand)], check_note),

@@ -102,6 +102,87 @@ def test_windows_cover_the_text_once_in_order(text: str, size: int, depth: int) 
     assert "".join(bodies) == text
 
 
+@given(
+    text=st.text(alphabet="ab  \t\n.)-", max_size=600),
+    size=st.integers(1, 60),
+    depth=st.integers(1, 4),
+    margin=st.integers(1, 40),
+    words=st.integers(1, 8),
+)
+def test_long_lines_are_cut_inside_at_a_word_with_room_on_both_sides(
+    text: str, size: int, depth: int, margin: int, words: int
+) -> None:
+    bodies = []
+    for w in windows(pieces_of(text, text, size), depth, size, margin, words):
+        assert w.source == text[w.offset : w.offset + len(w.source)]
+        line_start = text.rfind("\n", 0, w.offset) + 1
+        assert (w.line, w.column) == (text.count("\n", 0, w.offset), w.offset - line_start)
+        for local in (w.start, w.end - 1):  # positions are those of the whole text
+            if 0 <= local < len(w.source):
+                whole = w.offset + local
+                start = text.rfind("\n", 0, whole) + 1
+                assert w.position(local) == (text.count("\n", 0, whole) + 1, whole - start + 1)
+        bodies.append(w.source[w.start : w.end])
+        if w.last:
+            continue
+        end = w.offset + w.end
+        ahead = w.source[w.end :]
+        room = len(ahead) >= margin and len(ahead.split()) >= words and not text[w.offset + len(w.source)].strip()
+        if text[end - 1] != "\n":  # cut inside a line: at a word after a space, with room around it
+            assert text[end - 1] in " \t" and not text[end].isspace()
+            assert text[: end - 1].rstrip(" \t")[-1] in ".)"  # after a mark, not a letter or a hyphen
+            assert room
+        else:  # at a line start: whole lines ahead, or room
+            assert ahead.count("\n") >= depth + 1 or room
+    assert "".join(bodies) == text
+
+
+def _long_line(parts: list[str]) -> str:
+    text = " ".join([*parts, "the customer experience (CX)."]).replace("\n", " ")
+    while len(text) < 9000:  # repeated, as pages repeat their menus and phrases recur
+        text = f"{text} {text}"
+    return text
+
+
+def _long_lines(index: VocabIndex) -> st.SearchStrategy[str]:
+    """Prose without line breaks, 9,000 characters and more: a page on one line."""
+    return st.lists(_prose(index), min_size=2, max_size=8).map(_long_line)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(50, 400), lang=st.sampled_from(["nl", "en"]))
+def test_a_long_line_cut_inside_finds_what_the_whole_text_scan_finds(
+    index: VocabIndex, data: st.DataObject, size: int, lang: str
+) -> None:
+    text = data.draw(_long_lines(index))
+    matcher = index.matcher(lang)
+    whole = matcher.scan(text)
+    matches, cues, cuts = [], [], 0
+    for w, scan, _ in scan_document(matcher, pieces_of(text, text, size), "\u0130" not in text, size):
+        matches += [(m.start + w.offset, m.end + w.offset, m.text, m.entries) for m in scan.matches]
+        cues += [(s + w.offset, e + w.offset) for s, e in scan.cue_words]
+        cuts += not w.last and w.source[w.end - 1] != "\n"
+    assert matches == _spans(whole.matches)
+    assert cues == whole.cue_words
+    assert cuts  # the test does reach the cut inside a line
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(50, 400), kind=st.sampled_from(["text", "markdown", "html"]))
+def test_a_long_line_cut_inside_gives_the_same_report(
+    index: VocabIndex, data: st.DataObject, size: int, kind: str
+) -> None:
+    text = data.draw(_long_lines(index))
+    checker = Checker(index, CheckConfig(max_findings=1000))
+    checker.window = 1 << 30
+    one = checker.check_document(parse_document(text, "doc", kind))
+    checker.window = size
+    many = checker.check_document(parse_document(text, "doc", kind))
+    assert many.findings == one.findings
+    assert many.mentions == one.mentions
+    assert many.unknown == one.unknown
+
+
 def _document_findings(checker: Checker, text: str, kind: str, window: int) -> list[CheckFinding]:
     checker.window = window
     return checker.check_document(parse_document(text, "doc", kind)).findings

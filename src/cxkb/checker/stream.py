@@ -3,18 +3,36 @@
 A long document has tens of thousands of label matches, but a report lists at most
 ``max-findings`` of them per file; building a match, a mention and a finding object for
 each, and holding the text several times over (as read, masked, lower-cased, padded),
-took more time and memory than the matching itself. Here the text is cut into windows at
-line starts and each window is matched on its own; findings go to a :class:`FindingSink`
-that keeps, per level, only as many as the cap can show and counts the rest.
+took more time and memory than the matching itself. Here the text is cut into windows and
+each window is matched on its own; findings go to a :class:`FindingSink` that keeps, per
+level, only as many as the cap can show and counts the rest.
 
 Cutting must not change a single match, so a window is three parts:
 
-- *prefix*: the line before the body, read by the look-backs (is this a sentence start?);
-- *body*: the lines whose matches and cue words this window reports;
-- *look-ahead*: ``depth + 1`` more lines. A label spans at most ``depth`` words with at
-  most one line break between two of them, so a match starting in the body ends in the
-  look-ahead at the latest; word-family gaps, cue phrases and context cues never cross a
-  line break at all.
+- *prefix*: text before the body, read by the look-backs (is this a sentence start?): the
+  body's last line, or as much of it as a cut inside a line keeps;
+- *body*: the text whose matches and cue words this window reports;
+- *look-ahead*: text after the body. A match starting in the body must end in it, and
+  what the checker reads around a match must be there too.
+
+A window is cut at a line start where it can. A label spans at most ``depth`` words with at
+most one line break between two of them, and word-family gaps, cue phrases and context cues
+never cross a line break at all, so ``depth + 1`` more lines are look-ahead enough; so are
+the characters and words a cut inside a line keeps (below), whichever ends first, so that a
+few long lines do not make one window hold them all.
+
+A line longer than a window (a whole HTML page on one line, text pasted without breaks) is
+cut inside, so that memory stays flat whatever the document: a window then holds about its
+body's matches and no more. The cut is at a word after a space that follows a punctuation
+mark (*service. The*, *(CX) (CX)*), never after a letter or a hyphen: a label and a cue phrase
+join only words with spaces or a hyphen between them, so none runs across the cut. A
+two-part form may (*customer (CX) shoes*); it is found in the window where it starts, which
+matches labels into its look-ahead to see whether the form clashes with one. Prefix and
+look-ahead hold at least :data:`MARGIN` characters and :data:`WORDS` whole words on each
+side of the cut: more than any test reads around a match (a few words, or 300 characters for
+the line of a phrase) and more than a two-part form spans, so such a cut changes nothing
+either. Only runs of spaces or words thousands of characters long could reach past it, and
+a long line with no such cut (no punctuation, or no spaces) stays one window.
 
 A match from one body that runs into the next is carried over: the next window starts
 matching after it and still sees it when deciding whether a gapped form or a cue phrase
@@ -24,12 +42,14 @@ clashes with a label.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from cxkb.checker.abbreviations import Abbreviations
 from cxkb.checker.documents import line_starts
+from cxkb.checker.prefilter import HYPHENS
 from cxkb.checker.vocab import Match, Matcher, ScanResult
 from cxkb.findings import Level
 
@@ -38,13 +58,30 @@ WINDOW = 1 << 17
 per-window overhead is negligible, small enough that a window's copies (masked, lower-cased,
 padded) stay a few MB whatever the document's length."""
 
+MARGIN = 2048
+"""Characters kept on each side of a cut inside a line: several times the widest look-around
+(300 characters, :data:`cxkb.checker.context._LINE_REACH`)."""
+
+WORDS = 24
+"""Whole words kept on each side of a cut inside a line, whatever their length: more than a
+label's, a two-part form's or a cue phrase's words and the word or two read around them."""
+
+_CUT = re.compile(rf"[^\w\s{''.join(map(re.escape, sorted(HYPHENS)))}'\u2019][ \t]+(?=\S)")
+"""Where a long line may be cut: the end of this match, a word after spaces after a mark that is
+neither part of a word nor a hyphen (see the module's docstring)."""
+_WORD_START = re.compile(r"(?<=[ \t])\S")
+"""Where the prefix of a window cut inside a line starts: a word after a space or tab, so
+that look-backs which read a word or skip spaces stop inside the prefix."""
+_WORD = re.compile(r"\S+")
+
 
 @dataclass
 class Window:
     """A stretch of a document: ``source`` and masked ``text`` of the same length.
 
-    ``offset`` is the document offset of the window's first character and ``line`` its
-    0-based line; the window starts at a line start. ``start:end`` is the body.
+    ``offset`` is the document offset of the window's first character, ``line`` its 0-based
+    line and ``column`` its 0-based column (0 unless the window starts inside a long line).
+    ``start:end`` is the body.
     """
 
     offset: int
@@ -54,6 +91,7 @@ class Window:
     start: int
     end: int
     last: bool
+    column: int = 0
 
     def __post_init__(self) -> None:
         self._starts = line_starts(self.source)
@@ -61,7 +99,7 @@ class Window:
     def position(self, local: int) -> tuple[int, int]:
         """1-based line and column of a window offset (as :meth:`Document.position` gives)."""
         i = bisect.bisect_right(self._starts, local) - 1
-        return self.line + i + 1, local - self._starts[i] + 1
+        return self.line + i + 1, local - self._starts[i] + 1 + (self.column if i == 0 else 0)
 
     def line_of(self, local: int) -> int:
         """0-based document line of a window offset."""
@@ -78,20 +116,90 @@ def pieces_of(source: str, text: str, size: int = WINDOW) -> Iterator[tuple[str,
         pos = end
 
 
-def windows(pieces: Iterator[tuple[str, str]], depth: int, size: int = WINDOW) -> Iterator[Window]:
-    """Windows over a stream of pieces (each ending at a line end, but the last)."""
+def _line_cut(src: str, body: int, limit: int, ahead: int, margin: int, words: int) -> tuple[int, int]:
+    """A body end at a line start after ``body``, at most ``limit``, and its look-ahead's end.
+
+    The last line start in reach whose look-ahead :func:`_look_ahead` finds in ``src``;
+    (-1, -1) when there is none yet.
+    """
+    p = min(limit, len(src))
+    for _ in range(ahead + 2):  # the look-ahead of the (ahead + 1)-th line start from the end is there
+        p = src.rfind("\n", body, p)
+        if p < 0:
+            break
+        stop = _look_ahead(src, p + 1, ahead, margin, words)
+        if stop >= 0:
+            return p + 1, stop
+    return -1, -1
+
+
+def _look_ahead(src: str, cut: int, ahead: int, margin: int, words: int) -> int:
+    """Where the look-ahead after a cut at a line start ends; -1 when ``src`` does not reach it.
+
+    ``ahead`` whole lines, or :func:`_after`'s characters and words, whichever ends first:
+    either holds every match that starts before the cut and what is read around it.
+    """
+    p = cut - 1
+    for _ in range(ahead):
+        p = src.find("\n", p + 1)
+        if p < 0:
+            break
+    chars = _after(src, cut, margin, words)
+    if p < 0:
+        return chars
+    return p + 1 if chars < 0 else min(p + 1, chars)
+
+
+def _after(src: str, cut: int, margin: int, words: int) -> int:
+    """The end of a look-ahead from ``cut`` with ``margin`` characters and ``words`` whole words.
+
+    -1 when ``src`` does not reach that far yet.
+    """
+    for found, m in enumerate(_WORD.finditer(src, cut), 1):
+        if found >= words and m.end() >= cut + margin:
+            return m.end() if m.end() < len(src) else -1  # a word at the very end may go on
+    return -1
+
+
+def _before(src: str, floor: int, cut: int, margin: int, words: int) -> int:
+    """The start of a prefix before ``cut`` with ``margin`` characters and ``words`` whole words.
+
+    A word start after a space, or ``floor`` (the line start, or the oldest text kept) when
+    there is none far enough back. Looks back no further than it needs to.
+    """
+    reach = 2 * margin
+    while True:
+        lo = max(floor, cut - reach)
+        starts = [m.start() for m in _WORD_START.finditer(src, lo, cut)]
+        j = min(bisect.bisect_right(starts, cut - margin), len(starts) - words + 1) - 1
+        if j >= 0:
+            return starts[j]
+        if lo == floor:
+            return floor
+        reach *= 2
+
+
+def windows(
+    pieces: Iterator[tuple[str, str]], depth: int, size: int = WINDOW, margin: int = MARGIN, words: int = WORDS
+) -> Iterator[Window]:
+    """Windows over a stream of pieces (each ending at a line end, but the last).
+
+    The text read is kept in one buffer that is cut down only when more is read: a window is
+    a slice of it, so a line of a million characters is not copied again for every window.
+    """
     ahead = depth + 1
-    carry_s, carry_t = "", ""
-    prefix = 0  # length of the prefix line at the start of carry
-    offset = line = 0
+    buf_s = buf_t = ""  # text read and not yet left behind
+    base = 0  # where the current window starts in the buffer
+    body = 0  # where its body starts in the buffer
+    offset = line = column = 0  # where the current window starts in the document
     done = False
     while True:
         want = size
-        parts_s, parts_t = [carry_s], [carry_t]
-        n = len(carry_s)
-        body_end = -1
         while True:
-            while not done and n - prefix < want:
+            parts_s: list[str] = []
+            parts_t: list[str] = []
+            n = len(buf_s) - body
+            while not done and n < want:
                 piece = next(pieces, None)
                 if piece is None:
                     done = True
@@ -99,30 +207,36 @@ def windows(pieces: Iterator[tuple[str, str]], depth: int, size: int = WINDOW) -
                 parts_s.append(piece[0])
                 parts_t.append(piece[1])
                 n += len(piece[0])
-            src = "".join(parts_s) if len(parts_s) > 1 else parts_s[0]
-            done = done or not src.endswith("\n")  # only the last piece may end without a line break
-            if done:
-                body_end = len(src)
+            if parts_s:  # the text left behind goes now, not at every window
+                buf_s, buf_t = "".join([buf_s[base:], *parts_s]), "".join([buf_t[base:], *parts_t])
+                body -= base
+                base = 0
+            rest = len(buf_s) - body
+            if done and rest <= 2 * size:  # the rest of the document in one window
+                end = stop = len(buf_s)
                 break
-            p = len(src) - 1  # the final line break
-            for _ in range(ahead):
-                p = src.rfind("\n", prefix, p)
-                if p < 0:
+            end, stop = _line_cut(buf_s, body, body + 2 * size, ahead, margin, words)
+            if end > body:
+                break
+            if rest >= 2 * size:  # no line ends in reach: cut inside a line
+                cut = _CUT.search(buf_s, body + size)
+                if cut is not None and (stop := _after(buf_s, cut.end(), margin, words)) >= 0:
+                    end = cut.end()
                     break
-            if p >= prefix:
-                body_end = p + 1
+            if done:  # one long word, or words all the way to the end: nothing to cut at
+                end = stop = len(buf_s)
                 break
-            want *= 2  # too few lines for a look-ahead: read more
-            parts_s, parts_t = [src], ["".join(parts_t)]
-        txt = "".join(parts_t) if len(parts_t) > 1 else parts_t[0]
-        yield Window(offset, line, src, txt, prefix, body_end, done)
-        if done:
+            want *= 2
+        last = done and end == len(buf_s)
+        yield Window(offset, line, buf_s[base:stop], buf_t[base:stop], body - base, end - base, last, column)
+        if last:
             return
-        keep = src.rfind("\n", 0, body_end - 1) + 1  # the body's last line becomes the next prefix
-        carry_s, carry_t = src[keep:], txt[keep:]
-        prefix = body_end - keep
-        line += src.count("\n", 0, keep)
-        offset += keep
+        keep = _before(buf_s, buf_s.rfind("\n", base, end - 1) + 1 or base, end, margin, words)  # next prefix
+        breaks = buf_s.count("\n", base, keep)
+        column = keep - buf_s.rfind("\n", base, keep) - 1 if breaks else column + keep - base
+        line += breaks
+        offset += keep - base
+        base, body = keep, end
 
 
 def scan_window(matcher: Matcher, window: Window, carried: Match | None, covered: int, gapped_ok: bool) -> ScanResult:
@@ -140,14 +254,15 @@ def scan_window(matcher: Matcher, window: Window, carried: Match | None, covered
     else:
         starts = prefilter.full(text, None)
     start, end = window.start, window.end
-    result = matcher._process(text, starts, max(covered, start), end)
+    # labels are matched into the look-ahead too: a two-part form from the body may reach there
+    result = matcher._process(text, starts, max(covered, start))
     if carried is not None:
         result.matches.insert(0, carried)
     gapped = matcher.index.gapped.get(matcher.lang)
     if gapped and gapped_ok and len(lowered) == len(text):
         matcher._add_gapped(text, lowered, result, gapped)
     result.matches = [m for m in result.matches if start <= m.start < end]
-    result.cue_words = [c for c in result.cue_words if c[0] >= start]
+    result.cue_words = [c for c in result.cue_words if start <= c[0] < end]
     return result
 
 
