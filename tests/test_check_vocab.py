@@ -157,6 +157,14 @@ def test_english_cue_phrases_take_a_modifier(index: VocabIndex) -> None:
     assert [text[s:e] for s, e in matcher.cue_phrases(text, result)] == ["customer centric", "customer-led design"]
 
 
+def test_a_customer_base_is_no_term(index: VocabIndex) -> None:
+    """A market, in every held-out text that names one; the phrase stops before *base*."""
+    matcher = index.matcher("en")
+    text = "Our customer base grows. A customer insight team serves the customer base."
+    result = matcher.scan(text)
+    assert [text[s:e] for s, e in matcher.cue_phrases(text, result)] == ["customer", "customer insight", "customer"]
+
+
 def test_inflected_forms() -> None:
     assert {"klantreizen", "klantreis'", "klantreisen"} & forms("klantreis", "nl") == {"klantreizen", "klantreisen"}
     assert "waarheden" in forms("waarheid", "nl")
