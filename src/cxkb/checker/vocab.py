@@ -48,8 +48,7 @@ from cxkb.checker.context import (
     part_of_name,
 )
 from cxkb.checker.inflect import forms as inflected_forms
-from cxkb.checker.prefilter import HYPHENS as _HYPHENS
-from cxkb.checker.prefilter import TOKEN, Prefilter, next_word, prev_word, trie_pattern
+from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, next_word, prev_word, trie_pattern
 from cxkb.model import LANGS, KnowledgeBase
 
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
@@ -514,7 +513,7 @@ class Matcher:
             _, states, ends, leaf = step
             if not states:
                 break
-            if gap not in _HYPHENS:
+            if gap not in HYPHENS:
                 hyphen_only = False
             tokens.append(token)
             pos = m.end()
