@@ -26,7 +26,7 @@ from cxkb.checker.engine import Checker, CheckFinding
 from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
-from cxkb.checker.vocab import VocabIndex
+from cxkb.checker.vocab import Matcher, VocabIndex
 from cxkb.findings import Level
 from cxkb.release import open_release
 
@@ -73,20 +73,46 @@ def _spans(matches: list[tuple[int, int, str, object]]) -> list[tuple[int, int, 
     return [(m[0], m[1], m[2], m[3]) for m in matches]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), size=st.integers(min_value=1, max_value=200), lang=st.sampled_from(["nl", "en"]))
-def test_windows_find_what_the_whole_text_scan_finds(
-    index: VocabIndex, data: st.DataObject, size: int, lang: str
-) -> None:
-    text = data.draw(_prose(index))
-    matcher = index.matcher(lang)
-    whole = matcher.scan(text)
-    matches, cues = [], []
+def _scan_in_windows(
+    matcher: Matcher, text: str, size: int
+) -> tuple[list[tuple[int, int, str, object]], list[tuple[int, int]], int]:
+    """Matches and cue words of a window-by-window scan, in document offsets, and how many windows end inside a line."""
+    matches, cues, cuts = [], [], 0
     for w, scan, _ in scan_document(matcher, pieces_of(text, text, size), "\u0130" not in text, size):
         matches += [(m.start + w.offset, m.end + w.offset, m.text, m.entries) for m in scan.matches]
         cues += [(s + w.offset, e + w.offset) for s, e in scan.cue_words]
+        cuts += not w.last and w.source[w.end - 1] != "\n"
+    return matches, cues, cuts
+
+
+def _long_line(parts: list[str]) -> str:
+    # starts with a word and ends with a full stop, so that every copy joined on offers a cut
+    text = " ".join(["Our", *parts, "the customer experience (CX)."]).replace("\n", " ")
+    text = f"{text} {text}"  # repeated, as pages repeat their menus and phrases recur
+    while len(text) < 9000:
+        text = f"{text} {text}"
+    return text
+
+
+def _long_lines(index: VocabIndex) -> st.SearchStrategy[str]:
+    """Prose without line breaks, 9,000 characters and more: a page on one line."""
+    return st.lists(_prose(index), min_size=2, max_size=8).map(_long_line)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), long=st.booleans(), lang=st.sampled_from(["nl", "en"]))
+def test_windows_find_what_the_whole_text_scan_finds(
+    index: VocabIndex, data: st.DataObject, long: bool, lang: str
+) -> None:
+    """Windows end between lines, or inside a line of 9,000 characters and more (then at least once)."""
+    text = data.draw(_long_lines(index) if long else _prose(index))
+    size = data.draw(st.integers(50, 400) if long else st.integers(1, 200))
+    matcher = index.matcher(lang)
+    whole = matcher.scan(text)
+    matches, cues, cuts = _scan_in_windows(matcher, text, size)
     assert matches == _spans(whole.matches)
     assert cues == whole.cue_words
+    assert cuts or not long  # a long line is cut inside
 
 
 @given(text=st.text(alphabet="ab \n", max_size=300), size=st.integers(1, 50), depth=st.integers(1, 6))
@@ -135,36 +161,6 @@ def test_long_lines_are_cut_inside_at_a_word_with_room_on_both_sides(
         else:  # at a line start: whole lines ahead, or room
             assert ahead.count("\n") >= depth + 1 or room
     assert "".join(bodies) == text
-
-
-def _long_line(parts: list[str]) -> str:
-    text = " ".join([*parts, "the customer experience (CX)."]).replace("\n", " ")
-    while len(text) < 9000:  # repeated, as pages repeat their menus and phrases recur
-        text = f"{text} {text}"
-    return text
-
-
-def _long_lines(index: VocabIndex) -> st.SearchStrategy[str]:
-    """Prose without line breaks, 9,000 characters and more: a page on one line."""
-    return st.lists(_prose(index), min_size=2, max_size=8).map(_long_line)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), size=st.integers(50, 400), lang=st.sampled_from(["nl", "en"]))
-def test_a_long_line_cut_inside_finds_what_the_whole_text_scan_finds(
-    index: VocabIndex, data: st.DataObject, size: int, lang: str
-) -> None:
-    text = data.draw(_long_lines(index))
-    matcher = index.matcher(lang)
-    whole = matcher.scan(text)
-    matches, cues, cuts = [], [], 0
-    for w, scan, _ in scan_document(matcher, pieces_of(text, text, size), "\u0130" not in text, size):
-        matches += [(m.start + w.offset, m.end + w.offset, m.text, m.entries) for m in scan.matches]
-        cues += [(s + w.offset, e + w.offset) for s, e in scan.cue_words]
-        cuts += not w.last and w.source[w.end - 1] != "\n"
-    assert matches == _spans(whole.matches)
-    assert cues == whole.cue_words
-    assert cuts  # the test does reach the cut inside a line
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
