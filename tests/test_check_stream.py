@@ -94,9 +94,12 @@ def _long_line(parts: list[str]) -> str:
     return text
 
 
+INLINE = ["`", "``", "[t](https://u.nl)", "<b>", "</b>", "&amp;", "<a href='x'>", "</a>", "(https://x.nl/klantreis) "]
+
+
 def _long_lines(index: VocabIndex) -> st.SearchStrategy[str]:
-    """Prose without line breaks, 9,000 characters and more: a page on one line."""
-    return st.lists(_prose(index), min_size=2, max_size=8).map(_long_line)
+    """Prose without line breaks, 9,000 characters and more: a page on one line, markup in it."""
+    return st.lists(st.one_of(_prose(index), st.sampled_from(INLINE)), min_size=2, max_size=8).map(_long_line)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

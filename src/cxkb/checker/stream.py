@@ -21,18 +21,19 @@ never cross a line break at all, so ``depth + 1`` more lines are look-ahead enou
 the characters and words a cut inside a line keeps (below), whichever ends first, so that a
 few long lines do not make one window hold them all.
 
-A line longer than a window (a whole HTML page on one line, text pasted without breaks) is
+A line longer than two windows (a whole HTML page on one line, text pasted without breaks) is
 cut inside, so that memory stays flat whatever the document: a window then holds about its
 body's matches and no more. The cut is at a word after a space that follows a punctuation
-mark (*service. The*, *(CX) (CX)*), never after a letter or a hyphen: a label and a cue phrase
-join only words with spaces or a hyphen between them, so none runs across the cut. A
-two-part form may (*customer (CX) shoes*); it is found in the window where it starts, which
-matches labels into its look-ahead to see whether the form clashes with one. Prefix and
-look-ahead hold at least :data:`MARGIN` characters and :data:`WORDS` whole words on each
-side of the cut: more than any test reads around a match (a few words, or 300 characters for
-the line of a phrase) and more than a two-part form spans, so such a cut changes nothing
-either. Only runs of spaces or words thousands of characters long could reach past it, and
-a long line with no such cut (no punctuation, or no spaces) stays one window.
+mark or masked markup (*service. The*, *(CX) (CX)*), never after a letter or a hyphen, as
+the masked text, which is what is matched, has it. A label and a cue phrase join only words
+with spaces or a hyphen between them, so none runs across the cut. A two-part form may
+(*customer (CX) shoes*); it is found in the window where it starts, which matches labels into
+its look-ahead to see whether the form clashes with one. Prefix and look-ahead hold at least
+:data:`MARGIN` characters and :data:`WORDS` whole words on each side of the cut: more than
+any test reads around a match (a few words, or 300 characters for the line of a phrase) and
+more than a two-part form spans, so such a cut changes nothing either. Only runs of spaces or
+words (masked markup counts as one) thousands of characters long could reach past it, and a
+long line with no such cut (no punctuation, or no spaces) stays one window.
 
 A match from one body that runs into the next is carried over: the next window starts
 matching after it and still sees it when deciding whether a gapped form or a cue phrase
@@ -215,12 +216,12 @@ def windows(
             if done and rest <= 2 * size:  # the rest of the document in one window
                 end = stop = len(buf_s)
                 break
-            end, stop = _line_cut(buf_s, body, body + 2 * size, ahead, margin, words)
+            end, stop = _line_cut(buf_t, body, body + 2 * size, ahead, margin, words)
             if end > body:
                 break
             if rest >= 2 * size:  # no line ends in reach: cut inside a line
-                cut = _CUT.search(buf_s, body + size)
-                if cut is not None and (stop := _after(buf_s, cut.end(), margin, words)) >= 0:
+                cut = _CUT.search(buf_t, body + size)  # on the masked text, which is what is matched
+                if cut is not None and (stop := _after(buf_t, cut.end(), margin, words)) >= 0:
                     end = cut.end()
                     break
             if done:  # one long word, or words all the way to the end: nothing to cut at
@@ -231,7 +232,7 @@ def windows(
         yield Window(offset, line, buf_s[base:stop], buf_t[base:stop], body - base, end - base, last, column)
         if last:
             return
-        keep = _before(buf_s, buf_s.rfind("\n", base, end - 1) + 1 or base, end, margin, words)  # next prefix
+        keep = _before(buf_t, buf_t.rfind("\n", base, end - 1) + 1 or base, end, margin, words)  # next prefix
         breaks = buf_s.count("\n", base, keep)
         column = keep - buf_s.rfind("\n", base, keep) - 1 if breaks else column + keep - base
         line += breaks
