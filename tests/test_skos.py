@@ -9,6 +9,8 @@ graph keeps both schemes, each with its own explicit typing.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from html import escape as html_escape
 from pathlib import Path
 
@@ -159,6 +161,19 @@ def test_pylode_vocpub_lists_every_concept_offline(vocabulary: Graph, release_di
         ident = str(concept).rsplit("/", 1)[-1]
         assert f'id="concept_{ident}"' in html, ident
     assert external_loads(html) == []
+
+
+def test_importing_pylode_leaves_the_root_logger_alone() -> None:
+    """A quiet book build printed other libraries' debug lines: a pyLODE module sets up logging on import.
+
+    A fresh interpreter, since pyLODE does so only the first time it is imported.
+    """
+    code = (
+        "import logging; from cxkb.book.pages.reference import _pylode; _pylode(); "
+        "r = logging.getLogger(); print(r.level, len(r.handlers))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(logging.WARNING), "0"]
 
 
 def test_pylode_ontpub_documents_the_classes_offline() -> None:

@@ -91,16 +91,26 @@ def external_loads(html: str) -> list[str]:
 
 def _pylode() -> Any:
     """The pylode package. Its 3.4 wheel reads its version from a pyproject.toml it does not
-    ship, so that module is provided here from the installed metadata before the import."""
+    ship, so that module is provided here from the installed metadata before the import.
+
+    One of its modules sets up the root logger at DEBUG level when imported, which made a
+    quiet book build print other libraries' debug lines; the root logger is put back as it was.
+    """
     if "pylode.version" not in sys.modules:
         stub = types.ModuleType("pylode.version")
         stub.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
         sys.modules["pylode.version"] = stub
     import logging
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     import pylode
+    import pylode.profiles.supermodel.loader  # the module that sets up logging, imported now
 
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
     return pylode
 
 
