@@ -232,7 +232,7 @@ def windows(
         yield Window(offset, line, buf_s[base:stop], buf_t[base:stop], body - base, end - base, last, column)
         if last:
             return
-        keep = _before(buf_t, buf_t.rfind("\n", base, end - 1) + 1 or base, end, margin, words)  # next prefix
+        keep = _before(buf_t, max(base, buf_t.rfind("\n", base, end - 1) + 1), end, margin, words)  # next prefix
         breaks = buf_s.count("\n", base, keep)
         column = keep - buf_s.rfind("\n", base, keep) - 1 if breaks else column + keep - base
         line += breaks
