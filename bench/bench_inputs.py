@@ -8,6 +8,8 @@ resident set size as the kernel reports it (``wait4``).
 Cases:
 
 - ``check-50mb-text``: a 50 MB text file of CX prose (many findings per line);
+- ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
+  each (four bytes a character in Python) as plain text, Markdown paragraphs and HTML;
 - ``check-docx-1m-paragraphs``: a small .docx whose body holds a million empty paragraphs;
 - ``check-docx-1gb-part``: a ~1 MB .docx whose ``word/document.xml`` unpacks to 1 GB;
 - ``check-fifo``: a named pipe called ``f.md`` (no writer);
@@ -129,18 +131,26 @@ def make_text(path: Path, megabytes: int) -> None:
             written += len(block)
 
 
-def make_long_lines(path: Path, lines: int, chars: int) -> None:
-    """Lines just under the checker's line limit: a page or a chat log pasted without breaks."""
+def make_long_lines(path: Path, lines: int, chars: int, emoji: bool = False) -> None:
+    """Lines just under the checker's line limit: a page or a chat log pasted without breaks.
+
+    With ``emoji`` each line starts with one, so Python holds the line at four bytes a
+    character; a Markdown file gets a blank line between lines (each a paragraph), an HTML
+    file a paragraph element around each.
+    """
     rng = random.Random(SEED)
     sentences = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(2000)]
+    open_, close, between = ("<p>", "</p>", "\n") if path.suffix == ".html" else ("", "", "\n")
+    if path.suffix == ".md":
+        between = "\n\n"
     with path.open("w", encoding="utf-8") as fh:
-        for _ in range(lines):
-            line, n = [], 0
+        for i in range(lines):
+            line, n = ["\N{GRINNING FACE}"] if emoji else [], 0
             while n < chars - 200:
                 sentence = sentences[len(line) % len(sentences)]
                 line.append(sentence)
                 n += len(sentence) + 1
-            fh.write(" ".join(line) + "\n")
+            fh.write(open_ + " ".join(line) + close + (between if i < lines - 1 else "\n"))
 
 
 def make_matches_line(path: Path, count: int) -> None:
@@ -271,6 +281,9 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     make_docx(bomb, big_text_body(1000))
     long_lines = work / "long-lines.txt"
     make_long_lines(long_lines, 5, 990_000)
+    emoji = {kind: work / f"long-lines-emoji.{kind}" for kind in ("txt", "md", "html")}
+    for path in emoji.values():
+        make_long_lines(path, 5, 990_000, emoji=True)
     matches = work / "matches-line.txt"
     make_matches_line(matches, 200_000)
     fifo = work / "fifo" / "f.md"
@@ -310,6 +323,10 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),
         ("check-docx-1gb-part", mb(bomb), [*check, str(bomb)], check_note),
         ("check-5-lines-of-990k-characters", mb(long_lines), [*check, str(long_lines)], check_note),
+        *(
+            (f"check-5-lines-of-990k-characters-with-an-emoji, .{kind}", mb(path), [*check, str(path)], check_note)
+            for kind, path in emoji.items()
+        ),
         ("check-line-of-200k-matches", mb(matches), [*check, str(matches)], check_note),
         ("check-fifo", "named pipe", [*check, str(fifo)], check_note),
         ("check-dev-zero", "link to /dev/zero", [*check, str(zero)], check_note),

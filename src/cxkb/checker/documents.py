@@ -397,16 +397,20 @@ def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     finds the same blocks after it, which is what lets a long document be parsed in
     pieces. Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
-    :func:`line_starts` counts.
+    :func:`line_starts` counts, and NUL (masked front matter) spaces too.
     """
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark")
-    parser.disable("inline")
+    # normalize only turns carriage returns and NUL into what the translation below already
+    # has, and it copies the text every time: a buffer may hold lines of a million characters
+    parser.disable(["inline", "normalize"])
     starts = line_starts(text)
     spans: list[tuple[int, int]] = []
     tops: list[int] = []
-    for token in parser.parse(text.translate(_NOT_FOR_MARKDOWN_IT)):
+    if MASK in text or "\r" in text:
+        text = text.translate(_NOT_FOR_MARKDOWN_IT)
+    for token in parser.parse(text):
         if token.map is None:
             continue
         first, last = token.map

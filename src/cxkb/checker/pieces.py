@@ -3,19 +3,28 @@
 :func:`cxkb.checker.documents.mask_markdown` and :func:`~cxkb.checker.documents.mask_html`
 take the whole document: markdown-it's token list and the HTML parser's ranges then take
 ten to twenty times the document's size. The maskers here take the document in pieces
-(each ending at a line break) and hand back ``(source, masked)`` pieces that, joined, are
-exactly what masking the whole text gives, holding only a stretch of the document at a time.
+(each ending at a line break, or after a space or tab inside a long line) and hand back
+``(source, masked)`` pieces that, joined, are exactly what masking the whole text gives,
+holding only a stretch of the document at a time.
 
 *Markdown.* A piece may end only where nothing of the whole-document masking reaches
 across: at the start of a top-level block (parsing from there finds the same blocks after
 it), after a blank line (a code span never crosses one), and where no HTML comment or tag
 is still open. Text after the last such place waits for more input; a document without
-any (one long list, an unclosed code fence) is held until one comes, however long.
+any (one long list, an unclosed code fence) is held until one comes, however long. What is
+held may end inside a line: whether a block starts at a line start depends on that line and
+the lines before it, never on text further on, so the places found before the last line do
+not move when the rest of it comes.
 
 *HTML.* :class:`html.parser.HTMLParser` reads incrementally already. What it has consumed
-is classified (prose, inline tag, or masked), so everything up to the last line start
-before the parser's unread rest can be handed on; the parser keeps the open elements. An
-unclosed comment or ``<script>`` keeps the rest of the file unread, and so held, too.
+is classified (prose, inline tag, or masked), so everything before the parser's unread rest
+can be handed on; the parser keeps the open elements. A piece ends where that rest starts
+if it is a line start or follows a space or tab that stays in the masked text (prose, or an
+inline tag turned into spaces): no URL or e-mail address runs across one, while masked
+markup, a comment say, is a run of NUL characters a URL before it runs on into. Elsewhere
+(before a tag not yet complete, after a malformed ``&#``, inside a ``<script>``) the piece
+ends at that line's start. An unclosed comment or ``<script>`` keeps the rest of the file
+unread, and so held, too.
 """
 
 from __future__ import annotations
@@ -53,7 +62,8 @@ class MarkdownMasker:
         self._next_try = self.size
 
     def feed(self, source: str) -> Iterator[Piece]:
-        """Pieces that can be masked now; ``source`` must end at a line break (but the last)."""
+        """Pieces that can be masked now; ``source`` must end at a line break, a space or a tab
+        (but the last)."""
         self._buffer += source
         if len(self._buffer) >= self._next_try:
             yield from self._cut(final=False)
@@ -73,17 +83,26 @@ class MarkdownMasker:
             text, self.lang = mask_front_matter(text)
         blocks, tops = code_blocks(text)
         if final:
-            yield self._emit(len(text), text, blocks)
+            piece = self._emit(len(text), text, blocks)
+            del text  # a generator keeps its locals while it waits: lines may be a million characters
+            yield piece
             return
         for cut in reversed(tops):
             if cut == 0 or not _BLANK_BEFORE.search(text, 0, cut):
                 continue
             blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            if _open_comment(blocked) or _open_tag(untagged):
+            still_open = _open_comment(blocked) or _open_tag(untagged)
+            del blocked, untagged  # before the piece is cut out, which copies it
+            if still_open:
                 continue
-            yield self._emit(cut, text, blocks, masked)
+            piece = self._emit(cut, text, blocks, masked)
+            del text, masked
+            yield piece
             return
-        self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
+        # no place to cut yet: wait for half as much again. Parsing stays linear in the text; a
+        # factor of 1.5 instead of 2 costs about 5 % on a Markdown file that is one long paragraph,
+        # and saves 15 MB on paragraphs near the line limit (docs/benchmarks.md)
+        self._next_try = len(self._buffer) * 3 // 2
 
     def _emit(self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None) -> Piece:
         if masked is None:
@@ -119,7 +138,8 @@ class HtmlMasker:
         return self._parser.lang
 
     def feed(self, source: str) -> Iterator[Piece]:
-        """Pieces that can be masked now; ``source`` must end at a line break (but the last)."""
+        """Pieces that can be masked now; ``source`` must end at a line break, a space or a tab
+        (but the last)."""
         parser = self._parser
         starts = parser.starts
         base = self._fed
@@ -128,7 +148,10 @@ class HtmlMasker:
         self._fed += len(source)
         parser.feed(source)
         line = parser.getpos()[0] - 1 - parser.first_line  # the line the unread rest starts on
-        cut = starts[line]  # everything before it has been through the parser's handlers
+        cut = parser._offset()  # everything before it has been through the parser's handlers
+        at = cut - self._offset
+        if min(at, cut - starts[line]) > 0 and not (self._source[at - 1] in " \t" and _shown(parser, cut - 1)):
+            cut = starts[line]
         if cut > self._offset:
             yield self._emit(cut)
         del starts[:line]
@@ -163,6 +186,17 @@ class HtmlMasker:
         self._source = self._source[cut - offset :]
         self._offset = cut
         return source, text
+
+
+def _shown(parser: _ProseParser, pos: int) -> bool:
+    """Whether document offset ``pos`` is kept or softened, not masked (the ranges are in order)."""
+    for ranges in (parser.keep, parser.soft):
+        for s, e in reversed(ranges):
+            if e <= pos:
+                break
+            if s <= pos:
+                return True
+    return False
 
 
 def _newlines(text: str) -> Iterator[int]:

@@ -15,6 +15,16 @@ twice instead, in pieces that end at a line break:
 A directive comment may span lines, so a piece never ends inside an open ``<!--``; URLs
 and e-mail addresses never span one, so masking a piece masks what masking the whole
 text would. Word documents are zip archives and are still read whole.
+
+In pass 2 a piece may also end after a space or tab inside a long line, so that a line of
+a million characters is not held whole more often than it must be (four bytes a character
+once it holds an emoji, and in several copies on its way to the matcher). In plain text
+such a space is never masked (a piece never ends inside an open directive), URLs and e-mail
+addresses hold no white space, and the look-behinds that find them treat a space and a
+piece's start alike, so the cut masks as a line break does. The Markdown and HTML maskers
+take pieces ending anywhere after a space and decide themselves where their own pieces end
+(:mod:`cxkb.checker.pieces`). Pass 1 keeps whole lines: it must see each line's length, and
+it holds one piece at a time.
 """
 
 from __future__ import annotations
@@ -55,8 +65,8 @@ class Suppressions:
         self.lines: set[int] = set()  # lines switched off by disable-next-line
         self.problems: list[tuple[int, str, int, int]] = []  # offset, message, line, column
 
-    def feed(self, source: str, offset: int, line: int) -> None:
-        """The directives in a piece starting at ``offset`` on 0-based ``line`` (at a line start)."""
+    def feed(self, source: str, offset: int, line: int, column: int = 0) -> None:
+        """The directives in a piece starting at ``offset``, on 0-based ``line`` and ``column``."""
         if "<!--" not in source:
             return
         for m in DIRECTIVE.finditer(source):
@@ -77,7 +87,7 @@ class Suppressions:
                         offset + at,
                         f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}",
                         line + source.count("\n", 0, at) + 1,
-                        at - source.rfind("\n", 0, at),
+                        at - nl if (nl := source.rfind("\n", 0, at)) >= 0 else column + at + 1,
                     )
                 )
 
@@ -252,12 +262,16 @@ class StreamedFile:
                 self.has_dotted_capital = self.has_dotted_capital or "\u0130" in masked
         return "".join(sample)[:_SAMPLE], masker.lang
 
-    def _decoded(self) -> Iterator[tuple[str, int]]:
-        """Decoded pieces and the byte offset of each, without the byte-order mark."""
+    def _decoded(self, inside: bool = False) -> Iterator[tuple[str, int]]:
+        """Decoded pieces and the byte offset of each, without the byte-order mark.
+
+        With ``inside``, a piece of a long line may end after a space or tab (see the module's
+        docstring).
+        """
         if self.kind == "docx":
             yield from self._docx_pieces()
             return
-        for raw, at in self._raw_pieces():
+        for raw, at in self._raw_pieces(inside):
             try:
                 source = raw.decode("utf-8")
             except UnicodeDecodeError:  # the file changed since it was validated
@@ -283,8 +297,9 @@ class StreamedFile:
             if held:
                 yield "\n".join(held), 0
 
-    def _raw_pieces(self) -> Iterator[tuple[bytes, int]]:
-        """The file's bytes in pieces ending at a line break (a line break is never inside a character)."""
+    def _raw_pieces(self, inside: bool = False) -> Iterator[tuple[bytes, int]]:
+        """The file's bytes in pieces ending at a line break, or with ``inside`` at a space or tab
+        where a whole read holds no line break (none of those bytes is ever inside a character)."""
         fd = _open(self.path, self.name, self.max_size)
         try:
             total = 0
@@ -301,6 +316,8 @@ class StreamedFile:
                     raise InputError(self.name, _too_big(total, self.max_size, grew=True))
                 data = rest + chunk
                 cut = data.rfind(b"\n") + 1
+                if not cut and inside:
+                    cut = max(data.rfind(b" "), data.rfind(b"\t")) + 1
                 if cut:
                     yield data[:cut], total - len(data)
                     rest = data[cut:]
@@ -317,23 +334,25 @@ class StreamedFile:
         """(source, masked text) pieces in order; directives are recorded as they pass."""
         masker = masker_for(self.kind)
         pending_s = pending_t = ""
-        offset = line = 0
-        for source, _ in self._decoded():
+        offset = line = column = 0
+        for source, _ in self._decoded(inside=True):
             for piece in masker.feed(source):
                 pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
                 last = pending_s.rfind("<!--")
                 if last >= 0 and pending_s.find("-->", last + 4) < 0:
                     continue  # a directive may close further on
-                self.suppressed.feed(pending_s, offset, line)
-                yield pending_s, pending_t
+                self.suppressed.feed(pending_s, offset, line, column)
+                yield from _slices(pending_s, pending_t)
                 offset += len(pending_s)
-                line += pending_s.count("\n")
+                breaks = pending_s.count("\n")
+                column = len(pending_s) - pending_s.rfind("\n") - 1 if breaks else column + len(pending_s)
+                line += breaks
                 pending_s = pending_t = ""
         for piece in masker.close():
             pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
         if pending_s:
-            self.suppressed.feed(pending_s, offset, line)
-            yield pending_s, pending_t
+            self.suppressed.feed(pending_s, offset, line, column)
+            yield from _slices(pending_s, pending_t)
 
 
 class _Tally:
@@ -371,6 +390,19 @@ class _Tally:
         if self.kind not in ("markdown", "html"):
             self.dotted = self.dotted or _dotted(self._pending)
         return self.dotted
+
+
+def _slices(source: str, text: str) -> Iterator[tuple[str, str]]:
+    """A masked piece handed on in slices of at most about :data:`_READ` characters.
+
+    The windows copy what they are given into their buffer, and a Markdown piece may hold
+    lines of a million characters: given whole, it would be held twice.
+    """
+    if len(source) <= 2 * _READ:
+        yield source, text
+        return
+    for i in range(0, len(source), _READ):
+        yield source[i : i + _READ], text[i : i + _READ]
 
 
 def _open(path: Path, shown: str, max_size: int) -> int:

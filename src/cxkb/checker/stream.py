@@ -183,7 +183,7 @@ def _before(src: str, floor: int, cut: int, margin: int, words: int) -> int:
 def windows(
     pieces: Iterator[tuple[str, str]], depth: int, size: int = WINDOW, margin: int = MARGIN, words: int = WORDS
 ) -> Iterator[Window]:
-    """Windows over a stream of pieces (each ending at a line end, but the last).
+    """Windows over a stream of pieces, which may end anywhere.
 
     The text read is kept in one buffer that is cut down only when more is read: a window is
     a slice of it, so a line of a million characters is not copied again for every window.
