@@ -276,20 +276,24 @@ def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     assert masker.lang == lang
 
 
-@pytest.mark.parametrize("kind", ["text", "html"])
+@pytest.mark.parametrize("kind", ["text", "html", "docx"])
 def test_a_long_line_is_read_in_pieces_not_whole(tmp_path: Path, kind: str) -> None:
     """Pass 2 of a line of 600,000 characters: pieces near the read size, directives still placed."""
     words = "De klantreis van een klant loopt langs touchpoints en momenten van waarheid. " * 3900
     line = words + "<!-- cxkb-check bogus --> " + words
-    path = tmp_path / f"doc.{'txt' if kind == 'text' else 'html'}"
-    path.write_text(f"<p>{line}</p>\n" if kind == "html" else line + "\n", encoding="utf-8")
+    path = tmp_path / f"doc.{ {'text': 'txt'}.get(kind, kind) }"
+    if kind == "docx":
+        path.write_bytes(_docx([line]))
+    else:
+        path.write_text(f"<p>{line}</p>\n" if kind == "html" else line + "\n", encoding="utf-8")
     streamed = StreamedFile(path, path.name, kind=kind)
     got = list(streamed.pieces())
-    assert "".join(p[0] for p in got) == path.read_text(encoding="utf-8")
+    assert "".join(p[0] for p in got) == (line if kind == "docx" else path.read_text(encoding="utf-8"))
     assert len(got) >= 4 and max(len(p[0]) for p in got) <= 2 * reader._READ
+    assert max(len(source) for source, _ in streamed._decoded(inside=True)) <= 2 * reader._READ  # as read
     (offset, _, line_no, column), *_ = streamed.suppressed.problems
     assert (line_no, column) == (1, offset + 1)  # the whole file is one line
-    assert path.read_text(encoding="utf-8")[offset : offset + 4] == "<!--"
+    assert "".join(p[0] for p in got)[offset : offset + 4] == "<!--"
 
 
 def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:

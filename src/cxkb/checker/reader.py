@@ -30,6 +30,7 @@ it holds one piece at a time.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,7 @@ from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
 
+_WHITE = re.compile(r"[ \t]")
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
 """Bytes per read: a piece is about this many characters, up to four bytes each once decoded."""
@@ -269,7 +271,7 @@ class StreamedFile:
         docstring).
         """
         if self.kind == "docx":
-            yield from self._docx_pieces()
+            yield from self._docx_pieces(inside)
             return
         for raw, at in self._raw_pieces(inside):
             try:
@@ -280,8 +282,12 @@ class StreamedFile:
                 source = source[1:]
             yield source, at
 
-    def _docx_pieces(self) -> Iterator[tuple[str, int]]:
-        """A Word document's paragraphs joined by line breaks, in pieces ending at one (but the last)."""
+    def _docx_pieces(self, inside: bool = False) -> Iterator[tuple[str, int]]:
+        """A Word document's paragraphs joined by line breaks, in pieces ending at one (but the last).
+
+        With ``inside``, a paragraph longer than two reads is handed on in pieces ending after
+        a space or tab, as a long line of a text file is.
+        """
         from cxkb.checker.docx_text import docx_paragraphs
 
         fd = _open(self.path, self.name, self.max_size)
@@ -292,6 +298,15 @@ class StreamedFile:
                 if size >= _READ:  # another paragraph follows: the held ones end with a line break
                     yield "\n".join(held) + "\n", 0
                     held, size = [], 0
+                if inside and len(paragraph) > 2 * _READ:
+                    if held:
+                        yield "\n".join(held) + "\n", 0
+                    last = ""
+                    for piece in _after_spaces(paragraph):  # all but the last piece go now
+                        if last:
+                            yield last, 0
+                        last = piece
+                    paragraph, held, size = last, [], 0
                 held.append(paragraph)
                 size += len(paragraph) + 1
             if held:
@@ -390,6 +405,21 @@ class _Tally:
         if self.kind not in ("markdown", "html"):
             self.dotted = self.dotted or _dotted(self._pending)
         return self.dotted
+
+
+def _after_spaces(text: str) -> Iterator[str]:
+    """``text`` in pieces of about :data:`_READ` characters, each but the last ending after a space or tab."""
+    pos = 0
+    while len(text) - pos > 2 * _READ:
+        cut = max(text.rfind(" ", pos, pos + _READ), text.rfind("\t", pos, pos + _READ)) + 1
+        if cut <= pos:  # no white space in reach: the next after it
+            found = _WHITE.search(text, pos + _READ)
+            if found is None:
+                break
+            cut = found.end()
+        yield text[pos:cut]
+        pos = cut
+    yield text[pos:]
 
 
 def _slices(source: str, text: str) -> Iterator[tuple[str, str]]:
