@@ -310,6 +310,44 @@ def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:
     assert "".join(p[1] for p in got) == mask_html(text)[0]
 
 
+def test_a_markdown_paragraph_on_one_long_line_is_masked_in_pieces() -> None:
+    """A piece may end inside a top-level paragraph, before a code span or a link, not after one."""
+    line = "De klantreis loopt langs touchpoints (CX) en www.klant.nl of a@b.nl. " * 3000
+    text = f"# Kop\n\n{line}\n\n- item\n\n{line}`code met spaties` en [tekst](doel met spatie)\n\n{line}\n"
+    masker = MarkdownMasker(size=5000)
+    got = [p for source in _cut_at_line_ends(text, [2000], inside=True) for p in masker.feed(source)]
+    got += masker.close()
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    assert len(got) > 40 and max(len(p[0]) for p in got) < 12_000  # 630,000 characters
+
+
+def test_a_code_span_from_the_line_before_a_paragraph_is_not_cut() -> None:
+    """Code spans end only at a blank line, so a backtick in a heading reaches into the paragraph."""
+    text = "# Kop met `code\n" + "de klantreis loopt langs touchpoints " * 10 + "en `slot`.\n\nNog een alinea.\n"
+    masker = MarkdownMasker(size=20)
+    got = [p for source in _cut_at_line_ends(text, [0], inside=True) for p in masker.feed(source)]
+    got += masker.close()
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ["Een alinea over de klant\n   \n", "    code na een lege regel\n"],
+        ["Een alinea over de klant:\n\n   ", "     Licensed under the EUPL\n\nof meer.\n"],
+        ["Een alinea over de klant\n* ", "* *\n    code na een scheidingslijn\n"],
+    ],
+)
+def test_a_piece_ends_inside_a_paragraph_only_where_the_blocks_after_it_stay(pieces: list[str]) -> None:
+    """Spaces on a blank line are no paragraph's, and a last line's end can make it a break."""
+    masker = MarkdownMasker(size=1)
+    got = [p for source in pieces for p in masker.feed(source)]
+    got += masker.close()
+    assert len(got) > 1
+    assert "".join(p[1] for p in got) == mask_markdown("".join(pieces))[0]
+
+
 def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
     """The point of the masker: pieces stay near their size, instead of one piece at the end."""
     block = "Een klantreis in stappen.\n\n```\ncode <b>\n```\n\n- item met `code`\n\n<!-- opmerking -->\n\n"

@@ -391,11 +391,19 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
 
 
 def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Fenced and indented code blocks, and where top-level blocks start (see :func:`block_structure`)."""
+    spans, tops, _ = block_structure(text)
+    return spans, tops
+
+
+def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int]]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
     Also returns the offsets where top-level blocks start: parsing from one of them on
     finds the same blocks after it, which is what lets a long document be parsed in
-    pieces. Only the block structure is parsed (inline parsing would cost as much again,
+    pieces; and where the last top-level block starts and ends if it is a paragraph (else
+    ``(-1, -1)``).
+    Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
     """
@@ -408,6 +416,7 @@ def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     starts = line_starts(text)
     spans: list[tuple[int, int]] = []
     tops: list[int] = []
+    paragraph = (-1, -1)
     if MASK in text or "\r" in text:
         text = text.translate(_NOT_FOR_MARKDOWN_IT)
     for token in parser.parse(text):
@@ -417,9 +426,11 @@ def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
         begin = starts[first] if first < len(starts) else len(text)
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
+            end = starts[last] if last < len(starts) else len(text)
+            paragraph = (begin, end) if token.type == "paragraph_open" else (-1, -1)
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
-    return spans, tops
+    return spans, tops, paragraph
 
 
 _NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})

@@ -10,11 +10,13 @@ holding only a stretch of the document at a time.
 *Markdown.* A piece may end only where nothing of the whole-document masking reaches
 across: at the start of a top-level block (parsing from there finds the same blocks after
 it), after a blank line (a code span never crosses one), and where no HTML comment or tag
-is still open. Text after the last such place waits for more input; a document without
-any (one long list, an unclosed code fence) is held until one comes, however long. What is
-held may end inside a line: whether a block starts at a line start depends on that line and
-the lines before it, never on text further on, so the places found before the last line do
-not move when the rest of it comes.
+is still open. A piece may also end inside a top-level paragraph, after a space, where no
+code span, link, comment or tag can run across (:func:`_inside_paragraph`); the text after
+it is parsed behind a stand-in for the line's start (:data:`_LEAD`). Text after the last
+such place waits for more input; a document without any (one long list, an unclosed code
+fence) is held until one comes, however long. What is held may end inside a line: whether a
+block starts at a line start depends on that line and the lines before it, never on text
+further on, so the places found before the last line do not move when the rest of it comes.
 
 *HTML.* :class:`html.parser.HTMLParser` reads incrementally already. What it has consumed
 is classified (prose, inline tag, or masked), so everything before the parser's unread rest
@@ -35,7 +37,7 @@ from collections.abc import Iterator
 from cxkb.checker.documents import (
     _apply,
     _ProseParser,
-    code_blocks,
+    block_structure,
     markdown_passes,
     mask_front_matter,
     url_spans,
@@ -58,6 +60,7 @@ class MarkdownMasker:
         self.size = size or PIECE
         self.lang: str | None = None
         self._buffer = ""
+        self._lead = ""  # parsed before the buffer when it starts inside a paragraph's line
         self._first = True  # front matter is looked for at the very start only
         self._next_try = self.size
 
@@ -73,15 +76,15 @@ class MarkdownMasker:
         yield from self._cut(final=True)
 
     def _cut(self, final: bool) -> Iterator[Piece]:
-        text = self._buffer
-        if not text:
+        if not self._buffer:
             return
+        text = self._lead + self._buffer if self._lead else self._buffer
         if self._first:
             if not final and _FRONT_OPENING.match(text) and mask_front_matter(text)[0] is text:
                 self._next_try = 2 * len(text)  # front matter may close further on
                 return
             text, self.lang = mask_front_matter(text)
-        blocks, tops = code_blocks(text)
+        blocks, tops, paragraph = block_structure(text)
         if final:
             piece = self._emit(len(text), text, blocks)
             del text  # a generator keeps its locals while it waits: lines may be a million characters
@@ -96,22 +99,72 @@ class MarkdownMasker:
             if still_open:
                 continue
             piece = self._emit(cut, text, blocks, masked)
+            text = masked = ""
+            yield piece
+            return
+        cut = _inside_paragraph(text, paragraph, len(self._lead))
+        if cut > 0:
+            masked = markdown_passes(text[:cut], blocks)[-1]
+            piece = self._emit(cut, text, blocks, masked, lead=_LEAD)
             del text, masked
             yield piece
             return
-        # no place to cut yet: wait for half as much again. Parsing stays linear in the text; a
-        # factor of 1.5 instead of 2 costs about 5 % on a Markdown file that is one long paragraph,
-        # and saves 15 MB on paragraphs near the line limit (docs/benchmarks.md)
-        self._next_try = len(self._buffer) * 3 // 2
+        self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
 
-    def _emit(self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None) -> Piece:
+    def _emit(
+        self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None, lead: str = ""
+    ) -> Piece:
+        """The piece up to ``cut`` in ``text`` (the lead, then the buffer), masked; ``lead`` comes next."""
         if masked is None:
             masked = markdown_passes(text, blocks)[-1]
-        piece = (self._buffer[:cut], masked)
-        self._buffer = self._buffer[cut:]
+        at = cut - len(self._lead)
+        piece = (self._buffer[:at], masked[len(self._lead) :] if self._lead else masked)
+        self._buffer = self._buffer[at:]
+        self._lead = lead
         self._first = False
         self._next_try = max(self.size, len(self._buffer) + self.size // 2)
         return piece
+
+
+_LEAD = "a "
+"""Parsed before a buffer that starts inside a line of a top-level paragraph: a line starting with
+a letter continues no block but a paragraph and opens none, and the space stands for the one the
+cut followed, which is all the masking passes look back at (a ``www.`` or an e-mail address)."""
+_RISKY = re.compile(r"[`\[\]]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_FIRST = re.compile(r"[ \t]*(\S)")
+
+
+def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
+    """A cut after a space or tab inside ``paragraph``, the last top-level block; 0 if none.
+
+    Nothing the masking passes find may run across it: no ``<`` in the whole text (a comment or
+    a tag may span blank lines) and no backtick or bracket since the last blank line (code spans
+    and link destinations do not span one). Then the space before the cut stays in the masked
+    text, where no URL runs across it, and the text after it, parsed after :data:`_LEAD`, holds
+    the same blocks as when it follows the paragraph's start. The text's last line may be
+    incomplete: a cut goes into it only if it starts with a letter or any other character
+    outside ASCII, so that its end cannot make it a thematic break or a heading's underline,
+    after which an indented line is code (every block marker is an ASCII mark or digit).
+    """
+    begin, limit = paragraph
+    if begin < 0:
+        return 0
+    if (tag := text.find("<", 0, limit)) >= 0:
+        limit = tag
+    blank = max((m.end() for m in _BLANK_LINE.finditer(text, 0, begin + 1)), default=0)
+    if (risky := _RISKY.search(text, blank, limit)) is not None:
+        limit = risky.start()
+    last = text.rfind("\n", 0, limit) + 1
+    if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and _plain(first[1])):
+        limit = last
+    cut = max(text.rfind(" ", begin, limit), text.rfind("\t", begin, limit)) + 1
+    return cut if cut > max(begin, lead) else 0
+
+
+def _plain(char: str) -> bool:
+    """Whether a line starting with ``char`` is prose whatever follows: no block starts with it."""
+    return char.isalpha() or not char.isascii()
 
 
 def _open_comment(text: str) -> bool:
