@@ -348,6 +348,23 @@ def test_a_piece_ends_inside_a_paragraph_only_where_the_blocks_after_it_stay(pie
     assert "".join(p[1] for p in got) == mask_markdown("".join(pieces))[0]
 
 
+def test_a_long_markdown_list_is_masked_in_pieces() -> None:
+    """A piece may end before an item of a top-level list, unless a code span or comment is open."""
+    items = "".join(f"- punt {i} over de klantreis\n" for i in range(3000))
+    text = f"{items}- een `code\n- over twee` punten\n{items}- <!-- een\n- opmerking -->\n{items}1. genummerd\n"
+    masker = MarkdownMasker(size=5000)
+    got = [p for source in _cut_at_line_ends(text, [2000], inside=True) for p in masker.feed(source)]
+    got += masker.close()
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 260,000 characters
+    masker = MarkdownMasker(size=1)  # looks for a cut after every line
+    text = "- a\n- een `code\n- over twee` punten\n- <!-- een\n- opmerking -->\n- b\n"
+    got = [p for source in _cut_at_line_ends(text, [0]) for p in masker.feed(source)]
+    got += masker.close()
+    assert len(got) >= 2
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
 def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
     """The point of the masker: pieces stay near their size, instead of one piece at the end."""
     block = "Een klantreis in stappen.\n\n```\ncode <b>\n```\n\n- item met `code`\n\n<!-- opmerking -->\n\n"

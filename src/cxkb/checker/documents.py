@@ -399,10 +399,10 @@ def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int]]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
-    Also returns the offsets where top-level blocks start: parsing from one of them on
-    finds the same blocks after it, which is what lets a long document be parsed in
-    pieces; and where the last top-level block starts and ends if it is a paragraph (else
-    ``(-1, -1)``).
+    Also returns the offsets where top-level blocks and the items of top-level lists start:
+    parsing from one of them on finds the same code blocks after it, which is what lets a long
+    document be parsed in pieces; and where the last top-level block starts and ends if it is
+    a paragraph (else ``(-1, -1)``).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -428,6 +428,8 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
             paragraph = (begin, end) if token.type == "paragraph_open" else (-1, -1)
+        elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
+            tops.append(begin)
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
     return spans, tops, paragraph

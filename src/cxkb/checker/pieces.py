@@ -8,15 +8,17 @@ ten to twenty times the document's size. The maskers here take the document in p
 holding only a stretch of the document at a time.
 
 *Markdown.* A piece may end only where nothing of the whole-document masking reaches
-across: at the start of a top-level block (parsing from there finds the same blocks after
-it), after a blank line (a code span never crosses one), and where no HTML comment or tag
-is still open. A piece may also end inside a top-level paragraph, after a space, where no
-code span, link, comment or tag can run across (:func:`_inside_paragraph`); the text after
-it is parsed behind a stand-in for the line's start (:data:`_LEAD`). Text after the last
-such place waits for more input; a document without any (one long list, an unclosed code
-fence) is held until one comes, however long. What is held may end inside a line: whether a
-block starts at a line start depends on that line and the lines before it, never on text
-further on, so the places found before the last line do not move when the rest of it comes.
+across: at the start of a top-level block or of an item of a top-level list (parsing from
+there finds the same code blocks after it), where no code span is open (after a blank line,
+which no code span crosses, or where every backtick run since the last one has its pair:
+:func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
+inside a top-level paragraph, after a space, where no code span, link, comment or tag can run
+across (:func:`_inside_paragraph`); the text after it is parsed behind a stand-in for the
+line's start (:data:`_LEAD`). Text after the last such place waits for more input; a document
+without any (an unclosed code fence or comment) is held until one comes, however long. What
+is held may end inside a line: whether a block starts at a line start depends on that line
+and the lines before it, never on text further on, so the places found before the last line
+do not move when the rest of it comes.
 
 *HTML.* :class:`html.parser.HTMLParser` reads incrementally already. What it has consumed
 is classified (prose, inline tag, or masked), so everything before the parser's unread rest
@@ -35,7 +37,10 @@ import re
 from collections.abc import Iterator
 
 from cxkb.checker.documents import (
+    _COMMENT,
+    _TICKS,
     _apply,
+    _code_spans,
     _ProseParser,
     block_structure,
     markdown_passes,
@@ -90,11 +95,17 @@ class MarkdownMasker:
             del text  # a generator keeps its locals while it waits: lines may be a million characters
             yield piece
             return
+        tried = 0
         for cut in reversed(tops):
-            if cut == 0 or not _BLANK_BEFORE.search(text, 0, cut):
+            if cut <= len(self._lead):
                 continue
+            blank = _BLANK_BEFORE.search(text, 0, cut) is not None  # then no code span runs across
+            if not blank:
+                if tried == _TRIES:
+                    continue
+                tried += 1
             blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _open_comment(blocked) or _open_tag(untagged)
+            still_open = _open_comment(blocked) or _open_tag(untagged) or (not blank and _open_code(blocked))
             del blocked, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -124,6 +135,35 @@ class MarkdownMasker:
         self._first = False
         self._next_try = max(self.size, len(self._buffer) + self.size // 2)
         return piece
+
+
+_TRIES = 4
+"""Places to cut without a blank line before them tried, from the last, each time the masker
+looks: each costs the masking passes over what it holds, and one unclosed backtick early in a
+long list would fail them all."""
+
+
+def _open_code(blocked: str) -> bool:
+    """Whether a run of backticks in ``blocked`` (code blocks masked) may pair with one after its end.
+
+    Code spans never cross a blank line, so only the runs after the last one count; a run the
+    code-span pass pairs within them keeps its pair whatever follows (as :func:`_code_spans`
+    reads them: comments masked first).
+    """
+    if "`" not in blocked:
+        return False
+    start = max((m.end() for m in _BLANK_LINE.finditer(blocked)), default=0)
+    tail = blocked[start:]
+    if "<!--" in tail:
+        tail = _apply(tail, (m.span() for m in _COMMENT.finditer(tail)))
+    paired = _code_spans(tail)
+    i = 0
+    for run in _TICKS.finditer(tail):
+        while i < len(paired) and paired[i][1] <= run.start():
+            i += 1
+        if i == len(paired) or run.start() < paired[i][0]:
+            return True
+    return False
 
 
 _LEAD = "a "
