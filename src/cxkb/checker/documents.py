@@ -391,7 +391,7 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
 
 
 def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Fenced and indented code blocks, and where top-level blocks start (see :func:`block_structure`)."""
+    """Fenced and indented code blocks, and where parsing may start again (see :func:`block_structure`)."""
     spans, tops, _ = block_structure(text)
     return spans, tops
 

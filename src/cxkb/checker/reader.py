@@ -14,7 +14,8 @@ twice instead, in pieces that end at a line break:
 
 A directive comment may span lines, so a piece never ends inside an open ``<!--``; URLs
 and e-mail addresses never span one, so masking a piece masks what masking the whole
-text would. Word documents are zip archives and are still read whole.
+text would. A Word document's paragraphs are taken one by one from its archive
+(:mod:`cxkb.checker.docx_text`) and joined by line breaks.
 
 In pass 2 a piece may also end after a space or tab inside a long line, so that a line of
 a million characters is not held whole more often than it must be (four bytes a character
