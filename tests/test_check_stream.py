@@ -348,6 +348,17 @@ def test_a_piece_ends_inside_a_paragraph_only_where_the_blocks_after_it_stay(pie
     assert "".join(p[1] for p in got) == mask_markdown("".join(pieces))[0]
 
 
+@pytest.mark.parametrize("rest", ["www.klant.nl en meer\n", "klant@gemeente.nl en meer\n"])
+def test_the_text_after_a_cut_inside_a_paragraph_is_masked_as_after_a_space(rest: str) -> None:
+    """The stand-in for the line's start ends with a space: ``www.`` and e-mail addresses look back."""
+    pieces = ["Een alinea over de klant ", rest]
+    masker = MarkdownMasker(size=1)
+    got = [p for source in pieces for p in masker.feed(source)]
+    got += masker.close()
+    assert got[0][0] == pieces[0]  # the cut falls after the first piece's last space
+    assert "".join(p[1] for p in got) == mask_markdown("".join(pieces))[0]
+
+
 def test_a_long_markdown_list_is_masked_in_pieces() -> None:
     """A piece may end before an item of a top-level list, unless a code span or comment is open."""
     items = "".join(f"- punt {i} over de klantreis\n" for i in range(3000))
