@@ -111,6 +111,18 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
+def advance(text: str, start: int, end: int, line: int, column: int) -> tuple[int, int]:
+    """The 0-based line and column of ``text[end]``, given those of ``text[start]``.
+
+    A document read in pieces or windows knows where each starts only by counting on from
+    where the one before started.
+    """
+    breaks = text.count("\n", start, end)
+    if not breaks:
+        return line, column + end - start
+    return line + breaks, end - text.rfind("\n", start, end) - 1
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
@@ -438,6 +450,11 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
 _NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})
 _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def after_blank_line(text: str, end: int | None = None) -> int:
+    """Where the last blank line before ``end`` ends (0 if there is none): no code span crosses one."""
+    return max((m.end() for m in _BLANK_LINE.finditer(text, 0, len(text) if end is None else end)), default=0)
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:

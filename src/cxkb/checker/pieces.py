@@ -42,6 +42,7 @@ from cxkb.checker.documents import (
     _apply,
     _code_spans,
     _ProseParser,
+    after_blank_line,
     block_structure,
     markdown_passes,
     mask_front_matter,
@@ -152,8 +153,7 @@ def _open_code(blocked: str) -> bool:
     """
     if "`" not in blocked:
         return False
-    start = max((m.end() for m in _BLANK_LINE.finditer(blocked)), default=0)
-    tail = blocked[start:]
+    tail = blocked[after_blank_line(blocked) :]
     if "<!--" in tail:
         tail = _apply(tail, (m.span() for m in _COMMENT.finditer(tail)))
     paired = _code_spans(tail)
@@ -171,7 +171,6 @@ _LEAD = "a "
 a letter continues no block but a paragraph and opens none, and the space stands for the one the
 cut followed, which is all the masking passes look back at (a ``www.`` or an e-mail address)."""
 _RISKY = re.compile(r"[`\[\]]")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FIRST = re.compile(r"[ \t]*(\S)")
 
 
@@ -192,14 +191,18 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
         return 0
     if (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
-    blank = max((m.end() for m in _BLANK_LINE.finditer(text, 0, begin + 1)), default=0)
-    if (risky := _RISKY.search(text, blank, limit)) is not None:
+    if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
         limit = risky.start()
     last = text.rfind("\n", 0, limit) + 1
     if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and _plain(first[1])):
         limit = last
-    cut = max(text.rfind(" ", begin, limit), text.rfind("\t", begin, limit)) + 1
+    cut = after_space(text, begin, limit)
     return cut if cut > max(begin, lead) else 0
+
+
+def after_space(text: str, start: int, end: int) -> int:
+    """Just after the last space or tab in ``text[start:end]``; 0 when there is none."""
+    return max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
 
 
 def _plain(char: str) -> bool:

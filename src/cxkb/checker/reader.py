@@ -44,11 +44,12 @@ from cxkb.checker.documents import (
     InputError,
     _read_bytes,
     _too_big,
+    advance,
     choose_language,
     line_too_long,
     mask_text,
 )
-from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
+from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, after_space
 
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
@@ -85,14 +86,9 @@ class Suppressions:
                 self.lines.add(line + source.count("\n", 0, m.end()) + 1)
             else:
                 at = m.start()
-                self.problems.append(
-                    (
-                        offset + at,
-                        f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}",
-                        line + source.count("\n", 0, at) + 1,
-                        at - nl if (nl := source.rfind("\n", 0, at)) >= 0 else column + at + 1,
-                    )
-                )
+                at_line, at_column = advance(source, 0, at, line, column)
+                message = f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"
+                self.problems.append((offset + at, message, at_line + 1, at_column + 1))
 
     @property
     def active(self) -> bool:
@@ -360,9 +356,7 @@ class StreamedFile:
                 self.suppressed.feed(pending_s, offset, line, column)
                 yield from _slices(pending_s, pending_t)
                 offset += len(pending_s)
-                breaks = pending_s.count("\n")
-                column = len(pending_s) - pending_s.rfind("\n") - 1 if breaks else column + len(pending_s)
-                line += breaks
+                line, column = advance(pending_s, 0, len(pending_s), line, column)
                 pending_s = pending_t = ""
         for piece in masker.close():
             pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
@@ -412,7 +406,7 @@ def _after_spaces(text: str) -> Iterator[str]:
     """``text`` in pieces of about :data:`_READ` characters, each but the last ending after a space or tab."""
     pos = 0
     while len(text) - pos > 2 * _READ:
-        cut = max(text.rfind(" ", pos, pos + _READ), text.rfind("\t", pos, pos + _READ)) + 1
+        cut = after_space(text, pos, pos + _READ)
         if cut <= pos:  # no white space in reach: the next after it
             found = _WHITE.search(text, pos + _READ)
             if found is None:

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxkb.checker.abbreviations import Abbreviations
-from cxkb.checker.documents import line_starts
+from cxkb.checker.documents import advance, line_starts
 from cxkb.checker.prefilter import HYPHENS
 from cxkb.checker.vocab import Match, Matcher, ScanResult
 from cxkb.findings import Level
@@ -233,9 +233,7 @@ def windows(
         if last:
             return
         keep = _before(buf_t, max(base, buf_t.rfind("\n", base, end - 1) + 1), end, margin, words)  # next prefix
-        breaks = buf_s.count("\n", base, keep)
-        column = keep - buf_s.rfind("\n", base, keep) - 1 if breaks else column + keep - base
-        line += breaks
+        line, column = advance(buf_s, base, keep, line, column)
         offset += keep - base
         base, body = keep, end
 
