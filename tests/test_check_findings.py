@@ -9,7 +9,7 @@ import pytest
 from check_support import make_check_root
 from cxkb.checker.config import CheckConfig, ConfigError, load_config
 from cxkb.checker.documents import read_document
-from cxkb.checker.engine import Checker, keep_initial_capital, sentence_start, summarise
+from cxkb.checker.engine import Checker, Usage, keep_initial_capital, sentence_start, summarise
 from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level
 from cxkb.kg.records import load
@@ -163,6 +163,24 @@ def test_summary_counts_concepts_and_unknown_terms(index: VocabIndex, tmp_path: 
     assert "satisfaction-index" not in [u["concept"] for u in summary.unused]  # retired concepts are not "unused"
     assert "touchpoint" in [u["concept"] for u in summary.unused]
     assert [(u["key"], u["count"]) for u in summary.unknown] == [("klantcontact", 2)]
+
+
+def test_a_running_tally_reports_what_kept_mentions_report(index: VocabIndex, tmp_path: Path) -> None:
+    # The command line counts uses as they come instead of keeping one object per match;
+    # the report must not change, down to the spelling shown for an unknown term (the most
+    # used one, and on a tie the one used first).
+    (tmp_path / "a.md").write_text("De klantcontacten en de klantreis. CX en de klantbeleving.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Een klantcontact, de klantreizen en de customer journey.\n", encoding="utf-8")
+    checker = Checker(index, CheckConfig(language="nl"))
+    kept = checker.check_paths([tmp_path], cwd=tmp_path)
+    usage = Usage()
+    counted = checker.check_paths([tmp_path], cwd=tmp_path, details=False, usage=usage)
+    assert kept.mentions and kept.unknown
+    assert counted.mentions == [] and counted.unknown == []
+    assert counted.findings == kept.findings
+    tally = usage.summary(index, len(counted.documents), len(counted.errors))
+    assert tally.to_dict() == summarise(kept, index).to_dict()
+    assert [(u["term"], u["count"], u["files"]) for u in tally.unknown] == [("klantcontacten", 2, ["a.md", "b.txt"])]
 
 
 @pytest.mark.parametrize(

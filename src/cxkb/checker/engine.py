@@ -21,14 +21,24 @@ from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import StreamedFile
-from cxkb.checker.report import Summary, summarise
+from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, is_open_phrase
 from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 from cxkb.iris import iri_text
 
-__all__ = ["CheckFinding", "CheckRun", "Checker", "DocumentResult", "Mention", "Summary", "UnknownTerm", "summarise"]
+__all__ = [
+    "CheckFinding",
+    "CheckRun",
+    "Checker",
+    "DocumentResult",
+    "Mention",
+    "Summary",
+    "UnknownTerm",
+    "Usage",
+    "summarise",
+]
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Dutch"}
 _KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.FAMILY: 3, Kind.NARROWER: 4, Kind.AMBIGUOUS: 5}
@@ -172,8 +182,13 @@ class _State:
         sink: FindingSink,
         details: bool,
         level: Callable[[str], Level | None],
+        usage: Usage | None = None,
     ) -> None:
-        self.doc, self.result, self.sink, self.details = doc, result, sink, details
+        self.doc, self.result, self.sink = doc, result, sink
+        self.details = details or usage is not None
+        # where mentions and unknown terms go: the result's lists, or a report's running tally
+        self.mention: Callable[[Mention], None] = usage.mention if usage else result.mentions.append
+        self.unknown: Callable[[UnknownTerm], None] = usage.unknown if usage else result.unknown.append
         self.suppressed: Callable[[int, int], bool] = _NEVER
         self._levels: dict[str, Level | None] = {}
         self._level = level
@@ -258,11 +273,13 @@ class Checker:
         exclude: Sequence[str] = (),
         cwd: Path | None = None,
         details: bool = True,
+        usage: Usage | None = None,
     ) -> CheckRun:
         """Check every file under ``paths``; unreadable files become input errors, not crashes.
 
         ``details=False`` leaves out the mentions and unknown terms, which only the usage
-        report reads, so a long document costs no object per match.
+        report reads, so a long document costs no object per match. A ``usage`` tally counts
+        them instead of keeping them, which is all the report needs.
         """
         found = discover(
             paths,
@@ -283,7 +300,7 @@ class Checker:
                     max_size=config.max_file_size,
                     max_part=config.max_docx_part_size,
                 )
-                result = self.check_document(doc, details=details)
+                result = self.check_document(doc, details=details, usage=usage)
             except InputError as exc:
                 run.errors.append(exc)
                 continue
@@ -300,7 +317,9 @@ class Checker:
 
     # -- one document ---------------------------------------------------------------------
 
-    def check_document(self, doc: Document | StreamedFile, *, details: bool = True) -> DocumentResult:
+    def check_document(
+        self, doc: Document | StreamedFile, *, details: bool = True, usage: Usage | None = None
+    ) -> DocumentResult:
         """Findings of one document; ``details`` also lists every mention and unknown term (for reports).
 
         The document is matched window by window (:mod:`cxkb.checker.stream`): only the
@@ -309,7 +328,7 @@ class Checker:
         matcher = self.matcher(doc.lang)
         result = DocumentResult(doc)
         sink = FindingSink(self.config.max_findings)
-        state = _State(doc, result, sink, details, self.config.level)
+        state = _State(doc, result, sink, details, self.config.level, usage)
         if isinstance(doc, StreamedFile):
             pieces = doc.pieces()
             state.suppressed = doc.suppressed
@@ -351,9 +370,7 @@ class Checker:
             if details:
                 line, col = w.position(s)
                 end_line, end_col = w.position(e)
-                state.result.mentions.append(
-                    Mention(doc.name, line, col, end_line, end_col, w.source[s:e], code, verdict.concepts)
-                )
+                state.mention(Mention(doc.name, line, col, end_line, end_col, w.source[s:e], code, verdict.concepts))
             if eager and self._allowed(m, verdict):
                 continue
             if code != "ambiguous" and code not in _NAMELESS:
@@ -635,7 +652,7 @@ class Checker:
             return
         nearest = self.nearest(c.text)
         if state.details:
-            state.result.unknown.append(UnknownTerm(doc.name, c.line, c.column, c.text, c.key, nearest))
+            state.unknown(UnknownTerm(doc.name, c.line, c.column, c.text, c.key, nearest))
         if not wanted:
             return
         assert level is not None

@@ -93,7 +93,7 @@ def check_cmd(
     (max-file-size, max-docx-part-size, max-findings).
     """
     from cxkb.checker.config import ConfigError, load_config
-    from cxkb.checker.engine import Checker, summarise
+    from cxkb.checker.engine import Checker, Usage
     from cxkb.checker.export import EXPORTERS
     from cxkb.checker.fix import fix_files
     from cxkb.checker.formats import format_github, format_json, format_sarif, format_summary, format_text
@@ -139,15 +139,17 @@ def check_cmd(
         raise typer.Exit(EXIT_OK)
 
     checker = Checker(index, settings)
-    run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=report)
+    usage = Usage() if report else None  # the report counts uses as they come; it keeps none
+    run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=False, usage=usage)
     if fix:
         fixed = fix_files(run.findings, run.files)
         for name, why in fixed.skipped.items():
             err.print(f"{name}: not fixed: {why}", markup=False)
         err.print(f"fixed {fixed.total} synonym(s) in {len(fixed.changed)} file(s)", markup=False)
         if fixed.changed:
-            run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=report)
-    summary = summarise(run, index) if report else None
+            usage = Usage() if report else None
+            run = checker.check_paths(paths or [], include=include, exclude=exclude or (), details=False, usage=usage)
+    summary = usage.summary(index, len(run.documents), len(run.errors)) if usage is not None else None
     if fmt is CheckFormat.json:
         sys.stdout.write(format_json(run, summary))
     elif fmt is CheckFormat.sarif:
