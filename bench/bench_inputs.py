@@ -7,7 +7,9 @@ resident set size as the kernel reports it (``wait4``).
 
 Cases:
 
-- ``check-50mb-text``: a 50 MB text file of CX prose (many findings per line);
+- ``check-50mb-text``: a 50 MB text file of CX prose (many findings per line), also with
+  ``--report`` (which counts every mention);
+- ``check-5mb-markdown-open-fence``: a 5 MB Markdown file whose code fence never closes;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
   each (four bytes a character in Python) as plain text, Markdown paragraphs and HTML;
 - ``check-docx-1m-paragraphs``: a small .docx whose body holds a million empty paragraphs;
@@ -129,6 +131,13 @@ def make_text(path: Path, megabytes: int) -> None:
         while written < megabytes * 1_000_000:
             fh.write(block)
             written += len(block)
+
+
+def make_open_fence(path: Path, megabytes: int) -> None:
+    """A paragraph, then a code fence that runs to the end: every line after it is code."""
+    make_text(path, megabytes)
+    body = path.read_bytes()
+    path.write_bytes(b"The customer journey, in code.\n\n```text\n" + body)
 
 
 def make_long_lines(path: Path, lines: int, chars: int, emoji: bool = False) -> None:
@@ -284,6 +293,8 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     emoji = {kind: work / f"long-lines-emoji.{kind}" for kind in ("txt", "md", "html")}
     for path in emoji.values():
         make_long_lines(path, 5, 990_000, emoji=True)
+    fence = work / "open-fence.md"
+    make_open_fence(fence, 5)
     matches = work / "matches-line.txt"
     make_matches_line(matches, 200_000)
     fifo = work / "fifo" / "f.md"
@@ -319,6 +330,9 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     return [
         ("check-50mb-text", mb(text), [*check, str(text)], check_note),
         ("check-50mb-text, limit 60MB", mb(text), [*check, "--max-file-size", "60MB", str(text)], check_note),
+        ("check-50mb-text, limit 60MB, --report", mb(text),
+         [*check, "--max-file-size", "60MB", "--report", str(text)], check_note),
+        ("check-5mb-markdown-open-fence", mb(fence), [*check, str(fence)], check_note),
         ("check-docx-1m-paragraphs", mb(para), [*check, str(para)], check_note),
         ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),
         ("check-docx-1gb-part", mb(bomb), [*check, str(bomb)], check_note),

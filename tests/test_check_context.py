@@ -294,6 +294,18 @@ def test_customer_centred_idioms_and_contact_channels(index: VocabIndex, tmp_pat
     assert any(t == "Conversational user interfaces" and c == ("chatbot",) for _, t, c in en)
 
 
+def test_a_plurals_apostrophe_joins_only_labels_that_spell_it(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Services are designed around users\u2019 needs, from the users' perspective. "
+        "Customers' service perceptions differ. Map the customers' journeys."
+    )
+    en = found(check(index, tmp_path, text, "en"))
+    centric = [t for _, t, c in en if c == ("user-centricity",)]
+    assert centric == ["designed around users\u2019 needs", "from the users' perspective"]
+    assert not any(c == ("customer-service",) for _, _, c in en)  # the perceptions of customers, of service
+    assert not any("customers'" in t for _, t, _ in en)  # no label spells a possessive there
+
+
 def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "We publish customer-oriented metrics. Our contact center staff answer posts, and the front line "

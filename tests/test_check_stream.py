@@ -387,6 +387,40 @@ def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
     assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 160,000 characters
 
 
+@pytest.mark.parametrize("close", ["", "```\n", "  ~~~~\n"])
+def test_an_open_code_fence_is_masked_in_pieces(close: str) -> None:
+    """A fence that is never closed, or only far on, no longer keeps the rest of the file whole."""
+    code = "".join(f"klantreis {i} `een <!-- ` [a](b c) ~~~\n" for i in range(4000))
+    for fence in ("```py\n", "  ~~~~\n"):
+        if close and close.strip()[0] != fence.strip()[0]:
+            continue
+        text = f"Een `begin\n\n{fence}{code}{close}Na de klantreis `code` en <!-- x -->.\n"
+        masker = MarkdownMasker(size=5000)
+        got = [p for source in _cut_at_line_ends(text, [1500], inside=True) for p in masker.feed(source)]
+        got += masker.close()
+        assert "".join(p[0] for p in got) == text
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+        assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 160,000 characters
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- item\n\n  ```\n" + "  code klantreis\n" * 2000 + "einde\n",  # in a list item
+        "Een <!-- open\n\n```\n" + "code klantreis\n" * 2000 + "```\n-->\n",  # a comment runs across
+        "```\n" + "code klantreis\n" * 20 + "```\nEen `klantreis` <!-- x -->\n    code\n",  # the fence's end
+        "Een <a\n\n```\n" + "code klantreis\n" * 2000 + "```\nhref='x'> klantreis\n",  # so does a tag
+        "Een `code\n```\n" + "code klantreis\n" * 2000 + "```\nen` klantreis\n",  # and a code span
+    ],
+)
+def test_a_fence_is_not_cut_where_its_lines_may_be_something_else(text: str) -> None:
+    for size, sizes in ((100, [50]), (1, [0])):  # (1, [0]): a cut is looked for after every line
+        masker = MarkdownMasker(size=size)
+        got = [p for source in _cut_at_line_ends(text, sizes) for p in masker.feed(source)]
+        got += masker.close()
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),

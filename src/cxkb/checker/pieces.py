@@ -15,7 +15,9 @@ which no code span crosses, or where every backtick run since the last one has i
 inside a top-level paragraph, after a space, where no code span, link, comment or tag can run
 across (:func:`_inside_paragraph`); the text after it is parsed behind a stand-in for the
 line's start (:data:`_LEAD`). Text after the last such place waits for more input; a document
-without any (an unclosed code fence or comment) is held until one comes, however long. What
+without any (an unclosed comment, say) is held until one comes, however long. Inside a top-level
+code fence that has not closed yet, a piece may end at a line start: the fence's lines are code
+whatever follows, and the rest is parsed behind the fence's opening line (:func:`_inside_fence`). What
 is held may end inside a line: whether a block starts at a line start depends on that line
 and the lines before it, never on text further on, so the places found before the last line
 do not move when the rest of it comes.
@@ -121,6 +123,16 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
+        cut, opening = _inside_fence(text, blocks, tops, len(self._lead))
+        if cut > 0:
+            inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
+            blocked, untagged, masked = markdown_passes(text[:cut], inside)
+            if not (_open_comment(blocked) or _open_tag(untagged) or _open_code(blocked)):
+                del blocked, untagged
+                piece = self._emit(cut, text, blocks, masked, lead=opening)
+                del text, masked
+                yield piece
+                return
         self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
 
     def _emit(
@@ -198,6 +210,30 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
         limit = last
     cut = after_space(text, begin, limit)
     return cut if cut > max(begin, lead) else 0
+
+
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")
+
+
+def _inside_fence(text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int) -> tuple[int, str]:
+    """A cut at a line start inside a fenced code block still open at the end; ``(0, "")`` if none.
+
+    A fence that has not closed yet holds every line after its opening line as code,
+    whatever comes later, so the lines before the last one (which may yet close it) can be
+    masked now. The rest is parsed behind the opening line, which reopens the same fence, so
+    it closes where it does in the whole document. Only a top-level fence is cut: inside a
+    list or a quote, whether a line continues the block depends on the container's markers.
+    """
+    if not blocks or not tops or blocks[-1][0] != tops[-1] or blocks[-1][1] != len(text):
+        return 0, ""
+    begin = blocks[-1][0]
+    opened = text.find("\n", begin) + 1
+    if opened == 0 or _FENCE.match(text, begin) is None:
+        return 0, ""
+    cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the fence, waits
+    if cut <= max(opened, lead):
+        return 0, ""
+    return cut, text[begin:opened]
 
 
 def after_space(text: str, start: int, end: int) -> int:

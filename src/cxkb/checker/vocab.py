@@ -52,8 +52,17 @@ from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, next_word, prev_wo
 from cxkb.model import LANGS, KnowledgeBase
 
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
-_NEXT = re.compile(r"([ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)")
-"""The next word after a word, if only white space (one line break at most) or one hyphen is between."""
+_NEXT = re.compile(
+    r"((?:(?<=[sS])['’](?=[ \t\r\u00a0\n]))?"  # a plural's possessive apostrophe
+    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)"
+)
+"""The next word after a word, if only white space (one line break at most) or one hyphen is between.
+
+A plural's possessive apostrophe may end the word before the white space (*users' needs*). A
+label matches across it only if the label has one there too (:data:`_POSSESSIVE`): *customers'
+service perceptions* are no *customer service*."""
+_POSSESSIVE = re.compile(r"[sS]['’]\s")
+"""A label that spells a plural's possessive (*designed around users' needs*)."""
 _CACHE_LIMIT = 500_000  # distinct words remembered per matcher
 _PLAIN = "\x01"  # trie key of the precomputed entries of a node whose entries need no check
 _END = ""  # trie key under which a node keeps the labels that end there (no word key is empty)
@@ -500,6 +509,7 @@ class Matcher:
         states = first.nodes
         tokens = [first_token]
         hyphen_only = True
+        possessive = False  # an apostrophe after a plural's s in a gap
         depth = self.index.depth
         steps = self._steps
         while len(tokens) < depth:
@@ -515,10 +525,13 @@ class Matcher:
                 break
             if gap not in HYPHENS:
                 hyphen_only = False
+                possessive = possessive or gap[:1] in "'’"
             tokens.append(token)
             pos = m.end()
             for node in ends:
                 ok = _accepted(node, tokens, hyphen_only)
+                if ok and possessive:
+                    ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
                 if ok:
                     best = (pos, ok)
                     break
