@@ -116,6 +116,28 @@ def test_default_candidate_when_no_cue_speaks(index: VocabIndex, tmp_path: Path)
     )
 
 
+def test_the_journey_one_maps_is_the_journey(index: VocabIndex, tmp_path: Path) -> None:
+    # Verbs of mapping take the journey as their object: they do not make it the map.
+    text = "Step 3: Visualise the journey. You can map your user\u2019s journey and draw the journey again."
+    journeys = [c for code, t, c in found(check(index, tmp_path, text, "en")) if t == "journey"]
+    assert journeys == [("customer-journey",)] * 3
+
+
+def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "The service manager owns the service. Service managers lead teams. Each team took a service "
+        "challenge; the service challenges were real. The service backlog grew. Every service backlog is long."
+    )
+    unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
+    assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
+
+
+def test_user_centred_idioms_in_two_parts(index: VocabIndex, tmp_path: Path) -> None:
+    text = "They put themselves in the shoes of one particular user group. It is built on users\u2019 needs."
+    centric = [t for _, t, c in found(check(index, tmp_path, text, "en")) if c == ("user-centricity",)]
+    assert centric == ["shoes of one particular user", "built on users\u2019 needs"]
+
+
 def test_without_cue_or_default_every_candidate_stays(index: VocabIndex, tmp_path: Path) -> None:
     result = check(index, tmp_path, "A tool for exploring key experiences with your organization.", "en")
     (mention,) = [m for m in result.mentions if m.code == "ambiguous"]

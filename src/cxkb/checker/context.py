@@ -127,6 +127,10 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "service provider",
             "service providers",
             "service delivery",
+            "service manager",  # a job (seed:069)
+            "service managers",
+            "service challenge",  # a problem set for a design jam (seed:068)
+            "service challenges",
         ]
     ),
 }
