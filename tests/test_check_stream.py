@@ -206,7 +206,7 @@ MARKUP = [
     *("\n", "\n\n", "\n \n", "    code\n", "```\n", "~~~\n", "`", "``", "- ", "1. ", "> ", "# ", "---\n", "+++\n"),
     *("lang: nl\n", "[x]: https://a.nl\n", "[t](https://u.nl)", "<!--", "-->", "<b>", "</b>", "<a\nhref='x'>"),
     *("<", ">", "<script>", "</script>", "<pre>", "</pre>", "<code>", "</code>", "<html lang='en'>", "<HTML lang=nl>"),
-    *("&amp;", "&"),
+    *("&amp;", "&", "&#", "&#x", "&#1", ";"),
     *("\r\n", "\r", "\t", "<p>", "</p>", "<!-- cxkb-check off -->", "<!-- cxkb-check on -->"),
     *("<!-- cxkb-check bogus -->", "===\n", "- - -\n", "<div>\n", "</div>", "<?x ", "?>", "<![CDATA[ ", "]]>"),
     *("   ", "\n    ", "* ", "2) ", "[x]: ", "``` py\n", "<!-- a ", " -->", "<a href='x y'>", "[a b](c d)"),
@@ -274,6 +274,27 @@ def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == want
     assert masker.lang == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#;&#;customer&#;#\n<script>;</script>",
+        "&#x&#<p>x</script>;x\ncustomer</script>",
+        "a&# a;\n&##&#x;</p>\n<",
+        "&#&#&amp;<p>x </script></p>1<",
+    ],
+)
+def test_html_after_a_malformed_character_reference_is_parsed_however_it_is_cut(text: str) -> None:
+    # Python's parser stops at such a '&#' when a ';' follows and waits for the next feed: fed
+    # the whole text, it would take the rest as text at close(), tags included.
+    want = mask_html(text)[0]
+    for size in (0, 2, 5):
+        masker = HtmlMasker()
+        got = [p for source in _cut_at_line_ends(text, [size], inside=True) for p in masker.feed(source)]
+        got += masker.close()
+        assert "".join(p[1] for p in got) == want
+    assert "<script>" not in want and "</p>" not in want  # the tags were read as tags
 
 
 @pytest.mark.parametrize("kind", ["text", "html", "docx"])

@@ -503,6 +503,22 @@ class _ProseParser(HTMLParser):
         line, col = self.getpos()
         return self.starts[line - 1 - self.first_line] + col
 
+    def feed(self, data: str) -> None:
+        """Parse ``data`` as far as it can be parsed now.
+
+        The standard library's parser stops at a malformed ``&#`` when a ``;`` comes anywhere
+        later, and leaves the rest for the next call: fed the whole file, it would take that rest
+        as text at ``close()``, tags and all, while fed in pieces it goes on with the next piece.
+        Feeding nothing until it stops moving makes both go on at once, so masking does not
+        depend on where the file was cut.
+        """
+        super().feed(data)
+        while self.rawdata:
+            left = len(self.rawdata)
+            super().feed("")
+            if len(self.rawdata) >= left:
+                break
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":
             for key, value in attrs:
