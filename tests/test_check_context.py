@@ -132,6 +132,20 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
 
 
+def test_a_phrase_with_a_proper_noun_is_a_name_not_a_term(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Service Canada answers calls. Service Canada is busy. Service backlog grew. Every service backlog is long."
+    unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
+    # both at a sentence's start, where capitals name nothing; but *Canada* is a proper noun
+    assert unknown == ["service backlog", "service backlog"]
+
+
+def test_people_in_mind_and_self_serve(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Improve services with real people in mind. Encourage more self-serve behaviour."
+    en = found(check(index, tmp_path, text, "en"))
+    assert ("related-form", "with real people in mind", ("customer-centricity",)) in en
+    assert ("related-form", "self-serve", ("self-service-technology",)) in en
+
+
 def test_user_centred_idioms_in_two_parts(index: VocabIndex, tmp_path: Path) -> None:
     text = "They put themselves in the shoes of one particular user group. It is built on users\u2019 needs."
     centric = [t for _, t, c in found(check(index, tmp_path, text, "en")) if c == ("user-centricity",)]

@@ -640,7 +640,8 @@ class Matcher:
 
     def is_not_term(self, phrase: str) -> bool:
         """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
-        word (:data:`NOT_TERMS`), or a closed compound whose head names one offering
+        word (:data:`NOT_TERMS`), an English phrase with a proper noun in it (*Service Canada*:
+        an organisation's name), or a closed compound whose head names one offering
         (:data:`OFFERING_HEADS`: *profielservice*)."""
         if self.is_bare_cue(phrase):
             return True
@@ -648,7 +649,7 @@ class Matcher:
         if key in NOT_TERMS.get(self.lang, ()):
             return True
         if " " in key or "-" in key:
-            return False
+            return self.lang == "en" and _holds_proper_noun(phrase)
         for head in OFFERING_HEADS.get(self.lang, ()):
             if key.endswith(head) and len(key) > len(head) + 2:
                 return not self.index.has_cue(key[: -len(head)])
@@ -662,6 +663,16 @@ class Matcher:
         cues = self.index.cues
         keys = (*self.keys(found[0]), _LEMMATISER.base(fold(found[0]), self.lang))
         return any(k in cues for k in keys)
+
+
+def _holds_proper_noun(phrase: str) -> bool:
+    """Whether a word of the phrase is one the English lexicon knows only with a capital (*Canada*).
+
+    Such a phrase is a name (*Service Canada*, *Customer Service Ontario*), not vocabulary. A
+    capital the lexicon does not explain (*Omnichannel* starting a sentence) proves nothing.
+    """
+    known = english_word_classes().known
+    return any(w[:1].isupper() and w in known and w.lower() not in known for w in TOKEN.findall(phrase))
 
 
 def _precompute(node: dict[str, Any]) -> None:
