@@ -48,7 +48,7 @@ class Usage:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.files: dict[str, set[str]] = defaultdict(set)
-        # unknown-term key -> [uses, spellings in order of first use, files, nearest of the first use]
+        # unknown-term key -> (uses per spelling, in order of first use; files; nearest of the first use)
         self.terms: dict[str, tuple[Counter[str], set[str], tuple[str, ...]]] = {}
 
     def mention(self, m: Mention) -> None:
