@@ -126,7 +126,8 @@ def test_the_journey_one_maps_is_the_journey(index: VocabIndex, tmp_path: Path) 
 def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "The service manager owns the service. Service managers lead teams. Each team took a service "
-        "challenge; the service challenges were real. The service backlog grew. Every service backlog is long."
+        "challenge; the service challenges were real. The service backlog grew. Every service backlog is long. "
+        "Ask the service owner. Service owners decide."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
@@ -137,6 +138,14 @@ def test_a_phrase_with_a_proper_noun_is_a_name_not_a_term(index: VocabIndex, tmp
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     # both at a sentence's start, where capitals name nothing; but *Canada* is a proper noun
     assert unknown == ["service backlog", "service backlog"]
+
+
+def test_a_clients_experience_is_the_customer_experience(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Continuously measure client experience and build a customer-prioritized plan. Give a joined up experience."
+    en = found(check(index, tmp_path, text, "en"))
+    assert ("ambiguous", "experience", ("customer-experience",)) in en
+    assert ("related-form", "customer-prioritized", ("customer-centricity",)) in en
+    assert ("related-form", "joined up experience", ("customer-experience",)) in en
 
 
 def test_people_in_mind_and_self_serve(index: VocabIndex, tmp_path: Path) -> None:

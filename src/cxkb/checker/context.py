@@ -131,6 +131,8 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "service managers",
             "service challenge",  # a problem set for a design jam (seed:068)
             "service challenges",
+            "service owner",  # a job, like the manager (seed:071)
+            "service owners",
         ]
     ),
 }
