@@ -24,7 +24,7 @@ from cxkb.checker import documents, pieces, reader
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import InputError, mask_html, mask_markdown, parse_document, read_document
 from cxkb.checker.engine import Checker, CheckFinding
-from cxkb.checker.pieces import HtmlMasker, MarkdownMasker
+from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, Piece
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
 from cxkb.checker.vocab import Matcher, VocabIndex
@@ -252,6 +252,21 @@ def _cut_at_line_ends(text: str, sizes: list[int], inside: bool = False) -> list
     return out
 
 
+def _masked(masker: MarkdownMasker | HtmlMasker, text: str, sizes: list[int], inside: bool = False) -> list[Piece]:
+    """The pieces a masker hands back for ``text`` fed as :func:`_cut_at_line_ends` cuts it, and at its close."""
+    got = [p for source in _cut_at_line_ends(text, sizes, inside) for p in masker.feed(source)]
+    return got + list(masker.close())
+
+
+def _assert_held_in_pieces(text: str, read: int, more_than: int, inside: bool = False) -> None:
+    """Masked in pieces of ``read`` characters, ``text`` comes back whole, masked as whole, in pieces
+    that stay near the masker's size (5,000 characters) instead of one piece at the end."""
+    got = _masked(MarkdownMasker(size=5000), text, [read], inside)
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    assert len(got) > more_than and max(len(p[0]) for p in got) < 12_000
+
+
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),
@@ -269,8 +284,7 @@ def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     else:
         want, lang = mask_html(text)
         masker = HtmlMasker()
-    got = [p for source in _cut_at_line_ends(text, sizes, inside) for p in masker.feed(source)]
-    got += masker.close()
+    got = _masked(masker, text, sizes, inside)
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == want
     assert masker.lang == lang
@@ -291,8 +305,7 @@ def test_html_after_a_malformed_character_reference_is_parsed_however_it_is_cut(
     want = mask_html(text)[0]
     for size in (0, 2, 5):
         masker = HtmlMasker()
-        got = [p for source in _cut_at_line_ends(text, [size], inside=True) for p in masker.feed(source)]
-        got += masker.close()
+        got = _masked(masker, text, [size], inside=True)
         assert "".join(p[1] for p in got) == want
     assert "<script>" not in want and "</p>" not in want  # the tags were read as tags
 
@@ -325,8 +338,7 @@ def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:
         "https://x.nl/a<pre>een code</pre>(CX) ook\n"
     )
     masker = HtmlMasker()
-    got = [p for source in _cut_at_line_ends(text, [0], inside=True) for p in masker.feed(source)]
-    got += masker.close()
+    got = _masked(masker, text, [0], inside=True)
     assert len(got) > 1
     assert "".join(p[1] for p in got) == mask_html(text)[0]
 
@@ -335,20 +347,14 @@ def test_a_markdown_paragraph_on_one_long_line_is_masked_in_pieces() -> None:
     """A piece may end inside a top-level paragraph, before a code span or a link, not after one."""
     line = "De klantreis loopt langs touchpoints (CX) en www.klant.nl of a@b.nl. " * 3000
     text = f"# Kop\n\n{line}\n\n- item\n\n{line}`code met spaties` en [tekst](doel met spatie)\n\n{line}\n"
-    masker = MarkdownMasker(size=5000)
-    got = [p for source in _cut_at_line_ends(text, [2000], inside=True) for p in masker.feed(source)]
-    got += masker.close()
-    assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
-    assert len(got) > 40 and max(len(p[0]) for p in got) < 12_000  # 630,000 characters
+    _assert_held_in_pieces(text, 2000, more_than=40, inside=True)  # 630,000 characters
 
 
 def test_a_code_span_from_the_line_before_a_paragraph_is_not_cut() -> None:
     """Code spans end only at a blank line, so a backtick in a heading reaches into the paragraph."""
     text = "# Kop met `code\n" + "de klantreis loopt langs touchpoints " * 10 + "en `slot`.\n\nNog een alinea.\n"
     masker = MarkdownMasker(size=20)
-    got = [p for source in _cut_at_line_ends(text, [0], inside=True) for p in masker.feed(source)]
-    got += masker.close()
+    got = _masked(masker, text, [0], inside=True)
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 
@@ -384,15 +390,10 @@ def test_a_long_markdown_list_is_masked_in_pieces() -> None:
     """A piece may end before an item of a top-level list, unless a code span or comment is open."""
     items = "".join(f"- punt {i} over de klantreis\n" for i in range(3000))
     text = f"{items}- een `code\n- over twee` punten\n{items}- <!-- een\n- opmerking -->\n{items}1. genummerd\n"
-    masker = MarkdownMasker(size=5000)
-    got = [p for source in _cut_at_line_ends(text, [2000], inside=True) for p in masker.feed(source)]
-    got += masker.close()
-    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
-    assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 260,000 characters
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 260,000 characters
     masker = MarkdownMasker(size=1)  # looks for a cut after every line
     text = "- a\n- een `code\n- over twee` punten\n- <!-- een\n- opmerking -->\n- b\n"
-    got = [p for source in _cut_at_line_ends(text, [0]) for p in masker.feed(source)]
-    got += masker.close()
+    got = _masked(masker, text, [0])
     assert len(got) >= 2
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
@@ -401,11 +402,7 @@ def test_a_long_markdown_file_is_masked_in_pieces_not_whole() -> None:
     """The point of the masker: pieces stay near their size, instead of one piece at the end."""
     block = "Een klantreis in stappen.\n\n```\ncode <b>\n```\n\n- item met `code`\n\n<!-- opmerking -->\n\n"
     text = block * 2000
-    masker = MarkdownMasker(size=5000)
-    got = [p for source in _cut_at_line_ends(text, [1000]) for p in masker.feed(source)]
-    got += masker.close()
-    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
-    assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 160,000 characters
+    _assert_held_in_pieces(text, 1000, more_than=20)  # 160,000 characters
 
 
 @pytest.mark.parametrize("close", ["", "```\n", "  ~~~~\n"])
@@ -416,12 +413,7 @@ def test_an_open_code_fence_is_masked_in_pieces(close: str) -> None:
         if close and close.strip()[0] != fence.strip()[0]:
             continue
         text = f"Een `begin\n\n{fence}{code}{close}Na de klantreis `code` en <!-- x -->.\n"
-        masker = MarkdownMasker(size=5000)
-        got = [p for source in _cut_at_line_ends(text, [1500], inside=True) for p in masker.feed(source)]
-        got += masker.close()
-        assert "".join(p[0] for p in got) == text
-        assert "".join(p[1] for p in got) == mask_markdown(text)[0]
-        assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000  # 160,000 characters
+        _assert_held_in_pieces(text, 1500, more_than=20, inside=True)  # 160,000 characters
 
 
 @pytest.mark.parametrize(
@@ -437,8 +429,7 @@ def test_an_open_code_fence_is_masked_in_pieces(close: str) -> None:
 def test_a_fence_is_not_cut_where_its_lines_may_be_something_else(text: str) -> None:
     for size, sizes in ((100, [50]), (1, [0])):  # (1, [0]): a cut is looked for after every line
         masker = MarkdownMasker(size=size)
-        got = [p for source in _cut_at_line_ends(text, sizes) for p in masker.feed(source)]
-        got += masker.close()
+        got = _masked(masker, text, sizes)
         assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 
