@@ -244,6 +244,16 @@ def part_of_name(text: str, start: int, end: int) -> bool:
     return not sentence_start(text, before[1])  # a capital that only starts a sentence names nothing
 
 
+def holds_proper_noun(phrase: str) -> bool:
+    """Whether a word of the phrase is one the English lexicon knows only with a capital (*Canada*).
+
+    Such a phrase is a name (*Service Canada*, *Customer Service Ontario*), not vocabulary. A
+    capital the lexicon does not explain (*Omnichannel* starting a sentence) proves nothing.
+    """
+    known = english_word_classes().known
+    return any(w[:1].isupper() and w in known and w.lower() not in known for w in TOKEN.findall(phrase))
+
+
 _LINE_REACH = 300  # characters looked at on each side of a phrase for its line
 
 

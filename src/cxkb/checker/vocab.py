@@ -44,6 +44,7 @@ from cxkb.checker.context import (
     ends_in_name,
     english_word_classes,
     fold,
+    holds_proper_noun,
     names_a_thing,
     part_of_name,
 )
@@ -649,7 +650,7 @@ class Matcher:
         if key in NOT_TERMS.get(self.lang, ()):
             return True
         if " " in key or "-" in key:
-            return self.lang == "en" and _holds_proper_noun(phrase)
+            return self.lang == "en" and holds_proper_noun(phrase)
         for head in OFFERING_HEADS.get(self.lang, ()):
             if key.endswith(head) and len(key) > len(head) + 2:
                 return not self.index.has_cue(key[: -len(head)])
@@ -663,16 +664,6 @@ class Matcher:
         cues = self.index.cues
         keys = (*self.keys(found[0]), _LEMMATISER.base(fold(found[0]), self.lang))
         return any(k in cues for k in keys)
-
-
-def _holds_proper_noun(phrase: str) -> bool:
-    """Whether a word of the phrase is one the English lexicon knows only with a capital (*Canada*).
-
-    Such a phrase is a name (*Service Canada*, *Customer Service Ontario*), not vocabulary. A
-    capital the lexicon does not explain (*Omnichannel* starting a sentence) proves nothing.
-    """
-    known = english_word_classes().known
-    return any(w[:1].isupper() and w in known and w.lower() not in known for w in TOKEN.findall(phrase))
 
 
 def _precompute(node: dict[str, Any]) -> None:
