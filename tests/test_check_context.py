@@ -148,6 +148,12 @@ def test_a_clients_experience_is_the_customer_experience(index: VocabIndex, tmp_
     assert ("related-form", "joined up experience", ("customer-experience",)) in en
 
 
+def test_complaints_handled_in_other_words(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Every school must have a complaints policy. If their complaint has not been upheld, they can escalate it."
+    handled = [t for _, t, c in found(check(index, tmp_path, text, "en")) if c == ("complaint-handling",)]
+    assert handled == ["complaints policy", "complaint has not been upheld"]
+
+
 def test_people_in_mind_and_self_serve(index: VocabIndex, tmp_path: Path) -> None:
     text = "Improve services with real people in mind. Encourage more self-serve behaviour."
     en = found(check(index, tmp_path, text, "en"))
