@@ -154,6 +154,15 @@ def test_complaints_handled_in_other_words(index: VocabIndex, tmp_path: Path) ->
     assert handled == ["complaints policy", "complaint has not been upheld"]
 
 
+def test_a_hyphenated_modifier_is_no_unknown_term(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "A Service-level Service Designer works with a Service-led Service Designer on customer-initiated "
+        "contacts. Customer-facing work is hard. The service-backlog grows."
+    )
+    unknown = [u.text for u in check(index, tmp_path, text, "en").unknown]
+    assert unknown == ["service-backlog"]  # a hyphenated noun still counts
+
+
 def test_people_in_mind_and_self_serve(index: VocabIndex, tmp_path: Path) -> None:
     text = "Improve services with real people in mind. Encourage more self-serve behaviour."
     en = found(check(index, tmp_path, text, "en"))

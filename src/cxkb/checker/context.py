@@ -139,6 +139,11 @@ NOT_TERMS: dict[str, frozenset[str]] = {
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
 not of a customer): never reported as unknown terms."""
 
+MODIFIER_ENDS: dict[str, frozenset[str]] = {"en": frozenset({"level", "wide", "facing", "specific"})}
+"""Last parts of English hyphenated compounds that modify the noun after them (*Service-level
+Service Designer*, seed:074; *customer-facing*), as a past participle does (*Service-led*,
+*customer-initiated*): such a word is no noun phrase, so no unknown term."""
+
 OFFERING_HEADS: dict[str, tuple[str, ...]] = {"nl": ("service", "services")}
 """Cue words that, as the head of a closed compound, name one particular offering rather than a
 CX notion (*profielservice*, *herinneringsservice*): such a compound is not reported as an
@@ -252,6 +257,15 @@ def holds_proper_noun(phrase: str) -> bool:
     """
     known = english_word_classes().known
     return any(w[:1].isupper() and w in known and w.lower() not in known for w in TOKEN.findall(phrase))
+
+
+def modifies_a_noun(word: str) -> bool:
+    """Whether a hyphenated English word is a modifier (see :data:`MODIFIER_ENDS`), not a noun."""
+    last = word.rsplit("-", 1)[-1]
+    if last in MODIFIER_ENDS["en"]:
+        return True
+    words = english_word_classes()
+    return last.endswith("ed") and last in words.verbs and last not in words.nouns
 
 
 _LINE_REACH = 300  # characters looked at on each side of a phrase for its line

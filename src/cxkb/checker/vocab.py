@@ -45,6 +45,7 @@ from cxkb.checker.context import (
     english_word_classes,
     fold,
     holds_proper_noun,
+    modifies_a_noun,
     names_a_thing,
     part_of_name,
 )
@@ -648,6 +649,8 @@ class Matcher:
             return True
         key = compact(phrase)
         if key in NOT_TERMS.get(self.lang, ()):
+            return True
+        if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
             return True
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
