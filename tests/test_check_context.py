@@ -163,6 +163,13 @@ def test_a_hyphenated_modifier_is_no_unknown_term(index: VocabIndex, tmp_path: P
     assert unknown == ["service-backlog"]  # a hyphenated noun still counts
 
 
+def test_user_support_and_channels_brought_together(index: VocabIndex, tmp_path: Path) -> None:
+    text = "Offline processes and user support matter. If you bring those different channels together, it works."
+    en = found(check(index, tmp_path, text, "en"))
+    assert ("related-form", "user support", ("customer-service",)) in en
+    assert ("related-form", "bring those different channels together", ("channel-integration",)) in en
+
+
 def test_people_in_mind_and_self_serve(index: VocabIndex, tmp_path: Path) -> None:
     text = "Improve services with real people in mind. Encourage more self-serve behaviour."
     en = found(check(index, tmp_path, text, "en"))
