@@ -11,7 +11,8 @@ Cases:
   ``--report`` (which counts every mention);
 - ``check-5mb-markdown-open-fence``: a 5 MB Markdown file whose code fence never closes;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
-  each (four bytes a character in Python) as plain text, Markdown paragraphs and HTML;
+  each (four bytes a character in Python) as plain text, Markdown paragraphs, HTML and a Word
+  document (each line one paragraph of one run);
 - ``check-docx-1m-paragraphs``: a small .docx whose body holds a million empty paragraphs;
 - ``check-docx-1gb-part``: a ~1 MB .docx whose ``word/document.xml`` unpacks to 1 GB;
 - ``check-fifo``: a named pipe called ``f.md`` (no writer);
@@ -45,6 +46,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from common import machine, record_section
 
@@ -205,6 +207,20 @@ def paragraphs_body(count: int) -> Callable[[io.BufferedIOBase], None]:
     return write
 
 
+def lines_body(source: Path) -> Callable[[io.BufferedIOBase], None]:
+    """Each line of a text file as one paragraph of one run (Word's worst case: one text node)."""
+
+    def write(fh: io.BufferedIOBase) -> None:
+        fh.write(_BODY_OPEN)
+        with source.open(encoding="utf-8") as lines:
+            for line in lines:
+                text = escape(line.rstrip("\n")).encode("utf-8")
+                fh.write(b"<w:p><w:r><w:t xml:space='preserve'>" + text + b"</w:t></w:r></w:p>")
+        fh.write(_BODY_CLOSE)
+
+    return write
+
+
 def big_text_body(megabytes: int) -> Callable[[io.BufferedIOBase], None]:
     def write(fh: io.BufferedIOBase) -> None:
         fh.write(_BODY_OPEN + b"<w:p><w:r><w:t>")
@@ -293,6 +309,8 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     emoji = {kind: work / f"long-lines-emoji.{kind}" for kind in ("txt", "md", "html")}
     for path in emoji.values():
         make_long_lines(path, 5, 990_000, emoji=True)
+    emoji["docx"] = work / "long-lines-emoji.docx"
+    make_docx(emoji["docx"], lines_body(emoji["txt"]))
     fence = work / "open-fence.md"
     make_open_fence(fence, 5)
     matches = work / "matches-line.txt"
