@@ -127,7 +127,7 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
     text = (
         "The service manager owns the service. Service managers lead teams. Each team took a service "
         "challenge; the service challenges were real. The service backlog grew. Every service backlog is long. "
-        "Ask the service owner. Service owners decide."
+        "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts

@@ -133,6 +133,9 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "service challenges",
             "service owner",  # a job, like the manager (seed:071)
             "service owners",
+            "servicer",  # a company that collects loan payments (seed:077)
+            "servicers",
+            "servicer's",
         ]
     ),
 }
