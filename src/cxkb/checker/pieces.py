@@ -108,7 +108,7 @@ class MarkdownMasker:
                     continue
                 tried += 1
             blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _open_comment(blocked) or _open_tag(untagged) or (not blank and _open_code(blocked))
+            still_open = _runs_on(blocked, untagged, code=not blank)
             del blocked, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -127,7 +127,7 @@ class MarkdownMasker:
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, untagged, masked = markdown_passes(text[:cut], inside)
-            if not (_open_comment(blocked) or _open_tag(untagged) or _open_code(blocked)):
+            if not _runs_on(blocked, untagged, code=True):
                 del blocked, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
                 del text, masked
@@ -246,9 +246,16 @@ def _plain(char: str) -> bool:
     return char.isalpha() or not char.isascii()
 
 
-def _open_comment(text: str) -> bool:
+def open_comment(text: str) -> bool:
+    """Whether the last ``<!--`` in ``text`` has no ``-->`` after it: a comment (or a directive) that
+    may close further on, so the text cannot be handed on yet."""
     last = text.rfind("<!--")
     return last >= 0 and text.find("-->", last + 4) < 0
+
+
+def _runs_on(blocked: str, untagged: str, code: bool) -> bool:
+    """Whether a comment, a tag or (with ``code``) a code span of what is held may run on past its end."""
+    return open_comment(blocked) or _open_tag(untagged) or (code and _open_code(blocked))
 
 
 def _open_tag(text: str) -> bool:
