@@ -10,6 +10,8 @@ Cases:
 - ``check-50mb-text``: a 50 MB text file of CX prose (many findings per line), also with
   ``--report`` (which counts every mention);
 - ``check-5mb-markdown-open-fence``: a 5 MB Markdown file whose code fence never closes;
+- ``check-5mb-open-comment, .txt`` / ``.md`` / ``.html``: 5 MB files in which a comment opens
+  after the first paragraph and never closes;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
   each (four bytes a character in Python) as plain text, Markdown paragraphs, HTML and a Word
   document (each line one paragraph of one run);
@@ -140,6 +142,14 @@ def make_open_fence(path: Path, megabytes: int) -> None:
     make_text(path, megabytes)
     body = path.read_bytes()
     path.write_bytes(b"The customer journey, in code.\n\n```text\n" + body)
+
+
+def make_open_comment(path: Path, megabytes: int) -> None:
+    """A paragraph, then a comment that runs to the end: hidden in Markdown and HTML, text in plain text."""
+    make_text(path, megabytes)
+    body = path.read_bytes()
+    first = b"<p>The customer journey.</p>\n" if path.suffix == ".html" else b"The customer journey.\n\n"
+    path.write_bytes(first + b"<!-- notes\n" + body)
 
 
 def make_long_lines(path: Path, lines: int, chars: int, emoji: bool = False) -> None:
@@ -313,6 +323,9 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     make_docx(emoji["docx"], lines_body(emoji["txt"]))
     fence = work / "open-fence.md"
     make_open_fence(fence, 5)
+    comments = {kind: work / f"open-comment.{kind}" for kind in ("txt", "md", "html")}
+    for path in comments.values():
+        make_open_comment(path, 5)
     matches = work / "matches-line.txt"
     make_matches_line(matches, 200_000)
     fifo = work / "fifo" / "f.md"
@@ -351,6 +364,10 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         ("check-50mb-text, limit 60MB, --report", mb(text),
          [*check, "--max-file-size", "60MB", "--report", str(text)], check_note),
         ("check-5mb-markdown-open-fence", mb(fence), [*check, str(fence)], check_note),
+        *(
+            (f"check-5mb-open-comment, .{kind}", mb(path), [*check, str(path)], check_note)
+            for kind, path in comments.items()
+        ),
         ("check-docx-1m-paragraphs", mb(para), [*check, str(para)], check_note),
         ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),
         ("check-docx-1gb-part", mb(bomb), [*check, str(bomb)], check_note),

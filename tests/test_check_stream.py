@@ -12,6 +12,7 @@ import io
 import random
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -210,7 +211,7 @@ MARKUP = [
     *("\r\n", "\r", "\t", "<p>", "</p>", "<!-- cxkb-check off -->", "<!-- cxkb-check on -->"),
     *("<!-- cxkb-check bogus -->", "===\n", "- - -\n", "<div>\n", "</div>", "<?x ", "?>", "<![CDATA[ ", "]]>"),
     *("   ", "\n    ", "* ", "2) ", "[x]: ", "``` py\n", "<!-- a ", " -->", "<a href='x y'>", "[a b](c d)"),
-    *("<https://a.nl/b c>", "www.a.nl ", "a@b.nl ", "https://x.nl/a&b "),
+    *("<https://a.nl/b c>", "www.a.nl ", "a@b.nl ", "https://x.nl/a&b ", "\n<!--\n", "--", "- ->"),
 ]
 
 
@@ -330,6 +331,37 @@ def test_a_long_line_is_read_in_pieces_not_whole(tmp_path: Path, kind: str) -> N
     assert "".join(p[0] for p in got)[offset : offset + 4] == "<!--"
 
 
+@pytest.mark.parametrize("kind", ["text", "markdown", "html"])
+@pytest.mark.parametrize("comment", ["<!-- een opmerking", "<!-- cxkb-check off -->\n<!--"])
+def test_a_comment_left_open_is_not_held_to_the_end(tmp_path: Path, kind: str, comment: str) -> None:
+    """Pass 2 of a file with a comment that never closes: pieces near the read size.
+
+    Only an open ``cxkb-check`` directive still holds what follows it, since it may yet close."""
+    body = "".join(f"De klantreis {i} loopt langs touchpoints.\n" for i in range(15_000))  # 630,000 characters
+    path = tmp_path / f"doc.{ {'text': 'txt', 'markdown': 'md', 'html': 'html'}[kind] }"
+    text = f"Een klantreis.\n\n{comment}\n{body}"
+    path.write_text(text, encoding="utf-8")
+    streamed = StreamedFile(path, path.name, kind=kind)
+    reads = []
+    decoded = streamed._decoded
+
+    def counted(inside: bool = False) -> Iterator[tuple[str, int]]:
+        for piece in decoded(inside):
+            reads.append(len(piece[0]))
+            yield piece
+
+    streamed._decoded = counted  # type: ignore[method-assign]
+    got = []
+    for piece in streamed.pieces():
+        got.append(piece)
+        assert sum(reads) - sum(len(p[0]) for p in got) <= 3 * reader._READ  # read but not handed on
+    assert len(reads) >= 4
+    assert "".join(p[0] for p in got) == text
+    if kind != "text":
+        assert "De klantreis" not in "".join(p[1] for p in got)  # hidden, as whole
+    assert streamed.suppressed(len(text) - 5, 15_002) == ("off" in comment)
+
+
 def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:
     """Masked markup is a run of NUL characters, so a URL before it runs on: into *(CEM)* after a
     comment, into the code of a ``<pre>`` element, across the spaces in it."""
@@ -416,11 +448,87 @@ def test_an_open_code_fence_is_masked_in_pieces(close: str) -> None:
         _assert_held_in_pieces(text, 1500, more_than=20, inside=True)  # 160,000 characters
 
 
+@pytest.mark.parametrize("close", ["", "-->\n", "nog --> klantreis\n"])
+@pytest.mark.parametrize("opening", ["<!--\n", "  <!-- cxkb-check off\n", "Een klantreis.\n<!-- opmerking `a\n"])
+def test_an_open_comment_block_is_masked_in_pieces(opening: str, close: str) -> None:
+    """A comment that starts a line and never closes, or only far on, no longer keeps the rest
+    of the file whole: its lines are hidden whichever way it ends."""
+    hidden = "".join(f"klantreis {i} `een [a](b c) ```\n" for i in range(4000))
+    text = f"Een `begin\n\n{opening}{hidden}{close}Na de klantreis `code` en <!-- x -->.\n"
+    _assert_held_in_pieces(text, 1500, more_than=20, inside=True)  # 160,000 characters
+    masked = mask_markdown(text)[0]
+    assert "klantreis 3999" not in masked
+    assert ("Na de klantreis" in masked) == bool(close)
+
+
+@pytest.mark.parametrize("close", ["", "-->\n", "nog --> klantreis\n"])
+def test_an_open_html_comment_is_masked_in_pieces(close: str) -> None:
+    """An HTML comment that never closes hides the rest, as in a browser, and is not held whole."""
+    hidden = "".join(f"klantreis {i} <p>een</p> -- - >\n" for i in range(4000))
+    text = f"<p>Een klantreis</p>\n<!--{hidden}{close}<p>Na de klantreis</p>\n"
+    got = _masked(HtmlMasker(), text, [1500])
+    assert "".join(p[0] for p in got) == text
+    masked = "".join(p[1] for p in got)
+    assert masked == mask_html(text)[0]
+    assert len(got) > 20 and max(len(p[0]) for p in got) < 12_000
+    assert "klantreis 3999" not in masked and "Een klantreis" in masked
+    assert ("Na de klantreis" in masked) == bool(close)
+
+
+def test_an_html_comment_closes_where_it_does_however_its_end_is_cut() -> None:
+    text = "<p>Een</p>\n<!--" + "x - " * 2000 + "--->\n<p>klantreis</p>\n"
+    assert "klantreis" in mask_html(text)[0]
+    whole = documents._ProseParser(documents.line_starts(text))
+    whole.feed(text)
+    whole.close()
+    for k in range(len(text) - 30, len(text)):
+        parser = documents._ProseParser(documents.line_starts(text))
+        parser.feed(text[:k])
+        parser.feed(text[k:])
+        parser.close()
+        assert _covered(parser.keep) == _covered(whole.keep), k
+
+
+def _covered(ranges: list[tuple[int, int]]) -> set[int]:
+    return {i for s, e in ranges for i in range(s, e)}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Een <!-- open\nklantreis\n\nklantreis -->\n", ["Een", "open", "klantreis", "klantreis"]),  # inline, no close
+        ("Een <!-- open\nklantreis -->\n\nklantreis\n", ["Een", "klantreis"]),  # closed in its paragraph
+        ("<!-- open\nklantreis\n\nklantreis\n", []),  # a block: hidden to the end
+        ("<!-- dicht -->\n\nklantreis\n", ["klantreis"]),
+        ("    <!-- code\n\nklantreis\n", ["klantreis"]),  # indented: code, not a comment
+        ("Een\n    <!-- open\nklantreis\n", ["Een", "open", "klantreis"]),  # indented in a paragraph: inline
+    ],
+)
+def test_comments_are_hidden_as_commonmark_renders_them(text: str, shown: list[str]) -> None:
+    assert re.findall(r"[A-Za-z]+", mask_markdown(text)[0]) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een <!-- open\n<!--\n" + "klantreis\n" * 2000 + "-->\nklantreis\n",  # the inline one may close
+        "Een `open\n<!--\n" + "klantreis\n" * 2000 + "-->\nen` klantreis\n",  # a code span runs across
+        "Een <a\n<!--\n" + "klantreis\n" * 2000 + "-->\nhref='x'> klantreis\n",  # so does a tag
+        "- item\n  <!--\n" + "  klantreis\n" * 2000 + "  -->\nklantreis\n",  # in a list item
+        "Een klantreis " * 300 + "\n    <!-- klantreis\n" + "klantreis\n" * 2000,  # inline: cut before it
+    ],
+)
+def test_a_comment_block_is_not_cut_where_what_came_before_may_run_on(text: str) -> None:
+    for size, sizes in ((100, [50]), (1, [0])):
+        got = _masked(MarkdownMasker(size=size), text, sizes)
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "- item\n\n  ```\n" + "  code klantreis\n" * 2000 + "einde\n",  # in a list item
-        "Een <!-- open\n\n```\n" + "code klantreis\n" * 2000 + "```\n-->\n",  # a comment runs across
+        "Een <!-- open\n```\n" + "code klantreis\n" * 2000 + "```\n-->\n",  # a comment runs across
         "```\n" + "code klantreis\n" * 20 + "```\nEen `klantreis` <!-- x -->\n    code\n",  # the fence's end
         "Een <a\n\n```\n" + "code klantreis\n" * 2000 + "```\nhref='x'> klantreis\n",  # so does a tag
         "Een `code\n```\n" + "code klantreis\n" * 2000 + "```\nen` klantreis\n",  # and a code span

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import errno
+import html.parser
 import io
 import os
 import re
@@ -354,7 +355,31 @@ def _www_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(
+    r"(?<![^\n]) {0,3}(?P<block><!--.*?(?:(?P<closed>-->)|\Z))|<!--(?:(?!\n[ \t]*\n).)*?-->", re.DOTALL
+)
+"""A Markdown comment as CommonMark renders it: from a line start an HTML block, hidden up to its
+``-->`` or to the end of the document; inside a line inline HTML, which closes within its paragraph
+or is text. So a reader in pieces never waits for a ``-->`` that may not come (see pieces.py)."""
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """The spans :data:`_COMMENT` hides in ``text``."""
+    return [m.span("block") if m.group("block") else m.span() for m in _COMMENT.finditer(text)]
+
+
+def comment_left_open(text: str) -> bool:
+    """Whether a comment in ``text`` may yet close after its end: a block comment still open, or an
+    inline ``<!--`` after the last comment with no blank line after it (then neither has any before)."""
+    last = 0
+    for m in _COMMENT.finditer(text):
+        last = m.end()
+        if m.group("block") and m.group("closed") is None:
+            return True
+    opener = text.rfind("<!--", last)
+    return opener >= 0 and _BLANK_LINE.search(text, opener) is None
+
+
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
@@ -392,7 +417,7 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     two to see whether a comment or a tag runs on past a piece's end.
     """
     text = blocked = _apply(text, blocks)
-    text = _apply(text, (m.span() for m in _COMMENT.finditer(text)))
+    text = _apply(text, comment_spans(text))
     text = _apply(text, _code_spans(text))
     hidden = [m.span() for m in _AUTOLINK.finditer(text)]
     hidden += [m.span(1) for m in _LINK_DEST.finditer(text)]
@@ -487,8 +512,18 @@ _INLINE_ELEMENTS = frozenset(
 )
 
 
+_COMMENT_CLOSE: re.Pattern[str] = getattr(html.parser, "commentclose", re.compile(r"--!?>"))
+"""How the standard library's parser finds a comment's end (it differs between Python versions)."""
+_CLOSE_BEGUN = re.compile(r"-(?:-[\s!]*)?\Z")
+_LONG_COMMENT = 1 << 12  # an open comment held longer is skipped as it comes; its start is parsed by then
+
+
 class _ProseParser(HTMLParser):
-    """Collects the offsets of prose text, skipping code-like elements."""
+    """Collects the offsets of prose text, skipping code-like elements.
+
+    A comment that never closes hides the rest, as in a browser (some Pythons' parser gives it back
+    as text at ``close()``), so a long open comment is passed over as it is fed (:meth:`_skip_comment`).
+    """
 
     def __init__(self, starts: list[int]) -> None:
         super().__init__(convert_charrefs=False)
@@ -498,6 +533,7 @@ class _ProseParser(HTMLParser):
         self.skip = 0
         self.lang: str | None = None
         self.first_line = 0  # the line of starts[0], 0-based (a parser fed in pieces drops old lines)
+        self._comment: str | None = None  # inside a long open comment: its end so far, which may begin a close
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -512,12 +548,52 @@ class _ProseParser(HTMLParser):
         Feeding nothing until it stops moving makes both go on at once, so masking does not
         depend on where the file was cut.
         """
-        super().feed(data)
-        while self.rawdata:
-            left = len(self.rawdata)
-            super().feed("")
-            if len(self.rawdata) >= left:
-                break
+        while True:
+            if self._comment is not None:
+                data = self._skip_comment(data)
+                if self._comment is not None:
+                    return
+            super().feed(data)
+            while self.rawdata:
+                left = len(self.rawdata)
+                super().feed("")
+                if len(self.rawdata) >= left:
+                    break
+            rest = self.rawdata
+            if len(rest) <= _LONG_COMMENT or not rest.startswith("<!--") or self.cdata_elem is not None:
+                return
+            self.rawdata = ""  # the parser waits for this comment's end: skip it as it comes instead
+            self._comment = ""
+            self._pass(rest[:4])
+            data = rest[4:]
+
+    def close(self) -> None:
+        if self._comment is not None or (self.rawdata.startswith("<!--") and self.cdata_elem is None):
+            self.rawdata, self._comment = "", None  # a comment left open hides the rest
+        super().close()
+
+    def _skip_comment(self, data: str) -> str:
+        """What follows the open comment's end in ``data``; all of it while the comment stays open."""
+        text = self._comment + data
+        end = _COMMENT_CLOSE.search(text)
+        if end is not None:
+            self._comment = None
+            self._pass(text[: end.end()])
+            return text[end.end() :]
+        begun = _CLOSE_BEGUN.search(text)  # a close cut in two: keep its start for the next piece
+        keep = begun.start() if begun is not None else len(text)
+        self._pass(text[:keep])
+        self._comment = text[keep:]
+        return ""
+
+    def _pass(self, text: str) -> None:
+        """Move the parser's position over ``text``, as consuming it would."""
+        lines = text.count("\n")
+        if lines:
+            self.lineno += lines
+            self.offset = len(text) - text.rfind("\n") - 1
+        else:
+            self.offset += len(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":

@@ -15,9 +15,11 @@ which no code span crosses, or where every backtick run since the last one has i
 inside a top-level paragraph, after a space, where no code span, link, comment or tag can run
 across (:func:`_inside_paragraph`); the text after it is parsed behind a stand-in for the
 line's start (:data:`_LEAD`). Text after the last such place waits for more input; a document
-without any (an unclosed comment, say) is held until one comes, however long. Inside a top-level
-code fence that has not closed yet, a piece may end at a line start: the fence's lines are code
-whatever follows, and the rest is parsed behind the fence's opening line (:func:`_inside_fence`). What
+without any (an inline comment left open in a long paragraph, say) is held until one comes.
+Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
+start: the fence's lines are code and the comment's are hidden whatever follows (comments are
+read as CommonMark renders them: :data:`cxkb.checker.documents._COMMENT`), and the rest is parsed
+behind the block's opening line (:func:`_inside_open_block`). What
 is held may end inside a line: whether a block starts at a line start depends on that line
 and the lines before it, never on text further on, so the places found before the last line
 do not move when the rest of it comes.
@@ -39,13 +41,14 @@ import re
 from collections.abc import Iterator
 
 from cxkb.checker.documents import (
-    _COMMENT,
     _TICKS,
     _apply,
     _code_spans,
     _ProseParser,
     after_blank_line,
     block_structure,
+    comment_left_open,
+    comment_spans,
     markdown_passes,
     mask_front_matter,
     url_spans,
@@ -123,11 +126,13 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
-        cut, opening = _inside_fence(text, blocks, tops, len(self._lead))
+        cut, opening, comment = _inside_open_block(text, blocks, tops, len(self._lead))
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, untagged, masked = markdown_passes(text[:cut], inside)
-            if not _runs_on(blocked, untagged, code=True):
+            # the open comment is the block cut into; nothing else may run on past the cut
+            runs_on = _open_tag(untagged) or _open_code(blocked) if comment else _runs_on(blocked, untagged, True)
+            if not runs_on:
                 del blocked, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
                 del text, masked
@@ -167,7 +172,7 @@ def _open_code(blocked: str) -> bool:
         return False
     tail = blocked[after_blank_line(blocked) :]
     if "<!--" in tail:
-        tail = _apply(tail, (m.span() for m in _COMMENT.finditer(tail)))
+        tail = _apply(tail, comment_spans(tail))
     paired = _code_spans(tail)
     i = 0
     for run in _TICKS.finditer(tail):
@@ -213,27 +218,38 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
 
 
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
+_COMMENT_LINE = re.compile(r" {0,3}<!--")
 
 
-def _inside_fence(text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int) -> tuple[int, str]:
-    """A cut at a line start inside a fenced code block still open at the end; ``(0, "")`` if none.
+def _inside_open_block(text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int) -> tuple[int, str, bool]:
+    """A cut at a line start inside a fenced code block or a comment still open at the end, the line
+    that opened it, and whether it is a comment; ``(0, "", False)`` if there is none.
 
-    A fence that has not closed yet holds every line after its opening line as code,
-    whatever comes later, so the lines before the last one (which may yet close it) can be
-    masked now. The rest is parsed behind the opening line, which reopens the same fence, so
-    it closes where it does in the whole document. Only a top-level fence is cut: inside a
+    An open fence holds every line after its opening line as code, whatever comes later; an open
+    comment that starts a line (an HTML block) hides every line after its opening line, whether a
+    ``-->`` comes or not. So the lines before the last one (which may yet close the block) can be
+    masked now, and the rest is parsed behind the opening line, which reopens the same block, so
+    that it closes where it does in the whole document. Only a top-level block is cut: inside a
     list or a quote, whether a line continues the block depends on the container's markers.
     """
-    if not blocks or not tops or blocks[-1][0] != tops[-1] or blocks[-1][1] != len(text):
-        return 0, ""
-    begin = blocks[-1][0]
+    if not tops:
+        return 0, "", False
+    begin = tops[-1]
     opened = text.find("\n", begin) + 1
-    if opened == 0 or _FENCE.match(text, begin) is None:
-        return 0, ""
-    cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the fence, waits
+    if opened == 0:
+        return 0, "", False
+    if blocks and blocks[-1][0] == begin and blocks[-1][1] == len(text) and _FENCE.match(text, begin):
+        comment = False
+    elif (line := _COMMENT_LINE.match(text, begin)) and text.find("-->", line.end()) < 0:
+        comment = True
+        if comment_left_open(text[:begin]):  # an inline comment before it may close after its start
+            return 0, "", False
+    else:
+        return 0, "", False
+    cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the block, waits
     if cut <= max(opened, lead):
-        return 0, ""
-    return cut, text[begin:opened]
+        return 0, "", False
+    return cut, text[begin:opened], comment
 
 
 def after_space(text: str, start: int, end: int) -> int:
@@ -246,16 +262,20 @@ def _plain(char: str) -> bool:
     return char.isalpha() or not char.isascii()
 
 
-def open_comment(text: str) -> bool:
-    """Whether the last ``<!--`` in ``text`` has no ``-->`` after it: a comment (or a directive) that
-    may close further on, so the text cannot be handed on yet."""
-    last = text.rfind("<!--")
-    return last >= 0 and text.find("-->", last + 4) < 0
+_DIRECTIVE_START = re.compile(r"<!--\s*(?:cxkb-check\b|(?:c(?:x(?:k(?:b(?:-(?:c(?:h(?:e(?:c)?)?)?)?)?)?)?)?)?\Z)")
+
+
+def open_directive(text: str) -> bool:
+    """Whether a ``cxkb-check`` directive may be open at the end of ``text``, so that the text cannot
+    be handed on yet: a ``<!--`` after the last ``-->``, followed by ``cxkb-check`` or by as much of
+    it as the text holds. Any other open comment may be handed on: it can never become a directive
+    (:data:`cxkb.checker.documents.DIRECTIVE`), which ends at the first ``-->`` there is."""
+    return _DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
 def _runs_on(blocked: str, untagged: str, code: bool) -> bool:
     """Whether a comment, a tag or (with ``code``) a code span of what is held may run on past its end."""
-    return open_comment(blocked) or _open_tag(untagged) or (code and _open_code(blocked))
+    return comment_left_open(blocked) or _open_tag(untagged) or (code and _open_code(blocked))
 
 
 def _open_tag(text: str) -> bool:

@@ -49,7 +49,7 @@ from cxkb.checker.documents import (
     line_too_long,
     mask_text,
 )
-from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, after_space, open_comment
+from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, after_space, open_directive
 
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
@@ -111,7 +111,7 @@ class TextMasker:
 
     def feed(self, source: str) -> Iterator[tuple[str, str]]:
         self._pending += source
-        if open_comment(self._pending):
+        if open_directive(self._pending):
             return  # a directive may close further on
         yield self._pending, mask_text(self._pending)
         self._pending = ""
@@ -349,7 +349,7 @@ class StreamedFile:
         for source, _ in self._decoded(inside=True):
             for piece in masker.feed(source):
                 pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
-                if open_comment(pending_s):
+                if open_directive(pending_s):
                     continue  # a directive may close further on
                 self.suppressed.feed(pending_s, offset, line, column)
                 yield from _slices(pending_s, pending_t)
@@ -382,7 +382,7 @@ class _Tally:
             self.dotted = self.dotted or "\u0130" in source
         else:
             self._pending += source
-            if not open_comment(self._pending):  # pieces as pass 2 masks them
+            if not open_directive(self._pending):  # pieces as pass 2 masks them
                 self.dotted = self.dotted or _dotted(self._pending)
                 self._pending = ""
         if self.too_long is None:
