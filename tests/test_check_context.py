@@ -127,7 +127,9 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
     text = (
         "The service manager owns the service. Service managers lead teams. Each team took a service "
         "challenge; the service challenges were real. The service backlog grew. Every service backlog is long. "
-        "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments."
+        "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments. "
+        "Our service strategy sets a service vision; service strategies and service visions change. Service "
+        "transformation and service transformations, service improvement and service improvements follow."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
@@ -164,6 +166,8 @@ def test_a_hyphenated_modifier_is_no_unknown_term(index: VocabIndex, tmp_path: P
         ("Bring those different channels together.", "Bring those different channels together", "channel-integration"),
         ("Improve services with real people in mind.", "with real people in mind", "customer-centricity"),
         ("Encourage more self-serve behaviour.", "self-serve", "self-service-technology"),
+        ("Work with Customer Contact Services on it.", "Customer Contact Services", "customer-service"),
+        ("The Complaints Resolution Team replies.", "Complaints Resolution", "complaint-handling"),
     ],
 )
 def test_everyday_forms_of_a_concept(index: VocabIndex, tmp_path: Path, text: str, form: str, concept: str) -> None:

@@ -124,15 +124,6 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "job experience",
             "hands-on experience",
             "prior experience",
-            "service provider",
-            "service providers",
-            "service delivery",
-            "service manager",  # a job (seed:069)
-            "service managers",
-            "service challenge",  # a problem set for a design jam (seed:068)
-            "service challenges",
-            "service owner",  # a job, like the manager (seed:071)
-            "service owners",
             "servicer",  # a company that collects loan payments (seed:077)
             "servicers",
             "servicer's",
@@ -141,6 +132,38 @@ NOT_TERMS: dict[str, frozenset[str]] = {
 }
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
 not of a customer): never reported as unknown terms."""
+
+RUNNING_SERVICES = frozenset(
+    [
+        "provider",
+        "providers",
+        "delivery",
+        "manager",  # a job (seed:069)
+        "managers",
+        "owner",  # a job, like the manager (seed:071)
+        "owners",
+        "challenge",  # a problem set for a design jam (seed:068)
+        "challenges",
+        "strategy",  # what an organisation plans for its services (seed:080)
+        "strategies",
+        "vision",  # (seed:080)
+        "visions",
+        "transformation",  # a programme of change (seed:079)
+        "transformations",
+        "improvement",
+        "improvements",
+    ]
+)
+"""Nouns that after *service* name how an organisation provides and runs its services (who
+manages them, what it plans for them, how it changes them), not a CX notion a reviewer would
+add: *service manager*, *service strategy*, *service transformation* are never unknown terms."""
+
+
+def runs_services(key: str) -> bool:
+    """Whether an English phrase is *service* and one of :data:`RUNNING_SERVICES`."""
+    first, _, rest = key.partition(" ")
+    return first == "service" and rest in RUNNING_SERVICES
+
 
 MODIFIER_ENDS: dict[str, frozenset[str]] = {"en": frozenset({"level", "wide", "facing", "specific"})}
 """Last parts of English hyphenated compounds that modify the noun after them (*Service-level

@@ -48,6 +48,7 @@ from cxkb.checker.context import (
     modifies_a_noun,
     names_a_thing,
     part_of_name,
+    runs_services,
 )
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, next_word, prev_word, trie_pattern
@@ -642,13 +643,13 @@ class Matcher:
 
     def is_not_term(self, phrase: str) -> bool:
         """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
-        word (:data:`NOT_TERMS`), an English phrase with a proper noun in it (*Service Canada*:
+        word (:data:`NOT_TERMS`, :func:`runs_services`), an English phrase with a proper noun in it (*Service Canada*:
         an organisation's name), or a closed compound whose head names one offering
         (:data:`OFFERING_HEADS`: *profielservice*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
-        if key in NOT_TERMS.get(self.lang, ()):
+        if key in NOT_TERMS.get(self.lang, ()) or (self.lang == "en" and runs_services(key)):
             return True
         if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
             return True
