@@ -475,6 +475,18 @@ def test_an_open_html_comment_is_masked_in_pieces(close: str) -> None:
     assert ("Na de klantreis" in masked) == bool(close)
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("<p>Een klantreis <!-- open</p>\n<p>klantreis</p>", ["Een", "klantreis"]),  # short, never closed
+        ("<p>Een <!-- dicht --> klantreis</p>", ["Een", "klantreis"]),
+        ("<script>a = '<!--';</script><p>klantreis</p>", ["klantreis"]),  # no comment inside a script
+    ],
+)
+def test_an_html_comment_left_open_hides_the_rest_as_in_a_browser(text: str, shown: list[str]) -> None:
+    assert re.findall(r"[A-Za-z]+", mask_html(text)[0]) == shown
+
+
 def test_an_html_comment_closes_where_it_does_however_its_end_is_cut() -> None:
     text = "<p>Een</p>\n<!--" + "x - " * 2000 + "--->\n<p>klantreis</p>\n"
     assert "klantreis" in mask_html(text)[0]
