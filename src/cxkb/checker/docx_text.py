@@ -68,11 +68,11 @@ def docx_paragraphs(
                             shown,
                             f"the text of this .docx is over {max_chars:,} characters (max-file-size): not checked",
                         )
-                    yield text
-                    element.clear(keep_tail=False)
+                    element.clear(keep_tail=False)  # before the paragraph is checked, not after
                     parent = element.getparent()
                     while parent is not None and element.getprevious() is not None:
                         del parent[0]
+                    yield text
         except etree.XMLSyntaxError as exc:
             line = exc.lineno or 0
             raise InputError(shown, f"not a readable .docx file (XML error in {name} at line {line})") from None
