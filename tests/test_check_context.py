@@ -407,6 +407,24 @@ def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex
     assert texts.count("CES") == 2  # defined as its own label: still the metric
 
 
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        # twice the employees' engagement, never the customers': the bare uses after it are theirs
+        ("Employee engagement matters. We measure workforce engagement. Leaders raise engagement. "
+         "Engagement grows.", 0),
+        # as often the customers' engagement as the employees': the bare use keeps its default
+        ("Customer engagement matters. Customer engagement grows. Employee engagement too. "
+         "Employee engagement again. We raise engagement.", 1),
+        # bare uses before the document has said whose engagement it means
+        ("We raise engagement. Employee engagement matters. Staff engagement too. Then engagement.", 1),
+    ],
+)  # fmt: skip
+def test_a_document_keeps_the_sense_it_gave_engagement(index: VocabIndex, tmp_path: Path, text: str, bare: int) -> None:
+    en = found(check(index, tmp_path, text, "en"))
+    assert [c for _, t, c in en if t.lower() == "engagement"] == [("customer-engagement",)] * bare
+
+
 def test_spelled_before() -> None:
     from cxkb.checker.abbreviations import spelled_before
 

@@ -448,10 +448,12 @@ class ContextCues:
         know-how (``none:`` cues). *Work Experience programs*, *Student Experience Group*: a
         capitalised run names a programme or a unit, not an experience.
         """
+        return self.after_nothing_word(text, start) or part_of_name(text, start, end)
+
+    def after_nothing_word(self, text: str, start: int) -> bool:
+        """Whether the word right before ``start`` is one of the ``none:`` cues."""
         before = prev_word(text, start)
-        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing:
-            return True
-        return part_of_name(text, start, end)
+        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
 
     def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
@@ -474,6 +476,38 @@ class ContextCues:
                 return ranked[0][0], ranked[0][1][1]
             return "", ""
         return (self.default, "") if self.default else ("", "")
+
+
+_SENSE_SET = 2
+"""Uses after a ``none:`` cue that make it the document's sense: one may be a contrast (*employee
+engagement rose, and so did engagement on social media*)."""
+
+
+class DocumentSense:
+    """What one document has made its ambiguous labels mean so far, read in document order.
+
+    A text about employee engagement says *employee engagement* a few times and then just
+    *engagement*, which on its own would go to the label's default candidate (customer
+    engagement; seed:081). A label the document has qualified as naming nothing (``none:`` cues) at least
+    twice, and more often than it has named the default concept, keeps that sense in the
+    document's bare uses that have no cue of their own, as a reader takes it from what came before.
+    """
+
+    def __init__(self) -> None:
+        self._nothing: dict[tuple[str, str], int] = {}
+
+    def note_nothing(self, key: tuple[str, str]) -> None:
+        """One more use of the label ``key`` (language, label) after a ``none:`` cue."""
+        self._nothing[key] = self._nothing.get(key, 0) + 1
+
+    def means_nothing(
+        self, key: tuple[str, str], cues: ContextCues, text: str, start: int, end: int, named: int
+    ) -> bool:
+        """Whether this bare use names nothing in this document; ``named``: uses so far of the default concept."""
+        nothing = self._nothing.get(key, 0)
+        if not cues.default or nothing < _SENSE_SET or nothing <= named:
+            return False
+        return cues.resolve(text, start, end) == (cues.default, "")
 
 
 def _cue_hit(token: str, cue: str, mode: str) -> bool:

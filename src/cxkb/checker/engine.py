@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.context import verb_form
+from cxkb.checker.context import DocumentSense, part_of_name, verb_form
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
@@ -195,6 +195,7 @@ class _State:
         # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
         self.named: dict[str, dict[str, list[object]]] = {}
         self.recurrence = Recurrence()  # open unknown-term phrases seen once, and those seen again
+        self.sense = DocumentSense()  # what the document has made its ambiguous labels mean
 
     def level(self, code: str) -> Level | None:
         if code not in self._levels:
@@ -363,7 +364,7 @@ class Checker:
             verdict = self.classify(m, lang)
             code = verdict.code
             resolved = code != "ambiguous"
-            if not resolved and self._names_nothing(w.text, m):
+            if not resolved and self._names_nothing(state, w.text, m):
                 continue
             if not resolved and (details or eager):
                 verdict, resolved = self._in_context(w.text, m, verdict, lang), True
@@ -554,13 +555,21 @@ class Checker:
             exact,
         )
 
-    def _names_nothing(self, text: str, m: Match) -> bool:
-        """An ambiguous label that here is know-how, part of a name or a verb: not a mention at all."""
+    def _names_nothing(self, state: _State, text: str, m: Match) -> bool:
+        """An ambiguous label that here is know-how, part of a name or a verb, or that the document
+        has made name nothing (:class:`DocumentSense`): not a mention at all."""
         entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
-        if entry is not None and verb_form(m.text, entry.label, entry.lang):
+        if entry is None or verb_form(m.text, entry.label, entry.lang):
+            return entry is not None
+        key = (entry.lang, compact(entry.label))
+        cues = self.index.cues_of.get(key)
+        if cues is None or part_of_name(text, m.start, m.end):
+            return cues is not None
+        if cues.after_nothing_word(text, m.start):
+            state.sense.note_nothing(key)
             return True
-        cues = self.index.cues_of.get((entry.lang, compact(entry.label))) if entry is not None else None
-        return cues is not None and cues.names_nothing(text, m.start, m.end)
+        named = sum(use[0] for use in state.named.get(cues.default, {}).values()) if cues.default else 0
+        return state.sense.means_nothing(key, cues, text, m.start, m.end, named)  # type: ignore[arg-type]
 
     def _in_context(self, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
