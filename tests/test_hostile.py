@@ -283,9 +283,9 @@ def built(tmp_path: Path, payload: Payload) -> Built:
     return Built(root, cells, kb, out)
 
 
-# The fast tier runs every fourth payload (each takes a few seconds); `make test` runs them all.
+# The fast tier runs every eighth payload (each takes a few seconds); `make test` runs them all.
 ARTEFACT_PAYLOADS = [
-    pytest.param(p, marks=pytest.mark.slow) if len(p.text) > 5_000 or i % 4 else p
+    pytest.param(p, marks=pytest.mark.slow) if len(p.text) > 5_000 or i % 8 else p
     for i, p in enumerate((*SCRIPT_PAYLOADS, *TEXT_PAYLOADS))
 ]
 
