@@ -564,8 +564,8 @@ def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_pat
 def test_none_cues_are_parsed_apart() -> None:
     cues = ContextCues.parse(["a: word", "none: ^gain ^veel"])
     assert cues.nothing == frozenset({"gain", "veel"})
-    assert cues.names_nothing("we gain LABEL", 8, 13)
-    assert not cues.names_nothing("we got LABEL", 7, 12)
+    assert cues.after_nothing_word("we gain LABEL", 8)
+    assert not cues.after_nothing_word("we got LABEL", 7)
     assert cues.resolve("gain LABEL", 5, 10) == ("", "")  # 'none' is never a candidate
 
 

@@ -412,7 +412,7 @@ class ContextCues:
     ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
     answer when no cue speaks. A candidate wins when it has more cues present than any other.
     The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
-    label names no concept (see :meth:`names_nothing`).
+    label names no concept (see :meth:`after_nothing_word`).
     """
 
     cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
@@ -441,17 +441,10 @@ class ContextCues:
             cues.append((candidate.strip(), tuple(words)))
         return cls(tuple(cues), default, frozenset(nothing))
 
-    def names_nothing(self, text: str, start: int, end: int) -> bool:
-        """Whether the label at ``start:end`` names no concept here: after a know-how word, or inside a name.
-
-        *Gain experience*, *veel ervaring*: the word right before says the label means
-        know-how (``none:`` cues). *Work Experience programs*, *Student Experience Group*: a
-        capitalised run names a programme or a unit, not an experience.
-        """
-        return self.after_nothing_word(text, start) or part_of_name(text, start, end)
-
     def after_nothing_word(self, text: str, start: int) -> bool:
-        """Whether the word right before ``start`` is one of the ``none:`` cues."""
+        """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
+        ervaring* (know-how). A capitalised run (*Work Experience programs*) names nothing either, but
+        that is :func:`part_of_name`'s to say."""
         before = prev_word(text, start)
         return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
 
