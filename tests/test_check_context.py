@@ -168,6 +168,8 @@ def test_a_hyphenated_modifier_is_no_unknown_term(index: VocabIndex, tmp_path: P
         ("Encourage more self-serve behaviour.", "self-serve", "self-service-technology"),
         ("Work with Customer Contact Services on it.", "Customer Contact Services", "customer-service"),
         ("The Complaints Resolution Team replies.", "Complaints Resolution", "complaint-handling"),
+        ("Take a citizen-centric approach.", "citizen-centric", "customer-centricity"),
+        ("Offer customer-friendly digital services.", "customer-friendly", "customer-friendliness"),
     ],
 )
 def test_everyday_forms_of_a_concept(index: VocabIndex, tmp_path: Path, text: str, form: str, concept: str) -> None:
