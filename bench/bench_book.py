@@ -42,8 +42,25 @@ from cxkb.kg.tables import PAPERS, render_table
 
 REPO = Path(__file__).resolve().parents[1]
 HEADING = "## Book build"
-COPIED = ("ontology", "literature", "queries", "CONTRIBUTING.md", "docs/tables.md")
-BOOK_SOURCES = ("_config.yml", "intro.md", "bibliography.md", "assets", "_templates", "notebooks")
+COPIED = (
+    "ontology",
+    "literature",
+    "queries",
+    "CONTRIBUTING.md",
+    "CONTRIBUTING.nl.md",
+    "docs/tables.md",
+    "docs/tables.nl.md",
+)
+BOOK_SOURCES = (
+    "_config.yml",
+    "intro.md",
+    "bibliography.md",
+    "assets",
+    "_templates",
+    "notebooks",
+    "nl",
+    "terms-allowlist.csv",
+)
 
 
 def copy_sources(target: Path, papers: int | None) -> Path:
