@@ -360,19 +360,20 @@ _COMMENT = re.compile(
 )
 """A Markdown comment as CommonMark renders it: from a line start an HTML block, hidden up to its
 ``-->`` or to the end of the document; inside a line inline HTML, which closes within its paragraph
-or is text. So a reader in pieces never waits for a ``-->`` that may not come (see pieces.py)."""
+or is text (see pieces.py). It starts with no literal, so it is tried only where ``<!--`` occurs."""
 
 
 def comment_spans(text: str) -> list[tuple[int, int]]:
     """The spans :data:`_COMMENT` hides in ``text``."""
-    return [m.span("block") if m.group("block") else m.span() for m in _COMMENT.finditer(text)]
+    found = _COMMENT.finditer(text) if "<!--" in text else ()
+    return [m.span("block") if m.group("block") else m.span() for m in found]
 
 
 def comment_left_open(text: str) -> bool:
     """Whether a comment in ``text`` may yet close after its end: a block comment still open, or an
     inline ``<!--`` after the last comment with no blank line after it (then neither has any before)."""
     last = 0
-    for m in _COMMENT.finditer(text):
+    for m in _COMMENT.finditer(text) if "<!--" in text else ():
         last = m.end()
         if m.group("block") and m.group("closed") is None:
             return True
