@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cxkb.checker.prefilter import HYPHENS, TOKEN, next_word, prev_word, sentence_start, token_start
 from cxkb.model import NAMES_NOTHING
@@ -494,11 +494,20 @@ class DocumentSense:
         self._nothing[key] = self._nothing.get(key, 0) + 1
 
     def means_nothing(
-        self, key: tuple[str, str], cues: ContextCues, text: str, start: int, end: int, named: int
+        self,
+        key: tuple[str, str],
+        cues: ContextCues,
+        text: str,
+        start: int,
+        end: int,
+        named: Mapping[str, list[object]],
     ) -> bool:
-        """Whether this bare use names nothing in this document; ``named``: uses so far of the default concept."""
+        """Whether this bare use names nothing in this document; ``named``: the default concept's names
+        so far, each with its count of uses first (the checker's tally of names per concept)."""
         nothing = self._nothing.get(key, 0)
-        if not cues.default or nothing < _SENSE_SET or nothing <= named:
+        if not cues.default or nothing < _SENSE_SET:
+            return False
+        if nothing <= sum(cast(int, uses[0]) for uses in named.values()):
             return False
         return cues.resolve(text, start, end) == (cues.default, "")
 

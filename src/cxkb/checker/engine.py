@@ -568,8 +568,7 @@ class Checker:
         if cues.after_nothing_word(text, m.start):
             state.sense.note_nothing(key)
             return True
-        named = sum(use[0] for use in state.named.get(cues.default, {}).values()) if cues.default else 0
-        return state.sense.means_nothing(key, cues, text, m.start, m.end, named)  # type: ignore[arg-type]
+        return state.sense.means_nothing(key, cues, text, m.start, m.end, state.named.get(cues.default, {}))
 
     def _in_context(self, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
