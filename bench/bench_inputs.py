@@ -12,6 +12,11 @@ Cases:
 - ``check-5mb-markdown-open-fence``: a 5 MB Markdown file whose code fence never closes;
 - ``check-5mb-open-comment, .txt`` / ``.md`` / ``.html``: 5 MB files in which a comment opens
   after the first paragraph and never closes;
+- ``check-repeated, <what>``: a mark a pass has to pair, repeated and never paired, on one
+  line of 900 KB or over many short lines: unclosed inline comments, backtick runs of ever
+  new widths, unclosed checker directives, a URL without spaces, directives switching the
+  checker off and on 20,000 times, and 5 MB quotes (one paragraph, one list) that hold no
+  top-level block to cut at;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
   each (four bytes a character in Python) as plain text, Markdown paragraphs, HTML and a Word
   document (each line one paragraph of one run);
@@ -150,6 +155,32 @@ def make_open_comment(path: Path, megabytes: int) -> None:
     body = path.read_bytes()
     first = b"<p>The customer journey.</p>\n" if path.suffix == ".html" else b"The customer journey.\n\n"
     path.write_bytes(first + b"<!-- notes\n" + body)
+
+
+REPEATED = {
+    "unclosed inline comments, .md": ("", "klantreis <!-- ", 900_000, False),
+    "backtick runs of new widths, .md": (
+        "".join("`" * k + " klantreis " for k in range(3, 200)),
+        "` klantreis ",
+        900_000,
+        False,
+    ),
+    "unclosed directives, .txt": ("", "<!-- cxkb-check klantreis ", 900_000, False),
+    "a URL without spaces, .txt": ("", "https://x.nl/klantreis(", 900_000, False),
+    "directives off and on, .md": ("", "<!-- cxkb-check off -->klantreis<!-- cxkb-check on -->\n", 1_100_000, True),
+    "a 5 MB quote paragraph, .md": ("", "> klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB list in a quote, .md": ("", "> - klantreis en nog wat tekst\n", 5_000_000, True),
+}
+"""A head, the unit repeated after it, the size in characters, and whether the text has many lines
+(else it is one line). The backtick case's head has a run of each width once; the single ones
+after it pair with each other."""
+
+
+def make_repeated(path: Path, what: str) -> None:
+    """The ``check-repeated`` input ``what`` (see :data:`REPEATED`)."""
+    head, unit, chars, lines = REPEATED[what]
+    text = head + unit * ((chars - len(head)) // len(unit))
+    path.write_text(text if lines else text + "\n", encoding="utf-8")
 
 
 def make_long_lines(path: Path, lines: int, chars: int, emoji: bool = False) -> None:
@@ -326,6 +357,9 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
     comments = {kind: work / f"open-comment.{kind}" for kind in ("txt", "md", "html")}
     for path in comments.values():
         make_open_comment(path, 5)
+    repeated = {what: work / f"repeated-{i}{what[what.rindex('.') :]}" for i, what in enumerate(REPEATED)}
+    for what, path in repeated.items():
+        make_repeated(path, what)
     matches = work / "matches-line.txt"
     make_matches_line(matches, 200_000)
     fifo = work / "fifo" / "f.md"
@@ -367,6 +401,10 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         *(
             (f"check-5mb-open-comment, .{kind}", mb(path), [*check, str(path)], check_note)
             for kind, path in comments.items()
+        ),
+        *(
+            (f"check-repeated, {what}", mb(path), [*check, str(path)], check_note)
+            for what, path in repeated.items()
         ),
         ("check-docx-1m-paragraphs", mb(para), [*check, str(para)], check_note),
         ("check-docx-1m-paragraphs, limits 30MB/100MB", mb(para), [*check, *raised, str(para)], check_note),

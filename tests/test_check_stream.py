@@ -212,6 +212,7 @@ MARKUP = [
     *("<!-- cxkb-check bogus -->", "===\n", "- - -\n", "<div>\n", "</div>", "<?x ", "?>", "<![CDATA[ ", "]]>"),
     *("   ", "\n    ", "* ", "2) ", "[x]: ", "``` py\n", "<!-- a ", " -->", "<a href='x y'>", "[a b](c d)"),
     *("<https://a.nl/b c>", "www.a.nl ", "a@b.nl ", "https://x.nl/a&b ", "\n<!--\n", "--", "- ->"),
+    *(">", ">\n", "> > ", "> - ", ">     code\n", "> ```\n", "\n> ", "\t> "),
 ]
 
 
@@ -427,6 +428,37 @@ def test_a_long_markdown_list_is_masked_in_pieces() -> None:
     text = "- a\n- een `code\n- over twee` punten\n- <!-- een\n- opmerking -->\n- b\n"
     got = _masked(masker, text, [0])
     assert len(got) >= 2
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
+@pytest.mark.parametrize("line", ["> Een klantreis in stappen.\n", "> - punt over de klantreis\n"])
+def test_a_long_markdown_quote_is_masked_in_pieces(line: str) -> None:
+    """A piece may end before a block or list item of a top-level quote, or before a quoted line of
+    a paragraph there that starts with a letter; not where a code span or comment is open."""
+    text = line * 3000 + "> een `code\n> over twee` regels\n> <!-- een\n> opmerking -->\n" + line * 3000
+    _assert_held_in_pieces(text, 2000, more_than=20)  # 180,000 characters
+    text = "> a\n> een `code\n> over` twee\n>\n>     code\n> b\n\t> c\n> > d\n>  e\n"
+    got = _masked(MarkdownMasker(size=1), text, [0])  # after a failed look, the masker waits for twice as much
+    assert len(got) >= 3
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes", "inside", "size"),
+    [
+        ("\n<!--\n\n<!--> `\n`t <!--> `", [0], False, 25),  # the blank line is in a comment
+        (" # `` \n1. ```\n   \nx<b>``* --><b>www.alan", [0], True, 40),  # and here in a fence
+        (">`>`\n``` `\n>     >", [5], True, 3),  # "``` " opens a fence, "``` `" does not
+        ("klant <!--\n>```\n\t -->klan\n<!--eis >\n    2)    #---\n\t-->", [0], True, 20),  # '-->' in code
+        ("e\n>\n\t>='x'><!--``\n2) klaklan", [0], True, 28),  # a quoted block on a line without '>'
+    ],
+)
+def test_markdown_found_cut_wrongly_once_is_masked_as_a_whole(
+    text: str, sizes: list[int], inside: bool, size: int
+) -> None:
+    """Cases a random search found where pieces were masked otherwise than the whole text."""
+    got = _masked(MarkdownMasker(size=size), text, sizes, inside)
+    assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from cxkb.checker.comments import BLANK_LINE, comment_spans, directives, merged, within
 from cxkb.checker.context import STOPWORDS
 from cxkb.checker.vocab import TOKEN
 from cxkb.findings import LocatedError
@@ -60,7 +61,6 @@ _FILE_TYPES = (
     (stat.S_ISDIR, "a directory"),
 )
 
-DIRECTIVE = re.compile(r"<!--\s*cxkb-check\b(.*?)-->", re.DOTALL)
 DIRECTIVES = ("off", "on", "disable-next-line")
 
 
@@ -94,7 +94,7 @@ class Document:
         return i + 1, offset - self._line_starts[i] + 1
 
     def is_suppressed(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.suppressed)
+        return within(self.suppressed, offset)
 
     @property
     def fixable(self) -> bool:
@@ -315,15 +315,19 @@ def url_spans(text: str) -> list[tuple[int, int]]:
 
     Each kind is found from a fixed string ('://', 'www.', '@'), which the regular
     expression engine finds quickly, and then extended; one pattern for all of them would
-    try every alternative at every character of a long document.
+    try every alternative at every character of a long document. A URL is read once: the
+    '://' found inside it are passed over.
     """
     spans = []
-    for m in re.finditer("://", text):
-        i = m.start()
+    i = text.find("://")
+    while i >= 0:
         scheme = _SCHEME.search(text, max(0, i - 5), i)
+        after = i + 1
         if scheme:
             tail = _URL_TAIL.match(text, i + 3)
-            spans.append((scheme.start(), tail.end() if tail else i + 3))
+            after = tail.end() if tail else i + 3  # a '://' before this would give a part of the URL
+            spans.append((scheme.start(), after))
+        i = text.find("://", after)
     spans += _www_spans(text)
     if "ailto:" in text or "AILTO:" in text:
         spans += [m.span() for m in _MAILTO.finditer(text)]
@@ -355,32 +359,6 @@ def _www_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_COMMENT = re.compile(
-    r"(?<![^\n]) {0,3}(?P<block><!--.*?(?:(?P<closed>-->)|\Z))|<!--(?:(?!\n[ \t]*\n).)*?-->", re.DOTALL
-)
-"""A Markdown comment as CommonMark renders it: from a line start an HTML block, hidden up to its
-``-->`` or to the end of the document; inside a line inline HTML, which closes within its paragraph
-or is text (see pieces.py). It starts with no literal, so it is tried only where ``<!--`` occurs."""
-
-
-def comment_spans(text: str) -> list[tuple[int, int]]:
-    """The spans :data:`_COMMENT` hides in ``text``."""
-    found = _COMMENT.finditer(text) if "<!--" in text else ()
-    return [m.span("block") if m.group("block") else m.span() for m in found]
-
-
-def comment_left_open(text: str) -> bool:
-    """Whether a comment in ``text`` may yet close after its end: a block comment still open, or an
-    inline ``<!--`` after the last comment with no blank line after it (then neither has any before)."""
-    last = 0
-    for m in _COMMENT.finditer(text) if "<!--" in text else ():
-        last = m.end()
-        if m.group("block") and m.group("closed") is None:
-            return True
-    opener = text.rfind("<!--", last)
-    return opener >= 0 and _BLANK_LINE.search(text, opener) is None
-
-
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
@@ -391,7 +369,7 @@ _LANG_KEY = re.compile(r"^(?:lang|language)\s*[:=]\s*[\"']?([A-Za-z]{2})", re.MU
 
 def mask_text(text: str) -> str:
     """Plain text: only URLs, e-mail addresses and checker directives are not prose."""
-    text = _apply(text, (m.span() for m in DIRECTIVE.finditer(text)))
+    text = _apply(text, ((start, end) for start, end, _ in directives(text)))
     return _apply(text, url_spans(text))
 
 
@@ -437,7 +415,8 @@ def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int]]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
-    Also returns the offsets where top-level blocks and the items of top-level lists start:
+    Also returns the offsets where top-level blocks, the items of top-level lists and the blocks
+    of top-level quotes start:
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph (else ``(-1, -1)``).
@@ -457,6 +436,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
     paragraph = (-1, -1)
     if MASK in text or "\r" in text:
         text = text.translate(_NOT_FOR_MARKDOWN_IT)
+    container = inner = ""  # the open top-level block and, in a quote, its open block
     for token in parser.parse(text):
         if token.map is None:
             continue
@@ -466,42 +446,58 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
             paragraph = (begin, end) if token.type == "paragraph_open" else (-1, -1)
+            container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
+        elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
+            # a block in a top-level quote, or an item of a list there, that starts on a line with
+            # its own '>' first is parsed as it is when the text before that line is cut off; so is
+            # a line of a paragraph there whose text starts with a letter (no block marker)
+            inner = token.type if token.level == 1 else inner
+            if text.startswith(">", begin) and (token.level == 1 or inner.endswith("list_open")):
+                tops.append(begin)
+            if token.level == 1 and inner == "paragraph_open":
+                tops += [starts[i] for i in range(first + 1, last) if _QUOTED_PROSE.match(text, starts[i])]
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
     return spans, tops, paragraph
 
 
+_QUOTED_PROSE = re.compile(r">[ ]?[^\W\d_]|>[ ]?[^\x00-\x7f]")
+"""A quoted line whose text starts with a letter or any other character outside ASCII: no block
+marker, so it goes on with the paragraph before it or starts one (see ``pieces._plain``)."""
 _NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})
 _TICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def after_blank_line(text: str, end: int | None = None) -> int:
     """Where the last blank line before ``end`` ends (0 if there is none): no code span crosses one."""
-    return max((m.end() for m in _BLANK_LINE.finditer(text, 0, len(text) if end is None else end)), default=0)
+    return max((m.end() for m in BLANK_LINE.finditer(text, 0, len(text) if end is None else end)), default=0)
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    """Inline code: a run of backticks up to the next run of the same length (CommonMark)."""
+    """Inline code: a run of backticks up to the next run of the same length in its paragraph
+    (CommonMark). Each run's partner is looked up, not searched for: a search from every unpaired
+    run over all the runs after it takes time that grows with the square of a paragraph's length."""
     runs = [m.span() for m in _TICKS.finditer(text)]
+    if len(runs) < 2:
+        return []
+    blanks = [m.start() for m in BLANK_LINE.finditer(text)]
+    paragraph = [bisect.bisect_left(blanks, start) for start, _ in runs]  # no blank line overlaps a run
+    partner = [0] * len(runs)
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        width = runs[i][1] - runs[i][0]
+        partner[i] = last.get(width, -1)
+        last[width] = i
     spans = []
     i = 0
     while i < len(runs):
-        s, e = runs[i]
-        width = e - s
-        close = None
-        for j in range(i + 1, len(runs)):
-            if _BLANK_LINE.search(text, e, runs[j][0]):
-                break
-            if runs[j][1] - runs[j][0] == width:
-                close = j
-                break
-        if close is None:
+        close = partner[i]
+        if close < 0 or paragraph[close] != paragraph[i]:
             i += 1
             continue
-        spans.append((s, runs[close][1]))
+        spans.append((runs[i][0], runs[close][1]))
         i = close + 1
     return spans
 
@@ -650,30 +646,28 @@ def mask_html(source: str) -> tuple[str, str | None]:
 
 
 def suppressions(source: str, starts: Sequence[int]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
-    """Regions switched off by ``<!-- cxkb-check off|on|disable-next-line -->``."""
+    """Regions switched off by ``<!-- cxkb-check off|on|disable-next-line -->``, sorted and merged."""
     regions: list[tuple[int, int]] = []
     problems: list[tuple[int, str]] = []
     off_from: int | None = None
-    for m in DIRECTIVE.finditer(source):
-        word = " ".join(m.group(1).split())
+    for start, end, said in directives(source):
+        word = " ".join(said.split())
         if word == "off":
             if off_from is None:
-                off_from = m.end()
+                off_from = end
         elif word == "on":
             if off_from is not None:
-                regions.append((off_from, m.start()))
+                regions.append((off_from, start))
                 off_from = None
         elif word == "disable-next-line":
-            line = bisect.bisect_right(starts, m.end()) - 1
+            line = bisect.bisect_right(starts, end) - 1
             if line + 1 < len(starts):
-                begin = starts[line + 1]
-                end = starts[line + 2] if line + 2 < len(starts) else len(source)
-                regions.append((begin, end))
+                regions.append((starts[line + 1], starts[line + 2] if line + 2 < len(starts) else len(source)))
         else:
-            problems.append((m.start(), f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"))
+            problems.append((start, f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"))
     if off_from is not None:
         regions.append((off_from, len(source)))
-    return regions, problems
+    return merged(regions), problems
 
 
 def detect_language(text: str, sample: int = 100_000) -> str | None:

@@ -18,7 +18,7 @@ line's start (:data:`_LEAD`). Text after the last such place waits for more inpu
 without any (an inline comment left open in a long paragraph, say) is held until one comes.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
-read as CommonMark renders them: :data:`cxkb.checker.documents._COMMENT`), and the rest is parsed
+read as CommonMark renders them: :mod:`cxkb.checker.comments`), and the rest is parsed
 behind the block's opening line (:func:`_inside_open_block`). What
 is held may end inside a line: whether a block starts at a line start depends on that line
 and the lines before it, never on text further on, so the places found before the last line
@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cxkb.checker.comments import DIRECTIVE_START, comment_left_open, comment_spans
 from cxkb.checker.documents import (
     _TICKS,
     _apply,
@@ -47,8 +48,6 @@ from cxkb.checker.documents import (
     _ProseParser,
     after_blank_line,
     block_structure,
-    comment_left_open,
-    comment_spans,
     markdown_passes,
     mask_front_matter,
     url_spans,
@@ -102,16 +101,16 @@ class MarkdownMasker:
             yield piece
             return
         tried = 0
+        complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
-            if cut <= len(self._lead):
+            if cut <= len(self._lead) or cut >= complete:
                 continue
-            blank = _BLANK_BEFORE.search(text, 0, cut) is not None  # then no code span runs across
-            if not blank:
+            if _BLANK_BEFORE.search(text, 0, cut) is None:  # else the cut is likely to hold
                 if tried == _TRIES:
                     continue
                 tried += 1
             blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _runs_on(blocked, untagged, code=not blank)
+            still_open = _runs_on(blocked, untagged)  # a blank line in a fence or comment ends no code span
             del blocked, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -131,7 +130,7 @@ class MarkdownMasker:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, untagged, masked = markdown_passes(text[:cut], inside)
             # the open comment is the block cut into; nothing else may run on past the cut
-            runs_on = _open_tag(untagged) or _open_code(blocked) if comment else _runs_on(blocked, untagged, True)
+            runs_on = _open_tag(untagged) or _open_code(blocked) if comment else _runs_on(blocked, untagged)
             if not runs_on:
                 del blocked, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
@@ -170,9 +169,9 @@ def _open_code(blocked: str) -> bool:
     """
     if "`" not in blocked:
         return False
+    if "<!--" in blocked:  # before the blank lines are looked for: one inside a comment ends no paragraph
+        blocked = _apply(blocked, comment_spans(blocked))
     tail = blocked[after_blank_line(blocked) :]
-    if "<!--" in tail:
-        tail = _apply(tail, comment_spans(tail))
     paired = _code_spans(tail)
     i = 0
     for run in _TICKS.finditer(tail):
@@ -242,7 +241,8 @@ def _inside_open_block(text: str, blocks: list[tuple[int, int]], tops: list[int]
         comment = False
     elif (line := _COMMENT_LINE.match(text, begin)) and text.find("-->", line.end()) < 0:
         comment = True
-        if comment_left_open(text[:begin]):  # an inline comment before it may close after its start
+        # an inline comment before it may close after its start (a '-->' in code closes none)
+        if comment_left_open(_apply(text[:begin], [b for b in blocks if b[0] < begin])):
             return 0, "", False
     else:
         return 0, "", False
@@ -262,20 +262,17 @@ def _plain(char: str) -> bool:
     return char.isalpha() or not char.isascii()
 
 
-_DIRECTIVE_START = re.compile(r"<!--\s*(?:cxkb-check\b|(?:c(?:x(?:k(?:b(?:-(?:c(?:h(?:e(?:c)?)?)?)?)?)?)?)?)?\Z)")
-
-
 def open_directive(text: str) -> bool:
     """Whether a ``cxkb-check`` directive may be open at the end of ``text``, so that the text cannot
     be handed on yet: a ``<!--`` after the last ``-->``, followed by ``cxkb-check`` or by as much of
     it as the text holds. Any other open comment may be handed on: it can never become a directive
-    (:data:`cxkb.checker.documents.DIRECTIVE`), which ends at the first ``-->`` there is."""
-    return _DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
+    (:func:`cxkb.checker.comments.directives`), which ends at the first ``-->`` there is."""
+    return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
-def _runs_on(blocked: str, untagged: str, code: bool) -> bool:
-    """Whether a comment, a tag or (with ``code``) a code span of what is held may run on past its end."""
-    return comment_left_open(blocked) or _open_tag(untagged) or (code and _open_code(blocked))
+def _runs_on(blocked: str, untagged: str) -> bool:
+    """Whether a comment, a tag or a code span of what is held may run on past its end."""
+    return comment_left_open(blocked) or _open_tag(untagged) or _open_code(blocked)
 
 
 def _open_tag(text: str) -> bool:

@@ -35,8 +35,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from cxkb.checker.comments import directives, within
 from cxkb.checker.documents import (
-    DIRECTIVE,
     DIRECTIVES,
     MAX_DOCX_PART_SIZE,
     MAX_FILE_SIZE,
@@ -73,20 +73,24 @@ class Suppressions:
         """The directives in a piece starting at ``offset``, on 0-based ``line`` and ``column``."""
         if "<!--" not in source:
             return
-        for m in DIRECTIVE.finditer(source):
-            word = " ".join(m.group(1).split())
+        counted, at_line, at_column = 0, line, column  # where the lines were counted to, for the next one
+        for start, end, said in directives(source):
+            word = " ".join(said.split())
             if word == "off":
                 if self.off_from is None:
-                    self.off_from = offset + m.end()
+                    self.off_from = offset + end
             elif word == "on":
                 if self.off_from is not None:
-                    self.regions.append((self.off_from, offset + m.start()))
+                    self.regions.append((self.off_from, offset + start))
                     self.off_from = None
             elif word == "disable-next-line":
-                self.lines.add(line + source.count("\n", 0, m.end()) + 1)
+                at_line, at_column = advance(source, counted, end, at_line, at_column)
+                counted = end
+                self.lines.add(at_line + 1)
             else:
-                at = m.start()
-                at_line, at_column = advance(source, 0, at, line, column)
+                at = start
+                at_line, at_column = advance(source, counted, at, at_line, at_column)
+                counted = at
                 message = f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"
                 self.problems.append((offset + at, message, at_line + 1, at_column + 1))
 
@@ -98,7 +102,7 @@ class Suppressions:
         """Whether a match at document ``offset`` on 0-based ``line`` is switched off."""
         if self.off_from is not None and offset >= self.off_from:
             return True
-        return line in self.lines or any(s <= offset < e for s, e in self.regions)
+        return line in self.lines or within(self.regions, offset)  # off-on regions come in order
 
 
 class TextMasker:
