@@ -377,6 +377,20 @@ def test_a_plurals_apostrophe_joins_only_labels_that_spell_it(index: VocabIndex,
     assert not any("customers'" in t for _, t, _ in en)  # no label spells a possessive there
 
 
+def test_a_labels_last_word_as_a_participle_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    """*Designed* after *service* is a verb form, while *designs* is the noun's plural."""
+    text = (
+        "A service designed around their needs helps. Services designed well last. "
+        "Our service designs and service design work. Staff at the call centre helped; "
+        "agents at the contact center too. Phone the call centre."
+    )
+    en = found(check(index, tmp_path, text, "en"))
+    assert [t for _, t, c in en if c == ("service-design",)] == ["service designs", "service design"]
+    staff = [t for _, t, c in en if c == ("frontline-employee",)]
+    assert staff == ["Staff at the call centre", "agents at the contact center"]
+    assert [t for _, t, c in en if c == ("customer-service",)] == ["call centre"]  # the last sentence's
+
+
 def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "We publish customer-oriented metrics. Our contact center staff answer posts, and the front line "

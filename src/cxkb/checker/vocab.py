@@ -535,6 +535,8 @@ class Matcher:
                 ok = _accepted(node, tokens, hyphen_only)
                 if ok and possessive:
                     ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
+                if ok and token[-2:].lower() == "ed":  # a participle: "a service designed for them"
+                    ok = tuple(e for e in ok if e.label[-2:].lower() == "ed")
                 if ok:
                     best = (pos, ok)
                     break
