@@ -59,6 +59,11 @@ def found(result: DocumentResult) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(m.code, m.text, m.concepts) for m in result.mentions]
 
 
+def naming(mentions: list[tuple[str, str, tuple[str, ...]]], concept: str) -> list[str]:
+    """The texts of the mentions that name ``concept`` and nothing else, in document order."""
+    return [t for _, t, c in mentions if c == (concept,)]
+
+
 # -- word families --------------------------------------------------------------------------
 
 
@@ -354,7 +359,7 @@ def test_customer_centred_idioms_and_contact_channels(index: VocabIndex, tmp_pat
         "Conversational user interfaces answer questions."
     )
     en = found(check(index, tmp_path, text, "en"))
-    centric = [t for _, t, c in en if c == ("customer-centricity",)]
+    centric = naming(en, "customer-centricity")
     assert centric == [
         "customer\u2019s shoes",  # a two-part form: the possessive sits between its parts
         "through the eyes of the customer",
@@ -371,7 +376,7 @@ def test_a_plurals_apostrophe_joins_only_labels_that_spell_it(index: VocabIndex,
         "Customers' service perceptions differ. Map the customers' journeys."
     )
     en = found(check(index, tmp_path, text, "en"))
-    centric = [t for _, t, c in en if c == ("user-centricity",)]
+    centric = naming(en, "user-centricity")
     assert centric == ["designed around users\u2019 needs", "from the users' perspective"]
     assert not any(c == ("customer-service",) for _, _, c in en)  # the perceptions of customers, of service
     assert not any("customers'" in t for _, t, _ in en)  # no label spells a possessive there
@@ -385,10 +390,10 @@ def test_a_labels_last_word_as_a_participle_names_nothing(index: VocabIndex, tmp
         "agents at the contact center too. Phone the call centre."
     )
     en = found(check(index, tmp_path, text, "en"))
-    assert [t for _, t, c in en if c == ("service-design",)] == ["service designs", "service design"]
-    staff = [t for _, t, c in en if c == ("frontline-employee",)]
+    assert naming(en, "service-design") == ["service designs", "service design"]
+    staff = naming(en, "frontline-employee")
     assert staff == ["Staff at the call centre", "agents at the contact center"]
-    assert [t for _, t, c in en if c == ("customer-service",)] == ["call centre"]  # the last sentence's
+    assert naming(en, "customer-service") == ["call centre"]  # the last sentence's
 
 
 def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path) -> None:
