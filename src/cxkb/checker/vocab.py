@@ -684,10 +684,8 @@ def _precompute(node: dict[str, Any]) -> None:
 
 
 def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tuple[Entry, ...]:
-    """The entries of a trie node that the matched words satisfy (hyphen-only variants, capitals).
-
-    Nodes whose entries need no check carry the answer precomputed under :data:`_PLAIN`.
-    """
+    """The entries of a trie node that the matched words satisfy (hyphen-only variants, capitals);
+    nodes whose entries need no check carry the answer precomputed under :data:`_PLAIN`."""
     plain = node.get(_PLAIN)
     if plain is not None:
         return plain  # type: ignore[no-any-return]
