@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
@@ -151,3 +153,50 @@ def test_records_codec_is_exact_with_persons_and_venues(mini_root: Path) -> None
     assert back == kb
     assert [p.origin for p in back.persons.values()] == [p.origin for p in kb.persons.values()]
     assert back.venues["journal-of-marketing"].issn == ("0022-2429", "1547-7185")
+
+
+def _pairwise_duplicates(persons: list[Person]) -> list[tuple[Person, Person]]:
+    """The rule written out pair by pair: each person against every earlier row of each family
+    name it shares with them, in the order of those names and then of the rows."""
+    pairs: list[tuple[Person, Person]] = []
+    seen: set[tuple[str, str]] = set()
+    for at, person in enumerate(persons):
+        families = sorted({family_key(s) for s in (person.name, *person.variants)})
+        for family in families:
+            for other in persons[:at]:
+                if family not in {family_key(s) for s in (other.name, *other.variants)}:
+                    continue
+                if (other.id, person.id) in seen or other.id == person.id:
+                    continue
+                if other.orcid and person.orcid and other.orcid != person.orcid:
+                    continue
+                if any(
+                    compatible(x, y) for x in (other.name, *other.variants) for y in (person.name, *person.variants)
+                ):
+                    seen.add((other.id, person.id))
+                    pairs.append((other, person))
+    return pairs
+
+
+_SPELLINGS = st.builds(
+    lambda family, given: f"{family}, {given}" if given else family,
+    st.sampled_from(["Baker", "Bäker", "van Dijk", "Vandijk", "Smith"]),
+    st.sampled_from(["", "M.", "Marc", "Maria", "M. J.", "J.", "Jan", "J. M.", "Marc J."]),
+)
+_PERSONS = st.lists(
+    st.builds(
+        lambda i, name, variants, orcid: Person(f"p{i}", name, tuple(variants), orcid),
+        st.integers(0, 12),
+        _SPELLINGS,
+        st.lists(_SPELLINGS, max_size=2),
+        st.sampled_from(["", "", "0000-0001", "0000-0002"]),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(persons=_PERSONS)
+def test_likely_duplicates_are_the_pairs_the_rule_gives_pair_by_pair(persons: list[Person]) -> None:
+    """Kept by family name and initial, the persons are paired as comparing every pair pairs them."""
+    assert likely_duplicates(persons) == _pairwise_duplicates(persons)

@@ -67,25 +67,48 @@ def spellings(person: Person) -> tuple[str, ...]:
 def likely_duplicates(persons: Iterable[Person]) -> list[tuple[Person, Person]]:
     """Pairs of persons (earlier row first) with a compatible spelling each.
 
-    Two persons with different ORCID iDs are different people and never paired.
+    Two persons with different ORCID iDs are different people and never paired. Spellings are
+    kept by family name and first initial, since two given names that start with different
+    letters never agree: a table where many share a family name is then not compared pair by
+    pair. A spelling without given names may be anyone of its family. A person's pairs come
+    in the order of the family names they share with it, then of the rows.
     """
-    by_family: dict[str, list[Person]] = defaultdict(list)
+    by_initial: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_family: dict[str, list[int]] = defaultdict(list)
+    rows: list[tuple[Person, set[str]]] = []
     pairs: list[tuple[Person, Person]] = []
     seen: set[tuple[str, str]] = set()
     for person in persons:
-        families = {family_key(s) for s in spellings(person)}
-        for family in sorted(families):
-            for other in by_family[family]:
-                if (other.id, person.id) in seen or other.id == person.id:
-                    continue
-                if other.orcid and person.orcid and other.orcid != person.orcid:
-                    continue
-                if any(compatible(x, y) for x in spellings(other) for y in spellings(person)):
-                    seen.add((other.id, person.id))
-                    pairs.append((other, person))
-        for family in families:
-            by_family[family].append(person)
+        keys = {(family_key(s), _initial(s)) for s in spellings(person)}
+        families = sorted({family for family, _ in keys})
+        others: set[int] = set()
+        for family, initial in keys:
+            others.update(by_family[family] if not initial else by_initial[family, initial])
+            others.update(by_initial[family, ""])
+        found = []
+        for row in others:
+            other, their_families = rows[row]
+            if other.id == person.id or (other.orcid and person.orcid and other.orcid != person.orcid):
+                continue
+            if any(compatible(x, y) for x in spellings(other) for y in spellings(person)):
+                first = next(i for i, family in enumerate(families) if family in their_families)
+                found.append((first, row, other))
+        for _, _, other in sorted(found, key=lambda f: f[:2]):
+            if (other.id, person.id) not in seen:  # two rows of one id are paired once
+                seen.add((other.id, person.id))
+                pairs.append((other, person))
+        for family, initial in keys:
+            for bucket in (by_initial[family, initial], by_family[family]):
+                if not bucket or bucket[-1] != len(rows):
+                    bucket.append(len(rows))
+        rows.append((person, {family for family, _ in keys}))
     return pairs
+
+
+def _initial(spelling: str) -> str:
+    """The first letter of the first given name ('' when there is none)."""
+    given = given_parts(spelling)
+    return given[0][0] if given else ""
 
 
 def venue_key(name: str) -> str:
