@@ -8,6 +8,7 @@ release beside the graph; every product reads them back from there
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 LANGS = ("en", "nl")
@@ -356,7 +357,17 @@ def _decode(cls: type, data: dict[str, object]) -> object:
 
 def encode_records(kb: KnowledgeBase) -> dict[str, object]:
     """The records as JSON-ready lists, in table order."""
-    return {table: [_encode(r) for r in getattr(kb, table).values()] for table in _RECORD_TYPES}
+    return {table: list(encode_table(kb, table)) for table in _RECORD_TYPES}
+
+
+RECORD_TABLES = tuple(_RECORD_TYPES)
+"""The names of the record tables, in table order."""
+
+
+def encode_table(kb: KnowledgeBase, table: str) -> Iterator[object]:
+    """One table's records as JSON-ready dicts, one at a time: a writer of a large table then
+    never holds all of them encoded beside the records themselves."""
+    return (_encode(r) for r in getattr(kb, table).values())
 
 
 def decode_records(data: dict[str, list[dict[str, object]]]) -> KnowledgeBase:
