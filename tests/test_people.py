@@ -195,7 +195,7 @@ _PERSONS = st.lists(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(persons=_PERSONS)
 def test_likely_duplicates_are_the_pairs_the_rule_gives_pair_by_pair(persons: list[Person]) -> None:
     """Kept by family name and initial, the persons are paired as comparing every pair pairs them."""
