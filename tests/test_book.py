@@ -187,6 +187,7 @@ def _make_hostile(root: Path) -> None:
     edit(tables / "concepts.csv", "piek-eind-regel", "piek-eind-regel|<script>piek</script>")
 
 
+@pytest.mark.slow
 def test_generate_writes_once_and_only_changes(tmp_path: Path) -> None:
     root = _book_root(tmp_path)
     first = bookgen.generate(built(root))
@@ -546,6 +547,7 @@ def test_folded_summaries_stay_out_of_the_search_index_and_the_rest_stays_in() -
         assert "zyxwvut" in doc.astext()
 
 
+@pytest.mark.slow
 def test_the_dutch_edition_uses_a_dutch_project_document_where_there_is_one() -> None:
     pages = bookgen.plan(built(REPO), REPO / "book")
     dutch = pages[f"{bookgen.DUTCH_DIR}/{layout.GENERATED}/contributing.md"].decode("utf-8")

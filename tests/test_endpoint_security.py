@@ -396,6 +396,7 @@ def test_idle_and_slow_connections_are_closed(endpoint: Served) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("healthy")
 def test_runaway_moves_to_the_slow_lane_and_cheap_queries_keep_their_speed(endpoint: Served) -> None:
     results: list[tuple[int, dict[str, str], bytes]] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
@@ -51,6 +52,7 @@ TEXT = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+@pytest.mark.slow
 @given(st.lists(TEXT, min_size=len(COLUMNS), max_size=len(COLUMNS)))
 def test_accepted_text_is_the_same_literal_in_the_released_turtle(texts: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

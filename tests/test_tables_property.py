@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,7 @@ def _with_defects(values: list[str], defects: list[tuple[int, str, str]]) -> lis
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(_CLEAN_CELL, min_size=len(PAPERS.header), max_size=len(PAPERS.header)), st.lists(_DEFECT, max_size=2))
 def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
