@@ -158,7 +158,8 @@ def test_long_lines_are_cut_inside_at_a_word_with_room_on_both_sides(
             continue
         end = w.offset + w.end
         ahead = w.source[w.end :]
-        room = len(ahead) >= margin and len(ahead.split()) >= words and not text[w.offset + len(w.source)].strip()
+        after = w.offset + len(w.source)  # the look-ahead ends at white space or the document's end
+        room = len(ahead) >= margin and len(ahead.split()) >= words and not text[after : after + 1].strip()
         if text[end - 1] != "\n":  # cut inside a line: at a word after a space, with room around it
             assert text[end - 1] in " \t" and not text[end].isspace()
             assert text[: end - 1].rstrip(" \t")[-1] in ".)"  # after a mark, not a letter or a hyphen
