@@ -388,22 +388,23 @@ def mask_front_matter(source: str) -> tuple[str, str | None]:
     return _apply(source, [front.span()]), found.group(1).lower() if found else None
 
 
-def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str, str]:
+def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str, str, str]:
     """The masking passes after front matter, given the code blocks' spans.
 
-    Returns the text after the code blocks are masked, before tags are softened, and at
-    the end: reading a document in pieces (:mod:`cxkb.checker.pieces`) checks the first
-    two to see whether a comment or a tag runs on past a piece's end.
+    Returns the text after the code blocks are masked, after the comments and code spans are
+    too, before tags are softened, and at the end: reading a document in pieces
+    (:mod:`cxkb.checker.pieces`) checks the first three to see whether a comment, a code span
+    or a tag runs on past a piece's end.
     """
     text = blocked = _apply(text, blocks)
     text = _apply(text, comment_spans(text))
-    text = _apply(text, _code_spans(text))
+    text = spanned = _apply(text, _code_spans(text))
     hidden = [m.span() for m in _AUTOLINK.finditer(text)]
     hidden += [m.span(1) for m in _LINK_DEST.finditer(text)]
     hidden += [m.span(1) for m in _REF_DEF.finditer(text)]
     hidden += url_spans(text)
     text = untagged = _apply(text, hidden)
-    return blocked, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
+    return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
 def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
@@ -457,15 +458,19 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
             if text.startswith(">", begin) and (token.level == 1 or inner.endswith("list_open")):
                 tops.append(begin)
             if token.level == 1 and inner == "paragraph_open":
-                tops += [starts[i] for i in range(first + 1, last) if _QUOTED_PROSE.match(text, starts[i])]
+                quoted = (_QUOTE_MARK.match(text, starts[i]) for i in range(first + 1, last))
+                tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
     return spans, tops, paragraph
 
 
-_QUOTED_PROSE = re.compile(r">[ ]?[^\W\d_]|>[ ]?[^\x00-\x7f]")
-"""A quoted line whose text starts with a letter or any other character outside ASCII: no block
-marker, so it goes on with the paragraph before it or starts one (see ``pieces._plain``)."""
+def starts_prose(char: str) -> bool:
+    """Whether a line starting with ``char`` is prose whatever follows: no block starts with it."""
+    return char.isalpha() or not char.isascii()
+
+
+_QUOTE_MARK = re.compile(r"> ?")  # then prose: it goes on with the paragraph before it or starts one
 _NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})
 _TICKS = re.compile(r"`+")
 

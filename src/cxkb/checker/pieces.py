@@ -40,16 +40,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cxkb.checker.comments import DIRECTIVE_START, comment_left_open, comment_spans
+from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
 from cxkb.checker.documents import (
-    _TICKS,
     _apply,
-    _code_spans,
     _ProseParser,
     after_blank_line,
     block_structure,
     markdown_passes,
     mask_front_matter,
+    starts_prose,
     url_spans,
 )
 
@@ -109,9 +108,9 @@ class MarkdownMasker:
                 if tried == _TRIES:
                     continue
                 tried += 1
-            blocked, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _runs_on(blocked, untagged)  # a blank line in a fence or comment ends no code span
-            del blocked, untagged  # before the piece is cut out, which copies it
+            blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
+            still_open = _runs_on(blocked, spanned, untagged)
+            del blocked, spanned, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
             piece = self._emit(cut, text, blocks, masked)
@@ -128,11 +127,11 @@ class MarkdownMasker:
         cut, opening, comment = _inside_open_block(text, blocks, tops, len(self._lead))
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
-            blocked, untagged, masked = markdown_passes(text[:cut], inside)
+            blocked, spanned, untagged, masked = markdown_passes(text[:cut], inside)
             # the open comment is the block cut into; nothing else may run on past the cut
-            runs_on = _open_tag(untagged) or _open_code(blocked) if comment else _runs_on(blocked, untagged)
+            runs_on = _open_tag(untagged) or _open_code(spanned) if comment else _runs_on(blocked, spanned, untagged)
             if not runs_on:
-                del blocked, untagged
+                del blocked, spanned, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
                 del text, masked
                 yield piece
@@ -160,26 +159,11 @@ looks: each costs the masking passes over what it holds, and one unclosed backti
 long list would fail them all."""
 
 
-def _open_code(blocked: str) -> bool:
-    """Whether a run of backticks in ``blocked`` (code blocks masked) may pair with one after its end.
-
-    Code spans never cross a blank line, so only the runs after the last one count; a run the
-    code-span pass pairs within them keeps its pair whatever follows (as :func:`_code_spans`
-    reads them: comments masked first).
-    """
-    if "`" not in blocked:
-        return False
-    if "<!--" in blocked:  # before the blank lines are looked for: one inside a comment ends no paragraph
-        blocked = _apply(blocked, comment_spans(blocked))
-    tail = blocked[after_blank_line(blocked) :]
-    paired = _code_spans(tail)
-    i = 0
-    for run in _TICKS.finditer(tail):
-        while i < len(paired) and paired[i][1] <= run.start():
-            i += 1
-        if i == len(paired) or run.start() < paired[i][0]:
-            return True
-    return False
+def _open_code(spanned: str) -> bool:
+    """Whether a run of backticks in ``spanned`` (code blocks, comments and code spans masked) may
+    pair with one after its end: a run left after the last blank line, where code spans stop, is
+    one the code-span pass found no partner for (a blank line in a fence or comment is masked)."""
+    return spanned.find("`", after_blank_line(spanned)) >= 0
 
 
 _LEAD = "a "
@@ -210,7 +194,7 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
         limit = risky.start()
     last = text.rfind("\n", 0, limit) + 1
-    if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and _plain(first[1])):
+    if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and starts_prose(first[1])):
         limit = last
     cut = after_space(text, begin, limit)
     return cut if cut > max(begin, lead) else 0
@@ -257,11 +241,6 @@ def after_space(text: str, start: int, end: int) -> int:
     return max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
 
 
-def _plain(char: str) -> bool:
-    """Whether a line starting with ``char`` is prose whatever follows: no block starts with it."""
-    return char.isalpha() or not char.isascii()
-
-
 def open_directive(text: str) -> bool:
     """Whether a ``cxkb-check`` directive may be open at the end of ``text``, so that the text cannot
     be handed on yet: a ``<!--`` after the last ``-->``, followed by ``cxkb-check`` or by as much of
@@ -270,9 +249,9 @@ def open_directive(text: str) -> bool:
     return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
-def _runs_on(blocked: str, untagged: str) -> bool:
+def _runs_on(blocked: str, spanned: str, untagged: str) -> bool:
     """Whether a comment, a tag or a code span of what is held may run on past its end."""
-    return comment_left_open(blocked) or _open_tag(untagged) or _open_code(blocked)
+    return comment_left_open(blocked) or _open_tag(untagged) or _open_code(spanned)
 
 
 def _open_tag(text: str) -> bool:
