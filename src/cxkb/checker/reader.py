@@ -88,11 +88,10 @@ class Suppressions:
                 counted = end
                 self.lines.add(at_line + 1)
             else:
-                at = start
-                at_line, at_column = advance(source, counted, at, at_line, at_column)
-                counted = at
+                at_line, at_column = advance(source, counted, start, at_line, at_column)
+                counted = start
                 message = f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"
-                self.problems.append((offset + at, message, at_line + 1, at_column + 1))
+                self.problems.append((offset + start, message, at_line + 1, at_column + 1))
 
     @property
     def active(self) -> bool:
