@@ -44,7 +44,8 @@ from common import add_json_option, machine, record_section, write_figures
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.engine import Checker
 from cxkb.checker.inflect import forms
-from cxkb.checker.vocab import Kind, VocabIndex, load_index
+from cxkb.checker.vocab import Kind, VocabIndex
+from cxkb.release import ReleaseError, open_release
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("CXKB_SEEDS", REPO.parent / "shared" / "seeds"))
@@ -164,9 +165,10 @@ Row = tuple[str, float, float, str]
 
 
 def run(megabytes: float, rounds: int, workdir: Path) -> tuple[list[Row], float, dict[str, str]]:
-    index, problems = load_index(REPO)
-    if problems:
-        sys.exit("the concept tables have errors; run 'cxkb validate'")
+    try:
+        index = open_release(REPO).vocabulary()
+    except ReleaseError as exc:
+        sys.exit(f"bench_check: {exc}")
     files = build_corpus(index, workdir / "corpus", megabytes)
     size = sum(p.stat().st_size for p in files)
     labels = workdir / "labels.txt"
