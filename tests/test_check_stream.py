@@ -444,6 +444,27 @@ def test_a_long_markdown_quote_is_masked_in_pieces(line: str) -> None:
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 
+@pytest.mark.parametrize("marker", ["- ", "1. ", "  10)  ", "* "])
+def test_a_long_paragraph_in_a_list_item_is_masked_in_pieces(marker: str) -> None:
+    """A piece may end inside the paragraph that ends a top-level list's last item; the rest is
+    parsed behind that item's marker, so indented lines stay the item's text and not code."""
+    indent = " " * len(marker)
+    text = f"{marker}klantreis\n" + f"{indent}    een klantreis in stappen\n" * 6000 + "na de lijst\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
+    text = f"{marker}a\n{indent}    b c `d\n{indent}e` f\n\n{indent}    g h\n\n    code i\n-\n{indent}j\n"
+    for size in range(1, 12):
+        got = _masked(MarkdownMasker(size=size), text, [0], True)
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+
+
+def test_an_item_whose_text_starts_as_code_is_not_cut_into() -> None:
+    """Five spaces after the marker make the item's first line code: no marker can stand in for it."""
+    text = "-     code\n  en tekst erna die lang genoeg is\n"
+    got = _masked(MarkdownMasker(size=1), text, [0], True)
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    assert all(not p[0].endswith(" ") for p in got[:-1])  # never cut after a space inside it
+
+
 @pytest.mark.parametrize(
     ("text", "sizes", "inside", "size"),
     [

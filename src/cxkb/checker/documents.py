@@ -376,7 +376,7 @@ def mask_text(text: str) -> str:
 def mask_markdown(source: str) -> tuple[str, str | None]:
     """Markdown: mask front matter, code blocks and spans, URLs, comments; soften HTML tags."""
     text, lang = mask_front_matter(source)
-    return markdown_passes(text, code_blocks(text)[0])[-1], lang
+    return markdown_passes(text, block_structure(text)[0])[-1], lang
 
 
 def mask_front_matter(source: str) -> tuple[str, str | None]:
@@ -407,20 +407,15 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
-def code_blocks(text: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Fenced and indented code blocks, and where parsing may start again (see :func:`block_structure`)."""
-    spans, tops, _ = block_structure(text)
-    return spans, tops
-
-
-def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int]]:
+def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int, int]]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
     Also returns the offsets where top-level blocks, the items of top-level lists and the blocks
     of top-level quotes start:
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
-    a paragraph (else ``(-1, -1)``).
+    a paragraph, or the last block of a top-level list's last item is, with where that item
+    starts (-1 for a top-level paragraph; ``(-1, -1, -1)`` for neither).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -434,7 +429,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
     starts = line_starts(text)
     spans: list[tuple[int, int]] = []
     tops: list[int] = []
-    paragraph = (-1, -1)
+    paragraph = (-1, -1, -1)
     if MASK in text or "\r" in text:
         text = text.translate(_NOT_FOR_MARKDOWN_IT)
     container = inner = ""  # the open top-level block and, in a quote, its open block
@@ -446,10 +441,14 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
-            paragraph = (begin, end) if token.type == "paragraph_open" else (-1, -1)
+            paragraph = (begin, end, -1) if token.type == "paragraph_open" else (-1, -1, -1)
             container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
+            paragraph = (-1, -1, -1)
+        elif token.level == 2 and token.nesting >= 0 and container.endswith("list_open"):
+            end = starts[last] if last < len(starts) else len(text)
+            paragraph = (begin, end, tops[-1]) if token.type == "paragraph_open" else (-1, -1, -1)
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
             # its own '>' first is parsed as it is when the text before that line is cut off; so is

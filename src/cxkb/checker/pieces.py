@@ -12,9 +12,10 @@ across: at the start of a top-level block or of an item of a top-level list (par
 there finds the same code blocks after it), where no code span is open (after a blank line,
 which no code span crosses, or where every backtick run since the last one has its pair:
 :func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
-inside a top-level paragraph, after a space, where no code span, link, comment or tag can run
-across (:func:`_inside_paragraph`); the text after it is parsed behind a stand-in for the
-line's start (:data:`_LEAD`). Text after the last such place waits for more input; a document
+inside a top-level paragraph, or the paragraph that ends a top-level list's last item, after a
+space, where no code span, link, comment or tag can run across (:func:`_inside_paragraph`); the
+text after it is parsed behind a stand-in for the line's start (:data:`_LEAD`), after the item's
+own marker in a list. Text after the last such place waits for more input; a document
 without any (an inline comment left open in a long paragraph, say) is held until one comes.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
@@ -117,10 +118,10 @@ class MarkdownMasker:
             text = masked = ""
             yield piece
             return
-        cut = _inside_paragraph(text, paragraph, len(self._lead))
+        cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
         if cut > 0:
             masked = markdown_passes(text[:cut], blocks)[-1]
-            piece = self._emit(cut, text, blocks, masked, lead=_LEAD)
+            piece = self._emit(cut, text, blocks, masked, lead=lead)
             del text, masked
             yield piece
             return
@@ -171,11 +172,13 @@ _LEAD = "a "
 a letter continues no block but a paragraph and opens none, and the space stands for the one the
 cut followed, which is all the masking passes look back at (a ``www.`` or an e-mail address)."""
 _RISKY = re.compile(r"[`\[\]]")
+_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t\n])")
 _FIRST = re.compile(r"[ \t]*(\S)")
 
 
-def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
-    """A cut after a space or tab inside ``paragraph``, the last top-level block; 0 if none.
+def _inside_paragraph(text: str, paragraph: tuple[int, int, int], lead: int) -> tuple[int, str]:
+    """A cut after a space or tab inside ``paragraph``, the last top-level block or the last block of
+    a top-level list's last item, and what to parse the rest behind; ``(0, "")`` if none.
 
     Nothing the masking passes find may run across it: no ``<`` in the whole text (a comment or
     a tag may span blank lines) and no backtick or bracket since the last blank line (code spans
@@ -185,10 +188,20 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
     incomplete: a cut goes into it only if it starts with a letter or any other character
     outside ASCII, so that its end cannot make it a thematic break or a heading's underline,
     after which an indented line is code (every block marker is an ASCII mark or digit).
+
+    In a list item the rest is parsed behind the item's own marker and the stand-in: with the
+    same marker and spaces its lines belong to the item, or leave it, as they do in the whole
+    text. An item whose text starts five spaces or more after its marker is left alone: its
+    first line is code.
     """
-    begin, limit = paragraph
+    begin, limit, item = paragraph
     if begin < 0:
-        return 0
+        return 0, ""
+    stand_in = _LEAD
+    if item >= 0:
+        if (marker := _ITEM.match(text, item)) is None:
+            return 0, ""
+        stand_in = marker[0] + _LEAD
     if (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
@@ -197,7 +210,7 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int], lead: int) -> int:
     if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and starts_prose(first[1])):
         limit = last
     cut = after_space(text, begin, limit)
-    return cut if cut > max(begin, lead) else 0
+    return (cut, stand_in) if cut > max(begin, lead) else (0, "")
 
 
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
