@@ -8,7 +8,6 @@ right on the short ones generated here.
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxkb.checker import comments
-from cxkb.checker.documents import _code_spans, parse_document, suppressions
+from cxkb.checker.documents import _code_spans, parse_document
 from cxkb.checker.reader import StreamedFile
 
 COMMENT_SPEC = re.compile(
@@ -97,12 +96,14 @@ def test_a_directive_start_is_seen_in_any_text_cut_after_its_opener(text: str) -
         assert comments.DIRECTIVE_START.search(piece) is not None or "<!--" not in full[:cut]
 
 
-@given(regions=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=12), offset=st.integers(-1, 90))
-def test_merged_regions_hold_the_offsets_the_regions_hold(regions: list[tuple[int, int]], offset: int) -> None:
-    spans = [(start, start + length) for start, length in regions]
-    joined = comments.merged(spans)
-    assert all(a[1] < b[0] for a, b in itertools.pairwise(joined))
-    assert comments.within(joined, offset) == any(s <= offset < e for s, e in spans)
+@given(steps=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=12), offset=st.integers(-1, 120))
+def test_within_finds_the_region_an_offset_falls_in(steps: list[tuple[int, int]], offset: int) -> None:
+    """Regions in order, none overlapping, as the directives switch the checker off and on; some empty."""
+    spans, at = [], 0
+    for gap, length in steps:
+        spans.append((at + gap, at + gap + length))
+        at += gap + length
+    assert comments.within(spans, offset) == any(s <= offset < e for s, e in spans)
 
 
 def test_directives_in_a_file_read_in_pieces_are_placed_as_in_the_whole(tmp_path: Path) -> None:
@@ -119,13 +120,14 @@ def test_directives_in_a_file_read_in_pieces_are_placed_as_in_the_whole(tmp_path
     path.write_text(text, encoding="utf-8")
     streamed = StreamedFile(path, path.name, kind="markdown")
     assert "".join(p[0] for p in streamed.pieces()) == text
-    whole = parse_document(text, "doc.md", "markdown")
-    regions, problems = suppressions(text, whole._line_starts)
-    assert [(offset, message) for offset, message, *_ in streamed.suppressed.problems] == problems
-    assert [(line, column) for *_, line, column in streamed.suppressed.problems] == [
-        whole.position(offset) for offset, _ in problems
+    whole = parse_document(text, "doc.md", "markdown").suppressed  # fed the whole text at once
+    problems = streamed.suppressed.problems
+    assert problems == whole.problems
+    assert [(line, column) for *_, line, column in problems] == [
+        (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)) for offset, *_ in problems
     ]
+    assert (streamed.suppressed.regions, streamed.suppressed.lines) == (whole.regions, whole.lines)
     for offset in range(0, len(text), 97):
         line = text.count("\n", 0, offset)
-        assert streamed.suppressed(offset, line) == whole.is_suppressed(offset), offset
-    assert len(problems) == 429 and len(regions) > 600
+        assert streamed.suppressed(offset, line) == whole(offset, line), offset
+    assert len(problems) == 429 and len(whole.regions) == 273 and len(whole.lines) == 429

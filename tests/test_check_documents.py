@@ -171,8 +171,8 @@ def test_suppression_regions(tmp_path: Path) -> None:
     assert not doc.is_suppressed(source.index("drie"))
     assert doc.is_suppressed(source.index("vier"))
     assert not doc.is_suppressed(source.index("vijf"))
-    ((offset, message),) = doc.directive_problems
-    assert doc.position(offset) == (9, 1) and "sometimes" in message
+    ((offset, message, line, column),) = doc.suppressed.problems
+    assert doc.position(offset) == (line, column) == (9, 1) and "sometimes" in message
 
 
 def test_off_without_on_runs_to_the_end(tmp_path: Path) -> None:

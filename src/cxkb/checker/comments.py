@@ -10,6 +10,9 @@ has to look for the end of a paragraph at every ``<!--`` of a long paragraph goe
 same text again for each one, and a line of many unclosed openers (hostile or merely
 careless input) then takes time that grows with the square of its length. Here the next
 ``-->`` and the next blank line are each found once and kept until the scan passes them.
+
+The checker's own directives are comments too (``<!-- cxkb-check off -->``): :class:`Suppressions`
+reads them, for a document held whole and for one read in pieces alike.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 """A line holding nothing but spaces and tabs: where a paragraph, and inline HTML, ends."""
@@ -76,6 +79,7 @@ def comment_left_open(text: str) -> bool:
 
 DIRECTIVE_WORD = "cxkb-check"
 """The word that makes a comment a checker directive: ``<!-- cxkb-check off -->``."""
+DIRECTIVES = ("off", "on", "disable-next-line")
 _DIRECTIVE = re.compile(r"<!--\s*" + re.escape(DIRECTIVE_WORD) + r"\b")
 
 
@@ -108,19 +112,69 @@ DIRECTIVE_START = re.compile(
 """The start of a directive, or as much of one as a text cut anywhere after ``<!--`` holds."""
 
 
-def merged(regions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``regions`` sorted, with those that overlap or touch joined, so :func:`within` can bisect them."""
-    joined: list[tuple[int, int]] = []
-    for start, end in sorted(regions):
-        if joined and start <= joined[-1][1]:
-            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
-        else:
-            joined.append((start, end))
-    return joined
-
-
 def within(regions: Sequence[tuple[int, int]], offset: int) -> bool:
     """Whether ``offset`` falls in one of ``regions`` (sorted, none overlapping). A document may
     switch the checker off and on thousands of times, and every match is asked about."""
     i = bisect.bisect_right(regions, (offset, math.inf)) - 1
     return i >= 0 and regions[i][0] <= offset < regions[i][1]
+
+
+def advance(text: str, start: int, end: int, line: int, column: int) -> tuple[int, int]:
+    """The 0-based line and column of ``text[end]``, given those of ``text[start]``.
+
+    A document read in pieces or windows knows where each starts only by counting on from
+    where the one before started.
+    """
+    breaks = text.count("\n", start, end)
+    if not breaks:
+        return line, column + end - start
+    return line + breaks, end - text.rfind("\n", start, end) - 1
+
+
+class Suppressions:
+    """The ``cxkb-check`` directives of a document: what they switch off, and those not understood.
+
+    A document in memory is fed whole, a file read in pieces one piece at a time, so both are
+    read by one set of rules: ``off`` to ``on`` (or to the end), the line after
+    ``disable-next-line``, and a message for any other word.
+    """
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[int, int]] = []  # in document order, so within() can bisect them
+        self.off_from: int | None = None
+        self.lines: set[int] = set()  # 0-based lines switched off by disable-next-line
+        self.problems: list[tuple[int, str, int, int]] = []  # offset, message, 1-based line and column
+
+    def feed(self, source: str, offset: int = 0, line: int = 0, column: int = 0) -> None:
+        """The directives in a piece starting at ``offset``, on 0-based ``line`` and ``column``."""
+        if OPEN not in source:
+            return
+        counted, at_line, at_column = 0, line, column  # where the lines were counted to, for the next one
+        for start, end, said in directives(source):
+            word = " ".join(said.split())
+            if word == "off":
+                if self.off_from is None:
+                    self.off_from = offset + end
+            elif word == "on":
+                if self.off_from is not None:
+                    self.regions.append((self.off_from, offset + start))
+                    self.off_from = None
+            elif word == "disable-next-line":
+                at_line, at_column = advance(source, counted, end, at_line, at_column)
+                counted = end
+                self.lines.add(at_line + 1)
+            else:
+                at_line, at_column = advance(source, counted, start, at_line, at_column)
+                counted = start
+                message = f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"
+                self.problems.append((offset + start, message, at_line + 1, at_column + 1))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.regions or self.lines) or self.off_from is not None
+
+    def __call__(self, offset: int, line: int) -> bool:
+        """Whether a match at document ``offset`` on 0-based ``line`` is switched off."""
+        if self.off_from is not None and offset >= self.off_from:
+            return True
+        return line in self.lines or within(self.regions, offset)

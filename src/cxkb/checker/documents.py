@@ -20,12 +20,12 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cxkb.checker.comments import BLANK_LINE, comment_spans, directives, merged, within
+from cxkb.checker.comments import BLANK_LINE, Suppressions, comment_spans, directives
 from cxkb.checker.context import STOPWORDS
 from cxkb.checker.vocab import TOKEN
 from cxkb.findings import LocatedError
@@ -61,8 +61,6 @@ _FILE_TYPES = (
     (stat.S_ISDIR, "a directory"),
 )
 
-DIRECTIVES = ("off", "on", "disable-next-line")
-
 
 class InputError(LocatedError):
     """A file that cannot be checked at all. ``line`` is 0 when no line is to blame."""
@@ -80,8 +78,7 @@ class Document:
     lang: str
     lang_origin: str
     bom: bool = False
-    suppressed: list[tuple[int, int]] = field(default_factory=list)
-    directive_problems: list[tuple[int, str]] = field(default_factory=list)
+    suppressed: Suppressions = field(default_factory=Suppressions)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -94,7 +91,7 @@ class Document:
         return i + 1, offset - self._line_starts[i] + 1
 
     def is_suppressed(self, offset: int) -> bool:
-        return within(self.suppressed, offset)
+        return self.suppressed(offset, self.position(offset)[0] - 1)
 
     @property
     def fixable(self) -> bool:
@@ -110,18 +107,6 @@ def line_starts(text: str) -> list[int]:
         starts.append(i + 1)
         i = find("\n", i + 1)
     return starts
-
-
-def advance(text: str, start: int, end: int, line: int, column: int) -> tuple[int, int]:
-    """The 0-based line and column of ``text[end]``, given those of ``text[start]``.
-
-    A document read in pieces or windows knows where each starts only by counting on from
-    where the one before started.
-    """
-    breaks = text.count("\n", start, end)
-    if not breaks:
-        return line, column + end - start
-    return line + breaks, end - text.rfind("\n", start, end) - 1
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -191,7 +176,7 @@ def parse_document(
     else:
         text = mask_text(source)
     doc = Document(path or Path(name), name, kind, source, text, "en", "default")
-    doc.suppressed, doc.directive_problems = suppressions(source, doc._line_starts)
+    doc.suppressed.feed(source)
     doc.lang, doc.lang_origin = choose_language(text, lang, front_lang, kind)
     return doc
 
@@ -647,31 +632,6 @@ def mask_html(source: str) -> tuple[str, str | None]:
 
 
 # -- directives and language -----------------------------------------------------------------
-
-
-def suppressions(source: str, starts: Sequence[int]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
-    """Regions switched off by ``<!-- cxkb-check off|on|disable-next-line -->``, sorted and merged."""
-    regions: list[tuple[int, int]] = []
-    problems: list[tuple[int, str]] = []
-    off_from: int | None = None
-    for start, end, said in directives(source):
-        word = " ".join(said.split())
-        if word == "off":
-            if off_from is None:
-                off_from = end
-        elif word == "on":
-            if off_from is not None:
-                regions.append((off_from, start))
-                off_from = None
-        elif word == "disable-next-line":
-            line = bisect.bisect_right(starts, end) - 1
-            if line + 1 < len(starts):
-                regions.append((starts[line + 1], starts[line + 2] if line + 2 < len(starts) else len(source)))
-        else:
-            problems.append((start, f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"))
-    if off_from is not None:
-        regions.append((off_from, len(source)))
-    return merged(regions), problems
 
 
 def detect_language(text: str, sample: int = 100_000) -> str | None:

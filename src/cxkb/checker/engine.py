@@ -156,22 +156,6 @@ class _Verdict:
     exact: bool
 
 
-class _DocumentSuppressions:
-    """A read document's switched-off regions, asked as :class:`cxkb.checker.reader.Suppressions` is."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.active = bool(doc.suppressed)
-
-    def __call__(self, offset: int, line: int) -> bool:
-        return self.doc.is_suppressed(offset)
-
-
-def _positioned(doc: Document) -> list[tuple[int, str, int, int]]:
-    """The document's directive problems with their line and column."""
-    return [(offset, message, *doc.position(offset)) for offset, message in doc.directive_problems]
-
-
 class _State:
     """What checking one document keeps between its windows."""
 
@@ -189,7 +173,7 @@ class _State:
         # where mentions and unknown terms go: the result's lists, or a report's running tally
         self.mention: Callable[[Mention], None] = usage.mention if usage else result.mentions.append
         self.unknown: Callable[[UnknownTerm], None] = usage.unknown if usage else result.unknown.append
-        self.suppressed: Callable[[int, int], bool] = _NEVER
+        self.suppressed = doc.suppressed
         self._levels: dict[str, Level | None] = {}
         self._level = level
         # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
@@ -232,16 +216,6 @@ class _State:
             w.offset + m.start,
         )
         uses[key] = [1, label, w.offset + m.start, finding]
-
-
-class _Never:
-    active = False
-
-    def __call__(self, offset: int, line: int) -> bool:
-        return False
-
-
-_NEVER = _Never()
 
 
 class Checker:
@@ -332,18 +306,15 @@ class Checker:
         state = _State(doc, result, sink, details, self.config.level, usage)
         if isinstance(doc, StreamedFile):
             pieces = doc.pieces()
-            state.suppressed = doc.suppressed
             gapped_ok = not doc.has_dotted_capital
         else:
             pieces = pieces_of(doc.source, doc.text, self.window)
-            state.suppressed = _DocumentSuppressions(doc)
             gapped_ok = "\u0130" not in doc.text  # as Matcher.scan: lower-casing keeps the length
         for w, scan, context in scan_document(matcher, pieces, gapped_ok, self.window):
             self._matches(state, w, scan)
             self._unknown_terms(state, w, matcher, context)
         self._inconsistent(state)
-        problems = doc.suppressed.problems if isinstance(doc, StreamedFile) else _positioned(doc)
-        for offset, message, line, col in problems:
+        for offset, message, line, col in doc.suppressed.problems:
             level = state.level("directive")
             if level is not None and sink.wants(level, offset, "directive"):
                 found = CheckFinding(doc.name, line, col, line, col + 4, level, "directive", message, "<!--", doc.lang)

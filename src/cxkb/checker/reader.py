@@ -35,16 +35,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from cxkb.checker.comments import directives, within
+from cxkb.checker.comments import Suppressions, advance
 from cxkb.checker.documents import (
-    DIRECTIVES,
     MAX_DOCX_PART_SIZE,
     MAX_FILE_SIZE,
     MAX_LINE,
     InputError,
     _read_bytes,
     _too_big,
-    advance,
     choose_language,
     line_too_long,
     mask_text,
@@ -58,50 +56,6 @@ _WHITE = re.compile(r"[ \t]")
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
 """Bytes per read: a piece is about this many characters, up to four bytes each once decoded."""
-
-
-class Suppressions:
-    """``cxkb-check`` directives met so far, as :func:`cxkb.checker.documents.suppressions` reads them."""
-
-    def __init__(self) -> None:
-        self.regions: list[tuple[int, int]] = []
-        self.off_from: int | None = None
-        self.lines: set[int] = set()  # lines switched off by disable-next-line
-        self.problems: list[tuple[int, str, int, int]] = []  # offset, message, line, column
-
-    def feed(self, source: str, offset: int, line: int, column: int = 0) -> None:
-        """The directives in a piece starting at ``offset``, on 0-based ``line`` and ``column``."""
-        if "<!--" not in source:
-            return
-        counted, at_line, at_column = 0, line, column  # where the lines were counted to, for the next one
-        for start, end, said in directives(source):
-            word = " ".join(said.split())
-            if word == "off":
-                if self.off_from is None:
-                    self.off_from = offset + end
-            elif word == "on":
-                if self.off_from is not None:
-                    self.regions.append((self.off_from, offset + start))
-                    self.off_from = None
-            elif word == "disable-next-line":
-                at_line, at_column = advance(source, counted, end, at_line, at_column)
-                counted = end
-                self.lines.add(at_line + 1)
-            else:
-                at_line, at_column = advance(source, counted, start, at_line, at_column)
-                counted = start
-                message = f"unknown cxkb-check directive {word!r}: use {', '.join(DIRECTIVES)}"
-                self.problems.append((offset + start, message, at_line + 1, at_column + 1))
-
-    @property
-    def active(self) -> bool:
-        return bool(self.regions or self.lines) or self.off_from is not None
-
-    def __call__(self, offset: int, line: int) -> bool:
-        """Whether a match at document ``offset`` on 0-based ``line`` is switched off."""
-        if self.off_from is not None and offset >= self.off_from:
-            return True
-        return line in self.lines or within(self.regions, offset)  # off-on regions come in order
 
 
 class TextMasker:
