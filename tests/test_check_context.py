@@ -415,6 +415,23 @@ def test_customer_oriented_staff_and_channels(index: VocabIndex, tmp_path: Path)
     ]
 
 
+def test_staff_named_by_their_place_are_frontline_employees(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Een KCM belt de inwoner terug. De medewerkers van het klantcontactcentrum en een KCC-medewerker "
+        "lezen mee, en de medewerker aan de balie ook. Het KCC is open."
+    )
+    nl = found(check(index, tmp_path, text, "nl"))
+    assert naming(nl, "frontline-employee") == [
+        "KCM",
+        "medewerkers van het klantcontactcentrum",
+        "KCC-medewerker",
+        "medewerker aan de balie",
+    ]
+    assert naming(nl, "customer-service") == ["KCC"]  # the centre itself is still customer service
+    en = found(check(index, tmp_path, "We see our processes through customers’ eyes.", "en"))
+    assert naming(en, "customer-centricity") == ["through customers’ eyes"]
+
+
 def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "Users experiencing delays called. Experienced staff helped. Their experience was poor. "
