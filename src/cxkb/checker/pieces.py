@@ -191,8 +191,8 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int, int], lead: int) -> 
 
     In a list item the rest is parsed behind the item's own marker and the stand-in: with the
     same marker and spaces its lines belong to the item, or leave it, as they do in the whole
-    text. An item whose text starts five spaces or more after its marker is left alone: its
-    first line is code.
+    text. An item whose text starts five spaces or more after its marker is left alone (its
+    first line is code), and so is one with a tab there (:data:`_ITEM` only counts spaces).
     """
     begin, limit, item = paragraph
     if begin < 0:

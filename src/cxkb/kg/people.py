@@ -101,7 +101,7 @@ def likely_duplicates(persons: Iterable[Person]) -> list[tuple[Person, Person]]:
             for bucket in (by_initial[family, initial], by_family[family]):
                 if not bucket or bucket[-1] != len(rows):
                     bucket.append(len(rows))
-        rows.append((person, {family for family, _ in keys}))
+        rows.append((person, set(families)))
     return pairs
 
 
