@@ -92,8 +92,10 @@ class TitleIndex(Generic[T]):
         self.keys: list[str] = []
         self.owners: list[T] = []
         self.exact: dict[str, int] = {}
-        # word -> the numbers of the titles holding it, ascending (titles are only added).
+        # word -> the numbers of the titles holding it, ascending (titles are only added),
+        # and beside it their keys, so that a rare word's titles go to rapidfuzz as they are.
         self.postings: dict[str, list[int]] = defaultdict(list)
+        self.posting_keys: dict[str, list[str]] = defaultdict(list)
         # word -> (bitmap of its title numbers, how many of its postings the bitmap holds),
         # made on first use: only common words are intersected, and only they need one.
         self.bitmaps: dict[str, tuple[int, int]] = {}
@@ -113,6 +115,7 @@ class TitleIndex(Generic[T]):
         self.exact.setdefault(key, number)
         for word in set(key.split()):
             self.postings[word].append(number)
+            self.posting_keys[word].append(key)
 
     def _bitmap(self, word: str) -> int:
         """The titles holding ``word`` as one integer, bit ``n`` for title ``n``.
@@ -134,8 +137,14 @@ class TitleIndex(Generic[T]):
             self.bitmaps[word] = (bitmap, len(numbers))
         return bitmap
 
-    def _candidates(self, key: str) -> tuple[Sequence[int], list[str]]:
-        """The numbers of the titles to compare ``key`` with, ascending, and their keys."""
+    def _candidates(self, key: str) -> list[tuple[Sequence[int], list[str]]]:
+        """The titles to compare ``key`` with, as lists of numbers (each ascending) and keys.
+
+        A title may be in more than one list; the best score is the same either way, and
+        ``find`` breaks ties by number. Rare words' lists are passed as they are, since
+        merging them into one sorted list cost more in Python than rapidfuzz spends
+        scoring a title twice.
+        """
         postings = self.postings
         present = sorted((len(postings[w]), w) for w in set(key.split()) if w in postings)
         if present and present[0][0] > self.COMMON and len(present) > 1:
@@ -150,12 +159,8 @@ class TitleIndex(Generic[T]):
                 common &= self._bitmap(word)
                 size = common.bit_count()
                 used += 1
-            return self._shared(tuple(sorted(w for _, w in present[:used])), common)
-        candidates: set[int] = set()
-        for _, word in present[: self.RARE_WORDS]:
-            candidates.update(postings[word])
-        numbers = sorted(candidates)
-        return numbers, list(map(self.keys.__getitem__, numbers))
+            return [self._shared(tuple(sorted(w for _, w in present[:used])), common)]
+        return [(postings[word], self.posting_keys[word]) for _, word in present[: self.RARE_WORDS]]
 
     def _shared(self, words: tuple[str, ...], common: int) -> tuple[array[int], list[str]]:
         """The titles of bitmap ``common`` (those holding all of ``words``), brought up to
@@ -177,13 +182,18 @@ class TitleIndex(Generic[T]):
             return self.owners[self.exact[key]], 100.0
         from rapidfuzz import fuzz, process
 
-        numbers, keys = self._candidates(key)
-        if not numbers:
-            return None
-        hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, processor=None)
-        if hit is None:
-            return None
-        return self.owners[numbers[hit[2]]], float(hit[1])
+        best: tuple[float, int] | None = None  # score, title number
+        for numbers, keys in self._candidates(key):
+            cutoff = self.threshold if best is None else best[0]
+            hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, processor=None)
+            if hit is None:
+                continue
+            # Within a list the first of the best is the lowest number; across lists the
+            # lowest number among equal scores wins, as in one list sorted by number.
+            score, number = float(hit[1]), numbers[hit[2]]
+            if best is None or score > best[0] or number < best[1]:
+                best = score, number
+        return None if best is None else (self.owners[best[1]], best[0])
 
 
 def _set_bits(bitmap: int) -> list[int]:
