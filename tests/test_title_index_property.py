@@ -98,3 +98,19 @@ def test_title_index_agrees_with_the_model(keys: list[str]) -> None:
 @given(st.sets(st.integers(min_value=0, max_value=300)))
 def test_set_bits_lists_the_positions_in_order(positions: set[int]) -> None:
     assert _set_bits(sum(1 << p for p in positions)) == sorted(positions)
+
+
+def test_equal_scores_in_different_word_lists_report_the_first_title() -> None:
+    # Each title differs from the key in one letter, so both score the same. The later title
+    # sits in the list looked at first (*big* sorts before *rare*), so the answer depends
+    # on breaking the tie by number across lists, not on the order of the lists.
+    index: TitleIndex[int] = TitleIndex()
+    index.add("customer journey rare mid bix", 0)
+    index.add("customer journey rarx mid big", 1)
+    key = "customer journey rare mid big"
+    assert model_find(["customer journey rare mid bix", "customer journey rarx mid big"], key, TitleIndex.COMMON) == (
+        0,
+        fuzz.ratio(key, "customer journey rare mid bix"),
+    )
+    hit = index.find(key)
+    assert hit is not None and hit[0] == 0

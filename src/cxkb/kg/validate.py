@@ -184,14 +184,15 @@ class TitleIndex(Generic[T]):
 
         best: tuple[float, int] | None = None  # score, title number
         for numbers, keys in self._candidates(key):
-            cutoff = self.threshold if best is None else best[0]
-            hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, processor=None)
+            # The cutoff stays the threshold: raised to the best score so far, rapidfuzz
+            # turns it into a distance and can round an equal score out.
+            hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, processor=None)
             if hit is None:
                 continue
             # Within a list the first of the best is the lowest number; across lists the
             # lowest number among equal scores wins, as in one list sorted by number.
             score, number = float(hit[1]), numbers[hit[2]]
-            if best is None or score > best[0] or number < best[1]:
+            if best is None or score > best[0] or (score == best[0] and number < best[1]):
                 best = score, number
         return None if best is None else (self.owners[best[1]], best[0])
 
