@@ -15,8 +15,9 @@ Cases:
 - ``check-repeated, <what>``: a mark a pass has to pair, repeated and never paired, on one
   line of 900 KB or over many short lines: unclosed inline comments, backtick runs of ever
   new widths, unclosed checker directives, a URL without spaces, directives switching the
-  checker off and on 20,000 times, 5 MB quotes (one paragraph, one list) and a 5 MB
-  paragraph in one list item, which hold no top-level block to cut at;
+  checker off and on 20,000 times, 5 MB quotes (one paragraph, one list), a 5 MB
+  paragraph in one list item, one after a closed tag and one in a nested list item, which
+  hold no top-level block to cut at;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
   each (four bytes a character in Python) as plain text, Markdown paragraphs, HTML and a Word
   document (each line one paragraph of one run);
@@ -171,6 +172,13 @@ REPEATED = {
     "a 5 MB quote paragraph, .md": ("", "> klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB list in a quote, .md": ("", "> - klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in one list item, .md": ("- klantreis\n", "  klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph after a tag, .md": ("Een regel<br>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph in a nested list item, .md": (
+        "- a\n  - klantreis\n",
+        "    klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
 }
 """A head, the unit repeated after it, the size in characters, and whether the text has many lines
 (else it is one line). The backtick case's head has a run of each width once; the single ones

@@ -9,6 +9,7 @@ can list; its result must be the one of building every finding and sorting them.
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 import zipfile
@@ -382,6 +383,33 @@ def test_a_markdown_paragraph_on_one_long_line_is_masked_in_pieces() -> None:
     line = "De klantreis loopt langs touchpoints (CX) en www.klant.nl of a@b.nl. " * 3000
     text = f"# Kop\n\n{line}\n\n- item\n\n{line}`code met spaties` en [tekst](doel met spatie)\n\n{line}\n"
     _assert_held_in_pieces(text, 2000, more_than=40, inside=True)  # 630,000 characters
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Een regel<br>", "Een <sup>klein</sup> woord", "Een <!-- notitie --> erin", "Zie <https://klant.nl/reis>"],
+)
+def test_a_closed_tag_or_comment_early_in_a_long_paragraph_does_not_hold_the_rest(opening: str) -> None:
+    """Markup that has closed before a cut cannot run across it, so the paragraph is cut after it."""
+    text = f"# Kop\n\n{opening} en dan " + "de klantreis loopt langs touchpoints\n" * 6000 + "\nSlot.\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 220,000 characters
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Een <a title='klant", "Een <!-- opmerking", "Een <b\nclass=x", "Een <a x <!-- > --> y"],
+)
+def test_a_tag_or_comment_still_open_holds_the_paragraph_until_it_closes(opening: str) -> None:
+    """An open tag or inline comment may close in a later line of the paragraph: what comes after
+    it waits, and is masked as in the whole text whether it closes or not. In the last case the
+    raw text shows a ``>`` after the last ``<``, but it is in a comment, so the tag is open."""
+    for close in ["", "' -->> en de klantreis\n"]:
+        text = f"{opening} " + "de klantreis loopt langs touchpoints\n" * 300 + close + "\nSlot.\n"
+        for size in (1, 50, 400):
+            got = _masked(MarkdownMasker(size=size), text, [200], inside=True)
+            assert "".join(p[1] for p in got) == mask_markdown(text)[0], (opening, close, size)
+            ends = list(itertools.accumulate(len(p[0]) for p in got))
+            assert all(end <= text.index("<") for end in ends[:-1])  # nothing handed on past the opener
 
 
 def test_a_code_span_from_the_line_before_a_paragraph_is_not_cut() -> None:

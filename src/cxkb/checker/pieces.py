@@ -118,9 +118,18 @@ class MarkdownMasker:
             text = masked = ""
             yield piece
             return
-        cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
+        cut, lead = _inside_paragraph(text, paragraph, len(self._lead), past_tags=True)
+        passes = None
+        if cut > 0 and text.find("<", 0, cut) >= 0:
+            if _markup_closed(text, cut):
+                passes = markdown_passes(text[:cut], blocks)
+            if passes is None or _runs_on(*passes[:3]):
+                # a comment or a tag may close after the cut: cut before the first '<' instead
+                cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
+                passes = None
         if cut > 0:
-            masked = markdown_passes(text[:cut], blocks)[-1]
+            masked = (passes or markdown_passes(text[:cut], blocks))[-1]
+            del passes
             piece = self._emit(cut, text, blocks, masked, lead=lead)
             del text, masked
             yield piece
@@ -176,13 +185,18 @@ _ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t\n])")
 _FIRST = re.compile(r"[ \t]*(\S)")
 
 
-def _inside_paragraph(text: str, paragraph: tuple[int, int, int], lead: int) -> tuple[int, str]:
+def _inside_paragraph(
+    text: str, paragraph: tuple[int, int, int], lead: int, past_tags: bool = False
+) -> tuple[int, str]:
     """A cut after a space or tab inside ``paragraph``, the last top-level block or the last block of
     a top-level list's last item, and what to parse the rest behind; ``(0, "")`` if none.
 
-    Nothing the masking passes find may run across it: no ``<`` in the whole text (a comment or
-    a tag may span blank lines) and no backtick or bracket since the last blank line (code spans
-    and link destinations do not span one). Then the space before the cut stays in the masked
+    Nothing the masking passes find may run across it: no backtick or bracket since the last blank
+    line (code spans and link destinations do not span one), and no comment or tag, which may span
+    blank lines. With ``past_tags`` the cut may follow a ``<``, and the caller must see that the
+    masking passes over the text before it leave no comment or tag open (:func:`_runs_on`): a
+    ``<br>`` early in a long paragraph then no longer holds the rest of it. Without, the cut
+    comes before the first ``<`` of the whole text. Then the space before the cut stays in the masked
     text, where no URL runs across it, and the text after it, parsed after :data:`_LEAD`, holds
     the same blocks as when it follows the paragraph's start. The text's last line may be
     incomplete: a cut goes into it only if it starts with a letter or any other character
@@ -202,7 +216,7 @@ def _inside_paragraph(text: str, paragraph: tuple[int, int, int], lead: int) -> 
         if (marker := _ITEM.match(text, item)) is None:
             return 0, ""
         stand_in = marker[0] + _LEAD
-    if (tag := text.find("<", 0, limit)) >= 0:
+    if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
         limit = risky.start()
@@ -265,6 +279,17 @@ def open_directive(text: str) -> bool:
 def _runs_on(blocked: str, spanned: str, untagged: str) -> bool:
     """Whether a comment, a tag or a code span of what is held may run on past its end."""
     return comment_left_open(blocked) or _open_tag(untagged) or _open_code(spanned)
+
+
+def _markup_closed(text: str, cut: int) -> bool:
+    """Whether the last ``<!--`` before ``cut`` has a ``-->`` after it and the last ``<`` a ``>``: a
+    look at the raw text, so that a paragraph of comments left open is not masked again at every
+    try. It only spares the masking passes, which decide (:func:`_runs_on`)."""
+    opener = text.rfind("<!--", 0, cut)
+    if opener >= 0 and text.find("-->", opener + 4, cut) < 0:
+        return False
+    last = text.rfind("<", 0, cut)
+    return text.find(">", last, cut) >= 0
 
 
 def _open_tag(text: str) -> bool:
