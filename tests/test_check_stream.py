@@ -485,6 +485,23 @@ def test_a_long_paragraph_in_a_list_item_is_masked_in_pieces(marker: str) -> Non
         assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
 
 
+@pytest.mark.parametrize(
+    "items", ["- a\n  - ", "1. a\n   * ", "- - ", "- a\n    - ", "- a\n\n  3. ", "-   a\n    - b\n      - "]
+)
+def test_a_long_paragraph_in_a_nested_list_item_is_masked_in_pieces(items: str) -> None:
+    """Inside lists in lists the rest is parsed behind every enclosing item's line, so a line
+    that leaves the inner item for the outer one, or is code in either, is read as in the whole
+    text; with the markers on one line the outer item's content column would move."""
+    indent = " " * (len(items) - items.rfind("\n") - 1)
+    text = f"{items}klantreis\n" + f"{indent}een klantreis in stappen\n" * 6000 + "na de lijst\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 200,000 characters
+    tail = f"{indent}b c d\n\n{indent}  twee extra\n\n  terug in de buitenste\n\n    vier spaties\n\n{indent}    code e\n\nf\n"
+    text = f"{items}a\n{tail}"
+    for size in range(1, 14):
+        got = _masked(MarkdownMasker(size=size), text, [0], True)
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+
+
 def test_an_item_whose_text_starts_as_code_is_not_cut_into() -> None:
     """Five spaces after the marker make the item's first line code: no marker can stand in for it."""
     text = "-     code\n  en tekst erna die lang genoeg is\n"

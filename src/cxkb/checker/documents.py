@@ -392,15 +392,21 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
-def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[int, int, int]]:
+Paragraph = tuple[int, int, tuple[int, ...]]
+"""Where a paragraph starts and ends, and where each list item it sits in starts, outermost first."""
+NO_PARAGRAPH: Paragraph = (-1, -1, ())
+
+
+def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
     Also returns the offsets where top-level blocks, the items of top-level lists and the blocks
     of top-level quotes start:
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
-    a paragraph, or the last block of a top-level list's last item is, with where that item
-    starts (-1 for a top-level paragraph; ``(-1, -1, -1)`` for neither).
+    a paragraph, or the last block of the last item of a top-level list (or of a list nested
+    in such items only) is, with where each item it is in starts (none for a top-level
+    paragraph; :data:`NO_PARAGRAPH` for neither).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -414,7 +420,8 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
     starts = line_starts(text)
     spans: list[tuple[int, int]] = []
     tops: list[int] = []
-    paragraph = (-1, -1, -1)
+    paragraph = NO_PARAGRAPH
+    opened: list[tuple[str, int]] = []  # the blocks open around the token, outermost first
     if MASK in text or "\r" in text:
         text = text.translate(_NOT_FOR_MARKDOWN_IT)
     container = inner = ""  # the open top-level block and, in a quote, its open block
@@ -423,17 +430,23 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], tuple[
             continue
         first, last = token.map
         begin = starts[first] if first < len(starts) else len(text)
+        del opened[token.level :]  # closing tokens carry no line map: the level tells what closed
+        if token.nesting == 1:
+            opened.append((token.type, begin))
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
-            paragraph = (begin, end, -1) if token.type == "paragraph_open" else (-1, -1, -1)
+            paragraph = (begin, end, ()) if token.type == "paragraph_open" else NO_PARAGRAPH
             container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
-            paragraph = (-1, -1, -1)
-        elif token.level == 2 and token.nesting >= 0 and container.endswith("list_open"):
-            end = starts[last] if last < len(starts) else len(text)
-            paragraph = (begin, end, tops[-1]) if token.type == "paragraph_open" else (-1, -1, -1)
+            paragraph = NO_PARAGRAPH
+        elif token.level >= 2 and token.nesting >= 0 and token.type != "inline" and container.endswith("list_open"):
+            paragraph = NO_PARAGRAPH
+            around = opened[: token.level]
+            if token.type == "paragraph_open" and all(kind.endswith(("list_open", "item_open")) for kind, _ in around):
+                end = starts[last] if last < len(starts) else len(text)
+                paragraph = (begin, end, tuple(at for kind, at in around if kind == "list_item_open"))
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
             # its own '>' first is parsed as it is when the text before that line is cut off; so is

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 
 from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
 from cxkb.checker.documents import (
+    Paragraph,
     _apply,
     _ProseParser,
     after_blank_line,
@@ -185,11 +186,10 @@ _ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t\n])")
 _FIRST = re.compile(r"[ \t]*(\S)")
 
 
-def _inside_paragraph(
-    text: str, paragraph: tuple[int, int, int], lead: int, past_tags: bool = False
-) -> tuple[int, str]:
+def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: bool = False) -> tuple[int, str]:
     """A cut after a space or tab inside ``paragraph``, the last top-level block or the last block of
-    a top-level list's last item, and what to parse the rest behind; ``(0, "")`` if none.
+    a top-level list's last item (at any depth of lists in lists), and what to parse the rest
+    behind; ``(0, "")`` if none.
 
     Nothing the masking passes find may run across it: no backtick or bracket since the last blank
     line (code spans and link destinations do not span one), and no comment or tag, which may span
@@ -205,17 +205,29 @@ def _inside_paragraph(
 
     In a list item the rest is parsed behind the item's own marker and the stand-in: with the
     same marker and spaces its lines belong to the item, or leave it, as they do in the whole
-    text. An item whose text starts five spaces or more after its marker is left alone (its
-    first line is code), and so is one with a tab there (:data:`_ITEM` only counts spaces).
+    text. In a nested item the lines of the items around it come first, each as far as its
+    markers and then a word and a blank line: the columns that decide which item a later line
+    belongs to, or whether it is code, are then those of the whole text (markers put on one
+    line would move them), and the blank line lets any list start, which an ordered one not
+    numbered 1 cannot do right after a paragraph. An item whose text starts five spaces or more
+    after its marker is left alone (its first line is code), and so is one with a tab there
+    (:data:`_ITEM` only counts spaces) or with anything but spaces before its marker.
     """
-    begin, limit, item = paragraph
+    begin, limit, items = paragraph
     if begin < 0:
         return 0, ""
-    stand_in = _LEAD
-    if item >= 0:
-        if (marker := _ITEM.match(text, item)) is None:
+    lines: list[str] = []
+    column, line, marked = 0, -1, -1  # the content column, the item line and where its markers end
+    for item in items:
+        if item != line:  # a line of its own: the parent's content column in spaces, then the marker
+            if not text.startswith(" " * column, item):
+                return 0, ""
+            if line >= 0:
+                lines.append(text[line:marked] + _LEAD.strip() + "\n\n")
+        if (marker := _ITEM.match(text, item + column)) is None:
             return 0, ""
-        stand_in = marker[0] + _LEAD
+        column, line, marked = marker.end() - item, item, marker.end()
+    stand_in = "".join(lines) + text[line:marked] + _LEAD if items else _LEAD
     if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
