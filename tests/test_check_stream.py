@@ -495,7 +495,8 @@ def test_a_long_paragraph_in_a_nested_list_item_is_masked_in_pieces(items: str) 
     indent = " " * (len(items) - items.rfind("\n") - 1)
     text = f"{items}klantreis\n" + f"{indent}een klantreis in stappen\n" * 6000 + "na de lijst\n"
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 200,000 characters
-    tail = f"{indent}b c d\n\n{indent}  twee extra\n\n  terug in de buitenste\n\n    vier spaties\n\n{indent}    code e\n\nf\n"
+    tail = f"{indent}b c d\n\n{indent}  twee extra\n\n  terug in de buitenste\n\n    vier spaties\n\n"
+    tail += f"{indent}    code e\n\nf\n"
     text = f"{items}a\n{tail}"
     for size in range(1, 14):
         got = _masked(MarkdownMasker(size=size), text, [0], True)
