@@ -432,6 +432,14 @@ def test_staff_named_by_their_place_are_frontline_employees(index: VocabIndex, t
     assert naming(en, "customer-centricity") == ["through customers’ eyes"]
 
 
+def test_the_past_tense_of_interact_with_an_organisation_is_a_service_encounter(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    text = "How have you interacted with our government? The bot interacted with over two million people."
+    en = found(check(index, tmp_path, text, "en"))
+    assert naming(en, "service-encounter") == ["interacted with our government"]  # people are no party named
+
+
 def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "Users experiencing delays called. Experienced staff helped. Their experience was poor. "
