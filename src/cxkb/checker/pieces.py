@@ -12,10 +12,11 @@ across: at the start of a top-level block or of an item of a top-level list (par
 there finds the same code blocks after it), where no code span is open (after a blank line,
 which no code span crosses, or where every backtick run since the last one has its pair:
 :func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
-inside a top-level paragraph, or the paragraph that ends a top-level list's last item, after a
-space, where no code span, link, comment or tag can run across (:func:`_inside_paragraph`); the
-text after it is parsed behind a stand-in for the line's start (:data:`_LEAD`), after the item's
-own marker in a list. Text after the last such place waits for more input; a document
+inside a top-level paragraph, or the paragraph that ends the last item of a top-level list (or
+of lists nested in it), after a space, where no code span, link, comment or tag can run across
+(:func:`_inside_paragraph`; a tag or comment that has closed before it may precede it); the
+text after it is parsed behind a stand-in for the line's start (:data:`_LEAD`), after the lines
+of the enclosing items' markers in a list. Text after the last such place waits for more input; a document
 without any (an inline comment left open in a long paragraph, say) is held until one comes.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
