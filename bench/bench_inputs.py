@@ -18,6 +18,8 @@ Cases:
   checker off and on 20,000 times, 5 MB quotes (one paragraph, one list), a 5 MB
   paragraph in one list item, one after a closed tag and one in a nested list item, which
   hold no top-level block to cut at;
+- ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
+  text (English and Dutch), so the vocabulary keeps growing where the other texts repeat;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
   each (four bytes a character in Python) as plain text, Markdown paragraphs, HTML and a Word
   document (each line one paragraph of one run);
@@ -141,6 +143,20 @@ def make_text(path: Path, megabytes: int) -> None:
         while written < megabytes * 1_000_000:
             fh.write(block)
             written += len(block)
+
+
+def make_varied(path: Path, megabytes: int) -> None:
+    """Words of the held-out texts in random order: a vocabulary as varied as real prose."""
+    words: list[str] = []
+    for source in sorted((REPO / "tests" / "heldout" / "texts").iterdir()):
+        words += source.read_text(encoding="utf-8").split()
+    rng = random.Random(SEED)
+    with path.open("w", encoding="utf-8") as fh:
+        written = 0
+        while written < megabytes * 1_000_000:
+            line = " ".join(rng.sample(words, 14)) + "\n"
+            fh.write(line)
+            written += len(line.encode())
 
 
 def make_open_fence(path: Path, megabytes: int) -> None:
@@ -361,6 +377,8 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         make_long_lines(path, 5, 990_000, emoji=True)
     emoji["docx"] = work / "long-lines-emoji.docx"
     make_docx(emoji["docx"], lines_body(emoji["txt"]))
+    varied = work / "varied-words.txt"
+    make_varied(varied, 9)
     fence = work / "open-fence.md"
     make_open_fence(fence, 5)
     comments = {kind: work / f"open-comment.{kind}" for kind in ("txt", "md", "html")}
@@ -406,6 +424,7 @@ def cases(work: Path) -> list[tuple[str, str, list[str], Callable[[str, str], st
         ("check-50mb-text, limit 60MB", mb(text), [*check, "--max-file-size", "60MB", str(text)], check_note),
         ("check-50mb-text, limit 60MB, --report", mb(text),
          [*check, "--max-file-size", "60MB", "--report", str(text)], check_note),
+        ("check-9mb-varied-words", mb(varied), [*check, str(varied)], check_note),
         ("check-5mb-markdown-open-fence", mb(fence), [*check, str(fence)], check_note),
         *(
             (f"check-5mb-open-comment, .{kind}", mb(path), [*check, str(path)], check_note)

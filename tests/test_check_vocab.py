@@ -8,7 +8,7 @@ import pytest
 
 from check_support import make_check_root
 from cxkb.checker.inflect import forms
-from cxkb.checker.vocab import Kind, VocabIndex, compact, fold, is_abbreviation
+from cxkb.checker.vocab import Kind, Matcher, VocabIndex, compact, fold, is_abbreviation
 from cxkb.kg.records import load
 
 
@@ -90,6 +90,17 @@ def test_longest_match_wins(index: VocabIndex) -> None:
     assert found(index, "customer experience management matters", "en") == [
         ("customer experience management", ("customer-experience-management",))
     ]
+
+
+def test_varied_words_after_a_first_word_are_remembered_once_each(index: VocabIndex) -> None:
+    # A long text of ever new words must not fill the step cache with one entry per word
+    # after every label's first word: a word no label continues with is remembered once.
+    matcher = Matcher(index, "en")
+    words = [f"zq{i}x" for i in range(300)]
+    result = matcher.scan(" ".join(f"the customer {w} and customer experience {w}." for w in words))
+    assert set(words) <= matcher._dead
+    assert not any(word in matcher._dead for _, word in matcher._steps)  # only the label's own steps
+    assert [m.text for m in result.matches] == ["customer experience"] * len(words)
 
 
 def test_overlaps_are_leftmost_then_longest(index: VocabIndex) -> None:

@@ -8,6 +8,9 @@ of restart points instead (a few MB), with the same answers. cxkb uses that back
 keeps each language's decompressed stream and index in ``build/cache/`` (keyed by the
 simplemma version), so a run loads them with one read instead of decompressing the LZMA
 file and indexing it again. Any problem with the cache falls back to simplemma's own files.
+
+``Lemmatiser`` is the checker's one way in: lemmas and known words remembered per run,
+and the base of a compound the dictionary lacks.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from simplemma.strategies.dictionaries.dictionary_factory import CachingDictiona
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
 from simplemma.utils import normalize_token
+
+from cxkb.checker.context import fold
 
 _SLOTS = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
 
@@ -89,3 +94,43 @@ def lemmatize(word: str, lang: str) -> str:
 def is_known(word: str, lang: str) -> bool:
     """simplemma.is_known(word, lang), on the cached low-memory dictionaries."""
     return _LOOKUP.get_lemma(normalize_token(word), lang) is not None
+
+
+class Lemmatiser:
+    """simplemma behind one small interface, with a cache, so a library change stays here."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], str] = {}
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def lemma(self, word: str, lang: str) -> str:
+        key = (word, lang)
+        hit = self._cache.get(key)
+        if hit is None:
+            try:
+                hit = fold(lemmatize(word, lang))
+            except (ValueError, KeyError):  # pragma: no cover - unsupported language data
+                hit = word
+            self._cache[key] = hit
+        return hit
+
+    def base(self, word: str, lang: str) -> str:
+        """The lemma, also for unknown compounds: klantcontacten -> klant + contact."""
+        lemma = self.lemma(word, lang)
+        if lemma != word or len(word) < 7 or self.known(word, lang):
+            return lemma
+        for i in range(3, len(word) - 3):
+            tail = word[i:]
+            if self.known(tail, lang):
+                tail_lemma = self.lemma(tail, lang)
+                if tail_lemma != tail:
+                    return word[:i] + tail_lemma
+        return lemma
+
+    def known(self, word: str, lang: str) -> bool:
+        key = (word, lang)
+        hit = self._known.get(key)
+        if hit is None:
+            hit = is_known(word, lang)
+            self._known[key] = hit
+        return hit

@@ -139,47 +139,7 @@ def words(text: str) -> list[str]:
     return [m.group() for m in TOKEN.finditer(fold(text))]
 
 
-class Lemmatiser:
-    """simplemma behind one small interface, with a cache, so a library change stays here."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], str] = {}
-        self._known: dict[tuple[str, str], bool] = {}
-
-    def lemma(self, word: str, lang: str) -> str:
-        key = (word, lang)
-        hit = self._cache.get(key)
-        if hit is None:
-            try:
-                hit = fold(lemmas.lemmatize(word, lang))
-            except (ValueError, KeyError):  # pragma: no cover - unsupported language data
-                hit = word
-            self._cache[key] = hit
-        return hit
-
-    def base(self, word: str, lang: str) -> str:
-        """The lemma, also for unknown compounds: klantcontacten -> klant + contact."""
-        lemma = self.lemma(word, lang)
-        if lemma != word or len(word) < 7 or self.known(word, lang):
-            return lemma
-        for i in range(3, len(word) - 3):
-            tail = word[i:]
-            if self.known(tail, lang):
-                tail_lemma = self.lemma(tail, lang)
-                if tail_lemma != tail:
-                    return word[:i] + tail_lemma
-        return lemma
-
-    def known(self, word: str, lang: str) -> bool:
-        key = (word, lang)
-        hit = self._known.get(key)
-        if hit is None:
-            hit = lemmas.is_known(word, lang)
-            self._known[key] = hit
-        return hit
-
-
-_LEMMATISER = Lemmatiser()
+_LEMMATISER = lemmas.Lemmatiser()
 
 
 def is_abbreviation(label: str) -> bool:
@@ -378,6 +338,9 @@ class Matcher:
         self._cue_words: dict[str, bool] = {}
         self._phrases: dict[str, str] = {}
         self._steps: dict[tuple[int, str], tuple[Any, ...]] = {}  # see _step
+        # Words that continue no label past its first word, whatever came before (see _step).
+        self._inner = _inner_keys(index._root)
+        self._dead: set[str] = set()
 
     def keys(self, token: str) -> tuple[str, ...]:
         """Every key a text word may match a label word by: spelling, inflection, lemma."""
@@ -390,6 +353,7 @@ class Matcher:
             self._cue_words.clear()
             self._phrases.clear()
             self._steps.clear()
+            self._dead.clear()
         w = fold(token)
         out = [w]
         forms = self.index._forms
@@ -514,12 +478,14 @@ class Matcher:
         hyphen_only = True
         possessive = False  # an apostrophe after a plural's s in a gap
         depth = self.index.depth
-        steps = self._steps
+        steps, dead = self._steps, self._dead
         while len(tokens) < depth:
             m = _NEXT.match(text, pos)
             if m is None:
                 break
             gap, token = m.groups()
+            if token in dead:
+                break
             step = steps.get((id(states), token))
             if step is None or step[0] is not states:
                 step = self._step(states, token)
@@ -550,9 +516,15 @@ class Matcher:
         Remembered per state tuple (checked by identity, as ids are reused) and word, since
         the same words follow the same first words again and again.
         """
+        keys = self.keys(token)
+        if self._inner.isdisjoint(keys):
+            # Most words after a label's first word continue none: remembering that per
+            # word, not per state and word, keeps this cache as small as the text's vocabulary.
+            self._dead.add(token)
+            return states, (), (), True
         nxt: list[dict[str, Any]] = []
         for node in states:
-            for key in self.keys(token):
+            for key in keys:
                 child = node.get(key)
                 if child is not None and all(child is not x for x in nxt):
                     nxt.append(child)
@@ -681,6 +653,18 @@ def _precompute(node: dict[str, Any]) -> None:
         if payload and all(v is not Variant.SPLIT and not e.abbreviation for e, v in payload):
             child[_PLAIN] = tuple(dict.fromkeys(e for e, _ in payload))
         _precompute(child)
+
+
+def _inner_keys(root: dict[str, Any]) -> frozenset[str]:
+    """Every word key below the trie's first level: the words that can continue a label."""
+    found: set[str] = set()
+    todo = [child for key, child in root.items() if key not in (_END, _PLAIN)]
+    while todo:
+        for key, child in todo.pop().items():
+            if key not in (_END, _PLAIN):
+                found.add(key)
+                todo.append(child)
+    return frozenset(found)
 
 
 def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tuple[Entry, ...]:
