@@ -375,3 +375,26 @@ def test_single_process_build_writes_the_same_bytes(mini_root: Path, tmp_path: P
     assert names == sorted(p.name for p in inline.iterdir())
     for name in names:
         assert (forked / name).read_bytes() == (inline / name).read_bytes(), name
+
+
+def test_build_reports_near_identical_titles_checked_in_its_second_process(mini_root: Path, tmp_path: Path) -> None:
+    # The check runs in a forked process; its warnings must still reach the build's report,
+    # also when the build stops for an error in the tables.
+    papers = mini_root / "literature" / "papers.csv"
+    edit(
+        papers,
+        "Understanding Customer Experience Throughout the Customer Journey",
+        "When More Pain Is Preferred to Less: Adding a Better Ending",
+    )
+
+    def near(findings: list) -> list[tuple[int, str]]:
+        return [(f.row, f.message) for f in findings if f.rule == "near-duplicate-title"]
+
+    expected = near(load_and_validate(mini_root)[1].findings)
+    assert len(expected) == 1
+    assert near(build(mini_root, tmp_path / "ok", reasoning=False).report.findings) == expected
+    edit(papers, ",1993,psychological-science,", ",1593,psychological-science,")
+    with pytest.raises(BuildError) as failed:
+        build(mini_root, tmp_path / "failed", reasoning=False)
+    assert any(f.rule == "year-range" for f in failed.value.report.findings)
+    assert near(failed.value.report.findings) == expected

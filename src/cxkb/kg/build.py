@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from cxkb.findings import Report
 from cxkb.kg import extracts, reason, shacl, skos, triples, verdicts, writer
 from cxkb.kg import graph as graphmod
 from cxkb.kg.records import KnowledgeBase, Paper, load_papers, load_taxonomy
-from cxkb.kg.validate import load_and_validate, validate_papers, validate_taxonomy
+from cxkb.kg.validate import load_and_validate, near_identical_titles, validate_papers, validate_taxonomy
 
 DEFAULT_OUT = release.RELEASE_DIR
 BASE_FILE = release.BASE_FILE
@@ -388,6 +388,12 @@ class _Reasoning:
             self.consistency = None
 
 
+def _join(job: _Side | None, report: Report) -> None:
+    """Add the findings of a side job's report to ``report``; the caller then drops the job."""
+    if job is not None:
+        report.extend(job.result())
+
+
 def _reasoner_error(report: Report, exc: reason.ReasonerError) -> BuildError:
     report.error("ontology/cxkb.ttl", 0, "", "reasoner", str(exc))
     return BuildError(str(exc), report)
@@ -436,6 +442,7 @@ def build(
     validate_taxonomy(kb, report)
     remembered = verdicts.Verdicts(root / verdicts.DEFAULT_DIR if cache else None)
     side: _Side | None = None
+    titles: _Side | None = None
     shapes: _Shapes | None = None
     inference: _Reasoning | None = None
     try:
@@ -453,8 +460,13 @@ def build(
                 raise _reasoner_error(report, exc) from exc
         progress("reading and checking the literature table")
         load_papers(root, kb, report)
-        validate_papers(kb, report, today=today)
+        # The slowest paper rule, and one that only warns: it runs on the other core while
+        # the rest are checked and the release is prepared, and joins the report below.
+        titles = _Side(partial(near_identical_titles, kb))
+        validate_papers(kb, report, today=today, near_titles=False)
         if report.has_errors:
+            _join(titles, report)
+            titles = None
             raise BuildError("the tables have errors", report)
         assert inference is not None
         if inference.whole_graph:
@@ -468,6 +480,8 @@ def build(
         progress("checking the paper shape on the records")
         paper_findings(kb, shapes_graph, report)
         if report.has_errors:
+            _join(titles, report)
+            titles = None
             raise BuildError("the graph does not conform to the SHACL shapes", report)
         subjects = Subjects.of(kb, schema, taxonomy)
         # This process also writes the records and derived facts while the second one writes
@@ -498,6 +512,8 @@ def build(
             total, inferred = total + more, inferred + more_inferred
             shacl_report(kb, shapes.result(), report)
             shapes = None
+            _join(titles, report)
+            titles = None
             if report.has_errors:
                 raise BuildError("the graph does not conform to the SHACL shapes", report)
             # Every file but the manifest is final: hashing them here keeps this core busy
@@ -512,7 +528,7 @@ def build(
                 staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning, files=hashes
             )
     finally:
-        for job in (side, shapes):
+        for job in (side, titles, shapes):
             if job is not None:
                 job.cancel()
         if inference is not None:

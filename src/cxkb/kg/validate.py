@@ -225,11 +225,19 @@ def validate_taxonomy(kb: KnowledgeBase, report: Report) -> None:
     _check_ambiguous(kb, report)
 
 
-def validate_papers(kb: KnowledgeBase, report: Report, *, today: _dt.date | None = None) -> None:
-    """The rules on papers, their authors and venues, and how well they cover the questions and concepts."""
+def validate_papers(
+    kb: KnowledgeBase, report: Report, *, today: _dt.date | None = None, near_titles: bool = True
+) -> None:
+    """The rules on papers, their authors and venues, and how well they cover the questions and concepts.
+
+    Without ``near_titles`` the near-identical-title warnings are left to the caller: the
+    build runs :func:`near_identical_titles` on its other core while this runs.
+    """
     _check_people(kb, report)
     _check_papers(kb, report, (today or _dt.date.today()).year)
     _check_coverage(kb, report)
+    if near_titles:
+        report.extend(near_identical_titles(kb))
 
 
 def load_and_validate(root: Path, *, today: _dt.date | None = None) -> tuple[KnowledgeBase, Report]:
@@ -482,7 +490,6 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
 def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
     dois: dict[str, str] = {}
     titles: dict[str, str] = {}
-    similar: TitleIndex[tuple[str, int]] = TitleIndex()
     for p in kb.papers.values():
         f, n = p.origin.file, p.origin.line
         if p.year and not MIN_YEAR <= p.year <= year_now:
@@ -525,23 +532,38 @@ def _check_papers(kb: KnowledgeBase, report: Report, year_now: int) -> None:
                 report.error(f, n, "doi", "duplicate-doi", f"DOI {p.doi} is already used by {dois[key]!r}")
             dois.setdefault(key, p.id)
         tkey = title_key(p.title)
-        if tkey:
-            if tkey in titles:
-                report.error(f, n, "title", "duplicate-title", f"same title as {titles[tkey]!r}")
-            else:
-                near = similar.find(tkey)
-                if near is not None:
-                    (other, line), score = near
-                    report.warning(
-                        f,
-                        n,
-                        "title",
-                        "near-duplicate-title",
-                        f"title is near-identical (similarity {score:.1f}) to {other!r} on line {line}; "
-                        "the same paper twice?",
-                    )
-                similar.add(tkey, (p.id, n))
-            titles.setdefault(tkey, p.id)
+        if tkey in titles:
+            report.error(f, n, "title", "duplicate-title", f"same title as {titles[tkey]!r}")
+        elif tkey:
+            titles[tkey] = p.id
+
+
+def near_identical_titles(kb: KnowledgeBase) -> Report:
+    """A warning for each title near-identical to an earlier row's (an identical one is an error).
+
+    Apart from the other paper rules because at scale it takes longest: the build runs it
+    in a second process while the rest are checked.
+    """
+    report = Report()
+    seen: set[str] = set()
+    similar: TitleIndex[tuple[str, int]] = TitleIndex()
+    for p in kb.papers.values():
+        tkey = title_key(p.title)
+        if not tkey or tkey in seen:
+            continue
+        seen.add(tkey)
+        near = similar.find(tkey)
+        if near is not None:
+            (other, line), score = near
+            report.warning(
+                p.origin.file,
+                p.origin.line,
+                "title",
+                "near-duplicate-title",
+                f"title is near-identical (similarity {score:.1f}) to {other!r} on line {line}; the same paper twice?",
+            )
+        similar.add(tkey, (p.id, p.origin.line))
+    return report
 
 
 def _check_complete(p: Paper, report: Report) -> None:
