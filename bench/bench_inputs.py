@@ -15,7 +15,8 @@ Cases:
 - ``check-repeated, <what>``: a mark a pass has to pair, repeated and never paired, on one
   line of 900 KB or over many short lines: unclosed inline comments, backtick runs of ever
   new widths, unclosed checker directives, a URL without spaces, directives switching the
-  checker off and on 20,000 times, 5 MB quotes (one paragraph, one list), a 5 MB
+  checker off and on 20,000 times, 5 MB quotes (one paragraph, one list, one paragraph in a
+  quote in a quote), a 5 MB
   paragraph in one list item, one after a closed tag and one in a nested list item, which
   hold no top-level block to cut at;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
@@ -187,6 +188,7 @@ REPEATED = {
     "directives off and on, .md": ("", "<!-- cxkb-check off -->klantreis<!-- cxkb-check on -->\n", 1_100_000, True),
     "a 5 MB quote paragraph, .md": ("", "> klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB list in a quote, .md": ("", "> - klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph in a quote in a quote, .md": ("", "> > klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in one list item, .md": ("- klantreis\n", "  klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph after a tag, .md": ("Een regel<br>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in a nested list item, .md": (

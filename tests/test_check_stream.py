@@ -472,6 +472,20 @@ def test_a_long_markdown_quote_is_masked_in_pieces(line: str) -> None:
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 
+@pytest.mark.parametrize("marks", ["> > ", ">> ", "> > > "])
+def test_a_long_paragraph_in_quotes_in_a_quote_is_masked_in_pieces(marks: str) -> None:
+    """A piece may end before a line of a paragraph in nested quotes that has all their marks and
+    then a letter; a lazy line with fewer marks is no place to cut, since a line with all of
+    them after it would then start a new quote (and its indented text would be code)."""
+    text = f"{marks}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "na de quote\n"
+    _assert_held_in_pieces(text, 2000, more_than=20)  # 180,000 characters
+    fewer = marks[: marks.rindex(">")]
+    text = f"{marks}a\n{fewer}b lui\n{marks}    c\n{marks}een `d\n{marks}e` f\n{fewer}    g\n{marks}h\n"
+    for size in range(1, 12):
+        got = _masked(MarkdownMasker(size=size), text, [0])
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+
+
 @pytest.mark.parametrize("marker", ["- ", "1. ", "  10)  ", "* "])
 def test_a_long_paragraph_in_a_list_item_is_masked_in_pieces(marker: str) -> None:
     """A piece may end inside the paragraph that ends a top-level list's last item; the rest is

@@ -400,8 +400,8 @@ NO_PARAGRAPH: Paragraph = (-1, -1, ())
 def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
-    Also returns the offsets where top-level blocks, the items of top-level lists and the blocks
-    of top-level quotes start:
+    Also returns the offsets where top-level blocks, the items of top-level lists, the blocks
+    of top-level quotes and the lines of paragraphs in quotes that carry all their marks start:
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph, or the last block of the last item of a top-level list (or of a list nested
@@ -457,9 +457,20 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             if token.level == 1 and inner == "paragraph_open":
                 quoted = (_QUOTE_MARK.match(text, starts[i]) for i in range(first + 1, last))
                 tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
+        if token.type == "paragraph_open" and token.level >= 2 and _quotes_only(opened[: token.level]):
+            # a line of a paragraph in quotes in quotes that has all their '>' and then a letter
+            # starts the same paragraph when the text before it is cut off; with fewer it would be
+            # a lazy line, after which one with more starts a new quote
+            marks = re.compile(rf"(?:> ?){{{token.level}}}")
+            quoted = (marks.match(text, starts[i]) for i in range(first + 1, last))
+            tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
     return spans, tops, paragraph
+
+
+def _quotes_only(around: list[tuple[str, int]]) -> bool:
+    return all(kind == "blockquote_open" for kind, _ in around)
 
 
 def starts_prose(char: str) -> bool:

@@ -8,7 +8,8 @@ ten to twenty times the document's size. The maskers here take the document in p
 holding only a stretch of the document at a time.
 
 *Markdown.* A piece may end only where nothing of the whole-document masking reaches
-across: at the start of a top-level block or of an item of a top-level list (parsing from
+across: at the start of a top-level block, of an item of a top-level list, or of a line of a
+paragraph in quotes (in quotes) that carries all their marks and then a letter (parsing from
 there finds the same code blocks after it), where no code span is open (after a blank line,
 which no code span crosses, or where every backtick run since the last one has its pair:
 :func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
