@@ -194,7 +194,7 @@ class _WordClass:
 class WordClasses:
     """English word forms by the parts of speech they can have (one form may have several).
 
-    One dict from form to a bit per class: four sets of the lexicon's 80,000 forms took
+    One dict from form to a bit per class: four sets of the lexicon's 70,000 forms took
     12 MB of a check's memory, this takes about half.
     """
 

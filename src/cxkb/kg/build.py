@@ -21,7 +21,7 @@ import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -465,8 +465,6 @@ def build(
         titles = _Side(partial(near_identical_titles, kb))
         validate_papers(kb, report, today=today, near_titles=False)
         if report.has_errors:
-            _join(titles, report)
-            titles = None
             raise BuildError("the tables have errors", report)
         assert inference is not None
         if inference.whole_graph:
@@ -480,8 +478,6 @@ def build(
         progress("checking the paper shape on the records")
         paper_findings(kb, shapes_graph, report)
         if report.has_errors:
-            _join(titles, report)
-            titles = None
             raise BuildError("the graph does not conform to the SHACL shapes", report)
         subjects = Subjects.of(kb, schema, taxonomy)
         # This process also writes the records and derived facts while the second one writes
@@ -527,6 +523,13 @@ def build(
             extracts.write_manifest(
                 staging, root, kb, triples_count=total, inferred=inferred, reasoning=reasoning, files=hashes
             )
+    except BuildError:
+        # A build that stops still lists the warnings of the title check, if it got that far.
+        if titles is not None:
+            with suppress(Exception):
+                _join(titles, report)
+            titles = None
+        raise
     finally:
         for job in (side, titles, shapes):
             if job is not None:
