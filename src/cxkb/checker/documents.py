@@ -449,18 +449,14 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
                 paragraph = (begin, end, tuple(at for kind, at in around if kind == "list_item_open"))
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
-            # its own '>' first is parsed as it is when the text before that line is cut off; so is
-            # a line of a paragraph there whose text starts with a letter (no block marker)
+            # its own '>' first is parsed as it is when the text before that line is cut off
             inner = token.type if token.level == 1 else inner
             if text.startswith(">", begin) and (token.level == 1 or inner.endswith("list_open")):
                 tops.append(begin)
-            if token.level == 1 and inner == "paragraph_open":
-                quoted = (_QUOTE_MARK.match(text, starts[i]) for i in range(first + 1, last))
-                tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
-        if token.type == "paragraph_open" and token.level >= 2 and _quotes_only(opened[: token.level]):
-            # a line of a paragraph in quotes in quotes that has all their '>' and then a letter
-            # starts the same paragraph when the text before it is cut off; with fewer it would be
-            # a lazy line, after which one with more starts a new quote
+        if token.type == "paragraph_open" and token.level >= 1 and _quotes_only(opened[: token.level]):
+            # so is a line of a paragraph in a quote (or in quotes in quotes) that has all their
+            # '>' and then a letter (no block marker): it starts the same paragraph; with fewer
+            # '>' it would be a lazy line, after which one with more starts a new quote
             marks = re.compile(rf"(?:> ?){{{token.level}}}")
             quoted = (marks.match(text, starts[i]) for i in range(first + 1, last))
             tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
@@ -478,7 +474,6 @@ def starts_prose(char: str) -> bool:
     return char.isalpha() or not char.isascii()
 
 
-_QUOTE_MARK = re.compile(r"> ?")  # then prose: it goes on with the paragraph before it or starts one
 _NOT_FOR_MARKDOWN_IT = str.maketrans({MASK: " ", "\r": " "})
 _TICKS = re.compile(r"`+")
 

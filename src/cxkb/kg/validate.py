@@ -545,13 +545,11 @@ def near_identical_titles(kb: KnowledgeBase) -> Report:
     in a second process while the rest are checked.
     """
     report = Report()
-    seen: set[str] = set()
     similar: TitleIndex[tuple[str, int]] = TitleIndex()
     for p in kb.papers.values():
         tkey = title_key(p.title)
-        if not tkey or tkey in seen:
+        if not tkey or tkey in similar.exact:  # the same title again: an error of _check_papers
             continue
-        seen.add(tkey)
         near = similar.find(tkey)
         if near is not None:
             (other, line), score = near
