@@ -611,6 +611,15 @@ def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_pat
     ]
 
 
+def test_a_title_case_line_that_starts_with_an_ambiguous_label_is_no_name(index: VocabIndex, tmp_path: Path) -> None:
+    # a metric's name on its own line, and at the start of a sentence: the label starts the run
+    text = "Engagement Volume\n\nEngagement Responsiveness counts replies. Our Work Engagement Team met."
+    named = [(m.text, m.line, m.column) for m in check(index, tmp_path, text, "en").mentions if m.code == "ambiguous"]
+    assert named == [("Engagement", 1, 1), ("Engagement", 3, 1)]
+    # inside a capitalised run the label does not start, it stays part of a name
+    assert not [m for m in check(index, tmp_path, "We met the Work Engagement Team.", "en").mentions]
+
+
 def test_none_cues_are_parsed_apart() -> None:
     cues = ContextCues.parse(["a: word", "none: ^gain ^veel"])
     assert cues.nothing == frozenset({"gain", "veel"})

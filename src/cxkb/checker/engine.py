@@ -528,13 +528,19 @@ class Checker:
 
     def _names_nothing(self, state: _State, text: str, m: Match) -> bool:
         """An ambiguous label that here is know-how, part of a name or a verb, or that the document
-        has made name nothing (:class:`DocumentSense`): not a mention at all."""
+        has made name nothing (:class:`DocumentSense`): not a mention at all.
+
+        A capitalised run that the label starts, at the start of a sentence or line, is not
+        taken for a name: a name puts the bare word after what qualifies it (*Work Experience
+        programs*), while a heading or a metric's name in title case may start with it
+        (*Engagement Volume*).
+        """
         entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
         if entry is None or verb_form(m.text, entry.label, entry.lang):
             return entry is not None
         key = (entry.lang, compact(entry.label))
         cues = self.index.cues_of.get(key)
-        if cues is None or part_of_name(text, m.start, m.end):
+        if cues is None or (part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)):
             return cues is not None
         if cues.after_nothing_word(text, m.start):
             state.sense.note_nothing(key)
