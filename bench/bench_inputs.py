@@ -17,7 +17,8 @@ Cases:
   new widths, unclosed checker directives, a URL without spaces, directives switching the
   checker off and on 20,000 times, 5 MB quotes (one paragraph, one list, one paragraph in a
   quote in a quote), a 5 MB
-  paragraph in one list item, one after a closed tag and one in a nested list item, which
+  paragraph in one list item, one in a quote in a list item, one after a closed tag and one in
+  a nested list item, which
   hold no top-level block to cut at;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
   text (English and Dutch), so the vocabulary keeps growing where the other texts repeat;
@@ -191,6 +192,12 @@ REPEATED = {
     "a 5 MB paragraph in a quote in a quote, .md": ("", "> > klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in one list item, .md": ("- klantreis\n", "  klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph after a tag, .md": ("Een regel<br>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph in a quote in a list item, .md": (
+        "- klantreis\n",
+        "  > klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
     "a 5 MB paragraph in a nested list item, .md": (
         "- a\n  - klantreis\n",
         "    klantreis en nog wat tekst\n",

@@ -486,6 +486,23 @@ def test_a_long_paragraph_in_quotes_in_a_quote_is_masked_in_pieces(marks: str) -
         assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
 
 
+@pytest.mark.parametrize("opening", ["- > ", "1. > > ", "- punt\n\n  > ", "- a\n  - > "])
+def test_a_long_paragraph_in_a_quote_in_a_list_item_is_masked_in_pieces(opening: str) -> None:
+    """A piece may end inside a paragraph in quotes in a list's last item; the rest is parsed behind
+    the item's marker and the quotes' marks, so that lazy lines, quoted lines and the indented
+    lines after the quotes belong where they do in the whole text."""
+    line = opening.rsplit("\n", 1)[-1]
+    indent = " " * (len(line) - len(line.lstrip(" -1.")))
+    marks = indent + line.lstrip(" -1.")
+    text = f"{opening}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "na de lijst\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
+    quoted = f"{opening}a b\n{marks}    c d\n{marks}e `f\n{marks}g` h\nlui i\n"
+    text = quoted + f"{indent}    j\n\n{indent}    k\n{marks}    l\n    code\n"
+    for size in range(1, 12):
+        got = _masked(MarkdownMasker(size=size), text, [0], True)
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+
+
 @pytest.mark.parametrize("marker", ["- ", "1. ", "  10)  ", "* "])
 def test_a_long_paragraph_in_a_list_item_is_masked_in_pieces(marker: str) -> None:
     """A piece may end inside the paragraph that ends a top-level list's last item; the rest is

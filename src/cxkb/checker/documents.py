@@ -392,9 +392,10 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
-Paragraph = tuple[int, int, tuple[int, ...]]
-"""Where a paragraph starts and ends, and where each list item it sits in starts, outermost first."""
-NO_PARAGRAPH: Paragraph = (-1, -1, ())
+Paragraph = tuple[int, int, tuple[int, ...], int]
+"""Where a paragraph starts and ends, where each list item it sits in starts (outermost first), and
+how many quotes inside the innermost item hold it."""
+NO_PARAGRAPH: Paragraph = (-1, -1, (), 0)
 
 
 def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph]:
@@ -405,8 +406,9 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph, or the last block of the last item of a top-level list (or of a list nested
-    in such items only) is, with where each item it is in starts (none for a top-level
-    paragraph; :data:`NO_PARAGRAPH` for neither).
+    in such items only, or of quotes in the innermost item) is, with where each item it is in
+    starts and the number of those quotes (none for a top-level paragraph; :data:`NO_PARAGRAPH`
+    for neither).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -436,7 +438,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
-            paragraph = (begin, end, ()) if token.type == "paragraph_open" else NO_PARAGRAPH
+            paragraph = (begin, end, (), 0) if token.type == "paragraph_open" else NO_PARAGRAPH
             container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
@@ -444,9 +446,13 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
         elif token.level >= 2 and token.nesting >= 0 and token.type != "inline" and container.endswith("list_open"):
             paragraph = NO_PARAGRAPH
             around = opened[: token.level]
-            if token.type == "paragraph_open" and all(kind.endswith(("list_open", "item_open")) for kind, _ in around):
+            lists = around  # the lists and items around the quotes that hold the token, if any
+            while lists[-1][0] == "blockquote_open":
+                lists = lists[:-1]
+            quotes = len(around) - len(lists)
+            if token.type == "paragraph_open" and all(kind.endswith(("list_open", "item_open")) for kind, _ in lists):
                 end = starts[last] if last < len(starts) else len(text)
-                paragraph = (begin, end, tuple(at for kind, at in around if kind == "list_item_open"))
+                paragraph = (begin, end, tuple(at for kind, at in lists if kind == "list_item_open"), quotes)
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
             # its own '>' first is parsed as it is when the text before that line is cut off

@@ -14,10 +14,11 @@ there finds the same code blocks after it), where no code span is open (after a 
 which no code span crosses, or where every backtick run since the last one has its pair:
 :func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
 inside a top-level paragraph, or the paragraph that ends the last item of a top-level list (or
-of lists nested in it), after a space, where no code span, link, comment or tag can run across
-(:func:`_inside_paragraph`; a tag or comment that has closed before it may precede it); the
-text after it is parsed behind a stand-in for the line's start (:data:`_LEAD`), after the lines
-of the enclosing items' markers in a list. Text after the last such place waits for more input; a document
+of lists nested in it, or of quotes in that item), after a space, where no code span, link,
+comment or tag can run across (:func:`_inside_paragraph`; a tag or comment that has closed before
+it may precede it); the text after it is parsed behind a stand-in for the line's start
+(:data:`_LEAD`), after the lines of the enclosing items' markers and the quotes' marks in a list.
+Text after the last such place waits for more input; a document
 without any (an inline comment left open in a long paragraph, say) is held until one comes.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
@@ -213,9 +214,12 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     line would move them), and the blank line lets any list start, which an ordered one not
     numbered 1 cannot do right after a paragraph. An item whose text starts five spaces or more
     after its marker is left alone (its first line is code), and so is one with a tab there
-    (:data:`_ITEM` only counts spaces) or with anything but spaces before its marker.
+    (:data:`_ITEM` only counts spaces) or with anything but spaces before its marker. A paragraph in
+    quotes in the innermost item is parsed behind as many ``> `` after the item's markers: the
+    quotes' lines and lazy lines then continue it, and the item's column stays the one that decides
+    what follows the quotes.
     """
-    begin, limit, items = paragraph
+    begin, limit, items, quotes = paragraph
     if begin < 0:
         return 0, ""
     lines: list[str] = []
@@ -229,7 +233,7 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
         if (marker := _ITEM.match(text, item + column)) is None:
             return 0, ""
         column, line, marked = marker.end() - item, item, marker.end()
-    stand_in = "".join(lines) + text[line:marked] + _LEAD if items else _LEAD
+    stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else _LEAD
     if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
