@@ -134,7 +134,8 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
         "challenge; the service challenges were real. The service backlog grew. Every service backlog is long. "
         "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments. "
         "Our service strategy sets a service vision; service strategies and service visions change. Service "
-        "transformation and service transformations, service improvement and service improvements follow."
+        "transformation and service transformations, service improvement and service improvements follow. "
+        "Each site gets a service category; the service categories sort the sites."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts

@@ -152,11 +152,13 @@ RUNNING_SERVICES = frozenset(
         "transformations",
         "improvement",
         "improvements",
+        "category",  # a kind of service in a website's taxonomy (seed:095)
+        "categories",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
-manages them, what it plans for them, how it changes them), not a CX notion a reviewer would
-add: *service manager*, *service strategy*, *service transformation* are never unknown terms."""
+manages them, what it plans for them, how it changes or sorts them), not a CX notion a reviewer
+would add: *service manager*, *service strategy*, *service transformation* are never unknown terms."""
 
 
 def runs_services(key: str) -> bool:
