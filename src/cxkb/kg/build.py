@@ -525,10 +525,9 @@ def build(
             )
     except BuildError:
         # A build that stops still lists the warnings of the title check, if it got that far.
-        if titles is not None:
-            with suppress(Exception):
-                _join(titles, report)
-            titles = None
+        with suppress(Exception):
+            _join(titles, report)
+        titles = None
         raise
     finally:
         for job in (side, titles, shapes):
