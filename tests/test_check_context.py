@@ -97,6 +97,20 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
     assert finding.concepts == ("self-service-technology",) and "consider" in finding.message
 
 
+def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: VocabIndex, tmp_path: Path) -> None:
+    # word_families.csv kind none: a focus group is no customer focus, a research field no AI in service
+    text = "We ran customer focus groups. Federal research in AI grows, and AI research too. AI helps agents."
+    result = check(index, tmp_path, text, "en")
+    assert [(m.text, m.concepts) for m in result.mentions] == [
+        ("AI", ("artificial-intelligence-in-service",)),
+        ("agents", ("frontline-employee",)),
+    ]
+    assert not [f for f in result.findings if f.code in ("unknown-term", "inconsistent")]
+    # the label on its own still names its concept, and the phrase never turns up as a suggestion
+    assert found(check(index, tmp_path, "Our customer focus shows.", "en"))[0][2] == ("customer-centricity",)
+    assert not [label for label, _ in index.labels() if "focus group" in label or "AI research" in label]
+
+
 def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
     text = "Customer satisfaction matters. Satisfied customers return. CSAT measures it."
     result = check(index, tmp_path, text, "en")
@@ -230,7 +244,7 @@ def test_cues_must_name_a_candidate(records: KnowledgeBase) -> None:
 def test_word_families_reach_the_release(records: KnowledgeBase) -> None:
     assert records.families
     assert all(f.concept in records.concepts and f.forms and f.source for f in records.families.values())
-    assert {f.kind for f in records.families.values()} == {"family", "question", "narrower"}
+    assert {f.kind for f in records.families.values()} == {"family", "question", "narrower", "none"}
     assert any(a.cues for a in records.ambiguous.values())
 
 

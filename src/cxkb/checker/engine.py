@@ -41,7 +41,15 @@ __all__ = [
 ]
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Dutch"}
-_KIND_ORDER = {Kind.PREF: 0, Kind.ALT: 1, Kind.HIDDEN: 2, Kind.FAMILY: 3, Kind.NARROWER: 4, Kind.AMBIGUOUS: 5}
+_KIND_ORDER = {
+    Kind.PREF: 0,
+    Kind.ALT: 1,
+    Kind.HIDDEN: 2,
+    Kind.FAMILY: 3,
+    Kind.NARROWER: 4,
+    Kind.AMBIGUOUS: 5,
+    Kind.NONE: 6,
+}
 _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
 
 
@@ -330,6 +338,8 @@ class Checker:
         eager = bool(self.allow_terms or self.allow_concepts)  # allow-lists see the resolved meaning
         for m in scan.matches:
             s, e = m.start, m.end
+            if m.entries[0].kind is Kind.NONE and all(x.kind is Kind.NONE for x in m.entries):
+                continue  # a phrase that holds a label and names nothing (word_families.csv kind none)
             if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):
                 continue
             verdict = self.classify(m, lang)
@@ -447,8 +457,9 @@ class Checker:
 
     def _classify(self, m: Match, lang: str) -> _Verdict:
         shown = " ".join(m.text.split())  # on one line, whatever breaks or markup it spans
-        same = [e for e in m.entries if e.lang == lang]
-        pool = same or list(m.entries)
+        named = [e for e in m.entries if e.kind is not Kind.NONE]  # a label beats a none form
+        same = [e for e in named if e.lang == lang]
+        pool = same or named
         text = compact(m.text)
         concepts = tuple(dict.fromkeys(c for e in pool for c in e.concepts))
         exact_entries = [e for e in pool if compact(e.label) == text]

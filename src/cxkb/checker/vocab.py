@@ -79,7 +79,11 @@ class Kind(StrEnum):
     HIDDEN = "hidden"
     FAMILY = "family"  # a derived word or a survey question's wording (word_families.csv)
     NARROWER = "narrower"  # a narrower term the taxonomy does not model: points to its concept
+    NONE = "none"  # a phrase that holds a label but names nothing (customer focus group): outmatches the label
     AMBIGUOUS = "ambiguous"
+
+
+_FAMILY_KIND = {"narrower": Kind.NARROWER, "none": Kind.NONE}  # word_families.csv kind -> entry kind
 
 
 class Variant(StrEnum):
@@ -175,7 +179,7 @@ class VocabIndex:
         stems, short = self._stems()
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
-        self.closed_labels = frozenset(closed(e.label) for e in self.entries)
+        self.closed_labels = frozenset(closed(e.label) for e in self.entries if e.kind is not Kind.NONE)
 
     def __getstate__(self) -> dict[str, Any]:
         """Everything but the records: the index is all the checker needs (see :mod:`cxkb.checker.cache`)."""
@@ -201,7 +205,7 @@ class VocabIndex:
             concept = self.concepts.get(w.concept)
             if concept is None or concept.deprecated or w.lang not in LANGS:
                 continue
-            kind = Kind.NARROWER if w.kind == "narrower" else Kind.FAMILY
+            kind = _FAMILY_KIND.get(w.kind, Kind.FAMILY)
             for form in w.forms:
                 if GAP in form:
                     self.gapped.setdefault(w.lang, []).append(Gapped.parse(form, Entry(w.concept, form, kind, w.lang)))
@@ -316,7 +320,7 @@ class VocabIndex:
 
     def labels(self) -> list[tuple[str, str]]:
         """(label, concept id) for every label of a concept, for fuzzy suggestions."""
-        return sorted({(e.label, e.concept) for e in self.entries if e.kind is not Kind.AMBIGUOUS})
+        return sorted({(e.label, e.concept) for e in self.entries if e.kind not in (Kind.AMBIGUOUS, Kind.NONE)})
 
     def is_candidate(self, lowered_word: str) -> bool:
         """Whether a word may start a label or holds a cue (the prefilter rule)."""
