@@ -200,6 +200,38 @@ def test_no_horizontal_scrolling_on_a_phone(browser, site: Site) -> None:  # typ
     assert not wide, wide
 
 
+_CLIPPED = """() => {
+    const wide = el => el.scrollWidth > el.clientWidth + 1;
+    const out = [];
+    for (const h of document.querySelectorAll('.bd-article h1')) if (wide(h)) out.push('h1');
+    const t = document.querySelector('.bd-article table');  // the labels come first on a concept page
+    if (wide(t) || t.getBoundingClientRect().right > window.innerWidth + 1) out.push('table');
+    for (const c of t.querySelectorAll('th, td')) if (wide(c)) out.push(c.textContent.trim().slice(0, 30));
+    return out;
+}"""
+
+
+def test_a_concepts_labels_fit_a_phone(browser, site: Site, kb) -> None:  # type: ignore[no-untyped-def]
+    """The concepts with the longest word in a title and in a label: the title and the label table
+    show whole on a phone, in both editions, with no column scrolled out of view (a Dutch compound
+    is wider than a third of the screen)."""
+
+    def longest(labels: list[str]) -> int:
+        return max(len(w) for label in labels for w in label.split())
+
+    concepts = [kb.concepts[cid] for cid in sorted(kb.concepts)]
+    titled = max(concepts, key=lambda c: longest([c.pref.en, c.pref.nl])).id
+    labelled = max(concepts, key=lambda c: longest([c.pref.en, c.pref.nl, *c.alt.en, *c.alt.nl])).id
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for cid in sorted({titled, labelled}):
+        for edition in ("", "nl/"):
+            _open(page, site, f"{edition}generated/concepts/{cid}.html")
+            clipped = page.evaluate(_CLIPPED)
+            assert not clipped, (edition, cid, clipped)
+    context.close()
+
+
 def test_page_weight(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
     """No page transfers more than 1 MB (uncompressed); a page with a map at most 1.5 MB.
 

@@ -44,7 +44,7 @@ def list_table(
     widths: Sequence[int] = (),
 ) -> str:
     """A MyST list-table; cells are MyST text already escaped by the caller."""
-    lines = [f"```{{list-table}} {caption}", ":header-rows: 1"]
+    lines = [f"```{{list-table}} {caption}".rstrip(), ":header-rows: 1"]
     if css_class:
         lines.append(f":class: {css_class}")
     if widths:

@@ -21,10 +21,10 @@ def _labels_table(site: Site, c: Concept) -> str:
         (site.t("Preferred label", "Voorkeursterm"), cell([c.pref.en], "en"), cell([c.pref.nl], "nl")),
         (site.t("Synonyms", "Synoniemen"), cell(c.alt.en, "en"), cell(c.alt.nl, "nl")),
     ]
-    head = site.t("| Label | English | Dutch |", "| Term | Engels | Nederlands |")
-    lines = [head, "|---|---|---|"]
-    lines += [f"| {a} | {b} | {d} |" for a, b, d in rows]
-    return "\n".join(lines)
+    header = (site.t("Label", "Term"), site.t("English", "Engels"), site.t("Dutch", "Nederlands"))
+    # a class of its own, so that on a phone the table fits and breaks long Dutch compounds
+    # rather than scrolling its Dutch column out of view (cxkb.css)
+    return list_table(header, rows, caption="", css_class="cxkb-labels", widths=(22, 39, 39))
 
 
 PAPER_WIDTHS = (20, 7, 36, 13, 24)
