@@ -635,6 +635,19 @@ def test_a_title_case_line_that_starts_with_an_ambiguous_label_is_no_name(index:
     assert not [m for m in check(index, tmp_path, "We met the Work Engagement Team.", "en").mentions]
 
 
+def test_a_journey_of_change_and_a_lived_experience_name_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    # ambiguous_labels.csv none: cues for journey and experience; a bare use with a cue still names
+    text = (
+        "Our transformation journey took years. The hero's journey is a story. People are on a larger journey. "
+        "Her lived experience shaped the work. Customers value a smooth experience."
+    )
+    named = [(m.text, m.column, m.concepts[0]) for m in check(index, tmp_path, text, "en").mentions]
+    assert named == [
+        ("journey", text.index("journey. Her") + 1, "customer-journey"),  # a cue speaks: people
+        ("experience", text.index("experience.") + 1, "customer-experience"),  # ambiguous, as before
+    ]
+
+
 def test_none_cues_are_parsed_apart() -> None:
     cues = ContextCues.parse(["a: word", "none: ^gain ^veel"])
     assert cues.nothing == frozenset({"gain", "veel"})
