@@ -455,6 +455,22 @@ def test_the_past_tense_of_interact_with_an_organisation_is_a_service_encounter(
     assert naming(en, "service-encounter") == ["interacted with our government"]  # people are no party named
 
 
+def test_interacting_with_us_or_the_service_and_staff_interactions_are_service_encounters(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    text = (
+        "Users interact with us online. Frontstage actions are what users do when interacting with the service. "
+        "Employee interactions and face-to-face interaction matter. Users interact with the website."
+    )
+    en = found(check(index, tmp_path, text, "en"))
+    assert naming(en, "service-encounter") == [
+        "interact with us",
+        "interacting with the service",
+        "Employee interactions",
+        "face-to-face interaction",
+    ]  # a website is no party of an encounter
+
+
 def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "Users experiencing delays called. Experienced staff helped. Their experience was poor. "
