@@ -109,6 +109,11 @@ def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: Vocab
     # the label on its own still names its concept, and the phrase never turns up as a suggestion
     assert found(check(index, tmp_path, "Our customer focus shows.", "en"))[0][2] == ("customer-centricity",)
     assert not [label for label, _ in index.labels() if "focus group" in label or "AI research" in label]
+    # a change agent is no frontline employee, a law's name no digital experience
+    text = "Change agents and processing agents met. The Integrated Digital Experience Act passed. Agents helped."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("Agents", ("frontline-employee",))
+    ]
 
 
 def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
