@@ -97,6 +97,13 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
     assert finding.concepts == ("self-service-technology",) and "consider" in finding.message
 
 
+def test_a_client_is_a_customer(index: VocabIndex, tmp_path: Path) -> None:
+    # word_families.csv: client experience, client-centred (seed:105); the office's capitals name no one
+    text = "The Client Experience Office made the service client-centered."
+    named = [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions]
+    assert named == [("Client Experience", ("customer-experience",)), ("client-centered", ("customer-centricity",))]
+
+
 def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: VocabIndex, tmp_path: Path) -> None:
     # word_families.csv kind none: a focus group is no customer focus, a research field no AI in service
     text = "We ran customer focus groups. Federal research in AI grows, and AI research too. AI helps agents."
