@@ -97,6 +97,13 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
     assert finding.concepts == ("self-service-technology",) and "consider" in finding.message
 
 
+def test_service_channels_and_channels_integrated(index: VocabIndex, tmp_path: Path) -> None:
+    # word_families.csv: service channels (touchpoint; seed:105, seed:107), integrated channels (seed:106)
+    text = "Calls are one of our service channels. Integrated channels help."
+    named = [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions]
+    assert named == [("service channels", ("touchpoint",)), ("Integrated channels", ("channel-integration",))]
+
+
 def test_a_client_is_a_customer(index: VocabIndex, tmp_path: Path) -> None:
     # word_families.csv: client experience, client-centred (seed:105); the office's capitals name no one
     text = "The Client Experience Office made the service client-centered."
