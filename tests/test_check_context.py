@@ -181,7 +181,8 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
         "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments. "
         "Our service strategy sets a service vision; service strategies and service visions change. Service "
         "transformation and service transformations, service improvement and service improvements follow. "
-        "Each site gets a service category; the service categories sort the sites."
+        "Each site gets a service category; the service categories sort the sites. A service team "
+        "grows; service teams meet."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
@@ -664,6 +665,9 @@ def test_know_how_and_names_are_no_experience_concept(index: VocabIndex, tmp_pat
     assert [m.column for m in en.mentions if m.code == "ambiguous"] == [
         len("Interns gain experience here. Work Experience staff call. The ") + 1
     ]
+    # a know-how word joined to the label (skills and experience, years of experience) counts too
+    joined = "Staff need skills and experience, and years of experience. Their experience of the service varies."
+    assert [m.column for m in check(index, tmp_path, joined, "en").mentions] == [joined.index("experience of") + 1]
     nl = check(index, tmp_path, "Zij heeft veel ervaring met formulieren. De ervaring van de inwoner telt.", "nl")
     assert [(m.text, m.concepts) for m in nl.mentions if m.code == "ambiguous"] == [
         ("ervaring", ("customer-experience",))

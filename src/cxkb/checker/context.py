@@ -90,6 +90,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
 GAP = "..."
 """In a word-family form, the place where other words may come between its two parts."""
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form
+_JOINERS = frozenset({"and", "or", "en", "of"})  # a none: cue may come before one of these (skills and experience)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 
@@ -154,6 +155,8 @@ RUNNING_SERVICES = frozenset(
         "improvements",
         "category",  # a kind of service in a website's taxonomy (seed:095)
         "categories",
+        "team",  # the people who run a service, like its manager (seed:109)
+        "teams",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
@@ -460,10 +463,19 @@ class ContextCues:
 
     def after_nothing_word(self, text: str, start: int) -> bool:
         """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
-        ervaring* (know-how). A capitalised run (*Work Experience programs*) names nothing either, but
-        that is :func:`part_of_name`'s to say."""
+        ervaring* (know-how). A cue joined to the label by *and* or *or* counts too: *skills and
+        experience* is know-how as *skills experience* would be. A capitalised run (*Work Experience
+        programs*) names nothing either, but that is :func:`part_of_name`'s to say."""
         before = prev_word(text, start)
-        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
+        if before is None or before[0]:
+            return False
+        word = fold(text[before[1] : before[2]])
+        if word in _JOINERS:
+            before = prev_word(text, before[1])
+            if before is None or before[0]:
+                return False
+            word = fold(text[before[1] : before[2]])
+        return word in self.nothing
 
     def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
