@@ -111,6 +111,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "We are designing services with users. Service design is person-centred.",
             [("Service design", ("service-design",)), ("person-centred", ("customer-centricity",))],
         ),
+        # call handlers (seed:110); interactions with the department (seed:111)
+        (
+            "Call handlers took the calls. Users described their interactions with the department.",
+            [("Call handlers", ("frontline-employee",)), ("interactions with the department", ("service-encounter",))],
+        ),
         # client experience, client-centred (seed:105); the office's capitals name no one
         (
             "The Client Experience Office made the service client-centered.",
