@@ -111,6 +111,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "We are designing services with users. Service design is person-centred.",
             [("Service design", ("service-design",)), ("person-centred", ("customer-centricity",))],
         ),
+        # users at the heart of a service (seed:112)
+        (
+            "It puts users at the heart of services.",
+            [("users at the heart", ("user-centricity",))],
+        ),
         # call handlers (seed:110); interactions with the department (seed:111)
         (
             "Call handlers took the calls. Users described their interactions with the department.",
