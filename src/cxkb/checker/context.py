@@ -90,7 +90,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
 GAP = "..."
 """In a word-family form, the place where other words may come between its two parts."""
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form
-_JOINERS = frozenset({"and", "or", "en", "of"})  # a none: cue may come before one of these (skills and experience)
+_JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 
@@ -463,9 +463,10 @@ class ContextCues:
 
     def after_nothing_word(self, text: str, start: int) -> bool:
         """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
-        ervaring* (know-how). A cue joined to the label by *and* or *or* counts too: *skills and
-        experience* is know-how as *skills experience* would be. A capitalised run (*Work Experience
-        programs*) names nothing either, but that is :func:`part_of_name`'s to say."""
+        ervaring* (know-how). A cue joined to the label by *and*, *or* or *of* (Dutch *en*, *of*) counts
+        too: *skills and experience* and *years of experience* are know-how as *years experience* is.
+        A capitalised run (*Work Experience programs*) names nothing either, but that is
+        :func:`part_of_name`'s to say."""
         before = prev_word(text, start)
         if before is None or before[0]:
             return False
