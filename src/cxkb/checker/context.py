@@ -468,15 +468,9 @@ class ContextCues:
         A capitalised run (*Work Experience programs*) names nothing either, but that is
         :func:`part_of_name`'s to say."""
         before = prev_word(text, start)
-        if before is None or before[0]:
-            return False
-        word = fold(text[before[1] : before[2]])
-        if word in _JOINERS:
-            before = prev_word(text, before[1])
-            if before is None or before[0]:
-                return False
-            word = fold(text[before[1] : before[2]])
-        return word in self.nothing
+        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
+            before = prev_word(text, before[1])  # the cue is the word before the joiner
+        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
 
     def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
