@@ -198,6 +198,24 @@ REPEATED = {
         5_000_000,
         True,
     ),
+    "a 5 MB paragraph after an unclosed inline comment, .md": (
+        "Een <!-- opmerking\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB text after an unclosed directive, .txt": (
+        "<!-- cxkb-check off\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB paragraph in a list item in a quote, .md": (
+        "> - klantreis\n",
+        ">   klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
     "a 5 MB paragraph in a nested list item, .md": (
         "- a\n  - klantreis\n",
         "    klantreis en nog wat tekst\n",

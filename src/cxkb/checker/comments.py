@@ -65,14 +65,21 @@ def comment_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in _comments(text)]
 
 
-def comment_left_open(text: str) -> bool:
+def comment_left_open(text: str, inline: bool = True) -> bool:
     """Whether a comment in ``text`` may yet close after its end: a block comment still open, or an
-    inline ``<!--`` after the last comment with no blank line after it (then neither has any before)."""
+    inline ``<!--`` after the last comment with no blank line after it (then neither has any before).
+
+    Without ``inline`` the caller knows that no ``-->`` follows the text: an inline ``<!--`` left
+    open is then plain text for good (CommonMark takes inline HTML only whole), while a block
+    comment left open still hides the rest of its container.
+    """
     last = 0
     for _, end, left_open in _comments(text):
         if left_open:
             return True
         last = end
+    if not inline:
+        return False
     opener = text.rfind(OPEN, last)
     return opener >= 0 and BLANK_LINE.search(text, opener) is None
 

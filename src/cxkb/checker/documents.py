@@ -392,10 +392,10 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
 
 
-Paragraph = tuple[int, int, tuple[int, ...], int]
-"""Where a paragraph starts and ends, where each list item it sits in starts (outermost first), and
-how many quotes inside the innermost item hold it."""
-NO_PARAGRAPH: Paragraph = (-1, -1, (), 0)
+Paragraph = tuple[int, int, tuple[int, ...], int, bool]
+"""Where a paragraph starts and ends, where each list item it sits in starts (outermost first), how
+many quotes inside the innermost item hold it, and whether its list is in a top-level quote."""
+NO_PARAGRAPH: Paragraph = (-1, -1, (), 0, False)
 
 
 def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph]:
@@ -406,9 +406,10 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph, or the last block of the last item of a top-level list (or of a list nested
-    in such items only, or of quotes in the innermost item) is, with where each item it is in
-    starts and the number of those quotes (none for a top-level paragraph; :data:`NO_PARAGRAPH`
-    for neither).
+    in such items only, or of quotes in the innermost item), or of the last item of a list in a
+    top-level quote is, with where each item it is in starts, the number of those quotes and
+    whether the list is in a quote (none for a top-level paragraph; :data:`NO_PARAGRAPH` for
+    neither).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -438,7 +439,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
-            paragraph = (begin, end, (), 0) if token.type == "paragraph_open" else NO_PARAGRAPH
+            paragraph = (begin, end, (), 0, False) if token.type == "paragraph_open" else NO_PARAGRAPH
             container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
@@ -452,13 +453,23 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             quotes = len(around) - len(lists)
             if token.type == "paragraph_open" and all(kind.endswith(("list_open", "item_open")) for kind, _ in lists):
                 end = starts[last] if last < len(starts) else len(text)
-                paragraph = (begin, end, tuple(at for kind, at in lists if kind == "list_item_open"), quotes)
+                paragraph = (begin, end, tuple(at for kind, at in lists if kind == "list_item_open"), quotes, False)
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
             # its own '>' first is parsed as it is when the text before that line is cut off
             inner = token.type if token.level == 1 else inner
             if text.startswith(">", begin) and (token.level == 1 or inner.endswith("list_open")):
                 tops.append(begin)
+        if container == "blockquote_open" and token.level >= 1 and token.nesting >= 0 and token.type != "inline":
+            paragraph = NO_PARAGRAPH
+            if (
+                token.type == "paragraph_open"
+                and token.level == 3
+                and _LIST_IN_QUOTE.fullmatch(" ".join(kind for kind, _ in opened[:3]))
+            ):
+                # the paragraph of an item of a list in a top-level quote (one list deep)
+                end = starts[last] if last < len(starts) else len(text)
+                paragraph = (begin, end, (opened[2][1],), 0, True)
         if token.type == "paragraph_open" and token.level >= 1 and _quotes_only(opened[: token.level]):
             # so is a line of a paragraph in a quote (or in quotes in quotes) that has all their
             # '>' and then a letter (no block marker): it starts the same paragraph; with fewer
@@ -469,6 +480,9 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
     return spans, tops, paragraph
+
+
+_LIST_IN_QUOTE = re.compile("blockquote_open (?:bullet|ordered)_list_open list_item_open")
 
 
 def _quotes_only(around: list[tuple[str, int]]) -> bool:

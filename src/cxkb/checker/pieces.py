@@ -14,12 +14,13 @@ there finds the same code blocks after it), where no code span is open (after a 
 which no code span crosses, or where every backtick run since the last one has its pair:
 :func:`_open_code`), and where no HTML comment or tag is still open. A piece may also end
 inside a top-level paragraph, or the paragraph that ends the last item of a top-level list (or
-of lists nested in it, or of quotes in that item), after a space, where no code span, link,
-comment or tag can run across (:func:`_inside_paragraph`; a tag or comment that has closed before
-it may precede it); the text after it is parsed behind a stand-in for the line's start
-(:data:`_LEAD`), after the lines of the enclosing items' markers and the quotes' marks in a list.
-Text after the last such place waits for more input; a document
-without any (an inline comment left open in a long paragraph, say) is held until one comes.
+of lists nested in it, or of quotes in that item, or of a list in a top-level quote), after a
+space, where no code span, link, comment or tag can run across (:func:`_inside_paragraph`; a tag
+or comment that has closed before it may precede it); the text after it is parsed behind a
+stand-in for the line's start (:data:`_LEAD`), after the lines of the enclosing items' markers
+and the quotes' marks in a list. Text after the last such place waits for more input; a document
+without any (a tag left open in a long paragraph, say) is held until one comes. An inline comment
+left open holds nothing back once no ``-->`` can follow it (``last_close``): it is plain text then.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
 read as CommonMark renders them: :mod:`cxkb.checker.comments`), and the rest is parsed
@@ -68,11 +69,19 @@ Piece = tuple[str, str]
 
 
 class MarkdownMasker:
-    """Markdown masked piece by piece; ``lang`` is the front matter's language, once known."""
+    """Markdown masked piece by piece; ``lang`` is the front matter's language, once known.
 
-    def __init__(self, size: int | None = None) -> None:
+    ``last_close`` is where the document's last ``-->`` ends (0 if it has none), when a first
+    reading of the file has found it: past that point no comment can close, so an inline ``<!--``
+    left open is text and holds nothing back. Without it, an open one holds the rest of its
+    paragraph until a ``-->`` or a blank line comes.
+    """
+
+    def __init__(self, size: int | None = None, last_close: int | None = None) -> None:
         self.size = size or PIECE
         self.lang: str | None = None
+        self._last_close = last_close
+        self._fed = 0  # characters fed so far: the buffer ends at this document offset
         self._buffer = ""
         self._lead = ""  # parsed before the buffer when it starts inside a paragraph's line
         self._first = True  # front matter is looked for at the very start only
@@ -82,6 +91,7 @@ class MarkdownMasker:
         """Pieces that can be masked now; ``source`` must end at a line break, a space or a tab
         (but the last)."""
         self._buffer += source
+        self._fed += len(source)
         if len(self._buffer) >= self._next_try:
             yield from self._cut(final=False)
 
@@ -104,6 +114,7 @@ class MarkdownMasker:
             del text  # a generator keeps its locals while it waits: lines may be a million characters
             yield piece
             return
+        quiet = self._quiet_from(len(text))
         tried = 0
         complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
@@ -114,7 +125,7 @@ class MarkdownMasker:
                     continue
                 tried += 1
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _runs_on(blocked, spanned, untagged)
+            still_open = _runs_on(blocked, spanned, untagged, closes=cut < quiet)
             del blocked, spanned, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -125,9 +136,9 @@ class MarkdownMasker:
         cut, lead = _inside_paragraph(text, paragraph, len(self._lead), past_tags=True)
         passes = None
         if cut > 0 and text.find("<", 0, cut) >= 0:
-            if _markup_closed(text, cut):
+            if _markup_closed(text, cut, comments=cut < quiet):
                 passes = markdown_passes(text[:cut], blocks)
-            if passes is None or _runs_on(*passes[:3]):
+            if passes is None or _runs_on(*passes[:3], closes=cut < quiet):
                 # a comment or a tag may close after the cut: cut before the first '<' instead
                 cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
                 passes = None
@@ -138,12 +149,15 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
-        cut, opening, comment = _inside_open_block(text, blocks, tops, len(self._lead))
+        cut, opening, comment = _inside_open_block(text, blocks, tops, len(self._lead), quiet)
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], inside)
             # the open comment is the block cut into; nothing else may run on past the cut
-            runs_on = _open_tag(untagged) or _open_code(spanned) if comment else _runs_on(blocked, spanned, untagged)
+            if comment:
+                runs_on = _open_tag(untagged) or _open_code(spanned)
+            else:
+                runs_on = _runs_on(blocked, spanned, untagged, closes=cut < quiet)
             if not runs_on:
                 del blocked, spanned, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
@@ -151,6 +165,13 @@ class MarkdownMasker:
                 yield piece
                 return
         self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
+
+    def _quiet_from(self, length: int) -> int:
+        """Where, in the text the masker looks at (the lead, then the buffer, ``length`` long), the
+        document's last ``-->`` ends; past ``length`` while it is still to come or not known."""
+        if self._last_close is None:
+            return length + 1
+        return self._last_close - (self._fed - len(self._buffer)) + len(self._lead)
 
     def _emit(
         self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None, lead: str = ""
@@ -187,12 +208,13 @@ cut followed, which is all the masking passes look back at (a ``www.`` or an e-m
 _RISKY = re.compile(r"[`\[\]]")
 _ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t\n])")
 _FIRST = re.compile(r"[ \t]*(\S)")
+_QUOTE_MARK = re.compile(r" {0,3}> ?(?!\t)")
 
 
 def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: bool = False) -> tuple[int, str]:
     """A cut after a space or tab inside ``paragraph``, the last top-level block or the last block of
-    a top-level list's last item (at any depth of lists in lists), and what to parse the rest
-    behind; ``(0, "")`` if none.
+    a top-level list's last item (at any depth of lists in lists) or of a list's in a top-level
+    quote, and what to parse the rest behind; ``(0, "")`` if none.
 
     Nothing the masking passes find may run across it: no backtick or bracket since the last blank
     line (code spans and link destinations do not span one), and no comment or tag, which may span
@@ -217,10 +239,12 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     (:data:`_ITEM` only counts spaces) or with anything but spaces before its marker. A paragraph in
     quotes in the innermost item is parsed behind as many ``> `` after the item's markers: the
     quotes' lines and lazy lines then continue it, and the item's column stays the one that decides
-    what follows the quotes.
+    what follows the quotes. In an item of a list in a top-level quote (one list deep) the stand-in
+    is the item's line as far as its marker, the quote's mark included: the quote's lines, lazy
+    lines and the item's column then work as they do in the whole text.
     """
-    begin, limit, items, quotes = paragraph
-    if begin < 0:
+    begin, limit, items, quotes, quoted = paragraph
+    if begin < 0 or (quoted and (len(items) != 1 or quotes)):
         return 0, ""
     lines: list[str] = []
     column, line, marked = 0, -1, -1  # the content column, the item line and where its markers end
@@ -230,7 +254,12 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
                 return 0, ""
             if line >= 0:
                 lines.append(text[line:marked] + _LEAD.strip() + "\n\n")
-        if (marker := _ITEM.match(text, item + column)) is None:
+        at = item + column
+        if quoted:  # the item's line starts with the quote's mark, which the stand-in repeats
+            if (mark := _QUOTE_MARK.match(text, item)) is None:
+                return 0, ""
+            at = mark.end()
+        if (marker := _ITEM.match(text, at)) is None:
             return 0, ""
         column, line, marked = marker.end() - item, item, marker.end()
     stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else _LEAD
@@ -249,7 +278,9 @@ _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _COMMENT_LINE = re.compile(r" {0,3}<!--")
 
 
-def _inside_open_block(text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int) -> tuple[int, str, bool]:
+def _inside_open_block(
+    text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int, quiet: int
+) -> tuple[int, str, bool]:
     """A cut at a line start inside a fenced code block or a comment still open at the end, the line
     that opened it, and whether it is a comment; ``(0, "", False)`` if there is none.
 
@@ -259,6 +290,7 @@ def _inside_open_block(text: str, blocks: list[tuple[int, int]], tops: list[int]
     masked now, and the rest is parsed behind the opening line, which reopens the same block, so
     that it closes where it does in the whole document. Only a top-level block is cut: inside a
     list or a quote, whether a line continues the block depends on the container's markers.
+    No ``-->`` ends after ``quiet``.
     """
     if not tops:
         return 0, "", False
@@ -271,7 +303,8 @@ def _inside_open_block(text: str, blocks: list[tuple[int, int]], tops: list[int]
     elif (line := _COMMENT_LINE.match(text, begin)) and text.find("-->", line.end()) < 0:
         comment = True
         # an inline comment before it may close after its start (a '-->' in code closes none)
-        if comment_left_open(_apply(text[:begin], [b for b in blocks if b[0] < begin])):
+        before = _apply(text[:begin], [b for b in blocks if b[0] < begin])
+        if comment_left_open(before, inline=begin < quiet):
             return 0, "", False
     else:
         return 0, "", False
@@ -294,19 +327,24 @@ def open_directive(text: str) -> bool:
     return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
-def _runs_on(blocked: str, spanned: str, untagged: str) -> bool:
-    """Whether a comment, a tag or a code span of what is held may run on past its end."""
-    return comment_left_open(blocked) or _open_tag(untagged) or _open_code(spanned)
+def _runs_on(blocked: str, spanned: str, untagged: str, closes: bool = True) -> bool:
+    """Whether a comment, a tag or a code span of what is held may run on past its end; without
+    ``closes`` no ``-->`` comes after it, and an inline comment left open is text."""
+    return comment_left_open(blocked, inline=closes) or _open_tag(untagged) or _open_code(spanned)
 
 
-def _markup_closed(text: str, cut: int) -> bool:
+def _markup_closed(text: str, cut: int, comments: bool = True) -> bool:
     """Whether the last ``<!--`` before ``cut`` has a ``-->`` after it and the last ``<`` a ``>``: a
     look at the raw text, so that a paragraph of comments left open is not masked again at every
-    try. It only spares the masking passes, which decide (:func:`_runs_on`)."""
+    try. It only spares the masking passes, which decide (:func:`_runs_on`). Without ``comments``
+    no ``-->`` comes after ``cut``: a ``<!--`` left open is text, and only a ``<`` that may start a
+    tag needs its ``>``."""
+    last = text.rfind("<", 0, cut)
+    if not comments:
+        return text.find(">", last, cut) >= 0 or _OPEN_TAG.match(text, last) is None
     opener = text.rfind("<!--", 0, cut)
     if opener >= 0 and text.find("-->", opener + 4, cut) < 0:
         return False
-    last = text.rfind("<", 0, cut)
     return text.find(">", last, cut) >= 0
 
 

@@ -59,16 +59,20 @@ _READ = 1 << 17
 
 
 class TextMasker:
-    """Plain text: a piece is masked once no directive comment is open in it."""
+    """Plain text: a piece is masked once no directive comment is open in it, or once no ``-->``
+    is left to close one (``last_close``: as for :class:`MarkdownMasker`)."""
 
     lang: str | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, last_close: int | None = None) -> None:
         self._pending = ""
+        self._last_close = last_close
+        self._fed = 0
 
     def feed(self, source: str) -> Iterator[tuple[str, str]]:
         self._pending += source
-        if open_directive(self._pending):
+        self._fed += len(source)
+        if open_directive(self._pending) and closes_after(self._last_close, self._fed):
             return  # a directive may close further on
         yield self._pending, mask_text(self._pending)
         self._pending = ""
@@ -81,12 +85,18 @@ class TextMasker:
 Masker = TextMasker | MarkdownMasker | HtmlMasker
 
 
-def masker_for(kind: str) -> Masker:
+def masker_for(kind: str, last_close: int | None = None) -> Masker:
     if kind == "markdown":
-        return MarkdownMasker()
+        return MarkdownMasker(last_close=last_close)
     if kind == "html":
         return HtmlMasker()
-    return TextMasker()
+    return TextMasker(last_close)
+
+
+def closes_after(last_close: int | None, offset: int) -> bool:
+    """Whether a ``-->`` of the document may end after ``offset``: ``last_close`` is where the last
+    one ends, or None before the first reading has found it."""
+    return last_close is None or last_close > offset
 
 
 class StreamedFile:
@@ -112,6 +122,7 @@ class StreamedFile:
         self.max_part = max_part
         self.bom = False
         self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
+        self.last_close: int | None = None  # where the last '-->' ends, once pass 1 has read the file
         self._last_html_tag = -1  # where the last <html> tag may start (its lang is the document's)
         sample = self._validate_docx(max_line) if kind == "docx" else self._validate(max_line)
         declared = None
@@ -179,11 +190,14 @@ class StreamedFile:
 
     def _settle(self, tally: _Tally) -> str:
         """The checks that need the whole text, in read_document's order; the masked start."""
-        self.has_dotted_capital = tally.finish()
+        self.last_close = tally.last_close
+        self.has_dotted_capital = tally.dotted
         if not tally.nonblank:
             raise InputError(self.name, "empty file: nothing to check")
         if tally.too_long is not None:
             raise tally.too_long
+        if tally.dotted and self.kind not in ("markdown", "html"):  # their masker decides (see _survey)
+            self.has_dotted_capital = self._dotted_where_shown()
         start = "".join(tally.sample)
         cut = start.find("-->", _SAMPLE)  # mask as the whole text would: directives end to end
         start = start[: len(start) if cut < 0 else cut + 3]
@@ -196,7 +210,7 @@ class StreamedFile:
         masked characters; for HTML up to its last ``<html`` tag, whose ``lang`` counts; and
         to the end if the file holds U+0130, which matters only where it is not masked.
         """
-        masker = masker_for(self.kind)
+        masker = masker_for(self.kind, self.last_close)
         sample: list[str] = []
         sampled = 0
         dotted = self.has_dotted_capital
@@ -216,6 +230,15 @@ class StreamedFile:
                 sample.append(masked)
                 self.has_dotted_capital = self.has_dotted_capital or "\u0130" in masked
         return "".join(sample)[:_SAMPLE], masker.lang
+
+    def _dotted_where_shown(self) -> bool:
+        """Whether U+0130 is in the text where masking leaves it (not in a directive, say): read once
+        more, only for the rare file that holds it at all, so that pass 1 holds nothing back."""
+        masker = masker_for(self.kind, self.last_close)
+        for source, _ in self._decoded(inside=True):
+            if any("\u0130" in masked for _, masked in masker.feed(source)):
+                return True
+        return any("\u0130" in masked for _, masked in masker.close())
 
     def _decoded(self, inside: bool = False) -> Iterator[tuple[str, int]]:
         """Decoded pieces and the byte offset of each, without the byte-order mark.
@@ -300,13 +323,13 @@ class StreamedFile:
 
     def pieces(self) -> Iterator[tuple[str, str]]:
         """(source, masked text) pieces in order; directives are recorded as they pass."""
-        masker = masker_for(self.kind)
+        masker = masker_for(self.kind, self.last_close)
         pending_s = pending_t = ""
         offset = line = column = 0
         for source, _ in self._decoded(inside=True):
             for piece in masker.feed(source):
                 pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
-                if open_directive(pending_s):
+                if open_directive(pending_s) and closes_after(self.last_close, offset + len(pending_s)):
                     continue  # a directive may close further on
                 self.suppressed.feed(pending_s, offset, line, column)
                 yield from _slices(pending_s, pending_t)
@@ -330,30 +353,22 @@ class _Tally:
         self.line = 0
         self.sample: list[str] = []
         self._sampled = 0
-        self._pending = ""
-        self.dotted = False
+        self.dotted = False  # U+0130 anywhere in the text; whether masking leaves it is decided after
+        self.chars = 0
+        self.last_close = 0  # where the last '-->' ends (pieces end at a line break: none is cut in two)
 
     def add(self, source: str) -> None:
         self.nonblank = self.nonblank or bool(source.strip())
-        if self.kind in ("markdown", "html"):  # their masker decides (see _survey); U+0130 is rare
-            self.dotted = self.dotted or "\u0130" in source
-        else:
-            self._pending += source
-            if not open_directive(self._pending):  # pieces as pass 2 masks them
-                self.dotted = self.dotted or _dotted(self._pending)
-                self._pending = ""
+        self.dotted = self.dotted or "\u0130" in source
+        if (close := source.rfind("-->")) >= 0:
+            self.last_close = self.chars + close + 3
+        self.chars += len(source)
         if self.too_long is None:
             self.too_long = line_too_long(source, self.name, self.max_line, self.line)
         self.line += source.count("\n")
         if self._sampled < _SAMPLE:
             self.sample.append(source)
             self._sampled += len(source)
-
-    def finish(self) -> bool:
-        """Whether U+0130 is in the text (for Markdown and HTML: anywhere in the source)."""
-        if self.kind not in ("markdown", "html"):
-            self.dotted = self.dotted or _dotted(self._pending)
-        return self.dotted
 
 
 def _after_spaces(text: str) -> Iterator[str]:
@@ -405,8 +420,3 @@ def _open(path: Path, shown: str, max_size: int) -> int:
         os.close(fd)
         raise
     return fd
-
-
-def _dotted(source: str) -> bool:
-    """Whether the masked piece holds U+0130, whose lower case is two characters long."""
-    return "\u0130" in source and "\u0130" in mask_text(source)
