@@ -527,6 +527,35 @@ def test_a_long_paragraph_in_quotes_in_a_quote_is_masked_in_pieces(marks: str) -
         assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
 
 
+@pytest.mark.parametrize("opening", ["> ", "> > ", ">> ", "> inleiding\n>\n> "])
+def test_a_long_paragraph_in_a_quote_with_lazy_lines_is_masked_in_pieces(opening: str) -> None:
+    """A quote's paragraph goes on in lines without its marks (lazy lines): a piece may end inside it,
+    and the rest is parsed behind as many marks, where those lines, and quoted ones, continue it."""
+    text = f"{opening}klantreis\n" + "een klantreis in stappen\n" * 6000 + "\nna het citaat\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 150,000 characters
+    mixed = f"{opening}a b\nlui c d\n> e `f\ng` h\n>\n>     code\n    i\n> > j\nk l\n"
+    for size in range(1, 12):
+        got = _masked(MarkdownMasker(size=size), mixed, [0], True)
+        assert "".join(p[1] for p in got) == mask_markdown(mixed)[0], size
+
+
+@pytest.mark.parametrize("opening", ["<div>", "<details class='x'>", "<pre>", "<textarea>", "<table>", "  <section>"])
+def test_a_long_html_block_is_masked_in_pieces(opening: str) -> None:
+    """An HTML block that has not ended yet is cut at a line start, the rest parsed behind its
+    opening line: its lines stay the block's (an indented one is no code) until it ends."""
+    text = f"Intro.\n\n{opening}\n" + "een klantreis in `stappen`\n" * 6000 + "    ingesprongen\n\nna het blok\n"
+    _assert_held_in_pieces(text, 2000, more_than=20)  # 170,000 characters
+
+
+def test_an_html_block_whose_opening_line_leaves_a_tag_open_is_not_cut() -> None:
+    """Behind ``<div`` the rest would be read as that tag's attributes up to the next ``>``, where in
+    the whole text the ``<b>`` before the cut ended it: the block waits."""
+    text = "<div\nklant\n<b>x\n" + "de klantreis loopt\n" * 20 + "eind >\n"
+    for size in range(1, 40):
+        got = _masked(MarkdownMasker(size=size), text, [0])
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+
+
 @pytest.mark.parametrize("opening", ["> - ", ">1. ", " >  * ", "> inleiding\n> - ", "> - a\n>\n> 2) "])
 def test_a_long_paragraph_in_a_list_in_a_quote_is_masked_in_pieces(opening: str) -> None:
     """A piece may end inside the paragraph of a list's last item in a top-level quote; the rest is

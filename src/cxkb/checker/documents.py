@@ -398,7 +398,7 @@ many quotes inside the innermost item hold it, and whether its list is in a top-
 NO_PARAGRAPH: Paragraph = (-1, -1, (), 0, False)
 
 
-def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph]:
+def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragraph, int]:
     """Fenced and indented code blocks, found by markdown-it (CommonMark) line maps.
 
     Also returns the offsets where top-level blocks, the items of top-level lists, the blocks
@@ -406,10 +406,11 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     parsing from one of them on finds the same code blocks after it, which is what lets a long
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph, or the last block of the last item of a top-level list (or of a list nested
-    in such items only, or of quotes in the innermost item), or of the last item of a list in a
-    top-level quote is, with where each item it is in starts, the number of those quotes and
-    whether the list is in a quote (none for a top-level paragraph; :data:`NO_PARAGRAPH` for
-    neither).
+    in such items only, or of quotes in the innermost item), of the last item of a list in a
+    top-level quote, or of a top-level quote (or quotes in it) is, with where each item it is in
+    starts, the number of those quotes and whether the list is in a quote (none for a top-level
+    paragraph; :data:`NO_PARAGRAPH` for neither); and where the last top-level block starts if it
+    is an HTML block that runs to the end of the text (else -1).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -424,6 +425,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     spans: list[tuple[int, int]] = []
     tops: list[int] = []
     paragraph = NO_PARAGRAPH
+    html = -1
     opened: list[tuple[str, int]] = []  # the blocks open around the token, outermost first
     if MASK in text or "\r" in text:
         text = text.translate(_NOT_FOR_MARKDOWN_IT)
@@ -440,6 +442,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             tops.append(begin)
             end = starts[last] if last < len(starts) else len(text)
             paragraph = (begin, end, (), 0, False) if token.type == "paragraph_open" else NO_PARAGRAPH
+            html = begin if token.type == "html_block" and end == len(text) else -1
             container = token.type
         elif token.level == 1 and token.type == "list_item_open":  # an item's own marker sets its blocks
             tops.append(begin)
@@ -470,6 +473,10 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
                 # the paragraph of an item of a list in a top-level quote (one list deep)
                 end = starts[last] if last < len(starts) else len(text)
                 paragraph = (begin, end, (opened[2][1],), 0, True)
+            elif token.type == "paragraph_open" and _quotes_only(opened[: token.level]):
+                # a paragraph in a top-level quote (or quotes in it): lazy lines continue it too
+                end = starts[last] if last < len(starts) else len(text)
+                paragraph = (begin, end, (), token.level, False)
         if token.type == "paragraph_open" and token.level >= 1 and _quotes_only(opened[: token.level]):
             # so is a line of a paragraph in a quote (or in quotes in quotes) that has all their
             # '>' and then a letter (no block marker): it starts the same paragraph; with fewer
@@ -479,7 +486,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
         if token.type in ("fence", "code_block"):
             spans.append((begin, starts[last] if last < len(starts) else len(text)))
-    return spans, tops, paragraph
+    return spans, tops, paragraph, html
 
 
 _LIST_IN_QUOTE = re.compile("blockquote_open (?:bullet|ordered)_list_open list_item_open")

@@ -108,7 +108,7 @@ class MarkdownMasker:
                 self._next_try = 2 * len(text)  # front matter may close further on
                 return
             text, self.lang = mask_front_matter(text)
-        blocks, tops, paragraph = block_structure(text)
+        blocks, tops, paragraph, html = block_structure(text)
         if final:
             piece = self._emit(len(text), text, blocks)
             del text  # a generator keeps its locals while it waits: lines may be a million characters
@@ -149,7 +149,7 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
-        cut, opening, comment = _inside_open_block(text, blocks, tops, len(self._lead), quiet)
+        cut, opening, comment = _inside_open_block(text, blocks, tops, html, len(self._lead), quiet)
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], inside)
@@ -241,7 +241,8 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     quotes' lines and lazy lines then continue it, and the item's column stays the one that decides
     what follows the quotes. In an item of a list in a top-level quote (one list deep) the stand-in
     is the item's line as far as its marker, the quote's mark included: the quote's lines, lazy
-    lines and the item's column then work as they do in the whole text.
+    lines and the item's column then work as they do in the whole text. A paragraph in a top-level
+    quote (or in quotes in it) is parsed behind as many ``> ``: its quoted and lazy lines continue it.
     """
     begin, limit, items, quotes, quoted = paragraph
     if begin < 0 or (quoted and (len(items) != 1 or quotes)):
@@ -262,7 +263,7 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
         if (marker := _ITEM.match(text, at)) is None:
             return 0, ""
         column, line, marked = marker.end() - item, item, marker.end()
-    stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else _LEAD
+    stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else "> " * quotes + _LEAD
     if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
@@ -279,17 +280,21 @@ _COMMENT_LINE = re.compile(r" {0,3}<!--")
 
 
 def _inside_open_block(
-    text: str, blocks: list[tuple[int, int]], tops: list[int], lead: int, quiet: int
+    text: str, blocks: list[tuple[int, int]], tops: list[int], html: int, lead: int, quiet: int
 ) -> tuple[int, str, bool]:
-    """A cut at a line start inside a fenced code block or a comment still open at the end, the line
-    that opened it, and whether it is a comment; ``(0, "", False)`` if there is none.
+    """A cut at a line start inside a fenced code block, a comment or another HTML block still open
+    at the end (``html``: where an HTML block that runs to the end starts), the line that opened it,
+    and whether it is a comment; ``(0, "", False)`` if there is none.
 
     An open fence holds every line after its opening line as code, whatever comes later; an open
     comment that starts a line (an HTML block) hides every line after its opening line, whether a
     ``-->`` comes or not. So the lines before the last one (which may yet close the block) can be
     masked now, and the rest is parsed behind the opening line, which reopens the same block, so
-    that it closes where it does in the whole document. Only a top-level block is cut: inside a
-    list or a quote, whether a line continues the block depends on the container's markers.
+    that it closes where it does in the whole document. So can the lines of any other HTML block,
+    which ends at a blank line or at its own closing mark whatever came before, when its opening
+    line is markup complete in itself (no tag, comment or code span of it runs on into the rest,
+    parsed behind it). Only a top-level block is cut: inside a list or a quote, whether a line
+    continues the block depends on the container's markers.
     No ``-->`` ends after ``quiet``.
     """
     if not tops:
@@ -306,12 +311,23 @@ def _inside_open_block(
         before = _apply(text[:begin], [b for b in blocks if b[0] < begin])
         if comment_left_open(before, inline=begin < quiet):
             return 0, "", False
+    elif begin == html and _closed_line(text[begin:opened]):
+        comment = False
     else:
         return 0, "", False
     cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the block, waits
     if cut <= max(opened, lead):
         return 0, "", False
     return cut, text[begin:opened], comment
+
+
+def _closed_line(line: str) -> bool:
+    """Whether an HTML block's opening line leaves nothing open: every ``<`` has its ``>``, and it
+    holds no comment opener or backtick."""
+    if "<!--" in line or "`" in line:
+        return False
+    last = line.rfind("<")
+    return last < 0 or line.find(">", last) >= 0
 
 
 def after_space(text: str, start: int, end: int) -> int:
