@@ -111,6 +111,16 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "We are designing services with users. Service design is person-centred.",
             [("Service design", ("service-design",)), ("person-centred", ("customer-centricity",))],
         ),
+        # the customer in other words: in their shoes, an obsession, at the heart (seed:113, seed:114)
+        (
+            "Try walking in the shoes of your customers. We have an obsession with the customer. "
+            "The customer is at the heart of policy.",
+            [
+                ("shoes of your customers", ("customer-centricity",)),
+                ("obsession with the customer", ("customer-centricity",)),
+                ("customer is at the heart", ("customer-centricity",)),
+            ],
+        ),
         # users at the heart of a service (seed:112)
         (
             "It puts users at the heart of services.",
