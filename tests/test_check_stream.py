@@ -13,7 +13,7 @@ import itertools
 import random
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -270,6 +270,14 @@ def _assert_held_in_pieces(text: str, read: int, more_than: int, inside: bool = 
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
     assert len(got) > more_than and max(len(p[0]) for p in got) < 12_000
+
+
+def _assert_masked_as_whole(text: str, sizes: Iterable[int] = range(1, 12), inside: bool = True) -> None:
+    """Masked by maskers of every size in ``sizes``, fed at every line end (or white space), ``text``
+    comes back masked as it is whole."""
+    for size in sizes:
+        got = _masked(MarkdownMasker(size=size), text, [0], inside)
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -534,9 +542,7 @@ def test_a_long_paragraph_in_a_quote_with_lazy_lines_is_masked_in_pieces(opening
     text = f"{opening}klantreis\n" + "een klantreis in stappen\n" * 6000 + "\nna het citaat\n"
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 150,000 characters
     mixed = f"{opening}a b\nlui c d\n> e `f\ng` h\n>\n>     code\n    i\n> > j\nk l\n"
-    for size in range(1, 12):
-        got = _masked(MarkdownMasker(size=size), mixed, [0], True)
-        assert "".join(p[1] for p in got) == mask_markdown(mixed)[0], size
+    _assert_masked_as_whole(mixed)
 
 
 @pytest.mark.parametrize("opening", ["<div>", "<details class='x'>", "<pre>", "<textarea>", "<table>", "  <section>"])
@@ -551,9 +557,7 @@ def test_an_html_block_whose_opening_line_leaves_a_tag_open_is_not_cut() -> None
     """Behind ``<div`` the rest would be read as that tag's attributes up to the next ``>``, where in
     the whole text the ``<b>`` before the cut ended it: the block waits."""
     text = "<div\nklant\n<b>x\n" + "de klantreis loopt\n" * 20 + "eind >\n"
-    for size in range(1, 40):
-        got = _masked(MarkdownMasker(size=size), text, [0])
-        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+    _assert_masked_as_whole(text, range(1, 40), inside=False)
 
 
 @pytest.mark.parametrize("opening", ["> - ", ">1. ", " >  * ", "> inleiding\n> - ", "> - a\n>\n> 2) "])
@@ -566,9 +570,7 @@ def test_a_long_paragraph_in_a_list_in_a_quote_is_masked_in_pieces(opening: str)
     text = f"{opening}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "\nna de lijst\n"
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
     mixed = f"{opening}a b\n{marks}  c d\nlui e `f\n>  g` h\n>\n{marks}    code\n>     i\n> - j k\n    l\n"
-    for size in range(1, 12):
-        got = _masked(MarkdownMasker(size=size), mixed, [0], True)
-        assert "".join(p[1] for p in got) == mask_markdown(mixed)[0], size
+    _assert_masked_as_whole(mixed)
 
 
 @pytest.mark.parametrize("opening", ["- > ", "1. > > ", "- punt\n\n  > ", "- a\n  - > "])
@@ -583,9 +585,7 @@ def test_a_long_paragraph_in_a_quote_in_a_list_item_is_masked_in_pieces(opening:
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
     quoted = f"{opening}a b\n{marks}    c d\n{marks}e `f\n{marks}g` h\nlui i\n"
     text = quoted + f"{indent}    j\n\n{indent}    k\n{marks}    l\n    code\n"
-    for size in range(1, 12):
-        got = _masked(MarkdownMasker(size=size), text, [0], True)
-        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+    _assert_masked_as_whole(text)
 
 
 @pytest.mark.parametrize("marker", ["- ", "1. ", "  10)  ", "* "])
@@ -596,9 +596,7 @@ def test_a_long_paragraph_in_a_list_item_is_masked_in_pieces(marker: str) -> Non
     text = f"{marker}klantreis\n" + f"{indent}    een klantreis in stappen\n" * 6000 + "na de lijst\n"
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
     text = f"{marker}a\n{indent}    b c `d\n{indent}e` f\n\n{indent}    g h\n\n    code i\n-\n{indent}j\n"
-    for size in range(1, 12):
-        got = _masked(MarkdownMasker(size=size), text, [0], True)
-        assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
+    _assert_masked_as_whole(text)
 
 
 @pytest.mark.parametrize(
