@@ -216,6 +216,12 @@ REPEATED = {
         5_000_000,
         True,
     ),
+    "a 5 MB paragraph in a nested list item in a quote, .md": (
+        "> - a\n>   - klantreis\n",
+        ">     klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
     "a 5 MB quote paragraph in lazy lines, .md": ("> klantreis\n", "klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB HTML block, .md": ("Een regel.\n\n<div>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in a nested list item, .md": (

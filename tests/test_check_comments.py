@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxkb.checker import comments
-from cxkb.checker.documents import _code_spans, parse_document
+from cxkb.checker.documents import parse_document
+from cxkb.checker.masking import _code_spans
 from cxkb.checker.reader import StreamedFile
 
 COMMENT_SPEC = re.compile(

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from cxkb.checker.discover import discover, glob_match
-from cxkb.checker.documents import (
-    MASK,
-    InputError,
-    detect_language,
-    mask_html,
-    mask_markdown,
-    read_document,
-)
+from cxkb.checker.documents import InputError, detect_language, read_document
+from cxkb.checker.masking import MASK, mask_html, mask_markdown
 
 MARKDOWN = """\
 ---

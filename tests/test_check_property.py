@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from check_support import EXTRA_CONCEPTS
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.documents import MASK, mask_html, mask_markdown, parse_document
+from cxkb.checker.documents import parse_document
 from cxkb.checker.engine import Checker
+from cxkb.checker.masking import MASK, mask_html, mask_markdown
 from cxkb.checker.vocab import VocabIndex
 from cxkb.kg.records import load
 

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import built
-from cxkb.checker import documents, pieces, reader
+from cxkb.checker import documents, masking, pieces, reader
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.documents import InputError, mask_html, mask_markdown, parse_document, read_document
+from cxkb.checker.documents import InputError, parse_document, read_document
 from cxkb.checker.engine import Checker, CheckFinding
+from cxkb.checker.masking import mask_html, mask_markdown
 from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, Piece
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
@@ -560,11 +561,15 @@ def test_an_html_block_whose_opening_line_leaves_a_tag_open_is_not_cut() -> None
     _assert_masked_as_whole(text, range(1, 40), inside=False)
 
 
-@pytest.mark.parametrize("opening", ["> - ", ">1. ", " >  * ", "> inleiding\n> - ", "> - a\n>\n> 2) "])
+@pytest.mark.parametrize(
+    "opening",
+    ["> - ", ">1. ", " >  * ", "> inleiding\n> - ", "> - a\n>\n> 2) ", "> - a\n>   - ", "> 1. a\n>    * ", "> - - "],
+)
 def test_a_long_paragraph_in_a_list_in_a_quote_is_masked_in_pieces(opening: str) -> None:
-    """A piece may end inside the paragraph of a list's last item in a top-level quote; the rest is
-    parsed behind the item's line as far as its marker, the quote's mark included, so that quoted
-    lines, lazy lines and indented lines belong where they do in the whole text."""
+    """A piece may end inside the paragraph of a list's last item in a top-level quote, also in a list
+    nested there; the rest is parsed behind the items' lines as far as their markers, the quote's mark
+    included, so that quoted lines, lazy lines and indented lines belong where they do in the whole
+    text."""
     line = opening.rsplit("\n", 1)[-1]
     marks = line[: line.index(">") + 1] + " " * (len(line) - line.index(">") - 1)  # the quote, then the item's column
     text = f"{opening}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "\nna de lijst\n"
@@ -704,11 +709,11 @@ def test_an_html_comment_left_open_hides_the_rest_as_in_a_browser(text: str, sho
 def test_an_html_comment_closes_where_it_does_however_its_end_is_cut() -> None:
     text = "<p>Een</p>\n<!--" + "x - " * 2000 + "--->\n<p>klantreis</p>\n"
     assert "klantreis" in mask_html(text)[0]
-    whole = documents._ProseParser(documents.line_starts(text))
+    whole = masking._ProseParser(masking.line_starts(text))
     whole.feed(text)
     whole.close()
     for k in range(len(text) - 30, len(text)):
-        parser = documents._ProseParser(documents.line_starts(text))
+        parser = masking._ProseParser(masking.line_starts(text))
         parser.feed(text[:k])
         parser.feed(text[k:])
         parser.close()

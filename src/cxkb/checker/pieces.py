@@ -1,6 +1,6 @@
 """Masking a Markdown or HTML file piece by piece, as it is read, as masking it whole would.
 
-:func:`cxkb.checker.documents.mask_markdown` and :func:`~cxkb.checker.documents.mask_html`
+:func:`cxkb.checker.masking.mask_markdown` and :func:`~cxkb.checker.masking.mask_html`
 take the whole document: markdown-it's token list and the HTML parser's ranges then take
 ten to twenty times the document's size. The maskers here take the document in pieces
 (each ending at a line break, or after a space or tab inside a long line) and hand back
@@ -46,7 +46,7 @@ import re
 from collections.abc import Iterator
 
 from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
-from cxkb.checker.documents import (
+from cxkb.checker.masking import (
     Paragraph,
     _apply,
     _ProseParser,
@@ -239,30 +239,32 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     (:data:`_ITEM` only counts spaces) or with anything but spaces before its marker. A paragraph in
     quotes in the innermost item is parsed behind as many ``> `` after the item's markers: the
     quotes' lines and lazy lines then continue it, and the item's column stays the one that decides
-    what follows the quotes. In an item of a list in a top-level quote (one list deep) the stand-in
-    is the item's line as far as its marker, the quote's mark included: the quote's lines, lazy
-    lines and the item's column then work as they do in the whole text. A paragraph in a top-level
+    what follows the quotes. In an item of a list in a top-level quote (or of lists nested in it)
+    the stand-in is made the same way from the items' lines, each as far as its markers, the quote's
+    mark included, and with the quote's mark on the blank lines: the quote's lines, lazy lines and the
+    items' columns then work as they do in the whole text. A paragraph in a top-level
     quote (or in quotes in it) is parsed behind as many ``> ``: its quoted and lazy lines continue it.
     """
     begin, limit, items, quotes, quoted = paragraph
-    if begin < 0 or (quoted and (len(items) != 1 or quotes)):
+    if begin < 0 or (quoted and quotes):
         return 0, ""
     lines: list[str] = []
+    blank = ">\n" if quoted else "\n"  # a blank line inside the quote keeps its mark
     column, line, marked = 0, -1, -1  # the content column, the item line and where its markers end
     for item in items:
+        base = item  # where the line's list markers are counted from: after the quote's mark, if any
+        if quoted and (mark := _QUOTE_MARK.match(text, item)) is not None:
+            base = mark.end()
+        elif quoted:
+            return 0, ""
         if item != line:  # a line of its own: the parent's content column in spaces, then the marker
-            if not text.startswith(" " * column, item):
+            if not text.startswith(" " * column, base):
                 return 0, ""
             if line >= 0:
-                lines.append(text[line:marked] + _LEAD.strip() + "\n\n")
-        at = item + column
-        if quoted:  # the item's line starts with the quote's mark, which the stand-in repeats
-            if (mark := _QUOTE_MARK.match(text, item)) is None:
-                return 0, ""
-            at = mark.end()
-        if (marker := _ITEM.match(text, at)) is None:
+                lines.append(text[line:marked] + _LEAD.strip() + "\n" + blank)
+        if (marker := _ITEM.match(text, base + column)) is None:
             return 0, ""
-        column, line, marked = marker.end() - item, item, marker.end()
+        column, line, marked = marker.end() - base, item, marker.end()
     stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else "> " * quotes + _LEAD
     if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag

@@ -45,8 +45,8 @@ from cxkb.checker.documents import (
     _too_big,
     choose_language,
     line_too_long,
-    mask_text,
 )
+from cxkb.checker.masking import mask_text
 from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, after_space, open_directive
 
 STREAMED = ("text", "markdown", "html", "docx")

@@ -50,7 +50,7 @@ from typing import Any
 
 from cxkb.checker.abbreviations import Abbreviations
 from cxkb.checker.comments import advance
-from cxkb.checker.documents import line_starts
+from cxkb.checker.masking import line_starts
 from cxkb.checker.prefilter import HYPHENS
 from cxkb.checker.vocab import Match, Matcher, ScanResult
 from cxkb.findings import Level
