@@ -144,6 +144,39 @@ def test_everyday_names_of_a_concept(
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # word_families.csv: klantadviseur (seed:115), helpdeskmedewerkers (seed:116)
+        (
+            "Een klantadviseur belde terug. De helpdeskmedewerkers hielpen.",
+            [("klantadviseur", ("frontline-employee",)), ("helpdeskmedewerkers", ("frontline-employee",))],
+        ),
+        # interacties met klanten (seed:118), met organisaties (seed:117)
+        (
+            "Het gaat om interacties met klanten en hun interactie met organisaties.",
+            [
+                ("interacties met klanten", ("service-encounter",)),
+                ("interactie met organisaties", ("service-encounter",)),
+            ],
+        ),
+        # klachtenprocedure (seed:119), kanaaloverstijgend (seed:120), digitale ervaring (seed:121)
+        (
+            "De klachtenprocedure werkt kanaaloverstijgend, voor een betere digitale ervaring.",
+            [
+                ("klachtenprocedure", ("complaint-handling",)),
+                ("kanaaloverstijgend", ("channel-integration",)),
+                ("digitale ervaring", ("online-customer-experience",)),
+            ],
+        ),
+    ],
+)
+def test_everyday_dutch_names_of_a_concept(
+    index: VocabIndex, tmp_path: Path, text: str, expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "nl").mentions] == expected
+
+
 def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: VocabIndex, tmp_path: Path) -> None:
     # word_families.csv kind none: a focus group is no customer focus, a research field no AI in service
     text = "We ran customer focus groups. Federal research in AI grows, and AI research too. AI helps agents."
