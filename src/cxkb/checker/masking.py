@@ -200,12 +200,12 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             continue
         first, last = token.map
         begin = starts[first] if first < len(starts) else len(text)
+        end = starts[last] if last < len(starts) else len(text)
         del opened[token.level :]  # closing tokens carry no line map: the level tells what closed
         if token.nesting == 1:
             opened.append((token.type, begin))
         if token.level == 0 and token.nesting >= 0:
             tops.append(begin)
-            end = starts[last] if last < len(starts) else len(text)
             paragraph = (begin, end, (), 0, False) if token.type == "paragraph_open" else NO_PARAGRAPH
             html = begin if token.type == "html_block" and end == len(text) else -1
             container = token.type
@@ -220,7 +220,6 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
                 lists = lists[:-1]
             quotes = len(around) - len(lists)
             if token.type == "paragraph_open" and all(kind.endswith(("list_open", "item_open")) for kind, _ in lists):
-                end = starts[last] if last < len(starts) else len(text)
                 paragraph = (begin, end, tuple(at for kind, at in lists if kind == "list_item_open"), quotes, False)
         elif container == "blockquote_open" and token.nesting >= 0 and token.level <= 2:
             # a block in a top-level quote, or an item of a list there, that starts on a line with
@@ -234,12 +233,10 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
                 " ".join(kind for kind, _ in opened[: token.level])
             ):
                 # the paragraph of an item of a list in a top-level quote (or of lists nested in it)
-                end = starts[last] if last < len(starts) else len(text)
                 items = tuple(at for kind, at in opened[: token.level] if kind == "list_item_open")
                 paragraph = (begin, end, items, 0, True)
             elif token.type == "paragraph_open" and _quotes_only(opened[: token.level]):
                 # a paragraph in a top-level quote (or quotes in it): lazy lines continue it too
-                end = starts[last] if last < len(starts) else len(text)
                 paragraph = (begin, end, (), token.level, False)
         if token.type == "paragraph_open" and token.level >= 1 and _quotes_only(opened[: token.level]):
             # so is a line of a paragraph in a quote (or in quotes in quotes) that has all their
@@ -249,7 +246,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
             quoted = (marks.match(text, starts[i]) for i in range(first + 1, last))
             tops += [q.start() for q in quoted if q and starts_prose(text[q.end() : q.end() + 1])]
         if token.type in ("fence", "code_block"):
-            spans.append((begin, starts[last] if last < len(starts) else len(text)))
+            spans.append((begin, end))
     return spans, tops, paragraph, html
 
 

@@ -253,10 +253,10 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     column, line, marked = 0, -1, -1  # the content column, the item line and where its markers end
     for item in items:
         base = item  # where the line's list markers are counted from: after the quote's mark, if any
-        if quoted and (mark := _QUOTE_MARK.match(text, item)) is not None:
+        if quoted:
+            if (mark := _QUOTE_MARK.match(text, item)) is None:
+                return 0, ""
             base = mark.end()
-        elif quoted:
-            return 0, ""
         if item != line:  # a line of its own: the parent's content column in spaces, then the marker
             if not text.startswith(" " * column, base):
                 return 0, ""
@@ -265,7 +265,7 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
         if (marker := _ITEM.match(text, base + column)) is None:
             return 0, ""
         column, line, marked = marker.end() - base, item, marker.end()
-    stand_in = "".join(lines) + text[line:marked] + "> " * quotes + _LEAD if items else "> " * quotes + _LEAD
+    stand_in = ("".join(lines) + text[line:marked] if items else "") + "> " * quotes + _LEAD
     if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
         limit = tag
     if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
@@ -337,11 +337,17 @@ def after_space(text: str, start: int, end: int) -> int:
     return max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
 
 
-def open_directive(text: str) -> bool:
+def open_directive(text: str, last_close: int | None = None, end: int = 0) -> bool:
     """Whether a ``cxkb-check`` directive may be open at the end of ``text``, so that the text cannot
     be handed on yet: a ``<!--`` after the last ``-->``, followed by ``cxkb-check`` or by as much of
     it as the text holds. Any other open comment may be handed on: it can never become a directive
-    (:func:`cxkb.checker.comments.directives`), which ends at the first ``-->`` there is."""
+    (:func:`cxkb.checker.comments.directives`), which ends at the first ``-->`` there is.
+
+    ``text`` ends at document offset ``end``; ``last_close`` is where the document's last ``-->``
+    ends, once a first reading has found it. When none ends after ``end``, nothing can close an
+    open directive, which is then none, and the text may be handed on."""
+    if last_close is not None and last_close <= end:
+        return False
     return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 

@@ -72,7 +72,7 @@ class TextMasker:
     def feed(self, source: str) -> Iterator[tuple[str, str]]:
         self._pending += source
         self._fed += len(source)
-        if open_directive(self._pending) and closes_after(self._last_close, self._fed):
+        if open_directive(self._pending, self._last_close, self._fed):
             return  # a directive may close further on
         yield self._pending, mask_text(self._pending)
         self._pending = ""
@@ -91,12 +91,6 @@ def masker_for(kind: str, last_close: int | None = None) -> Masker:
     if kind == "html":
         return HtmlMasker()
     return TextMasker(last_close)
-
-
-def closes_after(last_close: int | None, offset: int) -> bool:
-    """Whether a ``-->`` of the document may end after ``offset``: ``last_close`` is where the last
-    one ends, or None before the first reading has found it."""
-    return last_close is None or last_close > offset
 
 
 class StreamedFile:
@@ -329,7 +323,7 @@ class StreamedFile:
         for source, _ in self._decoded(inside=True):
             for piece in masker.feed(source):
                 pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
-                if open_directive(pending_s) and closes_after(self.last_close, offset + len(pending_s)):
+                if open_directive(pending_s, self.last_close, offset + len(pending_s)):
                     continue  # a directive may close further on
                 self.suppressed.feed(pending_s, offset, line, column)
                 yield from _slices(pending_s, pending_t)
