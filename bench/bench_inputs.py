@@ -18,8 +18,9 @@ Cases:
   checker off and on 20,000 times, 5 MB quotes (one paragraph, one list, one paragraph in a
   quote in a quote), a 5 MB
   paragraph in one list item, one in a quote in a list item, one after a closed tag and one in
-  a nested list item, which
-  hold no top-level block to cut at;
+  a nested list item, one after a tag left open, an HTML block whose opening line leaves a tag
+  open and a paragraph in a quote in a list item in a quote, which hold no top-level block to
+  cut at;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
   text (English and Dutch), so the vocabulary keeps growing where the other texts repeat;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
@@ -224,6 +225,24 @@ REPEATED = {
     ),
     "a 5 MB quote paragraph in lazy lines, .md": ("> klantreis\n", "klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB HTML block, .md": ("Een regel.\n\n<div>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph after a tag left open, .md": (
+        "Een <span klantreis\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB HTML block whose opening line leaves a tag open, .md": (
+        "Een regel.\n\n<div class='x\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB paragraph in a quote in a list item in a quote, .md": (
+        "> - a\n>   > klantreis\n",
+        ">   > klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
     "a 5 MB paragraph in a nested list item, .md": (
         "- a\n  - klantreis\n",
         "    klantreis en nog wat tekst\n",

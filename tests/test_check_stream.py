@@ -27,7 +27,7 @@ from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import InputError, parse_document, read_document
 from cxkb.checker.engine import Checker, CheckFinding
 from cxkb.checker.masking import mask_html, mask_markdown
-from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, Piece
+from cxkb.checker.pieces import Ends, HtmlMasker, MarkdownMasker, Piece
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
 from cxkb.checker.vocab import Matcher, VocabIndex
@@ -292,12 +292,12 @@ def _assert_masked_as_whole(text: str, sizes: Iterable[int] = range(1, 12), insi
 def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     index: VocabIndex, data: st.DataObject, kind: str, sizes: list[int], inside: bool, known: bool
 ) -> None:
-    """Also when the masker knows where the last ``-->`` ends (``known``), as pass 2 of a file does."""
+    """Also when the masker knows where the last ``-->`` and ``>`` end (``known``), as pass 2 of a file does."""
     text = data.draw(_markup(index))
     if kind == "markdown":
         want, lang = mask_markdown(text)
-        last_close = text.rfind("-->") + 3 if known and "-->" in text else 0 if known else None
-        masker: MarkdownMasker | HtmlMasker = MarkdownMasker(size=data.draw(st.integers(1, 100)), last_close=last_close)
+        ends = Ends(text.rfind("-->") + 3 if "-->" in text else 0, text.rfind(">") + 1) if known else None
+        masker: MarkdownMasker | HtmlMasker = MarkdownMasker(size=data.draw(st.integers(1, 100)), ends=ends)
     else:
         want, lang = mask_html(text)
         masker = HtmlMasker()
@@ -413,6 +413,28 @@ def test_an_inline_comment_that_never_closes_does_not_hold_its_paragraph(tmp_pat
     got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
     assert len(got) >= 8 and max(held) <= 3 * reader._READ
     assert "".join(p[1] for p in got) == read_document(path, path.name).text
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Een <span klantreis", "Een <b>regel</b> en <a title='klant", "Intro.\n\n<div class='klant", "Een <b\nklant"],
+)
+@pytest.mark.parametrize("close", ["", "> slot\n"])
+def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(tmp_path: Path, opening: str, close: str) -> None:
+    """A ``<`` left open (in a paragraph, or in an HTML block's opening line) with no ``>`` after it
+    anywhere is text, which pass 1 knows: the 630,000 characters after it are handed on in pieces.
+    With a ``>`` at the end it may still be a tag that closes there, and what follows it waits."""
+    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
+    path = tmp_path / "doc.md"
+    text = f"{opening} {body}{close}"
+    path.write_text(text, encoding="utf-8")
+    got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == read_document(path, path.name).text
+    if close:
+        assert max(held) > len(body) // 2
+    else:
+        assert len(got) >= 3 and max(held) <= 3 * reader._READ
 
 
 def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:
@@ -575,6 +597,20 @@ def test_a_long_paragraph_in_a_list_in_a_quote_is_masked_in_pieces(opening: str)
     text = f"{opening}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "\nna de lijst\n"
     _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 190,000 characters
     mixed = f"{opening}a b\n{marks}  c d\nlui e `f\n>  g` h\n>\n{marks}    code\n>     i\n> - j k\n    l\n"
+    _assert_masked_as_whole(mixed)
+
+
+@pytest.mark.parametrize("opening", ["> - > ", "> - a\n>   > ", ">1. > > ", "> - a\n>   - > ", "> * x\n>\n>   > "])
+def test_a_long_paragraph_in_quotes_in_a_list_item_in_a_quote_is_masked_in_pieces(opening: str) -> None:
+    """A piece may end inside a paragraph in quotes in the last item of a list in a top-level quote;
+    the rest is parsed behind the items' lines as far as their markers, then the inner quotes'
+    marks, so that quoted lines, lazy lines (with the outer mark only, or none) and indented lines
+    belong where they do in the whole text."""
+    line = opening.rsplit("\n", 1)[-1]
+    marks = ">" + " " * (line.index(">", 1) - 1) + line[line.index(">", 1) :]
+    text = f"{opening}klantreis\n" + f"{marks}een klantreis in stappen\n" * 6000 + "\nna de lijst\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 200,000 characters
+    mixed = f"{opening}a b\n{marks}c d\n>   lui e `f\n{marks}g` h\nlui i\n{marks}    j\n>     k\n> - l m\n    n\n"
     _assert_masked_as_whole(mixed)
 
 

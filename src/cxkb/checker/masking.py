@@ -172,10 +172,10 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     document be parsed in pieces; and where the last top-level block starts and ends if it is
     a paragraph, or the last block of the last item of a top-level list (or of a list nested
     in such items only, or of quotes in the innermost item), of the last item of a list in a
-    top-level quote, or of a top-level quote (or quotes in it) is, with where each item it is in
-    starts, the number of those quotes and whether the list is in a quote (none for a top-level
-    paragraph; :data:`NO_PARAGRAPH` for neither); and where the last top-level block starts if it
-    is an HTML block that runs to the end of the text (else -1).
+    top-level quote (or of quotes in that item), or of a top-level quote (or quotes in it) is,
+    with where each item it is in starts, the number of those quotes and whether the list is in a
+    quote (none for a top-level paragraph; :data:`NO_PARAGRAPH` for neither); and where the last
+    top-level block starts if it is an HTML block that runs to the end of the text (else -1).
     Only the block structure is parsed (inline parsing would cost as much again,
     and more memory). Carriage returns become spaces so markdown-it counts the lines
     :func:`line_starts` counts, and NUL (masked front matter) spaces too.
@@ -229,12 +229,13 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
                 tops.append(begin)
         if container == "blockquote_open" and token.level >= 1 and token.nesting >= 0 and token.type != "inline":
             paragraph = NO_PARAGRAPH
-            if token.type == "paragraph_open" and _LIST_IN_QUOTE.fullmatch(
-                " ".join(kind for kind, _ in opened[: token.level])
+            if token.type == "paragraph_open" and (
+                in_list := _LIST_IN_QUOTE.fullmatch(" ".join(kind for kind, _ in opened[: token.level]))
             ):
-                # the paragraph of an item of a list in a top-level quote (or of lists nested in it)
+                # the paragraph of an item of a list in a top-level quote (or of lists nested in it),
+                # or of quotes in that item
                 items = tuple(at for kind, at in opened[: token.level] if kind == "list_item_open")
-                paragraph = (begin, end, items, 0, True)
+                paragraph = (begin, end, items, in_list[1].count("blockquote_open"), True)
             elif token.type == "paragraph_open" and _quotes_only(opened[: token.level]):
                 # a paragraph in a top-level quote (or quotes in it): lazy lines continue it too
                 paragraph = (begin, end, (), token.level, False)
@@ -250,7 +251,7 @@ def block_structure(text: str) -> tuple[list[tuple[int, int]], list[int], Paragr
     return spans, tops, paragraph, html
 
 
-_LIST_IN_QUOTE = re.compile("blockquote_open(?: (?:bullet|ordered)_list_open list_item_open)+")
+_LIST_IN_QUOTE = re.compile("blockquote_open(?: (?:bullet|ordered)_list_open list_item_open)+((?: blockquote_open)*)")
 
 
 def _quotes_only(around: list[tuple[str, int]]) -> bool:

@@ -19,8 +19,9 @@ space, where no code span, link, comment or tag can run across (:func:`_inside_p
 or comment that has closed before it may precede it); the text after it is parsed behind a
 stand-in for the line's start (:data:`_LEAD`), after the lines of the enclosing items' markers
 and the quotes' marks in a list. Text after the last such place waits for more input; a document
-without any (a tag left open in a long paragraph, say) is held until one comes. An inline comment
-left open holds nothing back once no ``-->`` can follow it (``last_close``): it is plain text then.
+without any (a tag left open in a long paragraph with a ``>`` further on, say) is held until one
+comes. An inline comment left open holds nothing back once no ``-->`` can follow it, nor does a tag
+left open once no ``>`` can (:class:`Ends`): either is plain text then.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
 read as CommonMark renders them: :mod:`cxkb.checker.comments`), and the rest is parsed
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
 from cxkb.checker.masking import (
@@ -68,19 +70,28 @@ _OPEN_TAG = re.compile(r"</?[A-Za-z]")
 Piece = tuple[str, str]
 
 
+class Ends(NamedTuple):
+    """Where a document's last ``-->`` and its last ``>`` end (0 where it has none), as a first reading
+    of the file finds them: past the first no comment can close, past the second no tag can."""
+
+    comment: int
+    tag: int
+
+
 class MarkdownMasker:
     """Markdown masked piece by piece; ``lang`` is the front matter's language, once known.
 
-    ``last_close`` is where the document's last ``-->`` ends (0 if it has none), when a first
-    reading of the file has found it: past that point no comment can close, so an inline ``<!--``
-    left open is text and holds nothing back. Without it, an open one holds the rest of its
-    paragraph until a ``-->`` or a blank line comes.
+    ``ends`` are where the document's last ``-->`` and last ``>`` end, when a first reading of the
+    file has found them. Past the first no comment can close, so an inline ``<!--`` left open is
+    text and holds nothing back; past the second no tag can, so neither does a ``<`` left open.
+    Without them, an open comment or tag holds the rest of its paragraph (a tag: of the document)
+    until it closes or the document ends.
     """
 
-    def __init__(self, size: int | None = None, last_close: int | None = None) -> None:
+    def __init__(self, size: int | None = None, ends: Ends | None = None) -> None:
         self.size = size or PIECE
         self.lang: str | None = None
-        self._last_close = last_close
+        self._ends = ends
         self._fed = 0  # characters fed so far: the buffer ends at this document offset
         self._buffer = ""
         self._lead = ""  # parsed before the buffer when it starts inside a paragraph's line
@@ -114,7 +125,7 @@ class MarkdownMasker:
             del text  # a generator keeps its locals while it waits: lines may be a million characters
             yield piece
             return
-        quiet = self._quiet_from(len(text))
+        quiet, bare = self._quiet_from(len(text))
         tried = 0
         complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
@@ -125,7 +136,7 @@ class MarkdownMasker:
                     continue
                 tried += 1
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _runs_on(blocked, spanned, untagged, closes=cut < quiet)
+            still_open = _runs_on(blocked, spanned, untagged, closes=cut < quiet, tags=cut < bare)
             del blocked, spanned, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -136,9 +147,9 @@ class MarkdownMasker:
         cut, lead = _inside_paragraph(text, paragraph, len(self._lead), past_tags=True)
         passes = None
         if cut > 0 and text.find("<", 0, cut) >= 0:
-            if _markup_closed(text, cut, comments=cut < quiet):
+            if _markup_closed(text, cut, comments=cut < quiet, tags=cut < bare):
                 passes = markdown_passes(text[:cut], blocks)
-            if passes is None or _runs_on(*passes[:3], closes=cut < quiet):
+            if passes is None or _runs_on(*passes[:3], closes=cut < quiet, tags=cut < bare):
                 # a comment or a tag may close after the cut: cut before the first '<' instead
                 cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
                 passes = None
@@ -149,15 +160,15 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
-        cut, opening, comment = _inside_open_block(text, blocks, tops, html, len(self._lead), quiet)
+        cut, opening, comment = _inside_open_block(text, blocks, tops, html, len(self._lead), quiet, bare)
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], inside)
             # the open comment is the block cut into; nothing else may run on past the cut
             if comment:
-                runs_on = _open_tag(untagged) or _open_code(spanned)
+                runs_on = (cut < bare and _open_tag(untagged)) or _open_code(spanned)
             else:
-                runs_on = _runs_on(blocked, spanned, untagged, closes=cut < quiet)
+                runs_on = _runs_on(blocked, spanned, untagged, closes=cut < quiet, tags=cut < bare)
             if not runs_on:
                 del blocked, spanned, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
@@ -166,12 +177,13 @@ class MarkdownMasker:
                 return
         self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
 
-    def _quiet_from(self, length: int) -> int:
+    def _quiet_from(self, length: int) -> tuple[int, int]:
         """Where, in the text the masker looks at (the lead, then the buffer, ``length`` long), the
-        document's last ``-->`` ends; past ``length`` while it is still to come or not known."""
-        if self._last_close is None:
-            return length + 1
-        return self._last_close - (self._fed - len(self._buffer)) + len(self._lead)
+        document's last ``-->`` and last ``>`` end; past ``length`` while they are not known."""
+        if self._ends is None:
+            return length + 1, length + 1
+        shift = len(self._lead) - (self._fed - len(self._buffer))
+        return self._ends.comment + shift, self._ends.tag + shift
 
     def _emit(
         self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None, lead: str = ""
@@ -241,12 +253,13 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
     quotes' lines and lazy lines then continue it, and the item's column stays the one that decides
     what follows the quotes. In an item of a list in a top-level quote (or of lists nested in it)
     the stand-in is made the same way from the items' lines, each as far as its markers, the quote's
-    mark included, and with the quote's mark on the blank lines: the quote's lines, lazy lines and the
-    items' columns then work as they do in the whole text. A paragraph in a top-level
+    mark included, and with the quote's mark on the blank lines (then as many ``> `` as quotes in the
+    innermost item hold the paragraph): the quote's lines, lazy lines and the items' columns then
+    work as they do in the whole text. A paragraph in a top-level
     quote (or in quotes in it) is parsed behind as many ``> ``: its quoted and lazy lines continue it.
     """
     begin, limit, items, quotes, quoted = paragraph
-    if begin < 0 or (quoted and quotes):
+    if begin < 0:
         return 0, ""
     lines: list[str] = []
     blank = ">\n" if quoted else "\n"  # a blank line inside the quote keeps its mark
@@ -282,7 +295,7 @@ _COMMENT_LINE = re.compile(r" {0,3}<!--")
 
 
 def _inside_open_block(
-    text: str, blocks: list[tuple[int, int]], tops: list[int], html: int, lead: int, quiet: int
+    text: str, blocks: list[tuple[int, int]], tops: list[int], html: int, lead: int, quiet: int, bare: int
 ) -> tuple[int, str, bool]:
     """A cut at a line start inside a fenced code block, a comment or another HTML block still open
     at the end (``html``: where an HTML block that runs to the end starts), the line that opened it,
@@ -295,15 +308,18 @@ def _inside_open_block(
     that it closes where it does in the whole document. So can the lines of any other HTML block,
     which ends at a blank line or at its own closing mark whatever came before, when its opening
     line is markup complete in itself (no tag, comment or code span of it runs on into the rest,
-    parsed behind it). Only a top-level block is cut: inside a list or a quote, whether a line
-    continues the block depends on the container's markers.
-    No ``-->`` ends after ``quiet``.
+    parsed behind it), or leaves only a tag open where no ``>`` comes after the cut. Only a
+    top-level block is cut: inside a list or a quote, whether a line continues the block depends on
+    the container's markers. No ``-->`` ends after ``quiet``, and no ``>`` after ``bare``.
     """
     if not tops:
         return 0, "", False
     begin = tops[-1]
     opened = text.find("\n", begin) + 1
     if opened == 0:
+        return 0, "", False
+    cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the block, waits
+    if cut <= max(opened, lead):
         return 0, "", False
     if blocks and blocks[-1][0] == begin and blocks[-1][1] == len(text) and _FENCE.match(text, begin):
         comment = False
@@ -313,21 +329,20 @@ def _inside_open_block(
         before = _apply(text[:begin], [b for b in blocks if b[0] < begin])
         if comment_left_open(before, inline=begin < quiet):
             return 0, "", False
-    elif begin == html and _closed_line(text[begin:opened]):
+    elif begin == html and _closed_line(text[begin:opened], tags=cut < bare):
         comment = False
     else:
-        return 0, "", False
-    cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the block, waits
-    if cut <= max(opened, lead):
         return 0, "", False
     return cut, text[begin:opened], comment
 
 
-def _closed_line(line: str) -> bool:
-    """Whether an HTML block's opening line leaves nothing open: every ``<`` has its ``>``, and it
-    holds no comment opener or backtick."""
+def _closed_line(line: str, tags: bool = True) -> bool:
+    """Whether an HTML block's opening line leaves nothing open: it holds no comment opener or
+    backtick, and (where a tag may still close: ``tags``) every ``<`` has its ``>``."""
     if "<!--" in line or "`" in line:
         return False
+    if not tags:
+        return True
     last = line.rfind("<")
     return last < 0 or line.find(">", last) >= 0
 
@@ -351,25 +366,27 @@ def open_directive(text: str, last_close: int | None = None, end: int = 0) -> bo
     return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
-def _runs_on(blocked: str, spanned: str, untagged: str, closes: bool = True) -> bool:
+def _runs_on(blocked: str, spanned: str, untagged: str, closes: bool = True, tags: bool = True) -> bool:
     """Whether a comment, a tag or a code span of what is held may run on past its end; without
-    ``closes`` no ``-->`` comes after it, and an inline comment left open is text."""
-    return comment_left_open(blocked, inline=closes) or _open_tag(untagged) or _open_code(spanned)
+    ``closes`` no ``-->`` comes after it, and an inline comment left open is text; without ``tags``
+    no ``>`` comes after it, and a ``<`` left open is text."""
+    return comment_left_open(blocked, inline=closes) or (tags and _open_tag(untagged)) or _open_code(spanned)
 
 
-def _markup_closed(text: str, cut: int, comments: bool = True) -> bool:
+def _markup_closed(text: str, cut: int, comments: bool = True, tags: bool = True) -> bool:
     """Whether the last ``<!--`` before ``cut`` has a ``-->`` after it and the last ``<`` a ``>``: a
     look at the raw text, so that a paragraph of comments left open is not masked again at every
     try. It only spares the masking passes, which decide (:func:`_runs_on`). Without ``comments``
     no ``-->`` comes after ``cut``: a ``<!--`` left open is text, and only a ``<`` that may start a
-    tag needs its ``>``."""
+    tag needs its ``>``. Without ``tags`` no ``>`` comes after ``cut``, and no ``<`` needs one."""
+    if comments:
+        opener = text.rfind("<!--", 0, cut)
+        if opener >= 0 and text.find("-->", opener + 4, cut) < 0:
+            return False
+    if not tags:
+        return True
     last = text.rfind("<", 0, cut)
-    if not comments:
-        return text.find(">", last, cut) >= 0 or _OPEN_TAG.match(text, last) is None
-    opener = text.rfind("<!--", 0, cut)
-    if opener >= 0 and text.find("-->", opener + 4, cut) < 0:
-        return False
-    return text.find(">", last, cut) >= 0
+    return text.find(">", last, cut) >= 0 or (not comments and _OPEN_TAG.match(text, last) is None)
 
 
 def _open_tag(text: str) -> bool:

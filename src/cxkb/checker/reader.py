@@ -47,7 +47,7 @@ from cxkb.checker.documents import (
     line_too_long,
 )
 from cxkb.checker.masking import mask_text
-from cxkb.checker.pieces import HtmlMasker, MarkdownMasker, after_space, open_directive
+from cxkb.checker.pieces import Ends, HtmlMasker, MarkdownMasker, after_space, open_directive
 
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
@@ -60,13 +60,13 @@ _READ = 1 << 17
 
 class TextMasker:
     """Plain text: a piece is masked once no directive comment is open in it, or once no ``-->``
-    is left to close one (``last_close``: as for :class:`MarkdownMasker`)."""
+    is left to close one (``ends``: as for :class:`MarkdownMasker`)."""
 
     lang: str | None = None
 
-    def __init__(self, last_close: int | None = None) -> None:
+    def __init__(self, ends: Ends | None = None) -> None:
         self._pending = ""
-        self._last_close = last_close
+        self._last_close = None if ends is None else ends.comment
         self._fed = 0
 
     def feed(self, source: str) -> Iterator[tuple[str, str]]:
@@ -85,12 +85,12 @@ class TextMasker:
 Masker = TextMasker | MarkdownMasker | HtmlMasker
 
 
-def masker_for(kind: str, last_close: int | None = None) -> Masker:
+def masker_for(kind: str, ends: Ends | None = None) -> Masker:
     if kind == "markdown":
-        return MarkdownMasker(last_close=last_close)
+        return MarkdownMasker(ends=ends)
     if kind == "html":
         return HtmlMasker()
-    return TextMasker(last_close)
+    return TextMasker(ends)
 
 
 class StreamedFile:
@@ -116,7 +116,7 @@ class StreamedFile:
         self.max_part = max_part
         self.bom = False
         self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
-        self.last_close: int | None = None  # where the last '-->' ends, once pass 1 has read the file
+        self.ends: Ends | None = None  # where the last '-->' and '>' end, once pass 1 has read the file
         self._last_html_tag = -1  # where the last <html> tag may start (its lang is the document's)
         sample = self._validate_docx(max_line) if kind == "docx" else self._validate(max_line)
         declared = None
@@ -184,7 +184,7 @@ class StreamedFile:
 
     def _settle(self, tally: _Tally) -> str:
         """The checks that need the whole text, in read_document's order; the masked start."""
-        self.last_close = tally.last_close
+        self.ends = Ends(tally.last_close, tally.last_gt)
         self.has_dotted_capital = tally.dotted
         if not tally.nonblank:
             raise InputError(self.name, "empty file: nothing to check")
@@ -204,7 +204,7 @@ class StreamedFile:
         masked characters; for HTML up to its last ``<html`` tag, whose ``lang`` counts; and
         to the end if the file holds U+0130, which matters only where it is not masked.
         """
-        masker = masker_for(self.kind, self.last_close)
+        masker = masker_for(self.kind, self.ends)
         sample: list[str] = []
         sampled = 0
         dotted = self.has_dotted_capital
@@ -228,7 +228,7 @@ class StreamedFile:
     def _dotted_where_shown(self) -> bool:
         """Whether U+0130 is in the text where masking leaves it (not in a directive, say): read once
         more, only for the rare file that holds it at all, so that pass 1 holds nothing back."""
-        masker = masker_for(self.kind, self.last_close)
+        masker = masker_for(self.kind, self.ends)
         for source, _ in self._decoded(inside=True):
             if any("\u0130" in masked for _, masked in masker.feed(source)):
                 return True
@@ -317,13 +317,13 @@ class StreamedFile:
 
     def pieces(self) -> Iterator[tuple[str, str]]:
         """(source, masked text) pieces in order; directives are recorded as they pass."""
-        masker = masker_for(self.kind, self.last_close)
+        masker = masker_for(self.kind, self.ends)
         pending_s = pending_t = ""
         offset = line = column = 0
         for source, _ in self._decoded(inside=True):
             for piece in masker.feed(source):
                 pending_s, pending_t = pending_s + piece[0], pending_t + piece[1]
-                if open_directive(pending_s, self.last_close, offset + len(pending_s)):
+                if open_directive(pending_s, None if self.ends is None else self.ends.comment, offset + len(pending_s)):
                     continue  # a directive may close further on
                 self.suppressed.feed(pending_s, offset, line, column)
                 yield from _slices(pending_s, pending_t)
@@ -350,12 +350,15 @@ class _Tally:
         self.dotted = False  # U+0130 anywhere in the text; whether masking leaves it is decided after
         self.chars = 0
         self.last_close = 0  # where the last '-->' ends (pieces end at a line break: none is cut in two)
+        self.last_gt = 0  # where the last '>' ends
 
     def add(self, source: str) -> None:
         self.nonblank = self.nonblank or bool(source.strip())
         self.dotted = self.dotted or "\u0130" in source
         if (close := source.rfind("-->")) >= 0:
             self.last_close = self.chars + close + 3
+        if (gt := source.rfind(">")) >= 0:
+            self.last_gt = self.chars + gt + 1
         self.chars += len(source)
         if self.too_long is None:
             self.too_long = line_too_long(source, self.name, self.max_line, self.line)
