@@ -469,6 +469,35 @@ def test_a_closed_tag_or_comment_early_in_a_long_paragraph_does_not_hold_the_res
 
 @pytest.mark.parametrize(
     "opening",
+    ["Zie [de klantreis](https://klant.nl/reis)", "Zie `code` hier", "Zie [1] en ``a ` b``", "[a](b c) en ![d](e f)"],
+)
+def test_a_link_or_code_span_early_in_a_long_paragraph_does_not_hold_the_rest(opening: str) -> None:
+    """A link ends with its line and a code span that has its pair cannot run on: a paragraph written
+    without blank lines, with a link or code early in it, is cut after them. Every fifty lines the
+    paragraph holds another link or code span. A line with a bracket is not cut in before it, nor a
+    line in its indentation: behind the stand-in, ``[x]: y z`` would no longer start its line and be
+    read as a reference definition."""
+    line = "de klantreis loopt langs touchpoints\n"
+    text = f"# Kop\n\n{opening} en dan " + (line * 50 + f"{opening}\n") * 120 + "\nSlot.\n"
+    _assert_held_in_pieces(text, 2000, more_than=20, inside=True)  # 230,000 characters
+    _assert_masked_as_whole(f"a {opening} b c\nd [e](f g h) i j\nk [l]: m n\n[o]: p q r\ns `t\nu` v w\n  [x]: y z\n")
+
+
+@pytest.mark.parametrize("opening", ["Een `open", "Een ``a` b", "Een [a](b\nc) `d"])
+def test_a_code_span_left_open_holds_the_paragraph_until_its_pair_comes(opening: str) -> None:
+    """A run of backticks without its pair so far may pair with one further on in the paragraph:
+    what comes after it waits, masked as in the whole text whether the pair comes or not."""
+    for close in ["", "`` ` en de klantreis\n"]:
+        text = f"{opening} " + "de klantreis loopt langs touchpoints\n" * 300 + close + "\nSlot.\n"
+        for size in (1, 50, 400):
+            got = _masked(MarkdownMasker(size=size), text, [200], inside=True)
+            assert "".join(p[1] for p in got) == mask_markdown(text)[0], (opening, close, size)
+            ends = list(itertools.accumulate(len(p[0]) for p in got))
+            assert all(end <= text.index("`") for end in ends[:-1])  # nothing handed on past the run
+
+
+@pytest.mark.parametrize(
+    "opening",
     ["Een <a title='klant", "Een <!-- opmerking", "Een <b\nclass=x", "Een <a x <!-- > --> y"],
 )
 def test_a_tag_or_comment_still_open_holds_the_paragraph_until_it_closes(opening: str) -> None:

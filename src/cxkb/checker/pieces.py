@@ -144,13 +144,14 @@ class MarkdownMasker:
             text = masked = ""
             yield piece
             return
-        cut, lead = _inside_paragraph(text, paragraph, len(self._lead), past_tags=True)
+        cut, lead = _inside_paragraph(text, paragraph, len(self._lead), past_markup=True)
         passes = None
-        if cut > 0 and text.find("<", 0, cut) >= 0:
-            if _markup_closed(text, cut, comments=cut < quiet, tags=cut < bare):
+        if cut > 0:
+            if text.find("<", 0, cut) < 0 or _markup_closed(text, cut, comments=cut < quiet, tags=cut < bare):
                 passes = markdown_passes(text[:cut], blocks)
             if passes is None or _runs_on(*passes[:3], closes=cut < quiet, tags=cut < bare):
-                # a comment or a tag may close after the cut: cut before the first '<' instead
+                # a comment, tag or code span may close after the cut: cut before the first '<',
+                # and the first backtick or bracket since the last blank line, instead
                 cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
                 passes = None
         if cut > 0:
@@ -218,22 +219,26 @@ _LEAD = "a "
 a letter continues no block but a paragraph and opens none, and the space stands for the one the
 cut followed, which is all the masking passes look back at (a ``www.`` or an e-mail address)."""
 _RISKY = re.compile(r"[`\[\]]")
+_BRACKET = re.compile(r"[\[\]]")
 _ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t\n])")
 _FIRST = re.compile(r"[ \t]*(\S)")
 _QUOTE_MARK = re.compile(r" {0,3}> ?(?!\t)")
 
 
-def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: bool = False) -> tuple[int, str]:
+def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_markup: bool = False) -> tuple[int, str]:
     """A cut after a space or tab inside ``paragraph``, the last top-level block or the last block of
     a top-level list's last item (at any depth of lists in lists) or of a list's in a top-level
     quote, and what to parse the rest behind; ``(0, "")`` if none.
 
-    Nothing the masking passes find may run across it: no backtick or bracket since the last blank
-    line (code spans and link destinations do not span one), and no comment or tag, which may span
-    blank lines. With ``past_tags`` the cut may follow a ``<``, and the caller must see that the
-    masking passes over the text before it leave no comment or tag open (:func:`_runs_on`): a
-    ``<br>`` early in a long paragraph then no longer holds the rest of it. Without, the cut
-    comes before the first ``<`` of the whole text. Then the space before the cut stays in the masked
+    Nothing the masking passes find may run across it: no code span, which ends at a blank line
+    at the latest, no link destination or reference definition, which ends with its line, and no
+    comment or tag, which may span blank lines. Without ``past_markup`` the cut comes before the
+    first ``<`` of the whole text and the first backtick or bracket since the last blank line.
+    With it the cut may follow them, and only a bracket in its own line stops it; the caller must
+    see that the masking passes over the text before the cut leave no comment, tag or code span
+    open (:func:`_runs_on`): a ``<br>``, a link or a pair of backticks early in a long paragraph
+    then no longer holds the rest of it. Neither way does the cut fall in a line's indentation,
+    where a reference definition after it would be read as text. Then the space before the cut stays in the masked
     text, where no URL runs across it, and the text after it, parsed after :data:`_LEAD`, holds
     the same blocks as when it follows the paragraph's start. The text's last line may be
     incomplete: a cut goes into it only if it starts with a letter or any other character
@@ -279,14 +284,24 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_tags: boo
             return 0, ""
         column, line, marked = marker.end() - base, item, marker.end()
     stand_in = ("".join(lines) + text[line:marked] if items else "") + "> " * quotes + _LEAD
-    if not past_tags and (tag := text.find("<", 0, limit)) >= 0:
-        limit = tag
-    if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
-        limit = risky.start()
+    if not past_markup:
+        if (tag := text.find("<", 0, limit)) >= 0:
+            limit = tag
+        if (risky := _RISKY.search(text, after_blank_line(text, begin + 1), limit)) is not None:
+            limit = risky.start()
     last = text.rfind("\n", 0, limit) + 1
     if text.find("\n", last) < 0 and not ((first := _FIRST.match(text, last, limit)) and starts_prose(first[1])):
         limit = last
     cut = after_space(text, begin, limit)
+    while cut > begin:  # each move takes the cut further back, and a line is passed at most twice
+        start = text.rfind("\n", 0, cut) + 1
+        if past_markup and (bracket := _BRACKET.search(text, start, cut)):
+            stop = bracket.start()
+        elif _FIRST.match(text, start, cut) is None:
+            stop = start  # in the line's indentation, where a pattern anchored at the line start looks past it
+        else:
+            break
+        cut = after_space(text, begin, stop)
     return (cut, stand_in) if cut > max(begin, lead) else (0, "")
 
 
