@@ -19,8 +19,9 @@ Cases:
   quote in a quote), a 5 MB
   paragraph in one list item, one in a quote in a list item, one after a closed tag and one in
   a nested list item, one after a tag left open, an HTML block whose opening line leaves a tag
-  open, a paragraph in a quote in a list item in a quote, and one with a link and a code span
-  every hundred lines, which hold no top-level block to cut at;
+  open, a paragraph in a quote in a list item in a quote, one with a link and a code span
+  every hundred lines, one after a backtick that never pairs, text after front matter that
+  never closes, and an indented code block, which hold no top-level block to cut at;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
   text (English and Dutch), so the vocabulary keeps growing where the other texts repeat;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
@@ -249,6 +250,19 @@ REPEATED = {
         5_000_000,
         True,
     ),
+    "a 5 MB paragraph after a backtick left open, .md": (
+        "Om 5 o`clock\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB text after front matter left open, .md": (
+        "---\ntitle: x\n\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
+    "a 5 MB indented code block, .md": ("Intro.\n\n", "    klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph with links and code, .md": (
         "",
         "Zie [de klantreis](https://klant.nl/reis) en `code`\n" + "klantreis en nog wat tekst\n" * 99,

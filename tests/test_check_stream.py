@@ -264,6 +264,14 @@ def _masked(masker: MarkdownMasker | HtmlMasker, text: str, sizes: list[int], in
     return got + list(masker.close())
 
 
+def _ends(text: str) -> Ends:
+    """What pass 1 of a Markdown file holding ``text`` finds about where its markup can close."""
+    tally = reader._Tally("doc.md", len(text) + 1, "markdown")
+    for line in text.splitlines(keepends=True):
+        tally.add(line)
+    return tally.ends()
+
+
 def _assert_held_in_pieces(text: str, read: int, more_than: int, inside: bool = False) -> None:
     """Masked in pieces of ``read`` characters, ``text`` comes back whole, masked as whole, in pieces
     that stay near the masker's size (5,000 characters) instead of one piece at the end."""
@@ -296,7 +304,7 @@ def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     text = data.draw(_markup(index))
     if kind == "markdown":
         want, lang = mask_markdown(text)
-        ends = Ends(text.rfind("-->") + 3 if "-->" in text else 0, text.rfind(">") + 1) if known else None
+        ends = _ends(text) if known else None
         masker: MarkdownMasker | HtmlMasker = MarkdownMasker(size=data.draw(st.integers(1, 100)), ends=ends)
     else:
         want, lang = mask_html(text)
@@ -432,6 +440,34 @@ def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(tmp_path: Path, open
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == read_document(path, path.name).text
     if close:
+        assert max(held) > len(body) // 2
+    else:
+        assert len(got) >= 3 and max(held) <= 3 * reader._READ
+
+
+@pytest.mark.parametrize(
+    ("opening", "close"),
+    [
+        ("Om 5 o`clock", "en ` weer\n"),
+        ("Een ``run`` en een ``` en `x`", "``` dicht\n"),
+        ("---\ntitel: klantreis\n\nDe klantreis", "...\n"),
+        ("+++\ntitel = 'x'\n", "+++\n"),
+    ],
+)
+@pytest.mark.parametrize("closed", [False, True])
+def test_markup_with_nothing_to_close_it_is_not_held(tmp_path: Path, opening: str, close: str, closed: bool) -> None:
+    """A run of backticks with no run of its width after it anywhere cannot start a code span, and
+    front matter with no closing line after its first cannot be front matter: pass 1 knows, and the
+    630,000 characters after them are handed on in pieces. With such a run or line at the end, the
+    text after them waits, since the code span or front matter may close there."""
+    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
+    path = tmp_path / "doc.md"
+    text = f"{opening} {body}{close if closed else ''}"
+    path.write_text(text, encoding="utf-8")
+    got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == read_document(path, path.name).text
+    if closed:
         assert max(held) > len(body) // 2
     else:
         assert len(got) >= 3 and max(held) <= 3 * reader._READ
@@ -603,6 +639,20 @@ def test_a_long_html_block_is_masked_in_pieces(opening: str) -> None:
     opening line: its lines stay the block's (an indented one is no code) until it ends."""
     text = f"Intro.\n\n{opening}\n" + "een klantreis in `stappen`\n" * 6000 + "    ingesprongen\n\nna het blok\n"
     _assert_held_in_pieces(text, 2000, more_than=20)  # 170,000 characters
+
+
+def test_a_long_indented_code_block_is_masked_in_pieces() -> None:
+    """An indented code block that has not ended yet is cut before one of its lines that has text
+    after four spaces: parsed from there on, that line starts a code block again."""
+    text = "Intro.\n\n" + "    een klantreis in `stappen`\n" * 6000 + "\n  terug\n"
+    _assert_held_in_pieces(text, 2000, more_than=20)  # 190,000 characters
+    _assert_masked_as_whole("a\n\n    b\n     c\n\n    d `e\n\tf\n   g\n    h\n   \n    i\n- j\n\n    k\n")
+
+
+def test_a_code_span_across_a_blank_line_in_an_indented_code_block_is_not_cut() -> None:
+    """A blank line in an indented code block is masked with the block, so a backtick before the
+    block pairs with one after it, as in the whole text: the paragraph after it is not cut into."""
+    _assert_masked_as_whole("`\n#\n    x\n \n\te\ne `\n", range(1, 30))
 
 
 def test_an_html_block_whose_opening_line_leaves_a_tag_open_is_not_cut() -> None:

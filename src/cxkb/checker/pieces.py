@@ -21,11 +21,13 @@ stand-in for the line's start (:data:`_LEAD`), after the lines of the enclosing 
 and the quotes' marks in a list. Text after the last such place waits for more input; a document
 without any (a tag left open in a long paragraph with a ``>`` further on, say) is held until one
 comes. An inline comment left open holds nothing back once no ``-->`` can follow it, nor does a tag
-left open once no ``>`` can (:class:`Ends`): either is plain text then.
+left open once no ``>`` can (:class:`Ends`): either is plain text then, and so is a run of
+backticks with no run of its width after it, and front matter with no line after it to close it.
 Inside a top-level code fence or comment that has not closed yet, a piece may end at a line
 start: the fence's lines are code and the comment's are hidden whatever follows (comments are
 read as CommonMark renders them: :mod:`cxkb.checker.comments`), and the rest is parsed
-behind the block's opening line (:func:`_inside_open_block`). What
+behind the block's opening line (:func:`_inside_open_block`). An indented code block is cut
+before a line with text after four spaces, which starts one again. What
 is held may end inside a line: whether a block starts at a line start depends on that line
 and the lines before it, never on text further on, so the places found before the last line
 do not move when the rest of it comes.
@@ -49,6 +51,7 @@ from typing import NamedTuple
 
 from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
 from cxkb.checker.masking import (
+    _TICKS,
     Paragraph,
     _apply,
     _ProseParser,
@@ -71,11 +74,35 @@ Piece = tuple[str, str]
 
 
 class Ends(NamedTuple):
-    """Where a document's last ``-->`` and its last ``>`` end (0 where it has none), as a first reading
-    of the file finds them: past the first no comment can close, past the second no tag can."""
+    """What a first reading of a document finds about where its markup can still close.
+
+    Where its last ``-->`` and its last ``>`` end (0 where it has none): past the first no comment
+    can close, past the second no tag can. For each width of a run of backticks, where the last run
+    of it ends: a run of backticks left open pairs only with a later run of its width. And whether a
+    line after the first could close front matter (``---``, ``...`` or ``+++``).
+    """
 
     comment: int
     tag: int
+    ticks: dict[int, int] | None = None
+    front: bool = True
+
+
+class _Closers:
+    """What may still close after a place in the text a Markdown masker looks at (the lead, then
+    the buffer, ``length`` long), from the document's :class:`Ends`; anything may, when they are
+    not known. ``shift`` turns a place in that text into a document offset, backwards."""
+
+    def __init__(self, ends: Ends | None, shift: int, length: int, lead: int) -> None:
+        self.ends, self.shift, self.lead = ends, shift, lead
+        self.quiet = length + 1 if ends is None else ends.comment - shift  # no '-->' ends after it
+        self.bare = length + 1 if ends is None else ends.tag - shift  # no '>' ends after it
+
+    def pairs(self, start: int, end: int) -> bool:
+        """Whether the run of backticks from ``start`` to ``end`` may pair with a run further on."""
+        if self.ends is None or self.ends.ticks is None or start < self.lead:
+            return True
+        return self.ends.ticks.get(end - start, 0) > end + self.shift
 
 
 class MarkdownMasker:
@@ -115,7 +142,8 @@ class MarkdownMasker:
             return
         text = self._lead + self._buffer if self._lead else self._buffer
         if self._first:
-            if not final and _FRONT_OPENING.match(text) and mask_front_matter(text)[0] is text:
+            front = self._ends is None or self._ends.front  # no line closes it: there is none
+            if not final and front and _FRONT_OPENING.match(text) and mask_front_matter(text)[0] is text:
                 self._next_try = 2 * len(text)  # front matter may close further on
                 return
             text, self.lang = mask_front_matter(text)
@@ -125,7 +153,8 @@ class MarkdownMasker:
             del text  # a generator keeps its locals while it waits: lines may be a million characters
             yield piece
             return
-        quiet, bare = self._quiet_from(len(text))
+        closers = self._closers(len(text))
+        quiet, bare = closers.quiet, closers.bare
         tried = 0
         complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
@@ -136,7 +165,7 @@ class MarkdownMasker:
                     continue
                 tried += 1
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
-            still_open = _runs_on(blocked, spanned, untagged, closes=cut < quiet, tags=cut < bare)
+            still_open = _runs_on(blocked, spanned, untagged, cut, closers)
             del blocked, spanned, untagged  # before the piece is cut out, which copies it
             if still_open:
                 continue
@@ -149,11 +178,14 @@ class MarkdownMasker:
         if cut > 0:
             if text.find("<", 0, cut) < 0 or _markup_closed(text, cut, comments=cut < quiet, tags=cut < bare):
                 passes = markdown_passes(text[:cut], blocks)
-            if passes is None or _runs_on(*passes[:3], closes=cut < quiet, tags=cut < bare):
+            if passes is None or _runs_on(*passes[:3], cut, closers):
                 # a comment, tag or code span may close after the cut: cut before the first '<',
-                # and the first backtick or bracket since the last blank line, instead
+                # and the first backtick or bracket since the last blank line, instead; a code span
+                # may still run across a blank line there, in an indented code block
                 cut, lead = _inside_paragraph(text, paragraph, len(self._lead))
-                passes = None
+                passes = markdown_passes(text[:cut], blocks) if cut > 0 else None
+                if passes is not None and _open_code(passes[1], closers):
+                    cut = 0
         if cut > 0:
             masked = (passes or markdown_passes(text[:cut], blocks))[-1]
             del passes
@@ -161,15 +193,15 @@ class MarkdownMasker:
             del text, masked
             yield piece
             return
-        cut, opening, comment = _inside_open_block(text, blocks, tops, html, len(self._lead), quiet, bare)
+        cut, opening, comment = _inside_open_block(text, blocks, tops, html, len(self._lead), closers)
         if cut > 0:
             inside = [(b, min(e, cut)) for b, e in blocks if b < cut]
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], inside)
             # the open comment is the block cut into; nothing else may run on past the cut
             if comment:
-                runs_on = (cut < bare and _open_tag(untagged)) or _open_code(spanned)
+                runs_on = (cut < bare and _open_tag(untagged)) or _open_code(spanned, closers)
             else:
-                runs_on = _runs_on(blocked, spanned, untagged, closes=cut < quiet, tags=cut < bare)
+                runs_on = _runs_on(blocked, spanned, untagged, cut, closers)
             if not runs_on:
                 del blocked, spanned, untagged
                 piece = self._emit(cut, text, blocks, masked, lead=opening)
@@ -178,13 +210,9 @@ class MarkdownMasker:
                 return
         self._next_try = 2 * len(self._buffer)  # no place to cut yet: wait for twice as much
 
-    def _quiet_from(self, length: int) -> tuple[int, int]:
-        """Where, in the text the masker looks at (the lead, then the buffer, ``length`` long), the
-        document's last ``-->`` and last ``>`` end; past ``length`` while they are not known."""
-        if self._ends is None:
-            return length + 1, length + 1
-        shift = len(self._lead) - (self._fed - len(self._buffer))
-        return self._ends.comment + shift, self._ends.tag + shift
+    def _closers(self, length: int) -> _Closers:
+        """What may close after a place in the text the masker looks at, ``length`` long."""
+        return _Closers(self._ends, self._fed - len(self._buffer) - len(self._lead), length, len(self._lead))
 
     def _emit(
         self, cut: int, text: str, blocks: list[tuple[int, int]], masked: str | None = None, lead: str = ""
@@ -207,11 +235,15 @@ looks: each costs the masking passes over what it holds, and one unclosed backti
 long list would fail them all."""
 
 
-def _open_code(spanned: str) -> bool:
+def _open_code(spanned: str, closers: _Closers | None = None) -> bool:
     """Whether a run of backticks in ``spanned`` (code blocks, comments and code spans masked) may
     pair with one after its end: a run left after the last blank line, where code spans stop, is
-    one the code-span pass found no partner for (a blank line in a fence or comment is masked)."""
-    return spanned.find("`", after_blank_line(spanned)) >= 0
+    one the code-span pass found no partner for (a blank line in a fence or comment is masked).
+    With ``closers`` a run with no run of its width after it in the document pairs with none."""
+    start = after_blank_line(spanned)
+    if closers is None or closers.ends is None or closers.ends.ticks is None:
+        return spanned.find("`", start) >= 0
+    return any(closers.pairs(*run.span()) for run in _TICKS.finditer(spanned, start))
 
 
 _LEAD = "a "
@@ -306,11 +338,12 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_markup: b
 
 
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
+_CODE_LINE = re.compile(r" {4}\S")
 _COMMENT_LINE = re.compile(r" {0,3}<!--")
 
 
 def _inside_open_block(
-    text: str, blocks: list[tuple[int, int]], tops: list[int], html: int, lead: int, quiet: int, bare: int
+    text: str, blocks: list[tuple[int, int]], tops: list[int], html: int, lead: int, closers: _Closers
 ) -> tuple[int, str, bool]:
     """A cut at a line start inside a fenced code block, a comment or another HTML block still open
     at the end (``html``: where an HTML block that runs to the end starts), the line that opened it,
@@ -325,7 +358,7 @@ def _inside_open_block(
     line is markup complete in itself (no tag, comment or code span of it runs on into the rest,
     parsed behind it), or leaves only a tag open where no ``>`` comes after the cut. Only a
     top-level block is cut: inside a list or a quote, whether a line continues the block depends on
-    the container's markers. No ``-->`` ends after ``quiet``, and no ``>`` after ``bare``.
+    the container's markers.
     """
     if not tops:
         return 0, "", False
@@ -336,15 +369,18 @@ def _inside_open_block(
     cut = text.rfind("\n", 0, len(text) - 1) + 1  # the last line, which may close the block, waits
     if cut <= max(opened, lead):
         return 0, "", False
-    if blocks and blocks[-1][0] == begin and blocks[-1][1] == len(text) and _FENCE.match(text, begin):
+    code = bool(blocks) and blocks[-1][0] == begin and blocks[-1][1] == len(text)  # code that runs to the end
+    if code and _FENCE.match(text, begin):
         comment = False
+    elif code and _CODE_LINE.match(text, begin) and _CODE_LINE.match(text, cut):
+        return cut, "", False  # an indented code block: its line, with text after four spaces, starts one
     elif (line := _COMMENT_LINE.match(text, begin)) and text.find("-->", line.end()) < 0:
         comment = True
         # an inline comment before it may close after its start (a '-->' in code closes none)
         before = _apply(text[:begin], [b for b in blocks if b[0] < begin])
-        if comment_left_open(before, inline=begin < quiet):
+        if comment_left_open(before, inline=begin < closers.quiet):
             return 0, "", False
-    elif begin == html and _closed_line(text[begin:opened], tags=cut < bare):
+    elif begin == html and _closed_line(text[begin:opened], tags=cut < closers.bare):
         comment = False
     else:
         return 0, "", False
@@ -381,11 +417,15 @@ def open_directive(text: str, last_close: int | None = None, end: int = 0) -> bo
     return DIRECTIVE_START.search(text, text.rfind("-->") + 3 if "-->" in text else 0) is not None
 
 
-def _runs_on(blocked: str, spanned: str, untagged: str, closes: bool = True, tags: bool = True) -> bool:
-    """Whether a comment, a tag or a code span of what is held may run on past its end; without
-    ``closes`` no ``-->`` comes after it, and an inline comment left open is text; without ``tags``
-    no ``>`` comes after it, and a ``<`` left open is text."""
-    return comment_left_open(blocked, inline=closes) or (tags and _open_tag(untagged)) or _open_code(spanned)
+def _runs_on(blocked: str, spanned: str, untagged: str, cut: int, closers: _Closers) -> bool:
+    """Whether a comment, a tag or a code span of what is held, up to ``cut``, may run on past it;
+    where no ``-->`` comes after it, an inline comment left open is text, and where no ``>`` does,
+    a ``<`` left open is."""
+    return (
+        comment_left_open(blocked, inline=cut < closers.quiet)
+        or (cut < closers.bare and _open_tag(untagged))
+        or _open_code(spanned, closers)
+    )
 
 
 def _markup_closed(text: str, cut: int, comments: bool = True, tags: bool = True) -> bool:

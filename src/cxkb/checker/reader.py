@@ -46,13 +46,14 @@ from cxkb.checker.documents import (
     choose_language,
     line_too_long,
 )
-from cxkb.checker.masking import mask_text
+from cxkb.checker.masking import _TICKS, mask_text
 from cxkb.checker.pieces import Ends, HtmlMasker, MarkdownMasker, after_space, open_directive
 
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
 
 _WHITE = re.compile(r"[ \t]")
+_FRONT_CLOSER = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*$", re.MULTILINE)  # as masking._FRONT closes
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
 """Bytes per read: a piece is about this many characters, up to four bytes each once decoded."""
@@ -184,7 +185,7 @@ class StreamedFile:
 
     def _settle(self, tally: _Tally) -> str:
         """The checks that need the whole text, in read_document's order; the masked start."""
-        self.ends = Ends(tally.last_close, tally.last_gt)
+        self.ends = tally.ends()
         self.has_dotted_capital = tally.dotted
         if not tally.nonblank:
             raise InputError(self.name, "empty file: nothing to check")
@@ -351,6 +352,14 @@ class _Tally:
         self.chars = 0
         self.last_close = 0  # where the last '-->' ends (pieces end at a line break: none is cut in two)
         self.last_gt = 0  # where the last '>' ends
+        # Markdown only: where the last run of backticks of each width ends, and whether a line after
+        # the first could close front matter (see pieces.Ends)
+        self.ticks: dict[int, int] | None = {} if kind == "markdown" else None
+        self.front = False
+
+    def ends(self) -> Ends:
+        """Where the markup of the text added so far can still close, for pass 2's masker."""
+        return Ends(self.last_close, self.last_gt, self.ticks, self.front)
 
     def add(self, source: str) -> None:
         self.nonblank = self.nonblank or bool(source.strip())
@@ -359,6 +368,12 @@ class _Tally:
             self.last_close = self.chars + close + 3
         if (gt := source.rfind(">")) >= 0:
             self.last_gt = self.chars + gt + 1
+        if self.ticks is not None:
+            if "`" in source:
+                for run in _TICKS.finditer(source):
+                    self.ticks[run.end() - run.start()] = self.chars + run.end()
+            if not self.front:
+                self.front = _FRONT_CLOSER.search(source, 0 if self.chars else source.find("\n") + 1) is not None
         self.chars += len(source)
         if self.too_long is None:
             self.too_long = line_too_long(source, self.name, self.max_line, self.line)
