@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from unittest import mock
 from xml.sax.saxutils import escape
 
 import pytest
@@ -313,6 +314,59 @@ def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == want
     assert masker.lang == lang
+
+
+_HTML_BITS = [
+    *("klant ", "reis ", "<b", "<b>", "</b>", "<a title='x", "'", '"', "=", "/", ">", "<", "</", "<p>"),
+    *("<script>", "</script>", "</scr", "ipt>", "<style>", "</style>", "<!-- ", "-->", "&amp;", "&#", ";"),
+    *("\n", " ", "\t", "<html lang='nl'>", "<pre>", "</pre>", "x=y ", "<br/>", "\x00", "<span class='c'>"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    bits=st.lists(st.sampled_from(_HTML_BITS), max_size=60),
+    reach=st.integers(2, 40),
+    sizes=st.lists(st.integers(0, 30), min_size=1, max_size=3),
+    inside=st.booleans(),
+)
+def test_html_with_long_tags_and_scripts_is_masked_in_pieces_as_whole(
+    bits: list[str], reach: int, sizes: list[int], inside: bool
+) -> None:
+    """A start tag that does not end within reach is text, and the text of a long ``<script>`` is
+    handed on as it comes: with a reach of a few characters (64 KB in use), HTML masked in pieces
+    is masked as the whole text is."""
+    text = "".join(bits)
+    with mock.patch.object(masking, "_LONG_TAG", reach), mock.patch.object(masking, "_LONG_COMMENT", reach):
+        want, lang = mask_html(text)
+        masker = HtmlMasker()
+        got = _masked(masker, text, sizes, inside)
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == want
+    assert masker.lang == lang
+
+
+def test_a_start_tag_that_does_not_end_within_reach_is_text() -> None:
+    """Past 64 KB without its end a start tag is none (the library's pattern would take a hundred
+    times that in memory): its words are prose. A shorter one is still a tag."""
+    words = "klantreis " * 7000
+    assert "klantreis" in mask_html(f"<p>Een <b {words}> eind</p>")[0]
+    assert "klantreis" not in mask_html(f"<p>Een <b {words[:60_000]}> eind</p>")[0].replace("  ", "")
+    assert "klantreis" in mask_html(f"<p>Een <b {words}")[0]  # as the library reads a tag left open
+
+
+@pytest.mark.parametrize("opening", ["<p>Een <b ", "<p>Een <a title='x ", "<p>Een <script>\n", "<p><style>\n"])
+def test_a_long_tag_or_script_left_open_in_html_is_not_held(tmp_path: Path, opening: str) -> None:
+    """A start tag left open, or a script that never ends, no longer keeps the rest of an HTML file
+    unread: the 630,000 characters after it are handed on in pieces, masked as the whole file is."""
+    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
+    path = tmp_path / "doc.html"
+    text = f"{opening}{body}"
+    path.write_text(text, encoding="utf-8")
+    got, held = _held_back(StreamedFile(path, path.name, kind="html"))
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == read_document(path, path.name).text
+    assert len(got) >= 3 and max(held) <= 3 * reader._READ
 
 
 @pytest.mark.parametrize(

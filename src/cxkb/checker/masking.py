@@ -310,6 +310,11 @@ _COMMENT_CLOSE: re.Pattern[str] = getattr(html.parser, "commentclose", re.compil
 """How the standard library's parser finds a comment's end (it differs between Python versions)."""
 _CLOSE_BEGUN = re.compile(r"-(?:-[\s!]*)?\Z")
 _LONG_COMMENT = 1 << 12  # an open comment held longer is skipped as it comes; its start is parsed by then
+_START_TAG_END: re.Pattern[str] | None = getattr(html.parser, "locatestarttagend_tolerant", None)
+_LONG_TAG = 1 << 16
+"""Characters a start tag may take before its end: the standard library's pattern for a start tag
+takes a hundred times the memory of what it reads (500 MB for a ``<b`` followed by 5 MB of words),
+so a ``<`` whose tag has not ended within this many characters is read as text."""
 
 
 class _ProseParser(HTMLParser):
@@ -354,12 +359,50 @@ class _ProseParser(HTMLParser):
                 if len(self.rawdata) >= left:
                     break
             rest = self.rawdata
+            if len(rest) > _LONG_COMMENT and self.cdata_elem is not None:
+                self._pass_script()
+                return
             if len(rest) <= _LONG_COMMENT or not rest.startswith("<!--") or self.cdata_elem is not None:
                 return
             self.rawdata = ""  # the parser waits for this comment's end: skip it as it comes instead
             self._comment = ""
             self._pass(rest[:4])
             data = rest[4:]
+
+    def check_for_whole_start_tag(self, i: int) -> int:
+        """Where the start tag at ``i`` ends, as the standard library finds it, but reading no further
+        than :data:`_LONG_TAG` characters: a tag that has not ended by then is none, and its ``<``
+        is text. Within that reach the answer does not depend on how much of the file has come
+        (the library waits, -1, where more input could change it), so a file read in pieces is
+        parsed as the whole file is."""
+        rawdata = self.rawdata
+        if _START_TAG_END is None or len(rawdata) - i <= _LONG_TAG:
+            return super().check_for_whole_start_tag(i)
+        found = _START_TAG_END.match(rawdata, i, i + _LONG_TAG)
+        end = found.end() if found else i
+        if end - i >= _LONG_TAG:
+            return i + 1
+        following = rawdata[end]
+        if following == ">":
+            return end + 1
+        if rawdata.startswith("/>", end):
+            return end + 2
+        if following.isascii() and (following.isalpha() or following in "=/"):
+            return i + 1  # the library would wait for more; no more will end it within reach
+        return end if end > i else i + 1
+
+    def _pass_script(self) -> None:
+        """Inside a ``<script>`` or ``<style>`` whose end tag has not come, hand what has come on as
+        its (hidden) text, all but what a ``</script>`` could start with: the standard library keeps
+        it all until that end tag, which may never come."""
+        rawdata = self.rawdata
+        keep = rawdata.rfind("<")
+        if keep < 0:
+            keep = len(rawdata)
+        if keep > 0:
+            self.handle_data(rawdata[:keep])
+            self.updatepos(0, keep)
+            self.rawdata = rawdata[keep:]
 
     def close(self) -> None:
         if self._comment is not None or (self.rawdata.startswith("<!--") and self.cdata_elem is None):
