@@ -22,7 +22,8 @@ Cases:
   open, a paragraph in a quote in a list item in a quote, one with a link and a code span
   every hundred lines, one after a backtick that never pairs, text after front matter that
   never closes, and an indented code block, which hold no top-level block to cut at; and in
-  HTML, a paragraph after a start tag left open and a script left open;
+  HTML, a paragraph after a start tag left open and a script left open; a line of dotted words
+  without spaces, which each label in it read as a host name to its end;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
   text (English and Dutch), so the vocabulary keeps growing where the other texts repeat;
 - ``check-5-lines-of-990k-characters``: lines near the line limit, also with an emoji in
@@ -264,6 +265,7 @@ REPEATED = {
         True,
     ),
     "a 5 MB indented code block, .md": ("Intro.\n\n", "    klantreis en nog wat tekst\n", 5_000_000, True),
+    "dotted words without spaces, .txt": ("", "klantreis.", 990_000, False),
     "a 5 MB paragraph after a tag left open, .html": (
         "<p>Een <b\n",
         "klantreis en nog wat tekst\n",

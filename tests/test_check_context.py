@@ -681,6 +681,11 @@ def test_labels_inside_addresses_name_nothing(index: VocabIndex, tmp_path: Path)
     assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["UX", "CX"]
     assert in_address("NPS.gov", 0, 3) and in_address("a@b.nl", 0, 1)
     assert not in_address("our CX.", 4, 6) and not in_address("CX.Government", 0, 2)
+    # a host name is read no further than a host name can be long (253 characters): a run of dotted
+    # words without spaces is not read to its end for every label in it
+    host = ".".join(["klantreis"] * 24)  # 239 characters
+    assert in_address(f"CX.{host}.nl", 0, 2)
+    assert not in_address(f"CX.{host}.{host}.nl", 0, 2)
 
 
 def test_speaking_to_a_representative_and_the_customers_perspective(index: VocabIndex, tmp_path: Path) -> None:

@@ -247,6 +247,7 @@ _ADDRESS_AFTER = re.compile(
     r"@[^\W_]|(?:\.[^\W_][\w-]*)*\.(?:gov|com|org|net|edu|info|eu|nl|be|uk|us|de|io)(?![\w-])", re.IGNORECASE
 )
 """What follows a label inside an address: an e-mail's @, or a host name's top-level domain."""
+_ADDRESS_REACH = 256
 
 
 def in_address(text: str, start: int, end: int) -> bool:
@@ -256,7 +257,9 @@ def in_address(text: str, start: int, end: int) -> bool:
     Service's website. Only what follows the label decides, so *UX/CX* and a sentence that
     ends with a label stay mentions.
     """
-    return _ADDRESS_AFTER.match(text, end) is not None
+    # a host name is at most 253 characters: read no further, or a run of dotted words without
+    # spaces (*klantreis.klantreis.…*) would make each label scan the rest of it
+    return _ADDRESS_AFTER.match(text, end, end + _ADDRESS_REACH) is not None
 
 
 def names_a_thing(text: str, start: int, end: int) -> bool:
