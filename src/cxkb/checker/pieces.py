@@ -108,11 +108,12 @@ class _Closers:
 class MarkdownMasker:
     """Markdown masked piece by piece; ``lang`` is the front matter's language, once known.
 
-    ``ends`` are where the document's last ``-->`` and last ``>`` end, when a first reading of the
-    file has found them. Past the first no comment can close, so an inline ``<!--`` left open is
-    text and holds nothing back; past the second no tag can, so neither does a ``<`` left open.
-    Without them, an open comment or tag holds the rest of its paragraph (a tag: of the document)
-    until it closes or the document ends.
+    ``ends`` is what a first reading of the file has found about where its markup can still close
+    (:class:`Ends`). Past the last ``-->`` an inline ``<!--`` left open is text and holds nothing
+    back; past the last ``>`` neither does a ``<`` left open; a run of backticks with no run of its
+    width after it opens no code span, and front matter with no line to close it is none. Without
+    ``ends``, each of them holds what follows (a comment: the rest of its paragraph) until it closes
+    or the document ends.
     """
 
     def __init__(self, size: int | None = None, ends: Ends | None = None) -> None:
@@ -235,13 +236,13 @@ looks: each costs the masking passes over what it holds, and one unclosed backti
 long list would fail them all."""
 
 
-def _open_code(spanned: str, closers: _Closers | None = None) -> bool:
+def _open_code(spanned: str, closers: _Closers) -> bool:
     """Whether a run of backticks in ``spanned`` (code blocks, comments and code spans masked) may
     pair with one after its end: a run left after the last blank line, where code spans stop, is
     one the code-span pass found no partner for (a blank line in a fence or comment is masked).
-    With ``closers`` a run with no run of its width after it in the document pairs with none."""
+    A run with no run of its width after it in the document (``closers``) pairs with none."""
     start = after_blank_line(spanned)
-    if closers is None or closers.ends is None or closers.ends.ticks is None:
+    if closers.ends is None or closers.ends.ticks is None:
         return spanned.find("`", start) >= 0
     return any(closers.pairs(*run.span()) for run in _TICKS.finditer(spanned, start))
 
@@ -263,19 +264,21 @@ def _inside_paragraph(text: str, paragraph: Paragraph, lead: int, past_markup: b
     quote, and what to parse the rest behind; ``(0, "")`` if none.
 
     Nothing the masking passes find may run across it: no code span, which ends at a blank line
-    at the latest, no link destination or reference definition, which ends with its line, and no
-    comment or tag, which may span blank lines. Without ``past_markup`` the cut comes before the
-    first ``<`` of the whole text and the first backtick or bracket since the last blank line.
-    With it the cut may follow them, and only a bracket in its own line stops it; the caller must
-    see that the masking passes over the text before the cut leave no comment, tag or code span
-    open (:func:`_runs_on`): a ``<br>``, a link or a pair of backticks early in a long paragraph
-    then no longer holds the rest of it. Neither way does the cut fall in a line's indentation,
-    where a reference definition after it would be read as text. Then the space before the cut stays in the masked
-    text, where no URL runs across it, and the text after it, parsed after :data:`_LEAD`, holds
-    the same blocks as when it follows the paragraph's start. The text's last line may be
-    incomplete: a cut goes into it only if it starts with a letter or any other character
-    outside ASCII, so that its end cannot make it a thematic break or a heading's underline,
-    after which an indented line is code (every block marker is an ASCII mark or digit).
+    outside code blocks at the latest, no link destination or reference definition, which ends
+    with its line, and no comment or tag, which may span blank lines. Without ``past_markup`` the
+    cut comes before the first ``<`` of the whole text and the first backtick or bracket since the
+    last blank line. With it the cut may follow them, and only a bracket in its own line stops it.
+    Either way the caller must see that the masking passes over the text before the cut leave no
+    code span open (:func:`_open_code`; a blank line in an indented code block is masked), and with
+    it no comment or tag either (:func:`_runs_on`): a ``<br>``, a link or a pair of backticks early
+    in a long paragraph then no longer holds the rest of it. Neither way does the cut fall in a
+    line's indentation, where a reference definition after it would be read as text. Then the
+    space before the cut stays in the masked text, where no URL runs across it, and the text after
+    it, parsed after :data:`_LEAD`, holds the same blocks as when it follows the paragraph's start.
+    The text's last line may be incomplete: a cut goes into it only if it starts with a letter or
+    any other character outside ASCII, so that its end cannot make it a thematic break or a
+    heading's underline, after which an indented line is code (every block marker is an ASCII mark
+    or digit).
 
     In a list item the rest is parsed behind the item's own marker and the stand-in: with the
     same marker and spaces its lines belong to the item, or leave it, as they do in the whole
