@@ -180,6 +180,11 @@ def make_open_comment(path: Path, megabytes: int) -> None:
     path.write_bytes(first + b"<!-- notes\n" + body)
 
 
+def _five_mb(head: str) -> tuple[str, str, int, bool]:
+    """A ``check-repeated`` case: ``head``, then 5 MB of lines of Dutch prose with a label in each."""
+    return head, "klantreis en nog wat tekst\n", 5_000_000, True
+
+
 REPEATED = {
     "unclosed inline comments, .md": ("", "klantreis <!-- ", 900_000, False),
     "backtick runs of new widths, .md": (
@@ -195,25 +200,15 @@ REPEATED = {
     "a 5 MB list in a quote, .md": ("", "> - klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in a quote in a quote, .md": ("", "> > klantreis en nog wat tekst\n", 5_000_000, True),
     "a 5 MB paragraph in one list item, .md": ("- klantreis\n", "  klantreis en nog wat tekst\n", 5_000_000, True),
-    "a 5 MB paragraph after a tag, .md": ("Een regel<br>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph after a tag, .md": _five_mb("Een regel<br>\n"),
     "a 5 MB paragraph in a quote in a list item, .md": (
         "- klantreis\n",
         "  > klantreis en nog wat tekst\n",
         5_000_000,
         True,
     ),
-    "a 5 MB paragraph after an unclosed inline comment, .md": (
-        "Een <!-- opmerking\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
-    "a 5 MB text after an unclosed directive, .txt": (
-        "<!-- cxkb-check off\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
+    "a 5 MB paragraph after an unclosed inline comment, .md": _five_mb("Een <!-- opmerking\n"),
+    "a 5 MB text after an unclosed directive, .txt": _five_mb("<!-- cxkb-check off\n"),
     "a 5 MB paragraph in a list item in a quote, .md": (
         "> - klantreis\n",
         ">   klantreis en nog wat tekst\n",
@@ -226,20 +221,10 @@ REPEATED = {
         5_000_000,
         True,
     ),
-    "a 5 MB quote paragraph in lazy lines, .md": ("> klantreis\n", "klantreis en nog wat tekst\n", 5_000_000, True),
-    "a 5 MB HTML block, .md": ("Een regel.\n\n<div>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
-    "a 5 MB paragraph after a tag left open, .md": (
-        "Een <span klantreis\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
-    "a 5 MB HTML block whose opening line leaves a tag open, .md": (
-        "Een regel.\n\n<div class='x\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
+    "a 5 MB quote paragraph in lazy lines, .md": _five_mb("> klantreis\n"),
+    "a 5 MB HTML block, .md": _five_mb("Een regel.\n\n<div>\n"),
+    "a 5 MB paragraph after a tag left open, .md": _five_mb("Een <span klantreis\n"),
+    "a 5 MB HTML block whose opening line leaves a tag open, .md": _five_mb("Een regel.\n\n<div class='x\n"),
     "a 5 MB paragraph in a quote in a list item in a quote, .md": (
         "> - a\n>   > klantreis\n",
         ">   > klantreis en nog wat tekst\n",
@@ -252,27 +237,12 @@ REPEATED = {
         5_000_000,
         True,
     ),
-    "a 5 MB paragraph after a backtick left open, .md": (
-        "Om 5 o`clock\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
-    "a 5 MB text after front matter left open, .md": (
-        "---\ntitle: x\n\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
+    "a 5 MB paragraph after a backtick left open, .md": _five_mb("Om 5 o`clock\n"),
+    "a 5 MB text after front matter left open, .md": _five_mb("---\ntitle: x\n\n"),
     "a 5 MB indented code block, .md": ("Intro.\n\n", "    klantreis en nog wat tekst\n", 5_000_000, True),
     "dotted words without spaces, .txt": ("", "klantreis.", 990_000, False),
-    "a 5 MB paragraph after a tag left open, .html": (
-        "<p>Een <b\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-    ),
-    "a 5 MB script left open, .html": ("<p>Klantreis</p><script>\n", "klantreis en nog wat tekst\n", 5_000_000, True),
+    "a 5 MB paragraph after a tag left open, .html": _five_mb("<p>Een <b\n"),
+    "a 5 MB script left open, .html": _five_mb("<p>Klantreis</p><script>\n"),
     "a 5 MB paragraph with links and code, .md": (
         "",
         "Zie [de klantreis](https://klant.nl/reis) en `code`\n" + "klantreis en nog wat tekst\n" * 99,

@@ -301,19 +301,25 @@ def _assert_masked_as_whole(text: str, sizes: Iterable[int] = range(1, 12), insi
 def test_markup_masked_piece_by_piece_is_masked_as_a_whole(
     index: VocabIndex, data: st.DataObject, kind: str, sizes: list[int], inside: bool, known: bool
 ) -> None:
-    """Also when the masker knows where the last ``-->`` and ``>`` end (``known``), as pass 2 of a file does."""
+    """Also when the masker knows what pass 1 of a file finds about where markup can close (``known``)."""
     text = data.draw(_markup(index))
     if kind == "markdown":
-        want, lang = mask_markdown(text)
         ends = _ends(text) if known else None
         masker: MarkdownMasker | HtmlMasker = MarkdownMasker(size=data.draw(st.integers(1, 100)), ends=ends)
+        _assert_pieces_masked_as(mask_markdown(text), masker, text, sizes, inside)
     else:
-        want, lang = mask_html(text)
-        masker = HtmlMasker()
+        _assert_pieces_masked_as(mask_html(text), HtmlMasker(), text, sizes, inside)
+
+
+def _assert_pieces_masked_as(
+    whole: tuple[str, str | None], masker: MarkdownMasker | HtmlMasker, text: str, sizes: list[int], inside: bool
+) -> None:
+    """``text`` fed to ``masker`` as :func:`_masked` feeds it comes back whole, masked as ``whole``
+    (masked text and language) says."""
     got = _masked(masker, text, sizes, inside)
     assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == want
-    assert masker.lang == lang
+    assert "".join(p[1] for p in got) == whole[0]
+    assert masker.lang == whole[1]
 
 
 _HTML_BITS = [
@@ -338,12 +344,7 @@ def test_html_with_long_tags_and_scripts_is_masked_in_pieces_as_whole(
     is masked as the whole text is."""
     text = "".join(bits)
     with mock.patch.object(masking, "_LONG_TAG", reach), mock.patch.object(masking, "_LONG_COMMENT", reach):
-        want, lang = mask_html(text)
-        masker = HtmlMasker()
-        got = _masked(masker, text, sizes, inside)
-    assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == want
-    assert masker.lang == lang
+        _assert_pieces_masked_as(mask_html(text), HtmlMasker(), text, sizes, inside)
 
 
 def test_a_start_tag_that_does_not_end_within_reach_is_text() -> None:
@@ -359,14 +360,7 @@ def test_a_start_tag_that_does_not_end_within_reach_is_text() -> None:
 def test_a_long_tag_or_script_left_open_in_html_is_not_held(tmp_path: Path, opening: str) -> None:
     """A start tag left open, or a script that never ends, no longer keeps the rest of an HTML file
     unread: the 630,000 characters after it are handed on in pieces, masked as the whole file is."""
-    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
-    path = tmp_path / "doc.html"
-    text = f"{opening}{body}"
-    path.write_text(text, encoding="utf-8")
-    got, held = _held_back(StreamedFile(path, path.name, kind="html"))
-    assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == read_document(path, path.name).text
-    assert len(got) >= 3 and max(held) <= 3 * reader._READ
+    _assert_held_only_until_closed(tmp_path / "doc.html", opening, "")
 
 
 @pytest.mark.parametrize(
@@ -428,6 +422,23 @@ def _held_back(streamed: StreamedFile) -> tuple[list[Piece], list[int]]:
     return got, held
 
 
+def _assert_held_only_until_closed(path: Path, opening: str, close: str) -> None:
+    """``opening``, 630,000 characters of prose and ``close``, checked as a Markdown or HTML file at
+    ``path``: masked as the whole file is, and handed on in pieces near the read size, unless
+    ``close`` ends what ``opening`` left open: then what follows the opening waits for it."""
+    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
+    text = f"{opening}{body}{close}"
+    path.write_text(text, encoding="utf-8")
+    kind = "html" if path.suffix == ".html" else "markdown"
+    got, held = _held_back(StreamedFile(path, path.name, kind=kind))
+    assert "".join(p[0] for p in got) == text
+    assert "".join(p[1] for p in got) == read_document(path, path.name).text
+    if close:
+        assert max(held) > len(body) // 2
+    else:
+        assert len(got) >= 3 and max(held) <= 3 * reader._READ
+
+
 @pytest.mark.parametrize("kind", ["text", "markdown", "html"])
 @pytest.mark.parametrize("comment", ["<!-- een opmerking", "<!-- cxkb-check off -->\n<!--", "<!-- cxkb-check off"])
 def test_a_comment_left_open_is_not_held_to_the_end(tmp_path: Path, kind: str, comment: str) -> None:
@@ -486,17 +497,7 @@ def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(tmp_path: Path, open
     """A ``<`` left open (in a paragraph, or in an HTML block's opening line) with no ``>`` after it
     anywhere is text, which pass 1 knows: the 630,000 characters after it are handed on in pieces.
     With a ``>`` at the end it may still be a tag that closes there, and what follows it waits."""
-    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
-    path = tmp_path / "doc.md"
-    text = f"{opening} {body}{close}"
-    path.write_text(text, encoding="utf-8")
-    got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
-    assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == read_document(path, path.name).text
-    if close:
-        assert max(held) > len(body) // 2
-    else:
-        assert len(got) >= 3 and max(held) <= 3 * reader._READ
+    _assert_held_only_until_closed(tmp_path / "doc.md", f"{opening} ", close)
 
 
 @pytest.mark.parametrize(
@@ -514,17 +515,7 @@ def test_markup_with_nothing_to_close_it_is_not_held(tmp_path: Path, opening: st
     front matter with no closing line after its first cannot be front matter: pass 1 knows, and the
     630,000 characters after them are handed on in pieces. With such a run or line at the end, the
     text after them waits, since the code span or front matter may close there."""
-    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
-    path = tmp_path / "doc.md"
-    text = f"{opening} {body}{close if closed else ''}"
-    path.write_text(text, encoding="utf-8")
-    got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
-    assert "".join(p[0] for p in got) == text
-    assert "".join(p[1] for p in got) == read_document(path, path.name).text
-    if closed:
-        assert max(held) > len(body) // 2
-    else:
-        assert len(got) >= 3 and max(held) <= 3 * reader._READ
+    _assert_held_only_until_closed(tmp_path / "doc.md", f"{opening} ", close if closed else "")
 
 
 def test_an_html_piece_never_ends_where_a_url_runs_on() -> None:
@@ -577,13 +568,7 @@ def test_a_link_or_code_span_early_in_a_long_paragraph_does_not_hold_the_rest(op
 def test_a_code_span_left_open_holds_the_paragraph_until_its_pair_comes(opening: str) -> None:
     """A run of backticks without its pair so far may pair with one further on in the paragraph:
     what comes after it waits, masked as in the whole text whether the pair comes or not."""
-    for close in ["", "`` ` en de klantreis\n"]:
-        text = f"{opening} " + "de klantreis loopt langs touchpoints\n" * 300 + close + "\nSlot.\n"
-        for size in (1, 50, 400):
-            got = _masked(MarkdownMasker(size=size), text, [200], inside=True)
-            assert "".join(p[1] for p in got) == mask_markdown(text)[0], (opening, close, size)
-            ends = list(itertools.accumulate(len(p[0]) for p in got))
-            assert all(end <= text.index("`") for end in ends[:-1])  # nothing handed on past the run
+    _assert_waits_for_its_close(opening, "`` ` en de klantreis\n", "`")
 
 
 @pytest.mark.parametrize(
@@ -594,13 +579,20 @@ def test_a_tag_or_comment_still_open_holds_the_paragraph_until_it_closes(opening
     """An open tag or inline comment may close in a later line of the paragraph: what comes after
     it waits, and is masked as in the whole text whether it closes or not. In the last case the
     raw text shows a ``>`` after the last ``<``, but it is in a comment, so the tag is open."""
-    for close in ["", "' -->> en de klantreis\n"]:
-        text = f"{opening} " + "de klantreis loopt langs touchpoints\n" * 300 + close + "\nSlot.\n"
+    _assert_waits_for_its_close(opening, "' -->> en de klantreis\n", "<")
+
+
+def _assert_waits_for_its_close(opening: str, close: str, mark: str) -> None:
+    """``opening`` and a paragraph of 300 lines, then ``close`` or not, masked by maskers that know
+    nothing of what comes further on: masked as whole, and nothing handed on past the first ``mark``
+    before the paragraph ends."""
+    for end_with in ["", close]:
+        text = f"{opening} " + "de klantreis loopt langs touchpoints\n" * 300 + end_with + "\nSlot.\n"
         for size in (1, 50, 400):
             got = _masked(MarkdownMasker(size=size), text, [200], inside=True)
-            assert "".join(p[1] for p in got) == mask_markdown(text)[0], (opening, close, size)
+            assert "".join(p[1] for p in got) == mask_markdown(text)[0], (opening, end_with, size)
             ends = list(itertools.accumulate(len(p[0]) for p in got))
-            assert all(end <= text.index("<") for end in ends[:-1])  # nothing handed on past the opener
+            assert all(end <= text.index(mark) for end in ends[:-1])
 
 
 def test_a_code_span_from_the_line_before_a_paragraph_is_not_cut() -> None:
