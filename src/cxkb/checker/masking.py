@@ -113,7 +113,11 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>")
-_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)??(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_CLOSE = r"(?:---|\.\.\.|\+\+\+)[ \t]*"
+"""A line that closes front matter, without its line end."""
+_FRONT = re.compile(rf"\A(---|\+\+\+)[ \t]*\n(.*?\n)??{_FRONT_CLOSE}(?:\n|\Z)", re.DOTALL)
+FRONT_CLOSER = re.compile(rf"^{_FRONT_CLOSE}$", re.MULTILINE)
+"""Any line that could close front matter, as :data:`_FRONT` finds the first."""
 _LANG_KEY = re.compile(r"^(?:lang|language)\s*[:=]\s*[\"']?([A-Za-z]{2})", re.MULTILINE | re.IGNORECASE)
 
 
@@ -309,7 +313,7 @@ _INLINE_ELEMENTS = frozenset(
 _COMMENT_CLOSE: re.Pattern[str] = getattr(html.parser, "commentclose", re.compile(r"--!?>"))
 """How the standard library's parser finds a comment's end (it differs between Python versions)."""
 _CLOSE_BEGUN = re.compile(r"-(?:-[\s!]*)?\Z")
-_LONG_COMMENT = 1 << 12  # an open comment held longer is skipped as it comes; its start is parsed by then
+_LONG_COMMENT = 1 << 12  # an open comment or script held longer is passed over as it comes; its start is parsed by then
 _START_TAG_END: re.Pattern[str] | None = getattr(html.parser, "locatestarttagend_tolerant", None)
 _LONG_TAG = 1 << 16
 """Characters a start tag may take before its end: the standard library's pattern for a start tag

@@ -46,14 +46,13 @@ from cxkb.checker.documents import (
     choose_language,
     line_too_long,
 )
-from cxkb.checker.masking import _TICKS, mask_text
+from cxkb.checker.masking import _TICKS, FRONT_CLOSER, mask_text
 from cxkb.checker.pieces import Ends, HtmlMasker, MarkdownMasker, after_space, open_directive
 
 STREAMED = ("text", "markdown", "html", "docx")
 """The kinds :class:`StreamedFile` reads: every kind the checker knows."""
 
 _WHITE = re.compile(r"[ \t]")
-_FRONT_CLOSER = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*$", re.MULTILINE)  # as masking._FRONT closes
 _SAMPLE = 100_000  # characters language detection reads (as detect_language's default)
 _READ = 1 << 17
 """Bytes per read: a piece is about this many characters, up to four bytes each once decoded."""
@@ -117,7 +116,7 @@ class StreamedFile:
         self.max_part = max_part
         self.bom = False
         self.has_dotted_capital = False  # U+0130 lower-cases to two characters (see Matcher.scan)
-        self.ends: Ends | None = None  # where the last '-->' and '>' end, once pass 1 has read the file
+        self.ends: Ends | None = None  # where markup can still close, once pass 1 has read the file
         self._last_html_tag = -1  # where the last <html> tag may start (its lang is the document's)
         sample = self._validate_docx(max_line) if kind == "docx" else self._validate(max_line)
         declared = None
@@ -373,7 +372,7 @@ class _Tally:
                 for run in _TICKS.finditer(source):
                     self.ticks[run.end() - run.start()] = self.chars + run.end()
             if not self.front:
-                self.front = _FRONT_CLOSER.search(source, 0 if self.chars else source.find("\n") + 1) is not None
+                self.front = FRONT_CLOSER.search(source, 0 if self.chars else source.find("\n") + 1) is not None
         self.chars += len(source)
         if self.too_long is None:
             self.too_long = line_too_long(source, self.name, self.max_line, self.line)
