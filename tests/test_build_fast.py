@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -375,6 +376,34 @@ def test_single_process_build_writes_the_same_bytes(mini_root: Path, tmp_path: P
     assert names == sorted(p.name for p in inline.iterdir())
     for name in names:
         assert (forked / name).read_bytes() == (inline / name).read_bytes(), name
+
+
+def test_a_failing_first_part_lets_the_second_process_go(
+    mini_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second process waits for the first part before it joins its own to it. When this
+    # process fails while writing, the second must neither hang nor leave anything written.
+    from cxkb.kg import build as buildmod
+
+    real = buildmod.writer.write_blocks
+
+    def failing(directory: Path, blocks, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("tail", True) is False:  # this process's part; the second writes head=False
+            raise OSError("disk full")
+        return real(directory, blocks, *args, **kwargs)
+
+    monkeypatch.setattr(buildmod.writer, "write_blocks", failing)
+    out = tmp_path / "release"
+    signal.alarm(120)  # a hang fails the test instead of the run
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            build(mini_root, out, reasoning=False)
+    finally:
+        signal.alarm(0)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".release")]
+    with pytest.raises(ChildProcessError):  # every forked process was waited for
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_build_reports_near_identical_titles_checked_in_its_second_process(mini_root: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import built, edit
-from cxkb.cli import app
+from cxkb.cli import _Process, app
 
 runner = CliRunner()
 
@@ -66,6 +67,24 @@ def test_build_writes_release_and_summary(mini_root: Path, tmp_path: Path) -> No
     assert {"cxkb.ttl", "cxkb.owl", "cxkb.jsonld", "cxkb.nt", "cxkb-base.ttl"} <= {p.name for p in out.iterdir()}
     assert "reading and checking the literature table" in result.output
     assert "built" in result.output
+
+
+def test_build_leaves_the_cycle_collector_of_a_caller_on(
+    mini_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `cxkb build` as a whole process keeps the collector off to the end; called from
+    # another program (here a test) it must give that program its collector back.
+    assert gc.isenabled()
+    result = runner.invoke(app, ["build", "--root", str(mini_root), "--out", str(tmp_path / "a"), "--no-reason"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    monkeypatch.setattr(_Process, "ends_with_command", True)
+    try:
+        result = runner.invoke(app, ["build", "--root", str(mini_root), "--out", str(tmp_path / "b"), "--no-reason"])
+        assert result.exit_code == 0, result.output
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_build_with_errors_exits_1_and_writes_nothing(mini_root: Path, tmp_path: Path) -> None:

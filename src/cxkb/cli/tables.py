@@ -28,6 +28,7 @@ from cxkb.cli import (
     _summary,
     app,
     err,
+    keep_cycle_collector_off,
     out,
 )
 from cxkb.findings import Level, Report
@@ -100,6 +101,7 @@ def build_cmd(
     from cxkb.kg.build import BuildError, build
 
     base = _root(root)
+    keep_cycle_collector_off()
     try:
         result = build(base, output, reasoning=reasoning, progress=_progress(quiet), cache=cache)
     except BuildError as exc:

@@ -93,7 +93,7 @@ class _Side:
 
     def __init__(self, job: Callable[[], Any]) -> None:
         self.pid = 0
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not self.forks():
             self.outcome = self._run(job)
             return
         read, write = os.pipe()
@@ -109,6 +109,11 @@ class _Side:
             os._exit(code)
         os.close(write)
         self.pid, self.read = pid, read
+
+    @staticmethod
+    def forks() -> bool:
+        """Whether a job started now runs in a forked process (otherwise it runs at once, here)."""
+        return hasattr(os, "fork") and threading.active_count() == 1
 
     @staticmethod
     def _run(job: Callable[[], Any]) -> tuple[bool, Any]:
@@ -161,6 +166,8 @@ def origins(kb: KnowledgeBase) -> dict[str, tuple[str, int]]:
 
 def shacl_report(kb: KnowledgeBase, violations: list[shacl.Violation], report: Report) -> None:
     """pySHACL's findings, each placed at the row of its focus node."""
+    if not violations:  # the usual case: spare mapping every record's IRI
+        return
     where = origins(kb)
     for v in violations:
         file, line = where.get(v.focus, ("(graph)", 0))
@@ -388,6 +395,27 @@ class _Reasoning:
             self.consistency = None
 
 
+class _Gate:
+    """Lets a forked process wait until this one says it may go on: a pipe whose reader
+    blocks until a byte arrives, or until every writer is closed (this process died)."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+
+    def open(self) -> None:
+        os.write(self.write, b"1")
+
+    def wait(self) -> bool:
+        """In the forked process: True once the gate opens, False if it never will."""
+        os.close(self.write)
+        return os.read(self.read, 1) == b"1"
+
+    def close(self) -> None:
+        for fd in (self.read, self.write):
+            with suppress(OSError):
+                os.close(fd)
+
+
 def _join(job: _Side | None, report: Report) -> None:
     """Add the findings of a side job's report to ``report``; the caller then drops the job."""
     if job is not None:
@@ -434,7 +462,7 @@ def build(
     The schema and taxonomy are read first, so that HermiT and pySHACL (which need only
     them) run on the second core while the literature table is read and checked. The
     release is then written by two processes, each writing every file for half of the
-    subjects; the halves are joined at the end.
+    subjects; the second joins its half to the first once both are written.
     """
     out = out if out is not None else root / DEFAULT_OUT
     progress("reading and checking the taxonomy tables")
@@ -443,6 +471,7 @@ def build(
     remembered = verdicts.Verdicts(root / verdicts.DEFAULT_DIR if cache else None)
     side: _Side | None = None
     titles: _Side | None = None
+    vocabulary: _Side | None = None
     shapes: _Shapes | None = None
     inference: _Reasoning | None = None
     try:
@@ -451,6 +480,11 @@ def build(
             schema = schema_triples(root)
             taxonomy = triples.taxonomy_pairs(kb)
             fixed = schema + [(s, p, o) for s, pairs in taxonomy.items() for p, o in pairs]
+            # The SKOS file needs only the taxonomy: on a rebuild the second core has nothing
+            # else to do while the literature table is read.
+            contributors = f"<{skos.CONTRIBUTORS}>"
+            publisher = [(p, o) for s, p, o in schema if s == contributors]
+            vocabulary = _Side(partial(skos.vocabulary_turtle, kb, release.schema_version(root), publisher))
             shapes_graph = shacl.load_shapes(root)
             if not shacl.paper_shape_problems(shapes_graph):
                 shapes = _Shapes(kb, root, shapes_graph, fixed, remembered)
@@ -488,23 +522,34 @@ def build(
         with atomic_directory(out) as staging:
             parts = staging / ".parts"
             parts.mkdir()
-            version = release.schema_version(root)
+            # A forked second process also joins its part to the first once that is written,
+            # while this process writes the records.
+            first_written = _Gate() if _Side.forks() else None
 
             def second_part() -> tuple[int, int]:
-                # The SKOS file needs only the taxonomy, so it is written here too, beside
-                # the second half of the graph, while this process writes the records.
                 counts = writer.write_blocks(parts, subjects.blocks(infer, cut), head=False)
-                skos.write_vocabulary(staging, kb, version, subjects.schema.get(f"<{skos.CONTRIBUTORS}>", ()))
+                if first_written is not None and first_written.wait():
+                    writer.append_parts(staging, parts)
                 return counts
 
-            side = _Side(second_part)
-            total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
-            progress("writing the records and derived facts")
-            # while the second process writes its half
-            extracts.write_records(staging, kb, infer, pairs_only=inference.pairs_only)
-            more, more_inferred = side.result()
-            side = None
-            writer.append_parts(staging, parts)
+            try:
+                side = _Side(second_part)
+                total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
+                if first_written is not None:
+                    first_written.open()
+                progress("writing the records and derived facts")
+                # while the second process writes its half
+                extracts.write_records(staging, kb, infer, pairs_only=inference.pairs_only)
+                assert vocabulary is not None
+                (staging / skos.SKOS_FILE).write_bytes(vocabulary.result())
+                vocabulary = None
+                more, more_inferred = side.result()
+                side = None
+            finally:
+                if first_written is not None:
+                    first_written.close()
+            if parts.exists():
+                writer.append_parts(staging, parts)
             total, inferred = total + more, inferred + more_inferred
             shacl_report(kb, shapes.result(), report)
             shapes = None
@@ -530,7 +575,7 @@ def build(
         titles = None
         raise
     finally:
-        for job in (side, titles, shapes):
+        for job in (side, titles, shapes, vocabulary):
             if job is not None:
                 job.cancel()
         if inference is not None:

@@ -110,8 +110,17 @@ def vocabulary_graph(kb: KnowledgeBase, version: str, publisher: Iterable[tuple[
     return g
 
 
+def vocabulary_turtle(kb: KnowledgeBase, version: str, publisher: Iterable[tuple[str, str]] = ()) -> bytes:
+    """The text of ``cxkb-skos.ttl`` (rdflib's Turtle is sorted, so byte-stable).
+
+    Apart from ``write_vocabulary`` because it needs only the taxonomy: the build makes it
+    on the second core while the literature table is read, before there is a folder to write to.
+    """
+    return vocabulary_graph(kb, version, publisher).serialize(format="turtle", encoding="utf-8")
+
+
 def write_vocabulary(folder: Path, kb: KnowledgeBase, version: str, publisher: Iterable[tuple[str, str]] = ()) -> Path:
-    """Write ``cxkb-skos.ttl`` into ``folder`` (rdflib's Turtle is sorted, so byte-stable)."""
+    """Write ``cxkb-skos.ttl`` into ``folder``."""
     path = folder / SKOS_FILE
-    path.write_bytes(vocabulary_graph(kb, version, publisher).serialize(format="turtle", encoding="utf-8"))
+    path.write_bytes(vocabulary_turtle(kb, version, publisher))
     return path
