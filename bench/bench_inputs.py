@@ -241,6 +241,14 @@ REPEATED = {
     "a 5 MB text after front matter left open, .md": _five_mb("---\ntitle: x\n\n"),
     "a 5 MB indented code block, .md": ("Intro.\n\n", "    klantreis en nog wat tekst\n", 5_000_000, True),
     "dotted words without spaces, .txt": ("", "klantreis.", 990_000, False),
+    "five lines of dotted words without spaces, .txt": ("", "klantreis." * 99_000 + "\n", 4_950_005, True),
+    "five lines of hyphenated words without spaces, .txt": ("", "klantreis-" * 99_000 + "\n", 4_950_005, True),
+    "a line of hyphenated words, then 4 MB of prose, .txt": (
+        "klantreis-" * 99_000 + "\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+    ),
     "a 5 MB paragraph after a tag left open, .html": _five_mb("<p>Een <b\n"),
     "a 5 MB script left open, .html": _five_mb("<p>Klantreis</p><script>\n"),
     "a 5 MB paragraph with links and code, .md": (

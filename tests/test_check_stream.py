@@ -161,15 +161,79 @@ def test_long_lines_are_cut_inside_at_a_word_with_room_on_both_sides(
             continue
         end = w.offset + w.end
         ahead = w.source[w.end :]
-        after = w.offset + len(w.source)  # the look-ahead ends at white space or the document's end
-        room = len(ahead) >= margin and len(ahead.split()) >= words and not text[after : after + 1].strip()
-        if text[end - 1] != "\n":  # cut inside a line: at a word after a space, with room around it
-            assert text[end - 1] in " \t" and not text[end].isspace()
-            assert text[: end - 1].rstrip(" \t")[-1] in ".)"  # after a mark, not a letter or a hyphen
+        after = w.offset + len(w.source)
+        # the look-ahead ends at white space or the document's end, or inside a run without white
+        # space at a letter after a mark or a hyphen, with at least `margin` characters and `words` words
+        at_space = not text[after : after + 1].strip()
+        in_run = text[after - 1] in ".)-" and text[after : after + 1] in ("a", "b")
+        in_run = in_run and not _space_near(text, after, margin)
+        room = len(ahead) >= margin and len(_RUN_WORDS.split(ahead.strip())) >= words and (at_space or in_run)
+        if text[end - 1] != "\n":  # cut inside a line, with room around it:
+            if text[end - 1] in " \t":  # at a word after a space after a mark, not a letter or a hyphen
+                assert not text[end].isspace()
+                assert text[: end - 1].rstrip(" \t")[-1] in ".)"
+            else:  # or inside a long run without white space, at a letter right after a mark
+                assert text[end - 1] in ".)" and text[end] in "ab"
+                assert not _space_near(text, end, margin)
             assert room
         else:  # at a line start: whole lines ahead, or room
             assert ahead.count("\n") >= depth + 1 or room
     assert "".join(bodies) == text
+
+
+_RUN_WORDS = re.compile(r"\s+|(?<=[.)\-])(?=[ab])")
+
+
+def _space_near(text: str, at: int, margin: int) -> bool:
+    return any(c.isspace() for c in text[max(0, at - margin) : at + margin])
+
+
+@given(
+    runs=st.lists(st.text(alphabet="ab.)-", min_size=1, max_size=400), min_size=1, max_size=4),
+    gaps=st.lists(st.sampled_from(["\n", " ", "\n\n", " . "]), min_size=3, max_size=3),
+    size=st.integers(1, 60),
+    depth=st.integers(1, 4),
+    margin=st.integers(1, 40),
+    words=st.integers(1, 8),
+)
+def test_runs_without_white_space_are_cut_after_a_mark_never_at_a_hyphen(
+    runs: list[str], gaps: list[str], size: int, depth: int, margin: int, words: int
+) -> None:
+    # words joined by dots or hyphens with no space between them, as in a pasted list of host
+    # names or a line of tags: a body ends only right after a mark, the look-ahead may also end
+    # after a hyphen, and each leaves `margin` characters without white space on both sides
+    text = "".join(run + gap for run, gap in zip(runs, itertools.cycle(gaps)))
+    bodies = []
+    for w in windows(pieces_of(text, text, size), depth, size, margin, words):
+        assert w.source == text[w.offset : w.offset + len(w.source)]
+        bodies.append(w.source[w.start : w.end])
+        if w.last:
+            continue
+        end = w.offset + w.end
+        if text[end - 1] not in " \t\n":  # cut inside a run
+            assert text[end - 1] in ".)" and text[end] in "ab"
+            assert not _space_near(text, end, margin)
+        ahead = w.source[w.end :]
+        after = w.offset + len(w.source)
+        assert len(ahead) >= margin or ahead.count("\n") >= depth + 1
+        assert (
+            not text[after : after + 1].strip()  # at white space or the end
+            or text[after - 1] == "\n"  # after whole lines
+            or (text[after - 1] in ".)-" and text[after] in "ab" and not _space_near(text, after, margin))
+        )
+    assert "".join(bodies) == text
+
+
+def test_a_long_run_without_white_space_is_read_in_windows_of_bounded_size() -> None:
+    # five lines of a million characters of dotted words used to be one window each, plus the
+    # whole next line as look-ahead; a hyphenated run is not cut inside, but no longer holds
+    # the lines after it in its window
+    dotted = ("klantreis." * 20_000 + "\n") * 3
+    hyphenated = "klantreis-" * 20_000 + "\n" + "de klantreis\n" * 3000
+    for text, bound in ((dotted, 4 * 1000 + 4 * 100), (hyphenated, 200_000 + 4 * 100)):
+        sizes = [len(w.source) for w in windows(pieces_of(text, text, 1000), 4, 1000, 100, 8)]
+        assert max(sizes) <= bound, (max(sizes), bound)
+        assert len(sizes) > 10
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -178,6 +242,44 @@ def test_a_long_line_cut_inside_gives_the_same_report(
     index: VocabIndex, data: st.DataObject, size: int, kind: str
 ) -> None:
     text = data.draw(_long_lines(index))
+    checker = Checker(index, CheckConfig(max_findings=1000))
+    checker.window = 1 << 30
+    one = checker.check_document(parse_document(text, "doc", kind))
+    checker.window = size
+    many = checker.check_document(parse_document(text, "doc", kind))
+    assert many.findings == one.findings
+    assert many.mentions == one.mentions
+    assert many.unknown == one.unknown
+
+
+JOINS = [".", ".", ",", "/", ")", "(", ":", ";", "-", "-", "’", "!", "?", "@", "#", "&"]
+
+
+def _run_without_white_space(parts: list[str], joins: list[str]) -> str:
+    """Labels and words joined by marks and hyphens with no white space at all, 9,000
+    characters and more: host names, tags or a slug list pasted on one line."""
+    words = [p.replace(" ", "-").replace("\n", "-") for p in parts if p.strip()] or ["klantreis"]
+    text = "".join(w + j for w, j in zip(words, itertools.cycle(joins)))
+    while len(text) < 9000:
+        text += joins[0] + text
+    return text
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.data(),
+    size=st.integers(50, 400),
+    kind=st.sampled_from(["text", "markdown", "html"]),
+    after=st.sampled_from(["", "\nde klantreis en de customer journey\n" * 40]),
+)
+def test_a_run_without_white_space_gives_the_same_report_however_it_is_cut(
+    index: VocabIndex, data: st.DataObject, size: int, kind: str, after: str
+) -> None:
+    words = _spread({w for e in index.entries for w in e.label.split()})
+    part = st.one_of(st.sampled_from(_labels(index)), st.sampled_from(words))
+    parts = data.draw(st.lists(part, min_size=1, max_size=12))
+    joins = data.draw(st.lists(st.sampled_from(JOINS), min_size=1, max_size=6))
+    text = _run_without_white_space(parts, joins) + after
     checker = Checker(index, CheckConfig(max_findings=1000))
     checker.window = 1 << 30
     one = checker.check_document(parse_document(text, "doc", kind))

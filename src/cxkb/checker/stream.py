@@ -32,8 +32,15 @@ its look-ahead to see whether the form clashes with one. Prefix and look-ahead h
 :data:`MARGIN` characters and :data:`WORDS` whole words on each side of the cut: more than
 any test reads around a match (a few words, or 300 characters for the line of a phrase) and
 more than a two-part form spans, so such a cut changes nothing either. Only runs of spaces or
-words (masked markup counts as one) thousands of characters long could reach past it, and a
-long line with no such cut (no punctuation, or no spaces) stays one window.
+words (masked markup counts as one) thousands of characters long could reach past it.
+
+A run without white space (dotted host names, slugs, tags pasted on one line) has no such
+word: there the cut is right after a mark, at a letter or digit, where no white space lies
+within the margin on either side (*klantreis.|klantreis*); no label or phrase joins words across
+the mark, as across a mark and a space. Inside such a run a look-ahead may also end, and a prefix
+start, after a hyphen, which never ends a body: a phrase found from a cue word after the cut would
+then run back over it. A line with no place to cut at all (words joined only by hyphens, or no
+punctuation) stays one body, and the next window starts after it.
 
 A match from one body that runs into the next is carried over: the next window starts
 matching after it and still sees it when deciding whether a gapped form or a cue phrase
@@ -68,9 +75,18 @@ WORDS = 24
 """Whole words kept on each side of a cut inside a line, whatever their length: more than a
 label's, a two-part form's or a cue phrase's words and the word or two read around them."""
 
-_CUT = re.compile(rf"[^\w\s{''.join(map(re.escape, sorted(HYPHENS)))}'\u2019][ \t]+(?=\S)")
+_MARK = rf"[^\w\s{''.join(map(re.escape, sorted(HYPHENS)))}'\u2019]"
+"""A mark that is neither part of a word nor a hyphen: no label or phrase joins words across it."""
+_CUT = re.compile(rf"{_MARK}[ \t]+(?=\S)")
 """Where a long line may be cut: the end of this match, a word after spaces after a mark that is
 neither part of a word nor a hyphen (see the module's docstring)."""
+_TIGHT = re.compile(rf"{_MARK}(?=[^\W_])")
+"""Where a run without white space may be cut (see :func:`_tight_cut`): the end of this match,
+a letter or digit right after such a mark (*klantreis.|klantreis*)."""
+_SPLIT = re.compile(rf"(?:{_MARK}|[{''.join(map(re.escape, sorted(HYPHENS)))}])(?=[^\W_])")
+"""Where a look-ahead may end and a prefix start inside a run without white space: a letter or
+digit after a mark or a hyphen (see :func:`_after`)."""
+_SPACE = re.compile(r"\s")
 _WORD_START = re.compile(r"(?<=[ \t])\S")
 """Where the prefix of a window cut inside a line starts: a word after a space or tab, so
 that look-backs which read a word or skip spaces stop inside the prefix."""
@@ -155,11 +171,24 @@ def _look_ahead(src: str, cut: int, ahead: int, margin: int, words: int) -> int:
 def _after(src: str, cut: int, margin: int, words: int) -> int:
     """The end of a look-ahead from ``cut`` with ``margin`` characters and ``words`` whole words.
 
+    Inside a run without white space more than twice ``margin`` long, each letter or digit
+    after a mark or a hyphen (:data:`_SPLIT`) that lies ``margin`` characters from either end of
+    the run starts a word too, so that a look-ahead into a line of words joined by dots or
+    hyphens does not hold all of it. What is read around a match stays within the margin there
+    as anywhere (the module's docstring); only a body is never cut at a hyphen (:func:`_tight_cut`).
     -1 when ``src`` does not reach that far yet.
     """
-    for found, m in enumerate(_WORD.finditer(src, cut), 1):
-        if found >= words and m.end() >= cut + margin:
-            return m.end() if m.end() < len(src) else -1  # a word at the very end may go on
+    found = 0
+    for m in _WORD.finditer(src, cut):
+        start, end = m.span()
+        if end - start > 2 * margin:
+            for t in _SPLIT.finditer(src, start + margin - 1, end - margin):
+                found += 1
+                if found >= words and t.end() >= cut + margin:
+                    return t.end()
+        found += 1
+        if found >= words and end >= cut + margin:
+            return end if end < len(src) else -1  # a word at the very end may go on
     return -1
 
 
@@ -173,12 +202,47 @@ def _before(src: str, floor: int, cut: int, margin: int, words: int) -> int:
     while True:
         lo = max(floor, cut - reach)
         starts = [m.start() for m in _WORD_START.finditer(src, lo, cut)]
+        starts += _tight_starts(src, lo, cut, margin)
+        starts.sort()
         j = min(bisect.bisect_right(starts, cut - margin), len(starts) - words + 1) - 1
         if j >= 0:
             return starts[j]
         if lo == floor:
             return floor
         reach *= 2
+
+
+def _tight_starts(src: str, lo: int, hi: int, margin: int) -> list[int]:
+    """The word starts :func:`_after` adds inside runs without white space, between ``lo`` and ``hi``
+    (a run is only seen as far as it lies between them)."""
+    found: list[int] = []
+    for m in _WORD.finditer(src, lo, hi):
+        start, end = m.span()
+        if end - start > 2 * margin:
+            found += [t.end() for t in _SPLIT.finditer(src, start + margin - 1, end - margin)]
+    return found
+
+
+def _tight_cut(src: str, pos: int, margin: int, until: int | None = None) -> int:
+    """The first place from ``pos`` where a run without white space may be cut: a letter or digit
+    right after a mark, with no white space within ``margin`` characters on either side.
+
+    As after a mark and a space, no label or unknown-term phrase runs across it: each joins words
+    with spaces or a hyphen only. A word-family form may cross marks that do not end a sentence; it
+    is carried over as at any cut. A hyphen is no such place: a phrase found from a cue word after
+    the cut could then run back over it, where the whole-text scan had it inside an earlier phrase.
+    -1 if there is none (yet), or none before ``until``.
+    """
+    until = len(src) if until is None else until
+    while (t := _TIGHT.search(src, pos, until)) is not None:
+        cut = t.end()
+        if cut + margin > len(src):
+            return -1
+        space = _SPACE.search(src, max(0, cut - margin), cut + margin)
+        if space is None:
+            return cut
+        pos = space.end() + margin - 1  # the first mark whose cut lies ``margin`` past that space
+    return -1
 
 
 def windows(
@@ -221,9 +285,18 @@ def windows(
             if end > body:
                 break
             if rest >= 2 * size:  # no line ends in reach: cut inside a line
-                cut = _CUT.search(buf_t, body + size)  # on the masked text, which is what is matched
-                if cut is not None and (stop := _after(buf_t, cut.end(), margin, words)) >= 0:
-                    end = cut.end()
+                # on the masked text, which is what is matched: after a mark and a space, or else
+                # inside a long run without white space after a mark, whichever comes first
+                spaced = _CUT.search(buf_t, body + size)
+                tight = _tight_cut(buf_t, body + size, margin, spaced.end() if spaced else None)
+                cuts = [c for c in (spaced.end() if spaced else -1, tight) if c >= 0]
+                if cuts and (stop := _after(buf_t, min(cuts), margin, words)) >= 0:
+                    end = min(cuts)
+                    break
+                # nowhere to cut inside the line: the body ends with it, not with the document
+                line_end = buf_t.find("\n", body + 2 * size)
+                if line_end >= 0 and (stop := _look_ahead(buf_t, line_end + 1, ahead, margin, words)) >= 0:
+                    end = line_end + 1
                     break
             if done:  # one long word, or words all the way to the end: nothing to cut at
                 end = stop = len(buf_s)
