@@ -427,3 +427,29 @@ def test_build_reports_near_identical_titles_checked_in_its_second_process(mini_
         build(mini_root, tmp_path / "failed", reasoning=False)
     assert any(f.rule == "year-range" for f in failed.value.report.findings)
     assert near(failed.value.report.findings) == expected
+
+
+def test_derived_facts_lines_are_what_the_json_encoder_writes() -> None:
+    # The records file writes repeated lists once encoded; equal keys that are not equal JSON
+    # (1, 1.0 and True) and nested values must still come out as the encoder writes each.
+    import json
+
+    from cxkb.kg.extracts import _entries
+
+    mapping = {
+        "p1": ["a", "b"],
+        "p2": ["a", "b"],
+        "p3": [1],
+        "p4": [1.0],
+        "p5": [True],
+        "p6": [["x"]],
+        "p7": {"k": [2, "é"]},
+        "p8": "ü\n",
+        "p9": [],
+    }
+
+    def compact(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    expected = [f"{compact(k)}: {compact(v)}" for k, v in sorted(mapping.items())]
+    assert list(_entries(mapping)) == expected

@@ -184,20 +184,16 @@ def _entries(mapping: dict[str, object]) -> Iterator[str]:
     """The ``"key": value`` lines of one of the derived facts, sorted by key.
 
     Thousands of papers share a few hundred lists of topics or domains: each distinct list
-    is encoded once.
+    of strings is encoded once (only strings: 1, 1.0 and True are equal keys, not equal JSON).
     """
-    encoded: dict[tuple[object, ...], str] = {}
+    encoded: dict[tuple[str, ...], str] = {}
     for key, value in sorted(mapping.items()):
         name = _string(key) if type(key) is str else _compact(key)
-        if type(value) is not list:
+        if type(value) is not list or not all(type(item) is str for item in value):
             yield f"{name}: {_compact(value)}"
             continue
         items = tuple(value)
-        try:
-            text = encoded.get(items)
-        except TypeError:  # a list of lists or dicts: not a key, not worth one
-            yield f"{name}: {_compact(value)}"
-            continue
+        text = encoded.get(items)
         if text is None:
             text = encoded[items] = _compact(value)
         yield f"{name}: {text}"
