@@ -236,12 +236,8 @@ def test_a_long_run_without_white_space_is_read_in_windows_of_bounded_size() -> 
         assert len(sizes) > 10
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), size=st.integers(50, 400), kind=st.sampled_from(["text", "markdown", "html"]))
-def test_a_long_line_cut_inside_gives_the_same_report(
-    index: VocabIndex, data: st.DataObject, size: int, kind: str
-) -> None:
-    text = data.draw(_long_lines(index))
+def _assert_same_report_in_windows(index: VocabIndex, text: str, kind: str, size: int) -> None:
+    """Findings, mentions and unknown terms of ``text`` checked in windows of ``size`` are those of the whole."""
     checker = Checker(index, CheckConfig(max_findings=1000))
     checker.window = 1 << 30
     one = checker.check_document(parse_document(text, "doc", kind))
@@ -250,6 +246,15 @@ def test_a_long_line_cut_inside_gives_the_same_report(
     assert many.findings == one.findings
     assert many.mentions == one.mentions
     assert many.unknown == one.unknown
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), size=st.integers(50, 400), kind=st.sampled_from(["text", "markdown", "html"]))
+def test_a_long_line_cut_inside_gives_the_same_report(
+    index: VocabIndex, data: st.DataObject, size: int, kind: str
+) -> None:
+    text = data.draw(_long_lines(index))
+    _assert_same_report_in_windows(index, text, kind, size)
 
 
 JOINS = [".", ".", ",", "/", ")", "(", ":", ";", "-", "-", "’", "!", "?", "@", "#", "&"]
@@ -280,14 +285,7 @@ def test_a_run_without_white_space_gives_the_same_report_however_it_is_cut(
     parts = data.draw(st.lists(part, min_size=1, max_size=12))
     joins = data.draw(st.lists(st.sampled_from(JOINS), min_size=1, max_size=6))
     text = _run_without_white_space(parts, joins) + after
-    checker = Checker(index, CheckConfig(max_findings=1000))
-    checker.window = 1 << 30
-    one = checker.check_document(parse_document(text, "doc", kind))
-    checker.window = size
-    many = checker.check_document(parse_document(text, "doc", kind))
-    assert many.findings == one.findings
-    assert many.mentions == one.mentions
-    assert many.unknown == one.unknown
+    _assert_same_report_in_windows(index, text, kind, size)
 
 
 def _document_findings(checker: Checker, text: str, kind: str, window: int) -> list[CheckFinding]:

@@ -75,7 +75,8 @@ WORDS = 24
 """Whole words kept on each side of a cut inside a line, whatever their length: more than a
 label's, a two-part form's or a cue phrase's words and the word or two read around them."""
 
-_MARK = rf"[^\w\s{''.join(map(re.escape, sorted(HYPHENS)))}'\u2019]"
+_HYPHENS = "".join(map(re.escape, sorted(HYPHENS)))
+_MARK = rf"[^\w\s{_HYPHENS}'\u2019]"
 """A mark that is neither part of a word nor a hyphen: no label or phrase joins words across it."""
 _CUT = re.compile(rf"{_MARK}[ \t]+(?=\S)")
 """Where a long line may be cut: the end of this match, a word after spaces after a mark that is
@@ -83,7 +84,7 @@ neither part of a word nor a hyphen (see the module's docstring)."""
 _TIGHT = re.compile(rf"{_MARK}(?=[^\W_])")
 """Where a run without white space may be cut (see :func:`_tight_cut`): the end of this match,
 a letter or digit right after such a mark (*klantreis.|klantreis*)."""
-_SPLIT = re.compile(rf"(?:{_MARK}|[{''.join(map(re.escape, sorted(HYPHENS)))}])(?=[^\W_])")
+_SPLIT = re.compile(rf"(?:{_MARK}|[{_HYPHENS}])(?=[^\W_])")
 """Where a look-ahead may end and a prefix start inside a run without white space: a letter or
 digit after a mark or a hyphen (see :func:`_after`)."""
 _SPACE = re.compile(r"\s")
@@ -181,11 +182,10 @@ def _after(src: str, cut: int, margin: int, words: int) -> int:
     found = 0
     for m in _WORD.finditer(src, cut):
         start, end = m.span()
-        if end - start > 2 * margin:
-            for t in _SPLIT.finditer(src, start + margin - 1, end - margin):
-                found += 1
-                if found >= words and t.end() >= cut + margin:
-                    return t.end()
+        for split in _run_splits(src, start, end, margin):
+            found += 1
+            if found >= words and split >= cut + margin:
+                return split
         found += 1
         if found >= words and end >= cut + margin:
             return end if end < len(src) else -1  # a word at the very end may go on
@@ -212,15 +212,18 @@ def _before(src: str, floor: int, cut: int, margin: int, words: int) -> int:
         reach *= 2
 
 
+def _run_splits(src: str, start: int, end: int, margin: int) -> Iterator[int]:
+    """Where the run without white space ``src[start:end]`` splits into words (see :func:`_after`):
+    nowhere unless it is more than twice ``margin`` long, and never within ``margin`` of its ends."""
+    if end - start > 2 * margin:
+        for t in _SPLIT.finditer(src, start + margin - 1, end - margin):
+            yield t.end()
+
+
 def _tight_starts(src: str, lo: int, hi: int, margin: int) -> list[int]:
     """The word starts :func:`_after` adds inside runs without white space, between ``lo`` and ``hi``
     (a run is only seen as far as it lies between them)."""
-    found: list[int] = []
-    for m in _WORD.finditer(src, lo, hi):
-        start, end = m.span()
-        if end - start > 2 * margin:
-            found += [t.end() for t in _SPLIT.finditer(src, start + margin - 1, end - margin)]
-    return found
+    return [split for m in _WORD.finditer(src, lo, hi) for split in _run_splits(src, *m.span(), margin)]
 
 
 def _tight_cut(src: str, pos: int, margin: int, until: int | None = None) -> int:
@@ -288,10 +291,11 @@ def windows(
                 # on the masked text, which is what is matched: after a mark and a space, or else
                 # inside a long run without white space after a mark, whichever comes first
                 spaced = _CUT.search(buf_t, body + size)
-                tight = _tight_cut(buf_t, body + size, margin, spaced.end() if spaced else None)
-                cuts = [c for c in (spaced.end() if spaced else -1, tight) if c >= 0]
-                if cuts and (stop := _after(buf_t, min(cuts), margin, words)) >= 0:
-                    end = min(cuts)
+                spaced_end = spaced.end() if spaced else -1
+                tight = _tight_cut(buf_t, body + size, margin, spaced_end if spaced else None)
+                cut = tight if tight >= 0 else spaced_end  # a tight cut is only looked for before it
+                if cut >= 0 and (stop := _after(buf_t, cut, margin, words)) >= 0:
+                    end = cut
                     break
                 # nowhere to cut inside the line: the body ends with it, not with the document
                 line_end = buf_t.find("\n", body + 2 * size)
