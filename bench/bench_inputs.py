@@ -243,6 +243,14 @@ REPEATED = {
     "dotted words without spaces, .txt": ("", "klantreis.", 990_000, False),
     "five lines of dotted words without spaces, .txt": ("", "klantreis." * 99_000 + "\n", 4_950_005, True),
     "five lines of hyphenated words without spaces, .txt": ("", "klantreis-" * 99_000 + "\n", 4_950_005, True),
+    "five lines of an abbreviation joined by hyphens, .txt": ("", "CX-" * 330_000 + "\n", 4_950_005, True),
+    "five lines of an abbreviation with only spaces between, .txt": ("", "CX " * 330_000 + "\n", 4_950_005, True),
+    "five lines of hyphenated phrases without spaces, .txt": (
+        "",
+        "customer-insight-team-" * 45_000 + "\n",
+        4_950_005,
+        True,
+    ),
     "a line of hyphenated words, then 4 MB of prose, .txt": (
         "klantreis-" * 99_000 + "\n",
         "klantreis en nog wat tekst\n",

@@ -12,6 +12,7 @@ import io
 import itertools
 import random
 import re
+import weakref
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import built
-from cxkb.checker import documents, masking, pieces, reader
+from cxkb.checker import documents, masking, pieces, reader, stream
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import InputError, parse_document, read_document
 from cxkb.checker.engine import Checker, CheckFinding
@@ -31,7 +32,7 @@ from cxkb.checker.masking import mask_html, mask_markdown
 from cxkb.checker.pieces import Ends, HtmlMasker, MarkdownMasker, Piece
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.stream import FindingSink, pieces_of, scan_document, windows
-from cxkb.checker.vocab import Matcher, VocabIndex
+from cxkb.checker.vocab import Matcher, ScanResult, VocabIndex
 from cxkb.findings import Level
 from cxkb.release import open_release
 
@@ -169,11 +170,13 @@ def test_long_lines_are_cut_inside_at_a_word_with_room_on_both_sides(
         in_run = in_run and not _space_near(text, after, margin)
         room = len(ahead) >= margin and len(_RUN_WORDS.split(ahead.strip())) >= words and (at_space or in_run)
         if text[end - 1] != "\n":  # cut inside a line, with room around it:
-            if text[end - 1] in " \t":  # at a word after a space after a mark, not a letter or a hyphen
-                assert not text[end].isspace()
-                assert text[: end - 1].rstrip(" \t")[-1] in ".)"
-            else:  # or inside a long run without white space, at a letter right after a mark
-                assert text[end - 1] in ".)" and text[end] in "ab"
+            if text[end - 1] in " \t":  # at a word after a space after a mark, not a letter or a hyphen,
+                assert not text[end].isspace()  # unless no such word comes within two windows
+                body = w.offset + w.start
+                after_mark = re.compile(r"[.)][ \t]+(?=\S)").search(text, body + size, body + 2 * size + 1)
+                assert text[: end - 1].rstrip(" \t")[-1:] in (".", ")") or after_mark is None
+            else:  # or inside a long run without white space, at a letter right after a mark or a hyphen
+                assert text[end - 1] in ".)-" and text[end] in "ab"
                 assert not _space_near(text, end, margin)
             assert room
         else:  # at a line start: whole lines ahead, or room
@@ -196,12 +199,12 @@ def _space_near(text: str, at: int, margin: int) -> bool:
     margin=st.integers(1, 40),
     words=st.integers(1, 8),
 )
-def test_runs_without_white_space_are_cut_after_a_mark_never_at_a_hyphen(
+def test_runs_without_white_space_are_cut_after_a_mark_or_a_hyphen(
     runs: list[str], gaps: list[str], size: int, depth: int, margin: int, words: int
 ) -> None:
     # words joined by dots or hyphens with no space between them, as in a pasted list of host
-    # names or a line of tags: a body ends only right after a mark, the look-ahead may also end
-    # after a hyphen, and each leaves `margin` characters without white space on both sides
+    # names or a line of tags: a body and its look-ahead end only right after a mark or a
+    # hyphen, before a letter, and each leaves `margin` characters without white space on both sides
     text = "".join(run + gap for run, gap in zip(runs, itertools.cycle(gaps)))
     bodies = []
     for w in windows(pieces_of(text, text, size), depth, size, margin, words):
@@ -211,7 +214,7 @@ def test_runs_without_white_space_are_cut_after_a_mark_never_at_a_hyphen(
             continue
         end = w.offset + w.end
         if text[end - 1] not in " \t\n":  # cut inside a run
-            assert text[end - 1] in ".)" and text[end] in "ab"
+            assert text[end - 1] in ".)-" and text[end] in "ab"
             assert not _space_near(text, end, margin)
         ahead = w.source[w.end :]
         after = w.offset + len(w.source)
@@ -224,16 +227,41 @@ def test_runs_without_white_space_are_cut_after_a_mark_never_at_a_hyphen(
     assert "".join(bodies) == text
 
 
-def test_a_long_run_without_white_space_is_read_in_windows_of_bounded_size() -> None:
-    # five lines of a million characters of dotted words used to be one window each, plus the
-    # whole next line as look-ahead; a hyphenated run is not cut inside, but no longer holds
-    # the lines after it in its window
+def test_a_long_line_of_words_is_read_in_windows_of_bounded_size() -> None:
+    # five lines of a million characters of dotted, hyphenated or spaced words with no other
+    # mark used to be one window each, plus the whole next line as look-ahead
     dotted = ("klantreis." * 20_000 + "\n") * 3
     hyphenated = "klantreis-" * 20_000 + "\n" + "de klantreis\n" * 3000
-    for text, bound in ((dotted, 4 * 1000 + 4 * 100), (hyphenated, 200_000 + 4 * 100)):
+    spaced = ("klantreis " * 20_000 + "\n") * 3  # no mark at all
+    for text, bound in ((dotted, 4 * 1000 + 4 * 100), (hyphenated, 4 * 1000 + 4 * 100), (spaced, 4 * 1000 + 4 * 100)):
         sizes = [len(w.source) for w in windows(pieces_of(text, text, 1000), 4, 1000, 100, 8)]
         assert max(sizes) <= bound, (max(sizes), bound)
         assert len(sizes) > 10
+
+
+def test_a_window_is_matched_after_the_last_one_s_results_are_let_go(
+    index: VocabIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a window holds a match per word of a line of labels: if the one before were still held
+    # while it is matched, memory would be two windows' worth
+    checker = Checker(index, CheckConfig(max_findings=1000))
+    checker.window = 2000
+    earlier: list[weakref.ref[ScanResult]] = []
+    held: list[int] = []
+    scan_window = stream.scan_window
+
+    def watched(*args: object, **kwargs: object) -> tuple[ScanResult, ScanResult, int]:
+        held.append(sum(ref() is not None for ref in earlier))
+        result = scan_window(*args, **kwargs)
+        earlier.extend(weakref.ref(part) for part in result[:2])
+        return result
+
+    monkeypatch.setattr(stream, "scan_window", watched)
+    text = ("klantreis-" * 900 + "\n") * 6
+    result = checker.check_document(parse_document(text, "doc", "text"))
+    assert len(held) >= 6
+    assert held == [0] * len(held)
+    assert len(result.findings) > 100
 
 
 def _assert_same_report_in_windows(index: VocabIndex, text: str, kind: str, size: int) -> None:
@@ -286,6 +314,46 @@ def test_a_run_without_white_space_gives_the_same_report_however_it_is_cut(
     joins = data.draw(st.lists(st.sampled_from(JOINS), min_size=1, max_size=6))
     text = _run_without_white_space(parts, joins) + after
     _assert_same_report_in_windows(index, text, kind, size)
+
+
+@pytest.mark.parametrize(
+    ("unit", "cut_before"),
+    [
+        # a phrase from a cue word just before the cut runs on over the hyphen; the cue words
+        # after the cut inside it start no phrase of their own
+        ("customer-insight-", "insight"),
+        # a phrase ends at the last match before the cut, which the next body does not hold
+        ("klantreis-klantgedrag-", "klantgedrag"),
+        # and at the first match after the cut, which only the look-ahead holds
+        ("klantreis-klantgedrag-", "klantreis"),
+        # a label runs over the cut and is then dropped, being part of a host name
+        # (*…-klantgedrag.de*): the whole scan goes on matching after it all the same
+        ("grensoverschrijdend-klantgedrag.de.NPS-klanten-servicefout-", "klantgedrag"),
+        # a two-part word-family form runs over the cut: the whole scan looks for those once every
+        # label is found, so its last word is still a cue word and starts a phrase
+        ("interaction-environment-digital-customers-insight-", "customers"),
+        # the same where words have only spaces between them
+        ("customer insight ", "insight"),
+        ("klantreis klantgedrag ", "klantgedrag"),
+        ("klantreis klantgedrag ", "klantreis"),
+    ],
+)
+def test_a_cut_between_words_changes_no_unknown_term(index: VocabIndex, unit: str, cut_before: str) -> None:
+    text = unit * (6000 // len(unit))
+    at = unit.index(cut_before)
+
+    def cuts(size: int) -> set[int]:
+        return {(w.offset + w.end) % len(unit) for w in windows(pieces_of(text, text, size), 4, size)}
+
+    sizes = [size for size in range(40, 40 + 2 * len(unit)) if at in cuts(size)][:3]
+    assert sizes  # the case this is about does come up
+    checker = Checker(index, CheckConfig(max_findings=100_000))
+    checker.window = 1 << 30
+    whole = checker.check_document(parse_document(text, "doc", "text"))
+    for size in sizes:
+        checker.window = size
+        windowed = checker.check_document(parse_document(text, "doc", "text"))
+        assert (windowed.findings, windowed.unknown) == (whole.findings, whole.unknown), size
 
 
 def _document_findings(checker: Checker, text: str, kind: str, window: int) -> list[CheckFinding]:

@@ -187,6 +187,7 @@ class _State:
         # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
         self.named: dict[str, dict[str, list[object]]] = {}
         self.recurrence = Recurrence()  # open unknown-term phrases seen once, and those seen again
+        self.phrase_end = -1  # where the last unknown-term phrase so far ends (document offset)
         self.sense = DocumentSense()  # what the document has made its ambiguous labels mean
 
     def level(self, code: str) -> Level | None:
@@ -321,6 +322,9 @@ class Checker:
         for w, scan, context in scan_document(matcher, pieces, gapped_ok, self.window):
             self._matches(state, w, scan)
             self._unknown_terms(state, w, matcher, context)
+            # let this window's matches go before the next one is matched, not after: a line with
+            # nowhere to cut is one window with a match per word, and two of them would be held
+            del w, scan, context
         self._inconsistent(state)
         for offset, message, line, col in doc.suppressed.problems:
             level = state.level("directive")
@@ -620,7 +624,9 @@ class Checker:
             return
         suppressed = state.suppressed if state.suppressed.active else None
         allow = self.allow_terms
-        for s, e in matcher.cue_phrases(w.text, scan):
+        phrases, last = matcher.cue_phrases_after(w.text, scan, state.phrase_end - w.offset)
+        state.phrase_end = last + w.offset
+        for s, e in phrases:
             if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):
                 continue
             text = " ".join(w.text[s:e].split())  # the phrase without markup or line breaks

@@ -24,27 +24,33 @@ few long lines do not make one window hold them all.
 A line longer than two windows (a whole HTML page on one line, text pasted without breaks) is
 cut inside, so that memory stays flat whatever the document: a window then holds about its
 body's matches and no more. The cut is at a word after a space that follows a punctuation
-mark or masked markup (*service. The*, *(CX) (CX)*), never after a letter or a hyphen, as
-the masked text, which is what is matched, has it. A label and a cue phrase join only words
-with spaces or a hyphen between them, so none runs across the cut. A two-part form may
-(*customer (CX) shoes*); it is found in the window where it starts, which matches labels into
-its look-ahead to see whether the form clashes with one. Prefix and look-ahead hold at least
-:data:`MARGIN` characters and :data:`WORDS` whole words on each side of the cut: more than
-any test reads around a match (a few words, or 300 characters for the line of a phrase) and
-more than a two-part form spans, so such a cut changes nothing either. Only runs of spaces or
-words (masked markup counts as one) thousands of characters long could reach past it.
+mark or masked markup (*service. The*, *(CX) (CX)*), as the masked text, which is what is
+matched, has it. A label and a cue phrase join only words with spaces or a hyphen between
+them, so none runs across the cut. A two-part form may (*customer (CX) shoes*); it is found in
+the window where it starts, which matches labels into its look-ahead to see whether the form
+clashes with one. Where no such word comes within two windows (a list of terms with only
+spaces between them), the cut is at any word after a space, and what crosses it is carried
+over (below). Prefix and look-ahead hold at least :data:`MARGIN` characters and :data:`WORDS`
+whole words on each side of the cut: more than any test reads around a match (a few words, or
+300 characters for the line of a phrase) and more than a two-part form spans, so such a cut
+changes nothing either. Only runs of spaces or words (masked markup counts as one) thousands
+of characters long could reach past it.
 
 A run without white space (dotted host names, slugs, tags pasted on one line) has no such
-word: there the cut is right after a mark, at a letter or digit, where no white space lies
-within the margin on either side (*klantreis.|klantreis*); no label or phrase joins words across
-the mark, as across a mark and a space. Inside such a run a look-ahead may also end, and a prefix
-start, after a hyphen, which never ends a body: a phrase found from a cue word after the cut would
-then run back over it. A line with no place to cut at all (words joined only by hyphens, or no
-punctuation) stays one body, and the next window starts after it.
+word: there the cut is right after a mark or a hyphen, at a letter or digit, where no white space
+lies within the margin on either side (*klantreis.|klantreis*, *klantreis-|klantreis*). No label
+or phrase joins words across the mark, as across a mark and a space; across a hyphen both may, and
+are carried over (below). A look-ahead may end, and a prefix start, at such places too. A line with
+no place to cut at all (one long word) stays one body, and the next window starts after it.
 
 A match from one body that runs into the next is carried over: the next window starts
 matching after it and still sees it when deciding whether a gapped form or a cue phrase
-clashes with a label.
+clashes with a label (it starts matching after the last *label*: the whole scan looks for
+two-part forms only once every label is found). An unknown-term phrase
+(:meth:`Matcher.cue_phrases_after`) ends at a match, so the cue phrases of a window are found
+among all its matches, look-ahead included, and the last match before its body. A cue word
+inside a phrase found from an earlier cue word starts no phrase of its own, so where the last
+phrase ended is handed from window to window.
 """
 
 from __future__ import annotations
@@ -81,12 +87,12 @@ _MARK = rf"[^\w\s{_HYPHENS}'\u2019]"
 _CUT = re.compile(rf"{_MARK}[ \t]+(?=\S)")
 """Where a long line may be cut: the end of this match, a word after spaces after a mark that is
 neither part of a word nor a hyphen (see the module's docstring)."""
-_TIGHT = re.compile(rf"{_MARK}(?=[^\W_])")
-"""Where a run without white space may be cut (see :func:`_tight_cut`): the end of this match,
-a letter or digit right after such a mark (*klantreis.|klantreis*)."""
+_PLAIN_CUT = re.compile(r"[ \t]+(?=\S)")
+"""Where a long line may be cut when it has no mark within two windows: a word after spaces."""
 _SPLIT = re.compile(rf"(?:{_MARK}|[{_HYPHENS}])(?=[^\W_])")
-"""Where a look-ahead may end and a prefix start inside a run without white space: a letter or
-digit after a mark or a hyphen (see :func:`_after`)."""
+"""Where a run without white space may be cut, a look-ahead end and a prefix start (see
+:func:`_tight_cut` and :func:`_after`): the end of this match, a letter or digit right after a
+mark or a hyphen (*klantreis.|klantreis*, *klantreis-|klantreis*)."""
 _SPACE = re.compile(r"\s")
 _WORD_START = re.compile(r"(?<=[ \t])\S")
 """Where the prefix of a window cut inside a line starts: a word after a space or tab, so
@@ -176,8 +182,7 @@ def _after(src: str, cut: int, margin: int, words: int) -> int:
     after a mark or a hyphen (:data:`_SPLIT`) that lies ``margin`` characters from either end of
     the run starts a word too, so that a look-ahead into a line of words joined by dots or
     hyphens does not hold all of it. What is read around a match stays within the margin there
-    as anywhere (the module's docstring); only a body is never cut at a hyphen (:func:`_tight_cut`).
-    -1 when ``src`` does not reach that far yet.
+    as anywhere (the module's docstring). -1 when ``src`` does not reach that far yet.
     """
     found = 0
     for m in _WORD.finditer(src, cut):
@@ -228,16 +233,16 @@ def _tight_starts(src: str, lo: int, hi: int, margin: int) -> list[int]:
 
 def _tight_cut(src: str, pos: int, margin: int, until: int | None = None) -> int:
     """The first place from ``pos`` where a run without white space may be cut: a letter or digit
-    right after a mark, with no white space within ``margin`` characters on either side.
+    right after a mark or a hyphen, with no white space within ``margin`` characters on either side.
 
-    As after a mark and a space, no label or unknown-term phrase runs across it: each joins words
-    with spaces or a hyphen only. A word-family form may cross marks that do not end a sentence; it
-    is carried over as at any cut. A hyphen is no such place: a phrase found from a cue word after
-    the cut could then run back over it, where the whole-text scan had it inside an earlier phrase.
+    After a mark, as after a mark and a space, no label or unknown-term phrase runs across the
+    cut: each joins words with spaces or a hyphen only. A word-family form may cross marks that
+    do not end a sentence, and a label or a phrase may cross a hyphen; :func:`scan_document`
+    carries what crosses into the next window (the module's docstring).
     -1 if there is none (yet), or none before ``until``.
     """
     until = len(src) if until is None else until
-    while (t := _TIGHT.search(src, pos, until)) is not None:
+    while (t := _SPLIT.search(src, pos, until)) is not None:
         cut = t.end()
         if cut + margin > len(src):
             return -1
@@ -289,11 +294,16 @@ def windows(
                 break
             if rest >= 2 * size:  # no line ends in reach: cut inside a line
                 # on the masked text, which is what is matched: after a mark and a space, or else
-                # inside a long run without white space after a mark, whichever comes first
+                # inside a long run without white space after a mark or a hyphen, whichever comes
+                # first; after any space if neither comes within two windows
                 spaced = _CUT.search(buf_t, body + size)
                 spaced_end = spaced.end() if spaced else -1
                 tight = _tight_cut(buf_t, body + size, margin, spaced_end if spaced else None)
                 cut = tight if tight >= 0 else spaced_end  # a tight cut is only looked for before it
+                if not 0 <= cut <= body + 2 * size and (
+                    plain := _PLAIN_CUT.search(buf_t, body + size, cut if cut >= 0 else len(buf_t))
+                ):
+                    cut = plain.end()  # words with no mark between them for two windows
                 if cut >= 0 and (stop := _after(buf_t, cut, margin, words)) >= 0:
                     end = cut
                     break
@@ -316,12 +326,20 @@ def windows(
         base, body = keep, end
 
 
-def scan_window(matcher: Matcher, window: Window, carried: Match | None, covered: int, gapped_ok: bool) -> ScanResult:
-    """Matches and cue words starting in the window's body, as a scan of the whole text finds them.
+def scan_window(
+    matcher: Matcher, window: Window, carried: Match | None, covered: int, gapped_ok: bool
+) -> tuple[ScanResult, ScanResult, int]:
+    """Matches and cue words starting in the window's body, as a scan of the whole text finds them;
+    the same cue words with the matches that bound their phrases; and where the body's last label
+    ends (-1 if it has none), after which the matching goes on.
 
-    ``carried`` is the previous body's last match (window offsets) when it reaches into this
-    window, ``covered`` where the matching may begin. ``gapped_ok`` is the whole document's
-    answer to whether word-family gaps are looked for (not when lower-casing changes its length).
+    ``carried`` is the previous body's last match (window offsets) when it ends inside this
+    window, ``covered`` where the matching may begin: after the last label, not after a two-part
+    word-family form, which the whole scan looks for once every label is found and whose words
+    may hold cue words. ``gapped_ok`` is the whole document's answer to whether word-family gaps
+    are looked for (not when lower-casing changes its length). The second result's matches are
+    ``carried`` and every match from the body's start on, the look-ahead's included: a phrase from
+    a cue word at the body's edge may run over a hyphen into either, and ends at a match.
     """
     text = window.text
     lowered = text.lower()
@@ -333,14 +351,19 @@ def scan_window(matcher: Matcher, window: Window, carried: Match | None, covered
     start, end = window.start, window.end
     # labels are matched into the look-ahead too: a two-part form from the body may reach there
     result = matcher._process(text, starts, max(covered, start))
+    reach = max((m.end for m in result.matches if m.start < end), default=-1)
     if carried is not None:
         result.matches.insert(0, carried)
     gapped = matcher.index.gapped.get(matcher.lang)
     if gapped and gapped_ok and len(lowered) == len(text):
         matcher._add_gapped(text, lowered, result, gapped)
-    result.matches = [m for m in result.matches if start <= m.start < end]
+    matches = result.matches
     result.cue_words = [c for c in result.cue_words if start <= c[0] < end]
-    return result
+    result.matches = [m for m in matches if start <= m.start < end]
+    around = [m for m in matches if m.start >= start]
+    if carried is not None:
+        around.insert(0, carried)
+    return result, ScanResult(around, result.cue_words), reach
 
 
 def scan_document(
@@ -350,20 +373,27 @@ def scan_document(
 
     Offsets are the window's; together the windows give what :meth:`Matcher.scan` gives
     for the whole text. The third item adds the match carried over from the previous
-    window, which a cue phrase at the start of this one must not run into.
+    window, which a cue phrase at the start of this one must not run into, and the
+    look-ahead's matches, which one at its end must not run into (see :func:`scan_window`).
     """
     carried: Match | None = None  # the last match so far, in document offsets
+    covered = -1  # where the last label so far ends, in document offsets
     abbreviations = Abbreviations(matcher.index.closed_labels)
     for w in windows(pieces, matcher.index.depth, size):
         local = None
-        if carried is not None and carried.end > w.offset + w.start:
+        if carried is not None and carried.end > w.offset:
             local = Match(carried.start - w.offset, carried.end - w.offset, carried.text, carried.entries)
-        scan = scan_window(matcher, w, local, local.end if local is not None else -1, gapped_ok)
-        abbreviations.finish(w.text, w.offset, scan.matches, w.start, w.end)
-        yield w, scan, ScanResult([local, *scan.matches], scan.cue_words) if local is not None else scan
+        scan, around, reach = scan_window(matcher, w, local, covered - w.offset, gapped_ok)
+        if reach >= 0:
+            covered = reach + w.offset
         if scan.matches:
+            # before the document's own abbreviations and addresses are applied, as the whole
+            # scan goes on matching after a label even when it is dropped as part of an address
             last = scan.matches[-1]
             carried = Match(last.start + w.offset, last.end + w.offset, last.text, last.entries)
+        abbreviations.finish(w.text, w.offset, scan.matches, w.start, w.end)
+        yield w, scan, around
+        del w, scan, around, local  # not held while the next window is matched (see Checker.check_document)
 
 
 class FindingSink:

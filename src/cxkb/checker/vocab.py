@@ -544,6 +544,16 @@ class Matcher:
 
     def cue_phrases(self, text: str, result: ScanResult) -> list[tuple[int, int]]:
         """Unmatched phrases around cue words: the taxonomy's candidate new terms."""
+        return self.cue_phrases_after(text, result)[0]
+
+    def cue_phrases_after(self, text: str, result: ScanResult, last: int = -1) -> tuple[list[tuple[int, int]], int]:
+        """:meth:`cue_phrases`, passing over cue words before ``last``, and where the last phrase ends.
+
+        A cue word inside an earlier phrase starts none of its own. A document checked in
+        windows hands that end on, since a phrase may run from one window's body into the next
+        one where the two meet inside a run of hyphenated words. ``result.matches`` must hold
+        the matches around every cue word, the look-ahead's included: a phrase ends at one.
+        """
         starts = [m.start for m in result.matches]
         ends = [m.end for m in result.matches]
         stop = STOPWORDS.get(self.lang, frozenset()) | NOT_IN_TERMS.get(self.lang, frozenset())
@@ -553,7 +563,6 @@ class Matcher:
             return not (i >= 0 and ends[i] > s) and not (i + 1 < len(starts) and starts[i + 1] < e)
 
         phrases: list[tuple[int, int]] = []
-        last = -1
         for s, e in result.cue_words:
             if s < last:
                 continue
@@ -586,7 +595,7 @@ class Matcher:
                 or capitalised_in_prose(text, first, end)
             ):
                 phrases.append((first, end))
-        return phrases
+        return phrases, last
 
     def _modifies(self, phrase: str, word: str) -> bool:
         """English noun-noun phrases: 'customer centric', 'service encounter'.
