@@ -322,8 +322,8 @@ class Checker:
         for w, scan, context in scan_document(matcher, pieces, gapped_ok, self.window):
             self._matches(state, w, scan)
             self._unknown_terms(state, w, matcher, context)
-            # let this window's matches go before the next one is matched, not after: a line with
-            # nowhere to cut is one window with a match per word, and two of them would be held
+            # let this window's matches go before the next one is matched, not after: a window of
+            # short labels holds a match per word of its body, and two of them would be held
             del w, scan, context
         self._inconsistent(state)
         for offset, message, line, col in doc.suppressed.problems:

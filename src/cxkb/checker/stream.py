@@ -339,7 +339,7 @@ def scan_window(
     may hold cue words. ``gapped_ok`` is the whole document's answer to whether word-family gaps
     are looked for (not when lower-casing changes its length). The second result's matches are
     ``carried`` and every match from the body's start on, the look-ahead's included: a phrase from
-    a cue word at the body's edge may run over a hyphen into either, and ends at a match.
+    a cue word at the body's edge may run over a hyphen or a space into either, and ends at a match.
     """
     text = window.text
     lowered = text.lower()
