@@ -230,22 +230,23 @@ def test_the_journey_one_maps_is_the_journey(index: VocabIndex, tmp_path: Path) 
 def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
     text = (
         "The service manager owns the service. Service managers lead teams. Each team took a service "
-        "challenge; the service challenges were real. The service backlog grew. Every service backlog is long. "
+        "challenge; the service challenges were real. The service promise holds. Every service promise is kept. "
         "Ask the service owner. Service owners decide. Call your loan servicer; servicers collect payments. "
         "Our service strategy sets a service vision; service strategies and service visions change. Service "
         "transformation and service transformations, service improvement and service improvements follow. "
         "Each site gets a service category; the service categories sort the sites. A service team "
-        "grows; service teams meet."
+        "grows; service teams meet. The service backlog grew; service backlogs shrink. Service outcomes "
+        "improved, one service outcome most; a service transaction is counted with the service transactions."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
-    assert unknown == ["service backlog", "service backlog"]  # a recurring phrase still counts
+    assert unknown == ["service promise", "service promise"]  # a recurring phrase still counts
 
 
 def test_a_phrase_with_a_proper_noun_is_a_name_not_a_term(index: VocabIndex, tmp_path: Path) -> None:
-    text = "Service Canada answers calls. Service Canada is busy. Service backlog grew. Every service backlog is long."
+    text = "Service Canada answers calls. Service Canada is busy. Service promise holds. Every service promise is kept."
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     # both at a sentence's start, where capitals name nothing; but *Canada* is a proper noun
-    assert unknown == ["service backlog", "service backlog"]
+    assert unknown == ["service promise", "service promise"]
 
 
 def test_complaints_handled_in_other_words(index: VocabIndex, tmp_path: Path) -> None:

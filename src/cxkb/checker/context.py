@@ -157,11 +157,18 @@ RUNNING_SERVICES = frozenset(
         "categories",
         "team",  # the people who run a service, like its manager (seed:109)
         "teams",
+        "backlog",  # a team's list of work to do (seed:122)
+        "backlogs",
+        "outcome",  # what a programme of services is to achieve (seed:113)
+        "outcomes",
+        "transaction",  # a unit of service counted by the organisation (seed:113)
+        "transactions",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
-manages them, what it plans for them, how it changes or sorts them), not a CX notion a reviewer
-would add: *service manager*, *service strategy*, *service transformation* are never unknown terms."""
+manages them, what it plans for them, how it changes, sorts or counts them), not a CX notion a
+reviewer would add: *service manager*, *service strategy*, *service transformation* are never
+unknown terms."""
 
 
 def runs_services(key: str) -> bool:
