@@ -551,8 +551,8 @@ class Matcher:
 
         A cue word inside an earlier phrase starts none of its own. A document checked in
         windows hands that end on, since a phrase may run from one window's body into the next
-        one where the two meet inside a run of hyphenated words. ``result.matches`` must hold
-        the matches around every cue word, the look-ahead's included: a phrase ends at one.
+        where the two meet between words joined by a hyphen or a space. ``result.matches`` must
+        hold the matches around every cue word, the look-ahead's included: a phrase ends at one.
         """
         starts = [m.start for m in result.matches]
         ends = [m.end for m in result.matches]
