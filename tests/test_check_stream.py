@@ -264,9 +264,11 @@ def test_a_window_is_matched_after_the_last_one_s_results_are_let_go(
     assert len(result.findings) > 100
 
 
-def _assert_same_report_in_windows(index: VocabIndex, text: str, kind: str, size: int) -> None:
+def _assert_same_report_in_windows(
+    index: VocabIndex, text: str, kind: str, size: int, max_findings: int = 1000
+) -> None:
     """Findings, mentions and unknown terms of ``text`` checked in windows of ``size`` are those of the whole."""
-    checker = Checker(index, CheckConfig(max_findings=1000))
+    checker = Checker(index, CheckConfig(max_findings=max_findings))
     checker.window = 1 << 30
     one = checker.check_document(parse_document(text, "doc", kind))
     checker.window = size
@@ -347,13 +349,8 @@ def test_a_cut_between_words_changes_no_unknown_term(index: VocabIndex, unit: st
 
     sizes = [size for size in range(40, 40 + 2 * len(unit)) if at in cuts(size)][:3]
     assert sizes  # the case this is about does come up
-    checker = Checker(index, CheckConfig(max_findings=100_000))
-    checker.window = 1 << 30
-    whole = checker.check_document(parse_document(text, "doc", "text"))
     for size in sizes:
-        checker.window = size
-        windowed = checker.check_document(parse_document(text, "doc", "text"))
-        assert (windowed.findings, windowed.unknown) == (whole.findings, whole.unknown), size
+        _assert_same_report_in_windows(index, text, "text", size, max_findings=100_000)
 
 
 def _document_findings(checker: Checker, text: str, kind: str, window: int) -> list[CheckFinding]:
