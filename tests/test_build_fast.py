@@ -377,6 +377,32 @@ def test_single_process_build_writes_the_same_bytes(mini_root: Path, tmp_path: P
         assert (forked / name).read_bytes() == (inline / name).read_bytes(), name
 
 
+def test_a_thread_started_after_the_gate_leaves_the_second_writer_forked(
+    mini_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whether the second writer forks is decided once, where its gate is set up. Were it asked
+    # again when the writer starts, a thread started in between would run the writer here: its
+    # wait would close the gate, and opening it would write to a closed (or reused) descriptor.
+    from cxkb.kg import build as buildmod
+
+    expected = tmp_path / "expected"
+    build(mini_root, expected, reasoning=False)
+    gate_made = threading.Event()
+    real_gate = buildmod._Gate.__init__
+
+    def gate(self: object) -> None:
+        real_gate(self)  # type: ignore[arg-type]
+        gate_made.set()
+
+    monkeypatch.setattr(buildmod._Gate, "__init__", gate)
+    monkeypatch.setattr(buildmod._Side, "forks", staticmethod(lambda: not gate_made.is_set()))
+    out = tmp_path / "release"
+    build(mini_root, out, reasoning=False)
+    assert gate_made.is_set()
+    for path in sorted(expected.iterdir()):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 _FAILING_FIRST_PART = """
 import os, signal, sys
 from pathlib import Path

@@ -91,9 +91,11 @@ class _Side:
     simply runs in this process.
     """
 
-    def __init__(self, job: Callable[[], Any]) -> None:
+    def __init__(self, job: Callable[[], Any], *, fork: bool | None = None) -> None:
+        """``fork`` is :meth:`forks` asked once by a caller that set something up for the
+        forked case (a gate), so that the answer cannot change between the two."""
         self.pid = 0
-        if not self.forks():
+        if not (self.forks() if fork is None else fork):
             self.outcome = self._run(job)
             return
         read, write = os.pipe()
@@ -524,7 +526,8 @@ def build(
             parts.mkdir()
             # A forked second process also joins its part to the first once that is written,
             # while this process writes the records.
-            first_written = _Gate() if _Side.forks() else None
+            forks = _Side.forks()
+            first_written = _Gate() if forks else None
 
             def second_part() -> tuple[int, int]:
                 counts = writer.write_blocks(parts, subjects.blocks(infer, cut), head=False)
@@ -533,7 +536,7 @@ def build(
                 return counts
 
             try:
-                side = _Side(second_part)
+                side = _Side(second_part, fork=forks)
                 total, inferred = writer.write_blocks(staging, subjects.blocks(infer, 0, cut), tail=False)
                 if first_written is not None:
                     first_written.open()
