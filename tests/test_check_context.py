@@ -136,6 +136,25 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "The Client Experience Office made the service client-centered.",
             [("Client Experience", ("customer-experience",)), ("client-centered", ("customer-centricity",))],
         ),
+        # a website or web experience (seed:123, seed:125); staff that work with customers (seed:123)
+        (
+            "We built a better website experience. Staff that work with customers liked the web experiences.",
+            [
+                ("website experience", ("online-customer-experience",)),
+                ("Staff that work with customers", ("frontline-employee",)),
+                ("web experiences", ("online-customer-experience",)),
+            ],
+        ),
+        # user-focused, user focussed (seed:112, seed:124); around the needs of the people (seed:123)
+        (
+            "The design is user-focused. User focussed services are shaped around the needs of the people "
+            "who use them.",
+            [
+                ("user-focused", ("user-centricity",)),
+                ("User focussed", ("user-centricity",)),
+                ("around the needs of the people", ("user-centricity",)),
+            ],
+        ),
     ],
 )
 def test_everyday_names_of_a_concept(
@@ -194,6 +213,11 @@ def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: Vocab
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
         ("Agents", ("frontline-employee",))
     ]
+    # a conference's name holds the lemmas of *user focused* and names nothing (seed:127, seed:128)
+    text = "I spoke at the 2014 DC User Focus conference and at the User Focus 2014 conference. It is user-focused."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("user-focused", ("user-centricity",))
+    ]
 
 
 def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
@@ -236,7 +260,8 @@ def test_jobs_and_briefs_around_service_are_no_unknown_terms(index: VocabIndex, 
         "transformation and service transformations, service improvement and service improvements follow. "
         "Each site gets a service category; the service categories sort the sites. A service team "
         "grows; service teams meet. The service backlog grew; service backlogs shrink. Service outcomes "
-        "improved, one service outcome most; a service transaction is counted with the service transactions."
+        "improved, one service outcome most; a service transaction is counted with the service transactions. "
+        "The team set the service requirements; each service requirement was met."
     )
     unknown = [u.text.casefold() for u in check(index, tmp_path, text, "en").unknown]
     assert unknown == ["service promise", "service promise"]  # a recurring phrase still counts

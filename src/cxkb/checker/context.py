@@ -163,6 +163,8 @@ RUNNING_SERVICES = frozenset(
         "outcomes",
         "transaction",  # a unit of service counted by the organisation (seed:113)
         "transactions",
+        "requirement",  # what a service must do, as its team works it out (seed:126)
+        "requirements",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
