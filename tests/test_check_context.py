@@ -155,6 +155,19 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("around the needs of the people", ("user-centricity",)),
             ],
         ),
+        # a journey still to come is the journey proposition (seed:111, seed:129); offline touch points
+        # integrated with the site are channel integration (seed:130)
+        (
+            "We drew the proposed journey and an ideal user journey; future journeys differ from the journey "
+            "people take. The site is integrated with the offline touch points.",
+            [
+                ("proposed journey", ("customer-journey-proposition",)),
+                ("ideal user journey", ("customer-journey-proposition",)),
+                ("future journeys", ("customer-journey-proposition",)),
+                ("journey", ("customer-journey",)),
+                ("integrated with the offline touch points", ("channel-integration",)),
+            ],
+        ),
     ],
 )
 def test_everyday_names_of_a_concept(
@@ -187,6 +200,11 @@ def test_everyday_names_of_a_concept(
                 ("kanaaloverstijgend", ("channel-integration",)),
                 ("digitale ervaring", ("online-customer-experience",)),
             ],
+        ),
+        # vanuit de behoefte (en context) van mensen (seed:131)
+        (
+            "We ontwerpen vanuit de behoefte en context van mensen.",
+            [("vanuit de behoefte en context van mensen", ("user-centricity",))],
         ),
     ],
 )
