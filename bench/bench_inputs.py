@@ -21,7 +21,8 @@ Cases:
   a nested list item, one after a tag left open, an HTML block whose opening line leaves a tag
   open, a paragraph in a quote in a list item in a quote, one with a link and a code span
   every hundred lines, one after a backtick that never pairs, text after front matter that
-  never closes, and an indented code block, which hold no top-level block to cut at; and in
+  never closes, and an indented code block, which hold no top-level block to cut at; 5 MB of
+  short paragraphs after a tag left open, with a quote's ``>`` at the very end; and in
   HTML, a paragraph after a start tag left open and a script left open; a line of dotted words
   without spaces, which each label in it read as a host name to its end;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
@@ -224,6 +225,13 @@ REPEATED = {
     "a 5 MB quote paragraph in lazy lines, .md": _five_mb("> klantreis\n"),
     "a 5 MB HTML block, .md": _five_mb("Een regel.\n\n<div>\n"),
     "a 5 MB paragraph after a tag left open, .md": _five_mb("Een <span klantreis\n"),
+    "5 MB of paragraphs after a tag left open, a quote at the end, .md": (
+        "Als a <b dan.\n\n",
+        "klantreis en nog wat tekst.\n\n",
+        5_000_000,
+        True,
+        "> Een citaat.\n",
+    ),
     "a 5 MB HTML block whose opening line leaves a tag open, .md": _five_mb("Een regel.\n\n<div class='x\n"),
     "a 5 MB paragraph in a quote in a list item in a quote, .md": (
         "> - a\n>   > klantreis\n",
@@ -273,8 +281,8 @@ after it pair with each other."""
 
 def make_repeated(path: Path, what: str) -> None:
     """The ``check-repeated`` input ``what`` (see :data:`REPEATED`)."""
-    head, unit, chars, lines = REPEATED[what]
-    text = head + unit * ((chars - len(head)) // len(unit))
+    head, unit, chars, lines, *tail = REPEATED[what]
+    text = head + unit * ((chars - len(head)) // len(unit)) + "".join(tail)
     path.write_text(text if lines else text + "\n", encoding="utf-8")
 
 

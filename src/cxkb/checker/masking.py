@@ -109,7 +109,10 @@ def _www_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:(?:[ \t\r\f\v]|\n(?![ \t]*\n))[^<>\n]*(?:\n(?![ \t]*\n)[^<>\n]*)*)?/?>")
+"""An inline tag. Like CommonMark's raw HTML it may run over a line break but never over a blank
+line (:data:`~cxkb.checker.comments.BLANK_LINE`), which ends the paragraph it is in: a stray ``<b``
+early in a document is no tag that hides every paragraph up to the next ``>`` (a quote's mark, say)."""
 _LINK_DEST = re.compile(r"\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(\S.*)$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>")

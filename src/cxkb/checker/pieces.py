@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from cxkb.checker.comments import DIRECTIVE_START, comment_left_open
+from cxkb.checker.comments import BLANK_LINE, DIRECTIVE_START, comment_left_open
 from cxkb.checker.masking import (
     _TICKS,
     Paragraph,
@@ -448,8 +448,16 @@ def _markup_closed(text: str, cut: int, comments: bool = True, tags: bool = True
 
 
 def _open_tag(text: str) -> bool:
+    """Whether the last ``<`` of ``text`` may start a tag that ends after it: one that starts a tag
+    name, with no ``>`` and no blank line after it (a tag holds no ``<``, and runs over no blank
+    line: :data:`~cxkb.checker.comments.BLANK_LINE`)."""
     last = text.rfind("<")
-    return last >= 0 and ">" not in text[last:] and _OPEN_TAG.match(text, last) is not None
+    return (
+        last >= 0
+        and ">" not in text[last:]
+        and _OPEN_TAG.match(text, last) is not None
+        and BLANK_LINE.search(text, last) is None
+    )
 
 
 class HtmlMasker:
