@@ -704,6 +704,34 @@ def test_a_tag_left_open_before_a_blank_line_holds_nothing(
     assert len(calls) < 100
 
 
+def test_a_look_tries_a_bounded_number_of_places_to_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were every place to cut blocked (no rule known blocks more than a few now), each look of the
+    masker would still try at most a fixed number of them, not every top-level block it holds, and
+    the pieces still join into the whole text's masking."""
+    text = "".join(f"De klantreis {i} loopt langs touchpoints.\n\n" for i in range(5_000))
+    passes = pieces.markdown_passes
+    calls = []
+
+    def counted(*args: object) -> tuple[str, str, str, str]:
+        calls.append(1)
+        return passes(*args)  # type: ignore[arg-type]
+
+    cut = MarkdownMasker._cut
+    looks = []
+
+    def look(self: MarkdownMasker, final: bool) -> Iterator[Piece]:
+        looks.append(1)
+        return cut(self, final)
+
+    monkeypatch.setattr(pieces, "markdown_passes", counted)
+    monkeypatch.setattr(pieces, "_runs_on", lambda *args: True)
+    monkeypatch.setattr(MarkdownMasker, "_cut", look)
+    got = _masked(MarkdownMasker(size=2000), text, [500])
+    assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+    # a look tries at most 16 places between blocks, then one inside a paragraph or open block
+    assert len(calls) <= len(looks) * 19
+
+
 @pytest.mark.parametrize(
     ("opening", "close"),
     [

@@ -67,7 +67,6 @@ PIECE = 1 << 17
 """Characters a masker gathers before it looks for a place to cut."""
 
 _FRONT_OPENING = re.compile(r"(?:---|\+\+\+)[ \t]*\n")
-_BLANK_BEFORE = re.compile(r"\n[ \t]*\n\Z")
 _OPEN_TAG = re.compile(r"</?[A-Za-z]")
 
 Piece = tuple[str, str]
@@ -156,15 +155,18 @@ class MarkdownMasker:
             return
         closers = self._closers(len(text))
         quiet, bare = closers.quiet, closers.bare
-        tried = 0
+        tried = failed = 0
         complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
             if cut <= len(self._lead) or cut >= complete:
                 continue
-            if _BLANK_BEFORE.search(text, 0, cut) is None:  # else the cut is likely to hold
+            if failed == _FAILS:
+                break
+            if not _blank_before(text, cut):  # else the cut is likely to hold
                 if tried == _TRIES:
                     continue
                 tried += 1
+            failed += 1  # until it holds
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
             still_open = _runs_on(blocked, spanned, untagged, cut, closers)
             del blocked, spanned, untagged  # before the piece is cut out, which copies it
@@ -234,6 +236,22 @@ _TRIES = 4
 """Places to cut without a blank line before them tried, from the last, each time the masker
 looks: each costs the masking passes over what it holds, and one unclosed backtick early in a
 long list would fail them all."""
+_FAILS = 16
+"""Places to cut tried in all, from the last, each time the masker looks. Nothing known keeps
+more than a few of them from holding once a blank line comes after the markup left open, but a
+rule that did would make each look cost the passes over the whole buffer once per top-level
+block, as a tag running over blank lines once did (docs/decisions.md). Past this many, what
+the masker holds waits until it has doubled."""
+
+
+def _blank_before(text: str, cut: int) -> bool:
+    """Whether the line that ends at ``cut`` (a line start) holds nothing but spaces and tabs, and a
+    line comes before it; looked at backwards from the cut, not searched for from the text's start,
+    which would cost the whole buffer for every top-level block the masker tries."""
+    if cut < 2 or text[cut - 1] != "\n":
+        return False
+    start = text.rfind("\n", 0, cut - 1)
+    return start >= 0 and not text[start + 1 : cut - 1].strip(" \t")
 
 
 def _open_code(spanned: str, closers: _Closers) -> bool:
