@@ -240,8 +240,9 @@ _FAILS = 16
 """Places to cut tried in all, from the last, each time the masker looks. Nothing known keeps
 more than a few of them from holding once a blank line comes after the markup left open, but a
 rule that did would make each look cost the passes over the whole buffer once per top-level
-block, as a tag running over blank lines once did (docs/decisions.md). Past this many, what
-the masker holds waits until it has doubled."""
+block, as a tag running over blank lines once did (docs/decisions.md). Past this many, the
+masker tries a place inside a paragraph or an open block, and failing that waits until what it
+holds has doubled."""
 
 
 def _blank_before(text: str, cut: int) -> bool:
