@@ -665,6 +665,19 @@ def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(tmp_path: Path, open
     _assert_held_only_until_closed(tmp_path / "doc.md", f"{opening} ", close)
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """Wraps ``owner.name`` (a function or a method) so that each call is counted in the list returned."""
+    real = getattr(owner, name)
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def test_no_tag_runs_over_a_blank_line() -> None:
     """As in CommonMark, where a blank line ends the paragraph and its inline HTML: a ``<b`` left
     open early in a document, and a quote's ``>`` at its end, hide nothing between them. A tag
@@ -687,14 +700,7 @@ def test_a_tag_left_open_before_a_blank_line_holds_nothing(
     text = f"{opening}{body}> Een citaat.\n"
     path = tmp_path / "doc.md"
     path.write_text(text, encoding="utf-8")
-    passes = pieces.markdown_passes
-    calls = []
-
-    def counted(*args: object) -> tuple[str, str, str, str]:
-        calls.append(1)
-        return passes(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pieces, "markdown_passes", counted)
+    calls = _count_calls(monkeypatch, pieces, "markdown_passes")
     got, held = _held_back(StreamedFile(path, path.name, kind="markdown"))
     assert "".join(p[0] for p in got) == text
     masked = "".join(p[1] for p in got)
@@ -709,23 +715,9 @@ def test_a_look_tries_a_bounded_number_of_places_to_cut(monkeypatch: pytest.Monk
     masker would still try at most a fixed number of them, not every top-level block it holds, and
     the pieces still join into the whole text's masking."""
     text = "".join(f"De klantreis {i} loopt langs touchpoints.\n\n" for i in range(5_000))
-    passes = pieces.markdown_passes
-    calls = []
-
-    def counted(*args: object) -> tuple[str, str, str, str]:
-        calls.append(1)
-        return passes(*args)  # type: ignore[arg-type]
-
-    cut = MarkdownMasker._cut
-    looks = []
-
-    def look(self: MarkdownMasker, final: bool) -> Iterator[Piece]:
-        looks.append(1)
-        return cut(self, final)
-
-    monkeypatch.setattr(pieces, "markdown_passes", counted)
+    calls = _count_calls(monkeypatch, pieces, "markdown_passes")
+    looks = _count_calls(monkeypatch, MarkdownMasker, "_cut")
     monkeypatch.setattr(pieces, "_runs_on", lambda *args: True)
-    monkeypatch.setattr(MarkdownMasker, "_cut", look)
     got = _masked(MarkdownMasker(size=2000), text, [500])
     assert "".join(p[1] for p in got) == mask_markdown(text)[0]
     # a look tries at most 16 places between blocks, then one inside a paragraph or open block
