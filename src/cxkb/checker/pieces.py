@@ -155,18 +155,18 @@ class MarkdownMasker:
             return
         closers = self._closers(len(text))
         quiet, bare = closers.quiet, closers.bare
-        tried = failed = 0
+        tried = attempts = 0
         complete = text.rfind("\n") + 1  # what a line still incomplete starts with may yet change: "``` `"
         for cut in reversed(tops):
             if cut <= len(self._lead) or cut >= complete:
                 continue
-            if failed == _FAILS:
+            if attempts == _FAILS:  # each attempt so far has failed, or the loop would have returned
                 break
             if not _blank_before(text, cut):  # else the cut is likely to hold
                 if tried == _TRIES:
                     continue
                 tried += 1
-            failed += 1  # until it holds
+            attempts += 1
             blocked, spanned, untagged, masked = markdown_passes(text[:cut], [b for b in blocks if b[0] < cut])
             still_open = _runs_on(blocked, spanned, untagged, cut, closers)
             del blocked, spanned, untagged  # before the piece is cut out, which copies it
