@@ -22,7 +22,10 @@ Cases:
   open, a paragraph in a quote in a list item in a quote, one with a link and a code span
   every hundred lines, one after a backtick that never pairs, text after front matter that
   never closes, and an indented code block, which hold no top-level block to cut at; 5 MB of
-  short paragraphs after a tag left open, with a quote's ``>`` at the very end; and in
+  short paragraphs after a tag left open, with a quote's ``>`` at the very end; a paragraph
+  after a tag left open with a ``>`` at its end, as 5 MB of short lines and as five long
+  lines (masked as one tag while a tag could run that far), and an HTML block whose opening
+  line leaves a tag open, with a ``>`` at its end; and in
   HTML, a paragraph after a start tag left open and a script left open; a line of dotted words
   without spaces, which each label in it read as a host name to its end;
 - ``check-9mb-varied-words``: 9 MB of lines of 14 words drawn at random from every held-out
@@ -232,7 +235,28 @@ REPEATED = {
         True,
         "> Een citaat.\n",
     ),
+    "a 5 MB paragraph after a tag left open, a > at the end, .md": (
+        "Een <span klantreis\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+        "einde >\n",
+    ),
+    "five long lines after a tag left open, a > at the end, .md": (
+        "Een <b class=x ",
+        "klantreis en nog wat tekst " * 33_000 + "\n",
+        4_455_020,
+        True,
+        "einde >\n",
+    ),
     "a 5 MB HTML block whose opening line leaves a tag open, .md": _five_mb("Een regel.\n\n<div class='x\n"),
+    "a 5 MB HTML block whose opening line leaves a tag open, a > at the end, .md": (
+        "Een regel.\n\n<div class='x\n",
+        "klantreis en nog wat tekst\n",
+        5_000_000,
+        True,
+        "einde >\n",
+    ),
     "a 5 MB paragraph in a quote in a list item in a quote, .md": (
         "> - a\n>   > klantreis\n",
         ">   > klantreis en nog wat tekst\n",

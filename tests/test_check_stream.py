@@ -587,10 +587,11 @@ def _held_back(streamed: StreamedFile) -> tuple[list[Piece], list[int]]:
     return got, held
 
 
-def _assert_held_only_until_closed(path: Path, opening: str, close: str) -> None:
+def _assert_held_only_until_closed(path: Path, opening: str, close: str, held_for_close: bool = True) -> None:
     """``opening``, 630,000 characters of prose and ``close``, checked as a Markdown or HTML file at
     ``path``: masked as the whole file is, and handed on in pieces near the read size, unless
-    ``close`` ends what ``opening`` left open: then what follows the opening waits for it."""
+    ``close`` ends what ``opening`` left open (and ``held_for_close``): then what follows the
+    opening waits for it."""
     body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(15_000))
     text = f"{opening}{body}{close}"
     path.write_text(text, encoding="utf-8")
@@ -598,7 +599,7 @@ def _assert_held_only_until_closed(path: Path, opening: str, close: str) -> None
     got, held = _held_back(StreamedFile(path, path.name, kind=kind))
     assert "".join(p[0] for p in got) == text
     assert "".join(p[1] for p in got) == read_document(path, path.name).text
-    if close:
+    if close and held_for_close:
         assert max(held) > len(body) // 2
     else:
         assert len(got) >= 3 and max(held) <= 3 * reader._READ
@@ -658,11 +659,18 @@ def test_an_inline_comment_that_never_closes_does_not_hold_its_paragraph(tmp_pat
     ["Een <span klantreis", "Een <b>regel</b> en <a title='klant", "Intro.\n\n<div class='klant", "Een <b\nklant"],
 )
 @pytest.mark.parametrize("close", ["", "> slot\n"])
-def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(tmp_path: Path, opening: str, close: str) -> None:
+@pytest.mark.parametrize("reach", [1 << 16, 1 << 20])
+def test_a_tag_left_open_is_held_only_while_a_gt_may_follow(
+    tmp_path: Path, opening: str, close: str, reach: int
+) -> None:
     """A ``<`` left open (in a paragraph, or in an HTML block's opening line) with no ``>`` after it
     anywhere is text, which pass 1 knows: the 630,000 characters after it are handed on in pieces.
-    With a ``>`` at the end it may still be a tag that closes there, and what follows it waits."""
-    _assert_held_only_until_closed(tmp_path / "doc.md", f"{opening} ", close)
+    With a ``>`` at the end it may still be a tag that closes there, and what follows it waits, if
+    the tag's reach (64 KB in use) goes that far; if not, nothing waits. In an HTML block whose
+    opening line leaves the tag open, the rest is masked behind that line, padded so that its ``<``
+    is as far out of reach there as in the file."""
+    with mock.patch.object(masking, "_LONG_TAG", reach):
+        _assert_held_only_until_closed(tmp_path / "doc.md", f"{opening} ", close, held_for_close=reach > 700_000)
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
@@ -708,6 +716,72 @@ def test_a_tag_left_open_before_a_blank_line_holds_nothing(
     assert masked.count("De klantreis") == 10_000
     assert len(got) >= 3 and max(held) <= 3 * reader._READ
     assert len(calls) < 100
+
+
+def test_a_markdown_tag_that_does_not_end_within_reach_is_text() -> None:
+    """As in HTML, a ``<`` whose ``>`` comes more than 64 KB later starts no tag: the paragraph of
+    prose between a stray ``<b`` and a ``>`` at its end is checked. A shorter one is still a tag."""
+    words = "klantreis\n" * 7000
+    assert masking._LONG_TAG == 1 << 16
+    assert mask_markdown(f"Een <b {words}> eind.\n")[0].count("klantreis") == 7000
+    assert "klantreis" not in mask_markdown(f"Een <b {words[:60_000]}> eind.\n")[0]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), reach=st.integers(2, 40), sizes=st.lists(st.integers(0, 80), min_size=1), inside=st.booleans())
+def test_markdown_with_tags_beyond_reach_is_masked_in_pieces_as_whole(
+    index: VocabIndex, data: st.DataObject, reach: int, sizes: list[int], inside: bool
+) -> None:
+    """With a reach of a few characters (64 KB in use), Markdown masked in pieces is masked as the
+    whole text is: the pieces know when a ``<`` left open is too far back to start a tag."""
+    text = data.draw(_markup(index))
+    with mock.patch.object(masking, "_LONG_TAG", reach):
+        masker = MarkdownMasker(size=data.draw(st.integers(1, 100)))
+        _assert_pieces_masked_as(mask_markdown(text), masker, text, sizes, inside)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    opening=st.sampled_from(["<div class='k", "<div>\n<b k", "<section <p", "<div a=1 <i title"]),
+    lines=st.lists(
+        st.sampled_from(["klantreis en touchpoints", "x > y", "<b>", "<i", "een > en <u", "`"]), max_size=20
+    ),
+    reach=st.integers(2, 60),
+    size=st.integers(1, 60),
+)
+def test_an_html_block_left_open_is_masked_in_pieces_as_whole(
+    opening: str, lines: list[str], reach: int, size: int
+) -> None:
+    """An HTML block whose opening line leaves a tag open: once the tag is out of reach of a cut
+    the rest is masked behind the opening line, padded to keep it out of reach, and comes out as
+    the whole text is masked."""
+    text = "Intro.\n\n" + opening + "\n" + "".join(line + "\n" for line in lines)
+    with mock.patch.object(masking, "_LONG_TAG", reach):
+        got = _masked(MarkdownMasker(size=size), text, [0], True)
+        assert "".join(p[0] for p in got) == text
+        assert "".join(p[1] for p in got) == mask_markdown(text)[0]
+
+
+def test_a_paragraph_after_a_tag_left_open_is_not_held_for_a_later_close() -> None:
+    """A ``<b`` early in a long paragraph with a ``>`` at its end used to hold the whole paragraph,
+    since the tag could still end there; past the reach (2,000 characters here) it cannot, and the
+    paragraph is handed on in pieces near the masker's size."""
+    body = "".join(f"de klantreis {i} loopt langs touchpoints\n" for i in range(5_000))
+    with mock.patch.object(masking, "_LONG_TAG", 2_000):
+        _assert_held_in_pieces(f"Een <b class=x\n{body}einde >\n", read=1_000, more_than=10)
+
+
+def test_a_long_line_is_cut_after_its_last_space_before_a_word() -> None:
+    """The place to cut a line with no mark in reach is where a run of spaces meets a word, as the
+    pattern that matched the whole run found it; it is now matched from the run's last space, so a
+    line of masked markup (all spaces) is not read again from each of its spaces."""
+    old = re.compile(r"[ \t]+(?=\S)")
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(" \t\nab\x00") for _ in range(rng.randint(0, 30)))
+        start, stop = rng.randint(0, len(text)), rng.randint(0, len(text))
+        want, got = old.search(text, start, stop), stream._PLAIN_CUT.search(text, start, stop)
+        assert (want and want.end()) == (got and got.end()), (text, start, stop)
 
 
 def test_a_look_tries_a_bounded_number_of_places_to_cut(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import html.parser
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 
 from cxkb.checker.comments import BLANK_LINE, comment_spans, directives
@@ -161,7 +161,34 @@ def markdown_passes(text: str, blocks: list[tuple[int, int]]) -> tuple[str, str,
     hidden += [m.span(1) for m in _REF_DEF.finditer(text)]
     hidden += url_spans(text)
     text = untagged = _apply(text, hidden)
-    return blocked, spanned, untagged, _apply(text, (m.span() for m in _TAG.finditer(text)), " ")
+    return blocked, spanned, untagged, _apply(text, _tag_spans(text), " ")
+
+
+def _tag_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The inline tags of ``text``, each at most :data:`_LONG_TAG` characters long, as in HTML: a
+    ``<`` whose tag would end later is text. A paragraph of prose after a stray ``<b`` is then not
+    hidden by a ``>`` at its end, and a file read in pieces needs to hold no more than that reach
+    to know whether a ``<`` starts a tag (:func:`tag_within_reach`).
+
+    A tag holds no ``<``, so after one that is too long the search goes on past its ``<`` and still
+    reads each character about once."""
+    pos = 0
+    while (m := _TAG.search(text, pos)) is not None:
+        if tag_within_reach(m.start(), m.end()):
+            yield m.span()
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+def tag_within_reach(start: int, end: int) -> bool:
+    """Whether a tag from ``start`` to ``end`` (past its ``>``) is short enough to be one."""
+    return end - start <= tag_reach()
+
+
+def tag_reach() -> int:
+    """The most characters a tag may take, its ``<`` and ``>`` included."""
+    return _LONG_TAG
 
 
 Paragraph = tuple[int, int, tuple[int, ...], int, bool]
@@ -321,7 +348,8 @@ _START_TAG_END: re.Pattern[str] | None = getattr(html.parser, "locatestarttagend
 _LONG_TAG = 1 << 16
 """Characters a start tag may take before its end: the standard library's pattern for a start tag
 takes a hundred times the memory of what it reads (500 MB for a ``<b`` followed by 5 MB of words),
-so a ``<`` whose tag has not ended within this many characters is read as text."""
+so a ``<`` whose tag has not ended within this many characters is read as text. Markdown's inline
+tags keep the same reach (:func:`_tag_spans`)."""
 
 
 class _ProseParser(HTMLParser):

@@ -60,6 +60,8 @@ from cxkb.checker.masking import (
     markdown_passes,
     mask_front_matter,
     starts_prose,
+    tag_reach,
+    tag_within_reach,
     url_spans,
 )
 
@@ -378,7 +380,8 @@ def _inside_open_block(
     that it closes where it does in the whole document. So can the lines of any other HTML block,
     which ends at a blank line or at its own closing mark whatever came before, when its opening
     line is markup complete in itself (no tag, comment or code span of it runs on into the rest,
-    parsed behind it), or leaves only a tag open where no ``>`` comes after the cut. Only a
+    parsed behind it), or leaves only a tag open where no ``>`` comes after the cut, or one too far
+    back for a ``>`` after the cut to end it (the line is then padded: :func:`_out_of_reach`). Only a
     top-level block is cut: inside a list or a quote, whether a line continues the block depends on
     the container's markers.
     """
@@ -404,9 +407,26 @@ def _inside_open_block(
             return 0, "", False
     elif begin == html and _closed_line(text[begin:opened], tags=cut < closers.bare):
         comment = False
+    elif begin == html and _closed_line(text[begin:opened], tags=False):
+        last = text.rfind("<", begin, opened)  # the line's last '<', with no '>' after it in the line
+        if tag_within_reach(last, cut + 1):
+            return 0, "", False
+        # no tag of it can end past the cut; parsed behind the line, the rest must not end one either
+        return cut, _out_of_reach(text[begin:opened], last - begin), False
     else:
         return 0, "", False
     return cut, text[begin:opened], comment
+
+
+def _out_of_reach(line: str, last: int) -> str:
+    """``line`` (ending with its line break) with spaces before the break, so that the ``<`` at
+    ``last`` is too far from what follows for a tag of it to end there
+    (:func:`~cxkb.checker.masking.tag_within_reach`), as it is in the whole text. A line so padded
+    before comes back as it is."""
+    end = len(line) - 1
+    if not tag_within_reach(last, end + 2):  # a '>' right after the line break would be too far
+        return line
+    return line[:end] + " " * tag_reach() + line[end:]
 
 
 def _closed_line(line: str, tags: bool = True) -> bool:
@@ -455,7 +475,8 @@ def _markup_closed(text: str, cut: int, comments: bool = True, tags: bool = True
     look at the raw text, so that a paragraph of comments left open is not masked again at every
     try. It only spares the masking passes, which decide (:func:`_runs_on`). Without ``comments``
     no ``-->`` comes after ``cut``: a ``<!--`` left open is text, and only a ``<`` that may start a
-    tag needs its ``>``. Without ``tags`` no ``>`` comes after ``cut``, and no ``<`` needs one."""
+    tag needs its ``>``, and only one close enough to ``cut`` for a ``>`` after it to end a tag
+    within reach. Without ``tags`` no ``>`` comes after ``cut``, and no ``<`` needs one."""
     if comments:
         opener = text.rfind("<!--", 0, cut)
         if opener >= 0 and text.find("-->", opener + 4, cut) < 0:
@@ -463,16 +484,22 @@ def _markup_closed(text: str, cut: int, comments: bool = True, tags: bool = True
     if not tags:
         return True
     last = text.rfind("<", 0, cut)
-    return text.find(">", last, cut) >= 0 or (not comments and _OPEN_TAG.match(text, last) is None)
+    return (
+        text.find(">", last, cut) >= 0
+        or not tag_within_reach(last, cut + 1)
+        or (not comments and _OPEN_TAG.match(text, last) is None)
+    )
 
 
 def _open_tag(text: str) -> bool:
     """Whether the last ``<`` of ``text`` may start a tag that ends after it: one that starts a tag
     name, with no ``>`` and no blank line after it (a tag holds no ``<``, and runs over no blank
-    line: :data:`~cxkb.checker.comments.BLANK_LINE`)."""
+    line: :data:`~cxkb.checker.comments.BLANK_LINE`), and close enough to the end for a ``>`` after
+    it to end a tag within reach (:func:`~cxkb.checker.masking.tag_within_reach`)."""
     last = text.rfind("<")
     return (
         last >= 0
+        and tag_within_reach(last, len(text) + 1)
         and ">" not in text[last:]
         and _OPEN_TAG.match(text, last) is not None
         and BLANK_LINE.search(text, last) is None

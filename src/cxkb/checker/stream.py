@@ -87,8 +87,11 @@ _MARK = rf"[^\w\s{_HYPHENS}'\u2019]"
 _CUT = re.compile(rf"{_MARK}[ \t]+(?=\S)")
 """Where a long line may be cut: the end of this match, a word after spaces after a mark that is
 neither part of a word nor a hyphen (see the module's docstring)."""
-_PLAIN_CUT = re.compile(r"[ \t]+(?=\S)")
-"""Where a long line may be cut when it has no mark within two windows: a word after spaces."""
+_PLAIN_CUT = re.compile(r"[ \t](?=\S)")
+"""Where a long line may be cut when it has no mark within two windows: a word after a space. Its
+last space, not the run: ``[ \t]+`` would be tried from every space of a long run and read the
+rest of the run from each, and masked markup (a tag left open for a whole paragraph, say) makes
+runs of spaces as long as a line."""
 _SPLIT = re.compile(rf"(?:{_MARK}|[{_HYPHENS}])(?=[^\W_])")
 """Where a run without white space may be cut, a look-ahead end and a prefix start (see
 :func:`_tight_cut` and :func:`_after`): the end of this match, a letter or digit right after a
