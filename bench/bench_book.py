@@ -183,6 +183,7 @@ def run(papers: int | None) -> tuple[list[tuple[str, float, str]], dict[str, obj
 
         def table_row(log) -> None:  # type: ignore[no-untyped-def]
             edit_first_note(root)
+            build(root, progress=log)  # the book reads the release, which the edit made stale
             build_book(root, log=log)
 
         rows.append(timed("rebuild after editing one narrative page", narrative))
