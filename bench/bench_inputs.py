@@ -184,9 +184,10 @@ def make_open_comment(path: Path, megabytes: int) -> None:
     path.write_bytes(first + b"<!-- notes\n" + body)
 
 
-def _five_mb(head: str) -> tuple[str, str, int, bool]:
-    """A ``check-repeated`` case: ``head``, then 5 MB of lines of Dutch prose with a label in each."""
-    return head, "klantreis en nog wat tekst\n", 5_000_000, True
+def _five_mb(head: str, tail: str = "") -> tuple[str, str, int, bool, str]:
+    """A ``check-repeated`` case: ``head``, then 5 MB of lines of Dutch prose with a label in each,
+    then ``tail``."""
+    return head, "klantreis en nog wat tekst\n", 5_000_000, True, tail
 
 
 REPEATED = {
@@ -235,13 +236,7 @@ REPEATED = {
         True,
         "> Een citaat.\n",
     ),
-    "a 5 MB paragraph after a tag left open, a > at the end, .md": (
-        "Een <span klantreis\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-        "einde >\n",
-    ),
+    "a 5 MB paragraph after a tag left open, a > at the end, .md": _five_mb("Een <span klantreis\n", "einde >\n"),
     "five long lines after a tag left open, a > at the end, .md": (
         "Een <b class=x ",
         "klantreis en nog wat tekst " * 33_000 + "\n",
@@ -250,12 +245,8 @@ REPEATED = {
         "einde >\n",
     ),
     "a 5 MB HTML block whose opening line leaves a tag open, .md": _five_mb("Een regel.\n\n<div class='x\n"),
-    "a 5 MB HTML block whose opening line leaves a tag open, a > at the end, .md": (
-        "Een regel.\n\n<div class='x\n",
-        "klantreis en nog wat tekst\n",
-        5_000_000,
-        True,
-        "einde >\n",
+    "a 5 MB HTML block whose opening line leaves a tag open, a > at the end, .md": _five_mb(
+        "Een regel.\n\n<div class='x\n", "einde >\n"
     ),
     "a 5 MB paragraph in a quote in a list item in a quote, .md": (
         "> - a\n>   > klantreis\n",

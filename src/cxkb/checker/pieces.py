@@ -405,14 +405,15 @@ def _inside_open_block(
         before = _apply(text[:begin], [b for b in blocks if b[0] < begin])
         if comment_left_open(before, inline=begin < closers.quiet):
             return 0, "", False
-    elif begin == html and _closed_line(text[begin:opened], tags=cut < closers.bare):
-        comment = False
-    elif begin == html and _closed_line(text[begin:opened], tags=False):
-        last = text.rfind("<", begin, opened)  # the line's last '<', with no '>' after it in the line
-        if tag_within_reach(last, cut + 1):
-            return 0, "", False
-        # no tag of it can end past the cut; parsed behind the line, the rest must not end one either
-        return cut, _out_of_reach(text[begin:opened], last - begin), False
+    elif begin == html and "<!--" not in (opening := text[begin:opened]) and "`" not in opening:
+        # no comment or code span of the opening line runs on into the rest; a tag it leaves open
+        # may, where a '>' comes after the cut, unless it lies too far back for that '>' to end it:
+        # then the line is padded so that, parsed behind it, the rest cannot end the tag either
+        if cut < closers.bare and (last := _tag_left_open(opening)) >= 0:
+            if tag_within_reach(begin + last, cut + 1):
+                return 0, "", False
+            opening = _out_of_reach(opening, last)
+        return cut, opening, False
     else:
         return 0, "", False
     return cut, text[begin:opened], comment
@@ -429,15 +430,10 @@ def _out_of_reach(line: str, last: int) -> str:
     return line[:end] + " " * tag_reach() + line[end:]
 
 
-def _closed_line(line: str, tags: bool = True) -> bool:
-    """Whether an HTML block's opening line leaves nothing open: it holds no comment opener or
-    backtick, and (where a tag may still close: ``tags``) every ``<`` has its ``>``."""
-    if "<!--" in line or "`" in line:
-        return False
-    if not tags:
-        return True
+def _tag_left_open(line: str) -> int:
+    """Where the last ``<`` of ``line`` is, if no ``>`` follows it in the line; -1 otherwise."""
     last = line.rfind("<")
-    return last < 0 or line.find(">", last) >= 0
+    return last if last >= 0 and line.find(">", last) < 0 else -1
 
 
 def after_space(text: str, start: int, end: int) -> int:
