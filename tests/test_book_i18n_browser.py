@@ -101,17 +101,12 @@ def test_the_dutch_edition_has_no_english_theme_wording(site: Site) -> None:
 
 def test_the_site_carries_the_current_downloads_and_references(site: Site) -> None:
     """Every file the book generates for the site (release files, literature downloads, the
-    English reference pair) is in both editions as generated, even after a rebuild that
-    changed no page."""
+    English reference pair) is at the site's root as generated, even after a rebuild that
+    changed no page; the Dutch edition links there (see the test below)."""
     extra = site.html_dir.parent.parent / "generated" / "extra"
     files = [p for p in extra.rglob("*") if p.is_file()]
     assert files
-    stale = []
-    for path in files:
-        rel = path.relative_to(extra).as_posix()
-        editions = [""] if rel.startswith(REFERENCE) else ["", "nl/"]
-        wanted = path.read_bytes()
-        stale += [edition + rel for edition in editions if (site.html_dir / edition / rel).read_bytes() != wanted]
+    stale = [p for p in files if (site.html_dir / p.relative_to(extra)).read_bytes() != p.read_bytes()]
     assert not stale, stale[:10]
 
 
@@ -326,11 +321,23 @@ def test_glossary_has_an_a_to_z_bar(site: Site) -> None:
 
 
 def test_bibliography_offers_the_literature_for_download(site: Site) -> None:
-    for edition in ("", "nl/"):
+    for edition, up in (("", ""), ("nl/", "../")):
         text = (site.html_dir / edition / "bibliography.html").read_text(encoding="utf-8")
         for suffix in ("bib", "ris", "json", "csv"):
-            assert f'href="literature/cxkb-literature.{suffix}"' in text
-            assert (site.html_dir / edition / "literature" / f"cxkb-literature.{suffix}").stat().st_size > 1000
+            assert f'href="{up}literature/cxkb-literature.{suffix}"' in text
+            assert (site.html_dir / "literature" / f"cxkb-literature.{suffix}").stat().st_size > 1000
+
+
+def test_the_site_holds_release_and_literature_once(site: Site) -> None:
+    """The Dutch edition links to the English edition's downloads instead of carrying copies."""
+    assert not (site.html_dir / "nl" / "release").exists()
+    assert not (site.html_dir / "nl" / "literature").exists()
+    dutch = (site.html_dir / "nl" / "generated" / "ontology.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]*release/[^"]+)" download', dutch)
+    assert links and all(link.startswith("../../release/") for link in links), links
+    for link in links:
+        assert (site.html_dir / "nl" / "generated" / link).resolve().is_file(), link
+    assert (site.html_dir / "nl" / "reference" / "vocabulary.html").is_file()
 
 
 def test_one_search_box_and_a_start_here_box(watched, site: Site) -> None:  # type: ignore[no-untyped-def]

@@ -466,7 +466,7 @@ ALLOWED_RAW = {
     ("latex", "\\\\\n"),
 }
 # The ontology page offers the release files for download: names the build chose, never contributor text.
-RELEASE_LINK = re.compile(r'<a href="\.\./release/[a-z0-9.-]+" download>|</a>')
+RELEASE_LINK = re.compile(r'<a href="(?:\.\./)?\.\./release/[a-z0-9.-]+" download>|</a>')
 # The vocabulary page links to the pyLODE pages, fixed text with no table content in it.
 REFERENCE_LINK = re.compile(r'<a href="(?:\.\./)?\.\./reference/(?:vocabulary|ontology)\.html">|</a>')
 # The glossary's A-Z bar: fixed letters and anchors, no table content in it.

@@ -17,6 +17,9 @@ from cxkb.book.pages.reference import DUTCH_REFERENCE, REFERENCE_DIR
 from cxkb.book.terms import ALLOWLIST, check_terms
 from cxkb.release import open_release
 
+_ELSEWHERE = frozenset({"release", "literature", REFERENCE_DIR})
+"""Kept once at the site's root (release files, literature downloads), or made for the Dutch edition."""
+
 
 def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log = quiet) -> Path:
     """Generate the sources and run Jupyter Book for both editions; returns ``book/_build/html/index.html``.
@@ -58,19 +61,24 @@ def build_book(root: Path, *, clean: bool = False, strict: bool = True, log: Log
     for lang, source in (("en", book_dir), ("nl", dutch_dir)):
         log(f"running Jupyter Book ({lang})")
         _jupyter_book(source, root, env, strict=strict, log=log)
-        # Sphinx copies html_extra_path only when some page was out of date: a rebuild in
-        # which only the release files or the reference documents changed would keep stale copies.
-        if extra.is_dir():
-            shutil.copytree(extra, source / "_build" / "html", dirs_exist_ok=True)
-    # The Dutch edition lives under nl/ of the site, beside the English one.
+    # Sphinx copies html_extra_path only when some page was out of date: a rebuild in which
+    # only the release files or the reference documents changed would keep stale copies.
+    if extra.is_dir():
+        shutil.copytree(extra, html_dir, dirs_exist_ok=True)
+    # The Dutch edition lives under nl/ of the site, beside the English one. It has no extra
+    # path of its own: its pages link to the English edition's release files and literature
+    # downloads (Site.site_file), and it gets its own pair of pyLODE pages. A Dutch build
+    # folder from before may still hold copies; they are left behind.
     target = html_dir / DUTCH_DIR
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(dutch_dir / "_build" / "html", target)
-    # Both editions' Sphinx builds copy the English pyLODE pages (one extra path); the Dutch
-    # edition gets its own pair instead.
-    shutil.rmtree(target / REFERENCE_DIR, ignore_errors=True)
+    shutil.copytree(dutch_dir / "_build" / "html", target, ignore=_not_from_dutch_build)
     shutil.copytree(book_dir / DUTCH_REFERENCE, target / REFERENCE_DIR)
     return html_dir / "index.html"
+
+
+def _not_from_dutch_build(folder: str, names: list[str]) -> set[str]:
+    """Top-level folders that the site takes from elsewhere, should a Dutch build folder hold them."""
+    return _ELSEWHERE & set(names) if Path(folder).name == "html" else set()
 
 
 def _jupyter_book(source: Path, root: Path, env: dict[str, str], *, strict: bool, log: Log) -> None:

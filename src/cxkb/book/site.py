@@ -4,6 +4,7 @@ for bilingual titles and tables."""
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -90,6 +91,16 @@ class Site:
         """The language :meth:`text` actually returns for ``value``."""
         own = value.nl if self.lang == "nl" else value.en
         return self.lang if own else self.other
+
+    def site_file(self, path: str, from_doc: str) -> str:
+        """A link from a page to a file the site holds once, at its root, for both editions.
+
+        The release files and the literature downloads are the same bytes in either language,
+        so the Dutch edition (under nl/) links to the English edition's copy instead of
+        carrying a second one: at 10,000 papers that copy alone was a quarter of the site.
+        """
+        up = "../" if self.lang == "nl" else ""
+        return up + posixpath.relpath(path, posixpath.dirname(from_doc) or ".")
 
     def mark(self, myst_text: str, lang: str) -> str:
         """Escaped MyST text marked with its language when it is not the page's."""

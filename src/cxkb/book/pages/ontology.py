@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import posixpath
 
 from cxkb.book.layout import GENERATED
 from cxkb.book.markup import in_lang, myst_escape, nl
@@ -146,7 +145,7 @@ def page_ontology(site: Site) -> str:
             ),
         }
         for path in site.release_files:
-            url = html.escape(posixpath.relpath(f"release/{path.name}", posixpath.dirname(here)))
+            url = html.escape(site.site_file(f"release/{path.name}", here))
             size = f"{path.stat().st_size / 1024:,.0f} KB"
             lines.append(
                 f'| <a href="{url}" download>{html.escape(path.name)}</a> | '
