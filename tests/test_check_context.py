@@ -26,6 +26,7 @@ from cxkb.checker.context import (
     ends_in_name,
     english_word_classes,
     in_address,
+    names_a_record,
     names_a_thing,
 )
 from cxkb.checker.documents import read_document
@@ -727,9 +728,59 @@ def test_labels_inside_addresses_name_nothing(index: VocabIndex, tmp_path: Path)
     assert not in_address("our CX.", 4, 6) and not in_address("CX.Government", 0, 2)
     # a host name is read no further than a host name can be long (253 characters): a run of dotted
     # words without spaces is not read to its end for every label in it
-    host = ".".join(["klantreis"] * 24)  # 239 characters
+    host = ".".join(["Klantreis"] * 24)  # 239 characters (capitals: no name in code, see below)
     assert in_address(f"CX.{host}.nl", 0, 2)
     assert not in_address(f"CX.{host}.{host}.nl", 0, 2)
+
+
+def test_labels_in_dotted_names_in_code_name_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Het veld klantcontact.onderwerp is kort, net als klantcontact.inhoud. Elk klantcontact telt.\n"
+        "Zie personas.json. Daarna volgt een klantreis.\nDe klantreis.Het eind."
+    )
+    mentions = [m.text for m in check(index, tmp_path, text, "nl").mentions]
+    assert mentions == ["klantcontact", "klantreis", "klantreis"]
+    assert in_address("klantcontact.onderwerp", 0, 12) and in_address("customer_journey._steps", 0, 16)
+    # a full stop ends a sentence: a space, a line end, the end of the text or a capital follows it
+    for prose in ("een klantreis. Daarna", "een klantreis.\n", "een klantreis.", "een klantreis.Het"):
+        assert not in_address(prose, 4, 13), prose
+
+
+def test_records_and_registers_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    dutch = (
+        "De klantgegevens staan in het klantenregister en het Contactmomentenregister, bij het "
+        "burgerservicenummer en de Contactmomentdetails. Het klantbeeld groeit."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, dutch, "nl").unknown}
+    assert not {"klantgegevens", "klantenregister", "contactmomentenregister", "burgerservicenummer"} & unknown
+    assert "contactmomentdetails" not in unknown and "klantbeeld" in unknown
+    english = (
+        "We keep customer data and customer records. The customer data stays private, and so do the "
+        "customer records. The customer panel met. The customer panel advised."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, english, "en").unknown}
+    assert not any(u.startswith(("customer data", "customer record")) for u in unknown), unknown
+    assert "customer panel" in unknown
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "record"),
+    [
+        ("klantgegevens", "nl", True),
+        ("contactmomentenregister", "nl", True),
+        ("klant-gegevens", "nl", True),
+        ("klantbeeld", "nl", False),
+        ("gegevens", "nl", False),  # the head alone: a bare word, no compound
+        ("customer data", "en", True),
+        ("customer id", "en", True),
+        ("customer-data", "en", True),
+        ("customerdata", "en", False),  # English compounds are open or hyphenated
+        ("data", "en", False),
+        ("customer panel", "en", False),
+    ],
+)
+def test_names_a_record(key: str, lang: str, record: bool) -> None:
+    assert names_a_record(key, lang) is record
 
 
 def test_speaking_to_a_representative_and_the_customers_perspective(index: VocabIndex, tmp_path: Path) -> None:

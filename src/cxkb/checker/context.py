@@ -190,6 +190,26 @@ CX notion (*profielservice*, *herinneringsservice*): such a compound is not repo
 unknown term unless its first part holds a cue of its own (*klantenservice* is a label)."""
 
 
+RECORD_HEADS: dict[str, frozenset[str]] = {
+    "nl": _wordset("gegevens data register registers details nummer nummers bestand bestanden databank database"),
+    "en": _wordset("data record records register registers details number numbers database databases id ids"),
+}
+"""Heads that name data kept about customers or contacts: a register, a record, details, an
+identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
+*customer data*). Such a phrase names an information object in a system, not something
+customers experience or an organisation does for them, so it is never an unknown term."""
+
+
+def names_a_record(key: str, lang: str) -> bool:
+    """Whether a compacted phrase ends in one of :data:`RECORD_HEADS`: as its last word, or, in
+    Dutch, as the last part of a closed compound (*klantenregister*)."""
+    heads = RECORD_HEADS.get(lang, frozenset())
+    last = key.replace("-", " ").rsplit(" ", 1)[-1]
+    if last in heads:
+        return last != key
+    return lang == "nl" and any(last.endswith(h) and len(last) > len(h) + 2 for h in heads)
+
+
 _NOUN, _VERB, _ADVERB = 1, 2, 4
 _CLASS_BITS = {"noun": _NOUN, "propn": _NOUN, "verb": _VERB, "aux": _VERB, "adv": _ADVERB}
 
@@ -259,13 +279,21 @@ _ADDRESS_AFTER = re.compile(
 _ADDRESS_REACH = 256
 
 
+_CODE_AFTER = re.compile(r"\.[a-z_]")
+"""A dot and then, with no space, a small letter: a property path or a file name in code."""
+
+
 def in_address(text: str, start: int, end: int) -> bool:
-    """A label inside a web or e-mail address (*NPS.gov*, *www.cx.gov*, *klantenservice@utrecht.nl*).
+    """A label inside a web or e-mail address (*NPS.gov*, *www.cx.gov*, *klantenservice@utrecht.nl*)
+    or a dotted name in code (*klantcontact.onderwerp*, *personas.json*).
 
     The address names a site or a mailbox, not the concept: *NPS.gov* is the National Park
-    Service's website. Only what follows the label decides, so *UX/CX* and a sentence that
-    ends with a label stay mentions.
+    Service's website; *klantcontact.onderwerp* is a field of a data model. Only what follows
+    the label decides, so *UX/CX* and a sentence that ends with a label stay mentions (a
+    sentence's full stop is followed by a space, a line end or a capital).
     """
+    if _CODE_AFTER.match(text, end) is not None:
+        return True
     # a host name is at most 253 characters: read no further, or a run of dotted words without
     # spaces (*klantreis.klantreis.…*) would make each label scan the rest of it
     return _ADDRESS_AFTER.match(text, end, end + _ADDRESS_REACH) is not None
@@ -275,10 +303,13 @@ def names_a_thing(text: str, start: int, end: int) -> bool:
     """A phrase in a product name or a path, not in prose: no vocabulary a reviewer would add.
 
     A word with a capital after a small letter (*MijnServices-uitwerking*, *GovCXAnalyzer*) is a
-    product or programme name, and a phrase inside a run of two or more slashes without spaces
+    product or programme name, a phrase joined by a dot to the word after it
+    (*klantcontact.onderwerp*) is a name in code, and a phrase inside a run of two or more slashes without spaces
     (*Docs/structurizr/profielservicedocs/01-context*) is a path or an address.
     """
     if any(_INNER_CAPITAL.match(w) for w in TOKEN.findall(text[start:end])):
+        return True
+    if _CODE_AFTER.match(text, end) is not None:  # klantcontact.onderwerp: a field, not prose
         return True
     # the run of non-space characters around the phrase, looked at no further than a path
     # could reasonably reach: text without spaces must not make each phrase scan all of it

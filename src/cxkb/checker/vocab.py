@@ -46,6 +46,7 @@ from cxkb.checker.context import (
     fold,
     holds_proper_noun,
     modifies_a_noun,
+    names_a_record,
     names_a_thing,
     part_of_name,
     runs_services,
@@ -631,12 +632,15 @@ class Matcher:
     def is_not_term(self, phrase: str) -> bool:
         """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
         word (:data:`NOT_TERMS`, :func:`runs_services`), an English phrase with a proper noun in it (*Service Canada*:
-        an organisation's name), or a closed compound whose head names one offering
+        an organisation's name), a phrase or compound that names a record (:data:`RECORD_HEADS`:
+        *klantgegevens*), or a closed compound whose head names one offering
         (:data:`OFFERING_HEADS`: *profielservice*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
         if key in NOT_TERMS.get(self.lang, ()) or (self.lang == "en" and runs_services(key)):
+            return True
+        if names_a_record(key, self.lang):
             return True
         if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
             return True
