@@ -28,6 +28,7 @@ from cxkb.checker.context import (
     in_address,
     names_a_record,
     names_a_thing,
+    suspended_part,
 )
 from cxkb.checker.documents import read_document
 from cxkb.checker.engine import Checker, DocumentResult
@@ -763,10 +764,37 @@ def test_records_and_registers_are_not_unknown_terms(index: VocabIndex, tmp_path
     assert "customer panel" in unknown
 
 
+def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Het Contactmomenten- en Klantenregister houdt alles bij, net als het Contactmomenten-, Zaken- of "
+        "Klantenregister. Elk contactmoment telt. Het UX- en gebruikersonderzoek loopt."
+    )
+    assert [m.text for m in check(index, tmp_path, text, "nl").mentions] == ["contactmoment", "UX"]
+    assert suspended_part("Klantreis- en klantgegevens", 0, 9)
+    assert suspended_part("klantreis-, zaak- of klantenregister", 0, 9)
+    assert suspended_part("klantreis-\nen klantendossiergegevens", 0, 9)  # prose wrapped after the hyphen
+    # another shared head: the label names the concept in a compound, as the annotation reads it
+    assert not suspended_part("customerservice- of contactcentermanager", 0, 15)
+    assert not suspended_part("KCC- en klantenregister", 0, 3)  # an abbreviation keeps its hyphen
+    # a hyphen that joins a word, or stands between spaces as a dash, shares no head
+    assert not suspended_part("klantreis-kaart en klantgegevens", 0, 9)
+    assert not suspended_part("klantreis - en klantgegevens", 0, 9)
+
+
+def test_service_users_and_endpoints_are_not_unknown_terms(index: VocabIndex, tmp_path: Path) -> None:
+    text = (
+        "Service users gave feedback. Service users liked the service endpoints, and the service endpoints held. "
+        "Service members called. Service members wrote. The service blueprint helped."
+    )
+    unknown = {u.text.casefold() for u in check(index, tmp_path, text, "en").unknown}
+    assert not {"service users", "service endpoints", "service members"} & unknown
+
+
 @pytest.mark.parametrize(
     ("key", "lang", "record"),
     [
         ("klantgegevens", "nl", True),
+        ("klantgegeven", "nl", True),
         ("contactmomentenregister", "nl", True),
         ("klant-gegevens", "nl", True),
         ("klantbeeld", "nl", False),

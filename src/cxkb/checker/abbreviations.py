@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-from cxkb.checker.context import closed, in_address
+from cxkb.checker.context import closed, in_address, suspended_part
 from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
 
@@ -91,11 +91,14 @@ class Abbreviations:
         """The last step of every scan, windowed or whole: what the document itself says.
 
         Its own abbreviations are added first, then labels inside a web or e-mail address
-        are dropped (*NPS.gov* names no score). Both scans call this one method so that the
-        windowed scan keeps giving what the whole-text scan gives.
+        are dropped (*NPS.gov* names no score), and so are the first parts of Dutch compounds
+        that share a head naming a record (*Contactmomenten- en Klantenregister*). Both scans
+        call this one method so that the windowed scan keeps giving what the whole-text scan gives.
         """
         self.add_uses(text, offset, matches, start, end)
-        matches[:] = [m for m in matches if not in_address(text, m.start, m.end)]
+        matches[:] = [
+            m for m in matches if not (in_address(text, m.start, m.end) or suspended_part(text, m.start, m.end))
+        ]
 
     def add_uses(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """Record the definitions among ``matches`` in ``text[start:end]``, then insert the uses there.

