@@ -236,8 +236,10 @@ def table(papers: int | None, rows: list[tuple[str, float, str]], facts: dict[st
 
 DESIGN = """\
 **How the book scales to 10,000 papers.** Pages follow the taxonomy, not the literature:
-one page per domain, topic, research question and concept, never one per paper, so the
-book has about 140 pages whatever the size of the literature table. Papers appear as rows
+one page per domain, topic, research question and concept, never one per paper, so each
+edition (English, and Dutch under nl/) has about 155 pages whatever the size of the literature
+table. The release files and the literature downloads are in the site once, at its root, and
+both editions link there; each edition has its own theme files (`_static/`). Papers appear as rows
 of tables (a topic's papers, a question's papers, a concept's papers) and once in the
 bibliography. Every such table gets a filter box and pages of 25 rows from the book's own
 `cxkb.js` (no library, no CDN; without JavaScript the whole table shows). What does grow
