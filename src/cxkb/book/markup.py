@@ -48,14 +48,19 @@ def doc_of(kind: str, ident: str) -> str:
     return f"{GENERATED}/{KIND_DIRS[kind]}/{ident}"
 
 
+def rel_path(from_doc: str, target: str) -> str:
+    """``target`` (a path in the same edition) relative to the folder of the page ``from_doc``."""
+    return posixpath.relpath(target, posixpath.dirname(from_doc) or ".")
+
+
 def rel_md(from_doc: str, to_doc: str) -> str:
     """A Markdown link target from one document to another (MyST resolves ``.md`` paths)."""
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".") + ".md"
+    return rel_path(from_doc, to_doc) + ".md"
 
 
 def rel_html(from_doc: str, to_doc: str) -> str:
     """The URL of ``to_doc``'s HTML page relative to ``from_doc``'s page."""
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".") + ".html"
+    return rel_path(from_doc, to_doc) + ".html"
 
 
 def link(myst_text: str, from_doc: str, to_doc: str) -> str:

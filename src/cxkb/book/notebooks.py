@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from cxkb.book.layout import BOOK_DIR, DEFAULT_DEPENDS, NOTEBOOK_TEMPLATES, BookError
+from cxkb.book.markup import rel_path
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 # Prose in one language: <!-- lang: en --> ... <!-- /lang --> (the other edition drops it).
@@ -71,4 +71,4 @@ def notebook_root(start: Path | None = None) -> Path:
 def page_url(from_doc: str, to: str) -> str:
     """For notebooks: the URL of a page or a static file relative to the page ``from_doc``."""
     target = to if to.startswith("_static/") else to + ".html"
-    return posixpath.relpath(target, posixpath.dirname(from_doc) or ".")
+    return rel_path(from_doc, target)

@@ -4,7 +4,6 @@ for bilingual titles and tables."""
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from cxkb.book.markup import (
     myst_escape,
     natural_key,
     rel_html,
+    rel_path,
 )
 from cxkb.model import Concept, KnowledgeBase, Paper, Text
 
@@ -100,7 +100,7 @@ class Site:
         carrying a second one: at 10,000 papers that copy alone was a quarter of the site.
         """
         up = "../" if self.lang == "nl" else ""
-        return up + posixpath.relpath(path, posixpath.dirname(from_doc) or ".")
+        return up + rel_path(from_doc, path)
 
     def mark(self, myst_text: str, lang: str) -> str:
         """Escaped MyST text marked with its language when it is not the page's."""
