@@ -8,7 +8,9 @@ graph keeps both schemes, each with its own explicit typing.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import subprocess
 import sys
 from html import escape as html_escape
@@ -183,6 +185,43 @@ def test_pylode_ontpub_documents_the_classes_offline() -> None:
     for name in ("Paper", "Concept", "Topic", "ResearchDomain", "ResearchQuestion"):
         assert f'id="{name.lower()}"' in html.lower(), name
     assert external_loads(html) == []
+
+
+def test_pylode_ontpub_is_the_same_whatever_the_hash_seed() -> None:
+    """pyLODE's embedded JSON-LD follows rdflib's iteration order: with seeds 1 and 2 it came out
+    in two orders, and every book build rewrote the page."""
+    code = (
+        "import hashlib, sys; from pathlib import Path; from cxkb.book.pages.reference import ontology_html; "
+        "print(hashlib.sha256(ontology_html(Path(sys.argv[1])).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(REPO / "ontology" / "cxkb.ttl")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_stable_json_ld_sorts_nodes_and_values_but_not_lists() -> None:
+    from cxkb.book.pages.reference import stable_json_ld
+
+    def page(nodes: str) -> str:
+        return f'<p>x</p><script id="s" type="application/ld+json">\n{nodes}\n\t</script><p>y</p>'
+
+    a = {"@id": "a", "name": [{"@value": "x"}, {"@value": "y"}], "steps": {"@list": ["2", "1"]}}
+    b = {"@id": "b"}
+    swapped = {**a, "name": [{"@value": "y"}, {"@value": "x"}]}
+    first = stable_json_ld(page(json.dumps([a, b], indent=2)))
+    assert first == stable_json_ld(page(json.dumps([b, swapped], indent=2)))
+    assert first.startswith('<p>x</p><script id="s" type="application/ld+json">\n[\n  {\n    "@id": "a"')
+    assert first.endswith("]\n\t</script><p>y</p>")
+    body = json.loads(first.split('type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert body[0]["steps"] == {"@list": ["2", "1"]} and body[1] == b
 
 
 def test_the_dutch_pylode_pages_are_dutch(vocabulary: Graph, release_dir: Path) -> None:

@@ -16,6 +16,7 @@ vocabularies' terms.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 import sys
 import types
@@ -199,8 +200,37 @@ def with_navigation(html: str, name: str, lang: str) -> str:
     return html.replace(phone_bar, bar, 1)
 
 
+_JSON_LD = re.compile(r'(<script\b[^>]*type="application/ld\+json"[^>]*>)(.*?)(</script>)', re.S)
+
+
+def _sorted_values(value: Any) -> Any:
+    """A JSON-LD value with every list sorted, except ``@list`` values, whose order is meant."""
+    if isinstance(value, dict):
+        return {k: v if k == "@list" else _sorted_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_values(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def stable_json_ld(html: str) -> str:
+    """The page with its embedded JSON-LD in one order.
+
+    pyLODE writes the nodes and values of the JSON-LD in the order rdflib iterates the graph,
+    which changes with Python's hash seed, so the same schema gave one of two pages at random and
+    every book build rewrote them. Node lists and value lists are sets in JSON-LD, so sorting
+    them changes nothing they say; the layout (two-space indent) stays pyLODE's.
+    """
+
+    def sort(m: re.Match[str]) -> str:
+        body = m.group(2)
+        lead, trail = body[: len(body) - len(body.lstrip())], body[len(body.rstrip()) :]
+        return m.group(1) + lead + json.dumps(_sorted_values(json.loads(body)), indent=2) + trail + m.group(3)
+
+    return _JSON_LD.sub(sort, html)
+
+
 def _finished(html: str, name: str, lang: str) -> str:
-    html = without_dead_fragments(offline(html))
+    html = stable_json_ld(without_dead_fragments(offline(html)))
     return with_navigation(accessible(in_dutch(html) if lang == "nl" else html, lang), name, lang)
 
 
