@@ -21,7 +21,6 @@ from cxkb.checker import lemmas
 from cxkb.checker.cache import cached_index, index_key
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.context import (
-    ContextCues,
     capitalised_in_prose,
     ends_in_name,
     english_word_classes,
@@ -32,6 +31,7 @@ from cxkb.checker.context import (
 )
 from cxkb.checker.documents import read_document
 from cxkb.checker.engine import Checker, DocumentResult
+from cxkb.checker.sense import ContextCues
 from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level, Report
 from cxkb.kg.validate import validate_taxonomy
@@ -367,6 +367,79 @@ def test_cue_syntax() -> None:
     assert cues.resolve("prefixed LABEL", 9, 14) == ("a", "pre")
     assert cues.resolve("LABEL the endsuf", 0, 5) == ("a", "suf")
     assert cues.resolve("word. LABEL", 6, 11) == ("b", "")  # cues stop at the sentence end
+
+
+def test_a_cautious_label_reads_its_whole_sentence() -> None:
+    cues = ContextCues.parse(["a: klant*", "none: * ^sociale"])
+    assert cues.cautious and cues.nothing == frozenset({"sociale"})
+    far = "De klantgegevens worden alleen vastgelegd als dat vanwege het karakter van de LABEL nodig is."
+    at = far.index("LABEL")
+    assert cues.resolve(far, at, at + 5) == ("a", "klant")  # nine words before: past the usual five
+    assert cues.resolve("Klanten bellen. Daarna volgt de LABEL.", 32, 37) == ("", "")  # another sentence
+    assert cues.resolve("De LABEL in tabellen.", 3, 8) == ("", "")  # no cue: no candidate, not even 'none'
+    assert not ContextCues.parse(["a: klant*", "none: ^sociale"]).cautious
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a customer or a contact moment in the sentence, however far from the word
+        ("Klantgegevens worden alleen vastgelegd als dat vanwege het karakter van de interactie nodig is.",
+         [("related-form", "interactie", ("service-encounter",))]),
+        ("Een interactie kan één of meerdere contactmomenten omvatten.",
+         [("related-form", "interactie", ("service-encounter",))]),
+        # no cue: an interaction with a screen, between people, or 'sociale interactie' even beside klanten
+        ("De interactie in tabellen werkt op mobiel nog niet goed.", []),
+        ("Door in een groep te werken ontstaat interactie tussen de deelnemers.", []),
+        ("Sociale interactie tussen klanten onderling helpt.", []),
+        # a two-part form around the word says more than the word: it wins
+        ("Hun interactie met organisaties verloopt soepel.",
+         [("related-form", "interactie met organisaties", ("service-encounter",))]),
+        # the document has spoken of interactions with customers twice: a bare use after that is one too
+        ("Een interactie met de klant duurt kort. Daarna volgt een interactie met de klant. Elke interactie telt.",
+         [("related-form", "interactie", ("service-encounter",))] * 3),
+        # once is not enough, and a use counts once although the checker asks about it twice
+        ("Een interactie met de klant duurt kort. Elke interactie telt.",
+         [("related-form", "interactie", ("service-encounter",))]),
+    ],
+)  # fmt: skip
+def test_interactie_is_a_service_encounter_only_where_the_sentence_says_so(
+    index: VocabIndex, tmp_path: Path, text: str, expected: list[tuple[str, str, tuple[str, ...]]]
+) -> None:
+    result = check(index, tmp_path, text, "nl")
+    assert [x for x in found(result) if x[1].startswith("interactie")] == expected
+    assert {f.code for f in result.findings if f.text.startswith("interactie")} <= {"related-form"}
+
+
+def test_one_candidate_is_enough_for_a_label_that_may_name_nothing(records: KnowledgeBase) -> None:
+    amb = next(iter(records.ambiguous.values()))
+    one = (amb.candidates[0],)
+    for cues, wrong in ((("none: ^sociale",), True), (("none: * ^sociale",), False)):
+        kb = dataclasses.replace(records, ambiguous={amb.id: dataclasses.replace(amb, candidates=one, cues=cues)})
+        report = Report()
+        validate_taxonomy(kb, report)
+        assert ("ambiguous-candidates" in {f.rule for f in report.findings}) is wrong, cues
+
+
+def test_the_shapes_hold_a_single_candidate_to_may_denote_nothing(records: KnowledgeBase) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from cxkb.kg.shacl import check as shacl_check
+    from cxkb.kg.shacl import load_shapes
+    from cxkb.namespaces import CX
+
+    label = URIRef("https://w3id.org/cxkb/label/x-nl")
+    concept = URIRef("https://w3id.org/cxkb/concept/service-encounter")
+    data = Graph()
+    data.add((label, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), CX.AmbiguousLabel))
+    data.add((label, URIRef("http://www.w3.org/2008/05/skos-xl#literalForm"), Literal("x", lang="nl")))
+    data.add((label, CX.mayDenote, concept))
+    data.add((concept, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), CX.Concept))
+    shapes = load_shapes(REPO)
+    on_label = [v for v in shacl_check(data, shapes) if v.focus == str(label)]
+    assert any("two or more concepts" in v.message for v in on_label)
+    data.add((label, CX.mayDenoteNothing, Literal(True)))
+    assert not [v for v in shacl_check(data, shapes) if v.focus == str(label)]
 
 
 def test_cues_must_name_a_candidate(records: KnowledgeBase) -> None:

@@ -140,6 +140,15 @@ class AmbiguousLabel:
     # records, not in the graph, so records compared through the graph leave them out.
     cues: tuple[str, ...] = field(compare=False, default=())
 
+    @property
+    def may_denote_nothing(self) -> bool:
+        """Whether the label names nothing unless a cue speaks (the cue ``none: *``), so that one
+        candidate is enough: its other meaning is no concept at all."""
+        return any(
+            candidate.strip() == NAMES_NOTHING and "*" in words.split()
+            for candidate, _, words in (c.partition(":") for c in self.cues)
+        )
+
 
 @dataclass(frozen=True)
 class WordFamily:

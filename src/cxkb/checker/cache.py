@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cxkb.checker.vocab import VocabIndex
     from cxkb.model import KnowledgeBase
 
-_CODE = ("vocab.py", "context.py", "prefilter.py", "inflect.py", "cache.py", "lemmas.py")
+_CODE = ("vocab.py", "context.py", "sense.py", "prefilter.py", "inflect.py", "cache.py", "lemmas.py")
 FORMAT = 1
 
 

@@ -24,7 +24,8 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     (
         "related-form",
         Level.INFO,
-        "a word of a concept's family (satisfied, tevreden) or its survey question, not one of its labels",
+        "a word of a concept's family (satisfied, tevreden) or its survey question, or an everyday word its context "
+        "ties to the concept (interactie), not one of its labels",
     ),
     ("narrower-term", Level.INFO, "a narrower term the taxonomy does not list: consider the broader concept"),
     ("wrong-language", Level.INFO, "a label of the other language than the document's"),
@@ -47,7 +48,8 @@ MEANINGS_NL: dict[str, str] = {
     "ambiguous": "een woord dat voor meerdere begrippen kan staan: alle kandidaten worden genoemd, of de kandidaat "
     "waar de context op wijst",
     "related-form": "een woord uit de woordfamilie van een begrip (satisfied, tevreden) of uit zijn vaste "
-    "enquêtevraag, maar geen van zijn labels",
+    "enquêtevraag, of een alledaags woord dat de context aan het begrip verbindt (interactie), maar geen van "
+    "zijn labels",
     "narrower-term": "een smallere term die de taxonomie niet opneemt: overweeg het bredere begrip",
     "wrong-language": "een label in de andere taal dan die van het document",
     "inconsistent": "één begrip dat in één document op verschillende manieren wordt genoemd",

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from cxkb.checker.prefilter import HYPHENS, TOKEN, next_word, prev_word, sentence_start, token_start
-from cxkb.model import NAMES_NOTHING
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import Entry
@@ -90,9 +90,6 @@ STOPWORDS: dict[str, frozenset[str]] = {
 GAP = "..."
 """In a word-family form, the place where other words may come between its two parts."""
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form
-_JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
-_CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
-_SENTENCE_END = re.compile(r"[.!?;:\n]")
 
 
 NOT_IN_TERMS: dict[str, frozenset[str]] = {
@@ -499,122 +496,36 @@ class Gapped:
         return cls(entry, re.compile(alternatives(left) + rest), tuple(spellings(right)))
 
 
-@dataclass(frozen=True)
-class ContextCues:
-    """Cue words that decide between the candidates of an ambiguous label (ambiguous_labels.csv ``cues``).
+class _Placed(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
-    Each value reads ``candidate: word word …``. A cue is looked for among the few words
-    before and after the label in its sentence; ``word*`` is a prefix, ``*word`` a suffix,
-    ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
-    answer when no cue speaks. A candidate wins when it has more cues present than any other.
-    The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
-    label names no concept (see :meth:`after_nothing_word`).
+
+_P = TypeVar("_P", bound=_Placed)
+
+
+def place_gapped(
+    matches: list[_P], found: list[_P], gives_way: Callable[[_P], bool], refused: Callable[[_P], bool]
+) -> None:
+    """Put two-part word-family matches (``found``, sorted) among the label matches, in order.
+
+    Labels come first: a form that overlaps a label match is dropped, unless every match it
+    overlaps lies inside it and ``gives_way`` (a label that names nothing unless a cue speaks:
+    *interactie met de overheid* says more than *interactie*). Forms do not overlap each other,
+    and ``refused`` ones (running into a name) are left out.
     """
-
-    cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
-    default: str = ""
-    nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
-
-    @classmethod
-    def parse(cls, values: Iterable[str]) -> ContextCues:
-        cues: list[tuple[str, tuple[tuple[str, str, bool], ...]]] = []
-        default = ""
-        nothing: set[str] = set()
-        for value in values:
-            candidate, _, spec = value.partition(":")
-            if candidate.strip() == NAMES_NOTHING:
-                nothing.update(fold(raw.lstrip("^")).replace("\u2019", "'") for raw in spec.split())
-                continue
-            words: list[tuple[str, str, bool]] = []
-            for raw in spec.split():
-                if raw == "*":
-                    default = candidate.strip()
-                    continue
-                adjacent = raw.startswith("^")
-                word = fold(raw.lstrip("^")).replace("\u2019", "'")
-                mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
-                words.append((word.strip("*"), mode, adjacent))
-            cues.append((candidate.strip(), tuple(words)))
-        return cls(tuple(cues), default, frozenset(nothing))
-
-    def after_nothing_word(self, text: str, start: int) -> bool:
-        """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
-        ervaring* (know-how). A cue joined to the label by *and*, *or* or *of* (Dutch *en*, *of*) counts
-        too: *skills and experience* and *years of experience* are know-how as *years experience* is.
-        A capitalised run (*Work Experience programs*) names nothing either, but that is
-        :func:`part_of_name`'s to say."""
-        before = prev_word(text, start)
-        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
-            before = prev_word(text, before[1])  # the cue is the word before the joiner
-        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
-
-    def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
-        """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
-        before = _SENTENCE_END.split(text[max(0, start - 160) : start])[-1]
-        after = _SENTENCE_END.split(text[end : end + 120])[0]
-        left = [fold(w) for w in TOKEN.findall(before)][-_CUE_BEFORE:]
-        right = [fold(w) for w in TOKEN.findall(after)][:_CUE_AFTER]
-        scores: dict[str, tuple[int, str]] = {}
-        for candidate, words in self.cues:
-            hits = []
-            for word, mode, adjacent in words:
-                pool = left[-1:] if adjacent else left + right
-                if any(_cue_hit(w, word, mode) for w in pool):
-                    hits.append(word)
-            if hits:
-                scores[candidate] = (len(hits), hits[0])
-        if scores:
-            ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
-            if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
-                return ranked[0][0], ranked[0][1][1]
-            return "", ""
-        return (self.default, "") if self.default else ("", "")
-
-
-_SENSE_SET = 2
-"""Uses after a ``none:`` cue that make it the document's sense: one may be a contrast (*employee
-engagement rose, and so did engagement on social media*)."""
-
-
-class DocumentSense:
-    """What one document has made its ambiguous labels mean so far, read in document order.
-
-    A text about employee engagement says *employee engagement* a few times and then just
-    *engagement*, which on its own would go to the label's default candidate (customer
-    engagement; seed:081). A label the document has qualified as naming nothing (``none:`` cues) at least
-    twice, and more often than it has named the default concept, keeps that sense in the
-    document's bare uses that have no cue of their own, as a reader takes it from what came before.
-    """
-
-    def __init__(self) -> None:
-        self._nothing: dict[tuple[str, str], int] = {}
-
-    def note_nothing(self, key: tuple[str, str]) -> None:
-        """One more use of the label ``key`` (language, label) after a ``none:`` cue."""
-        self._nothing[key] = self._nothing.get(key, 0) + 1
-
-    def means_nothing(
-        self,
-        key: tuple[str, str],
-        cues: ContextCues,
-        text: str,
-        start: int,
-        end: int,
-        named: Mapping[str, list[object]],
-    ) -> bool:
-        """Whether this bare use names nothing in this document; ``named``: the default concept's names
-        so far, each with its count of uses first (the checker's tally of names per concept)."""
-        nothing = self._nothing.get(key, 0)
-        if not cues.default or nothing < _SENSE_SET:
-            return False
-        if nothing <= sum(cast(int, uses[0]) for uses in named.values()):
-            return False
-        return cues.resolve(text, start, end) == (cues.default, "")
-
-
-def _cue_hit(token: str, cue: str, mode: str) -> bool:
-    if mode == "prefix":
-        return token.startswith(cue)
-    if mode == "suffix":
-        return token.endswith(cue)
-    return token == cue
+    starts = [m.start for m in matches]
+    last = -1
+    for m in found:
+        i = bisect_right(starts, m.start)
+        lo, hi = (i - 1 if i > 0 and matches[i - 1].end > m.start else i), i
+        while hi < len(matches) and matches[hi].start < m.end:
+            hi += 1
+        clash = any(x.start < m.start or x.end > m.end or not gives_way(x) for x in matches[lo:hi])
+        if clash or m.start < last or refused(m):
+            continue
+        matches[lo:hi] = [m]
+        starts[lo:hi] = [m.start]
+        last = m.end

@@ -16,14 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.context import DocumentSense, part_of_name, verb_form
+from cxkb.checker.context import part_of_name, verb_form
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, Usage, summarise
+from cxkb.checker.sense import DocumentSense
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
-from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, is_open_phrase
+from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, is_open_phrase
 from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 from cxkb.iris import iri_text
@@ -351,8 +352,9 @@ class Checker:
             resolved = code != "ambiguous"
             if not resolved and self._names_nothing(state, w.text, m):
                 continue
-            if not resolved and (details or eager):
-                verdict, resolved = self._in_context(w.text, m, verdict, lang), True
+            if not resolved and (details or eager or self.index.cautious(m.entries)):
+                verdict, resolved = self._in_context(state, w.text, m, verdict, lang), True
+                code = verdict.code
             if details:
                 line, col = w.position(s)
                 end_line, end_col = w.position(e)
@@ -365,7 +367,7 @@ class Checker:
             if level is None or not state.sink.wants(level, w.offset + s, code):
                 continue
             if not resolved:
-                verdict = self._in_context(w.text, m, verdict, lang)
+                verdict = self._in_context(state, w.text, m, verdict, lang)
             replacement = self._replacement(doc, w, m, verdict)
             surface = w.source[s:e]  # as written, markup included
             state.sink.add(
@@ -557,29 +559,38 @@ class Checker:
         cues = self.index.cues_of.get(key)
         if cues is None or (part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)):
             return cues is not None
-        if cues.after_nothing_word(text, m.start):
-            state.sense.note_nothing(key)
-            return True
-        return state.sense.means_nothing(key, cues, text, m.start, m.end, state.named.get(cues.default, {}))
+        return state.sense.names_nothing(key, cues, text, m.start, m.end, state.named)
 
-    def _in_context(self, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
+    def _in_context(self, state: _State, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
 
         The finding stays ``ambiguous`` (the writer should still say which is meant); the
-        message names the likely meaning, the cue that decided it and the other meanings.
+        message names the likely meaning, the cue that decided it and the other meanings. A
+        label that names nothing without a cue is, once one speaks, a ``related-form``.
         """
         entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
-        cues = self.index.cues_of.get((entry.lang, compact(entry.label))) if entry is not None else None
+        key = (entry.lang, compact(entry.label)) if entry is not None else ("", "")
+        cues = self.index.cues_of.get(key)
         if entry is None or cues is None:
             return verdict
-        chosen, cue = cues.resolve(text, m.start, m.end)
+        if cues.cautious:
+            chosen, cue = state.sense.reading(key, cues, text, m.start, m.end, state.named) or ("", "")
+        else:
+            chosen, cue = cues.resolve(text, m.start, m.end)
         if not chosen or chosen not in verdict.concepts:
             return verdict
         shown = " ".join(m.text.split())
-        others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
-        why = f"the context ('{cue}') points to" if cue else "here most likely"
-        message = f"'{shown}' may mean several concepts; {why} {self._named(chosen, lang)}; it may also mean {others}"
-        return _Verdict("ambiguous", (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
+        named = self._named(chosen, lang)
+        if cues.cautious:
+            why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
+            message = f"'{shown}' speaks of {named} here ({why}); on its own it names no concept"
+            code = "related-form"
+        else:
+            others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
+            why = f"the context ('{cue}') points to" if cue else "here most likely"
+            message = f"'{shown}' may mean several concepts; {why} {named}; it may also mean {others}"
+            code = "ambiguous"
+        return _Verdict(code, (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
 
     def _replacement(self, doc: Document | StreamedFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""
@@ -624,7 +635,7 @@ class Checker:
             return
         suppressed = state.suppressed if state.suppressed.active else None
         allow = self.allow_terms
-        phrases, last = matcher.cue_phrases_after(w.text, scan, state.phrase_end - w.offset)
+        phrases, last = cue_phrases_after(matcher, w.text, scan, state.phrase_end - w.offset)
         state.phrase_end = last + w.offset
         for s, e in phrases:
             if suppressed is not None and suppressed(w.offset + s, w.line_of(s)):

@@ -47,7 +47,7 @@ A match from one body that runs into the next is carried over: the next window s
 matching after it and still sees it when deciding whether a gapped form or a cue phrase
 clashes with a label (it starts matching after the last *label*: the whole scan looks for
 two-part forms only once every label is found). An unknown-term phrase
-(:meth:`Matcher.cue_phrases_after`) ends at a match, so the cue phrases of a window are found
+(:func:`cxkb.checker.unknown.cue_phrases_after`) ends at a match, so the cue phrases of a window are found
 among all its matches, look-ahead included, and the last match before its body. A cue word
 inside a phrase found from an earlier cue word starts no phrase of its own, so where the last
 phrase ended is handed from window to window.

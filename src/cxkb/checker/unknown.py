@@ -1,6 +1,6 @@
 """Unknown terms: CX-sounding phrases the taxonomy lacks, and which of them look like terms.
 
-A phrase around a cue word is a candidate (:meth:`cxkb.checker.vocab.Matcher.cue_phrases`).
+A phrase around a cue word is a candidate (:func:`cue_phrases`).
 A single word is reported where it stands: closed and hyphenated compounds
 (*klanttevredenheidsonderzoek*, *customer-centrically*) are coined on purpose. An open phrase
 of several words is reported only once it recurs in the document, its first use included.
@@ -16,10 +16,23 @@ on documents of any size.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cxkb.checker.context import compact
+from cxkb.checker.context import (
+    NOT_IN_TERMS,
+    STOPWORDS,
+    capitalised_in_prose,
+    compact,
+    names_a_thing,
+    part_of_name,
+)
+from cxkb.checker.prefilter import next_word, prev_word
+
+if TYPE_CHECKING:
+    from cxkb.checker.vocab import Matcher, ScanResult
 
 WAITING_LIMIT = 10_000
 """Open phrases seen once that one document keeps waiting; past this, new ones are dropped."""
@@ -98,3 +111,60 @@ class NearestConcepts:
         concepts = tuple(dict.fromkeys(self._labels[i][1] for _, _, i in ranked))[:limit]
         self._known[key] = concepts
         return concepts
+
+
+def cue_phrases(matcher: Matcher, text: str, result: ScanResult) -> list[tuple[int, int]]:
+    """Unmatched phrases around cue words: the taxonomy's candidate new terms."""
+    return cue_phrases_after(matcher, text, result)[0]
+
+
+def cue_phrases_after(
+    matcher: Matcher, text: str, result: ScanResult, last: int = -1
+) -> tuple[list[tuple[int, int]], int]:
+    """:func:`cue_phrases`, passing over cue words before ``last``, and where the last phrase ends.
+
+    A cue word inside an earlier phrase starts none of its own. A document checked in
+    windows hands that end on, since a phrase may run from one window's body into the next
+    where the two meet between words joined by a hyphen or a space. ``result.matches`` must
+    hold the matches around every cue word, the look-ahead's included: a phrase ends at one.
+    """
+    starts = [m.start for m in result.matches]
+    ends = [m.end for m in result.matches]
+    stop = STOPWORDS.get(matcher.lang, frozenset()) | NOT_IN_TERMS.get(matcher.lang, frozenset())
+
+    def free(s: int, e: int) -> bool:
+        i = bisect_right(starts, s) - 1
+        return not (i >= 0 and ends[i] > s) and not (i + 1 < len(starts) and starts[i + 1] < e)
+
+    phrases: list[tuple[int, int]] = []
+    for s, e in result.cue_words:
+        if s < last:
+            continue
+        first, end = s, e
+        count = 1
+        while count < 4:
+            nxt = next_word(text, end)
+            if nxt is None:
+                break
+            gap_is_hyphen, ns, ne = nxt
+            word = text[ns:ne].lower()
+            if not free(ns, ne) or word in stop:
+                break
+            if not (gap_is_hyphen or matcher.index.has_cue(word) or matcher.modifies(text[first:end], word)):
+                break
+            end, count = ne, count + 1
+        while count < 4:
+            prv = prev_word(text, first)
+            if prv is None:
+                break
+            gap_is_hyphen, ps, pe = prv
+            word = text[ps:pe].lower()
+            if not free(ps, pe) or word in stop or not (gap_is_hyphen or matcher.index.has_cue(word)):
+                break
+            first, count = ps, count + 1
+        last = end
+        if not (
+            part_of_name(text, first, end) or names_a_thing(text, first, end) or capitalised_in_prose(text, first, end)
+        ):
+            phrases.append((first, end))
+    return phrases, last

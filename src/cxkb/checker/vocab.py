@@ -22,7 +22,6 @@ scan give the same result (the tests check this).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,13 +31,9 @@ from cxkb.checker import lemmas
 from cxkb.checker.context import (
     DEFAULT_CUES,
     GAP,
-    NOT_IN_TERMS,
     NOT_TERMS,
     OFFERING_HEADS,
-    STOPWORDS,
-    ContextCues,
     Gapped,
-    capitalised_in_prose,
     closed,
     compact,
     ends_in_name,
@@ -47,12 +42,12 @@ from cxkb.checker.context import (
     holds_proper_noun,
     modifies_a_noun,
     names_a_record,
-    names_a_thing,
-    part_of_name,
+    place_gapped,
     runs_services,
 )
 from cxkb.checker.inflect import forms as inflected_forms
-from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, next_word, prev_word, trie_pattern
+from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, trie_pattern
+from cxkb.checker.sense import ContextCues
 from cxkb.model import LANGS, KnowledgeBase
 
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
@@ -189,6 +184,14 @@ class VocabIndex:
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
         return cls(kb, cues=cues)
+
+    def cautious(self, entries: tuple[Entry, ...]) -> bool:
+        """Whether a match of these entries is a label that names nothing unless a cue speaks
+        (:attr:`ContextCues.cautious`): what it means, and whether it is a match at all, is the context's."""
+        return all(
+            e.kind is Kind.AMBIGUOUS and getattr(self.cues_of.get((e.lang, compact(e.label))), "cautious", False)
+            for e in entries
+        )
 
     # -- building -------------------------------------------------------------------------
 
@@ -394,24 +397,23 @@ class Matcher:
         return result
 
     def _add_gapped(self, text: str, lowered: str, result: ScanResult, gapped: list[Gapped]) -> None:
-        """Word-family forms in two parts, where no label was found (labels come first)."""
+        """Word-family forms in two parts, where no label was found (labels come first).
+
+        A label that names nothing unless its sentence says so (Dutch *interactie*) is the
+        exception: a form around it (*interactie met de overheid*) takes its place."""
         found: list[Match] = []
         for g in gapped:
             found.extend(Match(s, e, text[s:e], (g.entry,)) for s, e in g.finditer(lowered))
         if not found:
             return
-        matches = result.matches
-        starts = [m.start for m in matches]
         found.sort()
-        last = -1
-        for m in found:
-            i = bisect_right(starts, m.start)
-            clash = (i > 0 and matches[i - 1].end > m.start) or (i < len(matches) and matches[i].start < m.end)
-            if clash or m.start < last or (self.lang == "nl" and ends_in_name(text, m.start, m.end)):
-                continue
-            matches.insert(i, m)
-            starts.insert(i, m.start)
-            last = m.end
+        dutch = self.lang == "nl"
+        place_gapped(
+            result.matches,
+            found,
+            lambda x: self.index.cautious(x.entries),
+            lambda m: dutch and ends_in_name(text, m.start, m.end),
+        )
 
     def _first(self, token: str) -> _First:
         """Where a word leads from the trie root: nodes, single-word entries, and whether that is all.
@@ -543,62 +545,7 @@ class Matcher:
 
     # -- unknown terms --------------------------------------------------------------------
 
-    def cue_phrases(self, text: str, result: ScanResult) -> list[tuple[int, int]]:
-        """Unmatched phrases around cue words: the taxonomy's candidate new terms."""
-        return self.cue_phrases_after(text, result)[0]
-
-    def cue_phrases_after(self, text: str, result: ScanResult, last: int = -1) -> tuple[list[tuple[int, int]], int]:
-        """:meth:`cue_phrases`, passing over cue words before ``last``, and where the last phrase ends.
-
-        A cue word inside an earlier phrase starts none of its own. A document checked in
-        windows hands that end on, since a phrase may run from one window's body into the next
-        where the two meet between words joined by a hyphen or a space. ``result.matches`` must
-        hold the matches around every cue word, the look-ahead's included: a phrase ends at one.
-        """
-        starts = [m.start for m in result.matches]
-        ends = [m.end for m in result.matches]
-        stop = STOPWORDS.get(self.lang, frozenset()) | NOT_IN_TERMS.get(self.lang, frozenset())
-
-        def free(s: int, e: int) -> bool:
-            i = bisect_right(starts, s) - 1
-            return not (i >= 0 and ends[i] > s) and not (i + 1 < len(starts) and starts[i + 1] < e)
-
-        phrases: list[tuple[int, int]] = []
-        for s, e in result.cue_words:
-            if s < last:
-                continue
-            first, end = s, e
-            count = 1
-            while count < 4:
-                nxt = next_word(text, end)
-                if nxt is None:
-                    break
-                gap_is_hyphen, ns, ne = nxt
-                word = text[ns:ne].lower()
-                if not free(ns, ne) or word in stop:
-                    break
-                if not (gap_is_hyphen or self.index.has_cue(word) or self._modifies(text[first:end], word)):
-                    break
-                end, count = ne, count + 1
-            while count < 4:
-                prv = prev_word(text, first)
-                if prv is None:
-                    break
-                gap_is_hyphen, ps, pe = prv
-                word = text[ps:pe].lower()
-                if not free(ps, pe) or word in stop or not (gap_is_hyphen or self.index.has_cue(word)):
-                    break
-                first, count = ps, count + 1
-            last = end
-            if not (
-                part_of_name(text, first, end)
-                or names_a_thing(text, first, end)
-                or capitalised_in_prose(text, first, end)
-            ):
-                phrases.append((first, end))
-        return phrases, last
-
-    def _modifies(self, phrase: str, word: str) -> bool:
+    def modifies(self, phrase: str, word: str) -> bool:
         """English noun-noun phrases: 'customer centric', 'service encounter'.
 
         A term is a noun phrase, so the next word must be able to be a noun (or be unknown to

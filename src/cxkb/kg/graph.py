@@ -269,6 +269,8 @@ def _add_ambiguous(g: Graph, a: AmbiguousLabel) -> None:
     g.add((node, SKOSXL.literalForm, Literal(a.label, lang=a.lang or None)))
     for cid in a.candidates:
         g.add((node, CX.mayDenote, iri("concept", cid)))
+    if a.may_denote_nothing:
+        g.add((node, CX.mayDenoteNothing, Literal(True)))
     _lit(g, node, SKOS.note, a.note)
 
 

@@ -99,7 +99,7 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
     ("duplicate-label", _E, "one concept lists the same label twice"),
     ("label-clash", _E, "a label belongs to two concepts without an ambiguity entry"),
     ("label-overlap", _E, "an ambiguity entry's label is also an ordinary label"),
-    ("ambiguous-candidates", _E, "an ambiguity entry names fewer than two existing concepts"),
+    ("ambiguous-candidates", _E, "an ambiguity entry names fewer than two existing concepts, or one without 'none: *'"),
     ("ambiguous-label", _I, "a label declared ambiguous, with its candidates"),
     (
         "ambiguous-cues",
@@ -198,7 +198,8 @@ MEANINGS_NL: dict[str, str] = {
     "duplicate-label": "één begrip noemt hetzelfde label twee keer",
     "label-clash": "een label hoort bij twee begrippen zonder dat het als meerduidig is vastgelegd",
     "label-overlap": "een als meerduidig vastgelegd label is ook een gewoon label",
-    "ambiguous-candidates": "een meerduidig label noemt minder dan twee bestaande begrippen als kandidaat",
+    "ambiguous-candidates": "een meerduidig label noemt minder dan twee bestaande begrippen als kandidaat, of één "
+    "zonder 'none: *'",
     "ambiguous-label": "een als meerduidig vastgelegd label, met zijn kandidaten",
     "ambiguous-cues": "een contextaanwijzing bij een meerduidig label heeft niet de vorm 'kandidaat: woorden' "
     "voor een van zijn kandidaten, en ook niet 'none: woorden'",

@@ -99,6 +99,7 @@ class _Terms:
     relevant = _n(CX.relevantToTopic)
     replaced_by = _n(CX.replacedBy)
     may_denote = _n(CX.mayDenote)
+    may_denote_nothing = _n(CX.mayDenoteNothing)
     covers_topic = _n(CX.coversTopic)
     study_design = _n(CX.studyDesign)
     covers_domain = _n(CX.coversDomain)
@@ -256,6 +257,8 @@ def taxonomy_pairs(kb: KnowledgeBase) -> dict[str, Pairs]:
         _pair_common(b, "label", a.id)
         b.append((T.literal_form, nt_literal(a.label, a.lang)))
         b += [(T.may_denote, nt_ref("concept", x)) for x in a.candidates]
+        if a.may_denote_nothing:
+            b.append((T.may_denote_nothing, T.true))
         _pair_texts(b, T.note, a.note)
     for d in kb.designs.values():
         b = block("design", d.id)

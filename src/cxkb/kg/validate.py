@@ -459,9 +459,13 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
     seen: dict[tuple[str, str], str] = {}
     for amb in kb.ambiguous.values():
         f, n = amb.origin.file, amb.origin.line
-        if len(amb.candidates) < 2:
+        if len(amb.candidates) < (1 if amb.may_denote_nothing else 2):
             report.error(
-                f, n, "candidates", "ambiguous-candidates", "an ambiguous label needs two or more candidate concepts"
+                f,
+                n,
+                "candidates",
+                "ambiguous-candidates",
+                "an ambiguous label needs two or more candidate concepts, or one and the cue 'none: *'",
             )
         for cid in amb.candidates:
             if cid not in kb.concepts:

@@ -117,6 +117,18 @@ def class_rows(shapes: Graph, lang: str = "en") -> dict[str, list[Row]]:
     return out
 
 
+def class_rules(shapes: Graph, lang: str = "en") -> dict[str, list[str]]:
+    """Target class -> the rules its shape states on the whole node (``sh:or`` and the like, with
+    their own ``sh:message``), which no single property row can show."""
+    out: dict[str, list[str]] = {}
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        target = shapes.value(shape, SH.targetClass)
+        message = text_in(shapes, shape, SH.message, lang)
+        if target is not None and message:
+            out.setdefault(qname(target), []).append(str(message))
+    return {cls: sorted(rules) for cls, rules in out.items()}
+
+
 def chains(schema: Graph) -> list[tuple[list[str], str]]:
     """(steps, inferred property) of every property chain of the schema."""
     found = []
@@ -171,6 +183,7 @@ def data_model_markdown(root: Path, level: int = 2, lang: str = "en") -> str:
     shapes = Graph().parse(root / "ontology" / "shapes.ttl", format="turtle")
     schema = Graph().parse(root / "ontology" / "cxkb.ttl", format="turtle")
     rows = class_rows(shapes, lang)
+    rules = class_rules(shapes, lang)
     inferred = chains(schema)
     h, t = "#" * level, _t(lang)
     lines = [
@@ -197,6 +210,8 @@ def data_model_markdown(root: Path, level: int = 2, lang: str = "en") -> str:
             value = r.value.replace("|", "\\|")
             lines.append(f"| `{r.path}` | `{value}` | {r.cardinality} | {yes if r.low else no} | {_cell(r.note)} |")
         lines.append("")
+        if rules.get(cls):
+            lines += [f"{t('Also', 'Verder')}: {_cell(rule)}." for rule in rules[cls]] + [""]
     lines += [
         f"{h} {t('Inferred triples', 'Afgeleide triples')}",
         "",

@@ -1,0 +1,223 @@
+"""What an ambiguous label means where it stands: its context cues and the document's sense so far.
+
+The cues are data (the ``cues`` column of ambiguous_labels.csv); this module reads them and
+weighs them in a sentence. :class:`DocumentSense` remembers, for one document read in order,
+what its earlier uses have made a label mean, as a reader does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import cast
+
+from cxkb.checker.context import fold
+from cxkb.checker.prefilter import TOKEN, prev_word
+from cxkb.model import NAMES_NOTHING
+
+_JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
+_CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Cue words that decide between the candidates of an ambiguous label (ambiguous_labels.csv ``cues``).
+
+    Each value reads ``candidate: word word …``. A cue is looked for among the few words
+    before and after the label in its sentence; ``word*`` is a prefix, ``*word`` a suffix,
+    ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
+    answer when no cue speaks. A candidate wins when it has more cues present than any other.
+    The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
+    label names no concept (see :meth:`after_nothing_word`); ``none: *`` makes naming nothing
+    the answer when no cue speaks (:attr:`cautious`).
+    """
+
+    cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
+    default: str = ""
+    nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
+
+    @classmethod
+    def parse(cls, values: Iterable[str]) -> ContextCues:
+        cues: list[tuple[str, tuple[tuple[str, str, bool], ...]]] = []
+        default = ""
+        nothing: set[str] = set()
+        for value in values:
+            candidate, _, spec = value.partition(":")
+            if candidate.strip() == NAMES_NOTHING:
+                for raw in spec.split():
+                    if raw == "*":
+                        default = NAMES_NOTHING
+                    else:
+                        nothing.add(fold(raw.lstrip("^")).replace("\u2019", "'"))
+                continue
+            words: list[tuple[str, str, bool]] = []
+            for raw in spec.split():
+                if raw == "*":
+                    default = candidate.strip()
+                    continue
+                adjacent = raw.startswith("^")
+                word = fold(raw.lstrip("^")).replace("\u2019", "'")
+                mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
+                words.append((word.strip("*"), mode, adjacent))
+            cues.append((candidate.strip(), tuple(words)))
+        return cls(tuple(cues), default, frozenset(nothing))
+
+    @property
+    def cautious(self) -> bool:
+        """Whether the label names nothing unless a cue speaks (``none: *``): an everyday word
+        (Dutch *interactie*) that is a concept only when the sentence says who takes part.
+
+        Such a label reads its cues in the whole sentence rather than in a few words around
+        it, since a cue is then its only way to a concept: Dutch prose about municipalities
+        puts the parties well away from the noun (*Klantgegevens worden alleen vastgelegd als
+        dat vanwege het karakter van de interactie nodig is*).
+        """
+        return self.default == NAMES_NOTHING
+
+    def after_nothing_word(self, text: str, start: int) -> bool:
+        """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
+        ervaring* (know-how). A cue joined to the label by *and*, *or* or *of* (Dutch *en*, *of*) counts
+        too: *skills and experience* and *years of experience* are know-how as *years experience* is.
+        A capitalised run (*Work Experience programs*) names nothing either, but that is
+        :func:`part_of_name`'s to say."""
+        before = prev_word(text, start)
+        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
+            before = prev_word(text, before[1])  # the cue is the word before the joiner
+        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
+
+    def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
+        """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
+        before = _SENTENCE_END.split(text[max(0, start - 160) : start])[-1]
+        after = _SENTENCE_END.split(text[end : end + 120])[0]
+        left = [fold(w) for w in TOKEN.findall(before)]
+        right = [fold(w) for w in TOKEN.findall(after)]
+        if not self.cautious:
+            left, right = left[-_CUE_BEFORE:], right[:_CUE_AFTER]
+        scores: dict[str, tuple[int, str]] = {}
+        for candidate, words in self.cues:
+            hits = []
+            for word, mode, adjacent in words:
+                pool = left[-1:] if adjacent else left + right
+                if any(_cue_hit(w, word, mode) for w in pool):
+                    hits.append(word)
+            if hits:
+                scores[candidate] = (len(hits), hits[0])
+        if scores:
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+            if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
+                return ranked[0][0], ranked[0][1][1]
+            return "", ""
+        return (self.default, "") if self.default and not self.cautious else ("", "")
+
+
+_SENSE_SET = 2
+"""Uses after a ``none:`` cue that make it the document's sense: one may be a contrast (*employee
+engagement rose, and so did engagement on social media*)."""
+
+
+class DocumentSense:
+    """What one document has made its ambiguous labels mean so far, read in document order.
+
+    A text about employee engagement says *employee engagement* a few times and then just
+    *engagement*, which on its own would go to the label's default candidate (customer
+    engagement; seed:081). A label the document has qualified as naming nothing (``none:`` cues) at least
+    twice, and more often than it has named the default concept, keeps that sense in the
+    document's bare uses that have no cue of their own, as a reader takes it from what came before.
+    """
+
+    def __init__(self) -> None:
+        self._nothing: dict[tuple[str, str], int] = {}
+        self._cued: dict[tuple[str, str], dict[str, int]] = {}  # cautious labels: cue-decided uses per candidate
+        self._last: tuple[tuple[str, str], str, int, tuple[str, str] | None] | None = None
+
+    def note_nothing(self, key: tuple[str, str]) -> None:
+        """One more use of the label ``key`` (language, label) after a ``none:`` cue."""
+        self._nothing[key] = self._nothing.get(key, 0) + 1
+
+    def names_nothing(
+        self,
+        key: tuple[str, str],
+        cues: ContextCues,
+        text: str,
+        start: int,
+        end: int,
+        named: Mapping[str, Mapping[str, list[object]]],
+    ) -> bool:
+        """Whether this use of the label ``key`` names no concept: after a ``none:`` cue (which the
+        document remembers), as a cautious label that neither a cue nor the document gives a sense
+        (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`).
+        ``named``: the checker's tally of names per concept so far."""
+        if cues.after_nothing_word(text, start):
+            self.note_nothing(key)
+            return True
+        if cues.cautious:
+            return self.reading(key, cues, text, start, end, named) is None
+        return self.means_nothing(key, cues, text, start, end, named.get(cues.default, {}))
+
+    def means_nothing(
+        self,
+        key: tuple[str, str],
+        cues: ContextCues,
+        text: str,
+        start: int,
+        end: int,
+        named: Mapping[str, list[object]],
+    ) -> bool:
+        """Whether this bare use names nothing in this document; ``named``: the default concept's names
+        so far, each with its count of uses first (the checker's tally of names per concept)."""
+        nothing = self._nothing.get(key, 0)
+        if not cues.default or nothing < _SENSE_SET:
+            return False
+        if nothing <= sum(cast(int, uses[0]) for uses in named.values()):
+            return False
+        return cues.resolve(text, start, end) == (cues.default, "")
+
+    def reading(
+        self,
+        key: tuple[str, str],
+        cues: ContextCues,
+        text: str,
+        start: int,
+        end: int,
+        named: Mapping[str, Mapping[str, list[object]]],
+    ) -> tuple[str, str] | None:
+        """What one use of a cautious label (:attr:`ContextCues.cautious`) names: the candidate and
+        the cue that decided (``""`` when the document did), or None when it names nothing.
+
+        A cue in the sentence speaks first. Without one, the use takes the candidate the document
+        has spoken of at least twice so far, by one of its labels or by this label with a cue, as a
+        reader of a text on customer interactions takes its next bare *interactie*; ``named`` is
+        the checker's tally of names per concept. The engine asks twice about one use (whether it
+        names anything, then what): the second answer is the first, and the use counts once.
+        """
+        last = self._last
+        if last is not None and last[0] == key and last[1] is text and last[2] == start:
+            return last[3]
+        answer: tuple[str, str] | None = None
+        chosen, cue = cues.resolve(text, start, end)
+        if chosen:
+            cued = self._cued.setdefault(key, {})
+            cued[chosen] = cued.get(chosen, 0) + 1
+            answer = (chosen, cue)
+        else:
+            cued = self._cued.get(key, {})
+            spoken = {
+                cid: cued.get(cid, 0) + sum(cast(int, uses[0]) for uses in named.get(cid, {}).values())
+                for cid, _ in cues.cues
+                if cid != NAMES_NOTHING
+            }
+            ranked = sorted(spoken.values(), reverse=True)
+            if ranked and ranked[0] >= _SENSE_SET and (len(ranked) == 1 or ranked[0] > ranked[1]):
+                answer = (max(spoken, key=lambda cid: spoken[cid]), "")
+        self._last = (key, text, start, answer)
+        return answer
+
+
+def _cue_hit(token: str, cue: str, mode: str) -> bool:
+    if mode == "prefix":
+        return token.startswith(cue)
+    if mode == "suffix":
+        return token.endswith(cue)
+    return token == cue
