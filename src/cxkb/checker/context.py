@@ -4,11 +4,13 @@ Labels are matched word for word (:mod:`cxkb.checker.vocab`); three things need 
 the neighbouring words instead, and live here:
 
 - word-family forms in two parts, a few words apart (*klacht … afgehandeld*), from
-  ``word_families.csv``;
-- the context cues of ambiguous labels (``ambiguous_labels.csv``, column ``cues``), which
-  let the checker name the one candidate the sentence points to;
+  ``word_families.csv``, and where they go among the label matches;
+- the names, addresses, records and compounds around a match that make it name nothing;
 - the word classes that keep unknown-term phrases to noun phrases ('customer had' and
   'customer over' are not terms).
+
+The context cues of ambiguous labels, which let the checker name the one candidate a
+sentence points to, are weighed in :mod:`cxkb.checker.sense`.
 """
 
 from __future__ import annotations
