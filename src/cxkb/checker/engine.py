@@ -22,7 +22,7 @@ from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, Usage, summarise
-from cxkb.checker.sense import DocumentSense
+from cxkb.checker.sense import DocumentSense, Use
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, is_open_phrase
 from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
@@ -559,7 +559,7 @@ class Checker:
         cues = self.index.cues_of.get(key)
         if cues is None or (part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)):
             return cues is not None
-        return state.sense.names_nothing(key, cues, text, m.start, m.end, state.named)
+        return state.sense.names_nothing(Use(key, cues, text, m.start, m.end), state.named)
 
     def _in_context(self, state: _State, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
@@ -574,7 +574,7 @@ class Checker:
         if entry is None or cues is None:
             return verdict
         if cues.cautious:
-            chosen, cue = state.sense.reading(key, cues, text, m.start, m.end, state.named) or ("", "")
+            chosen, cue = state.sense.reading(Use(key, cues, text, m.start, m.end), state.named) or ("", "")
         else:
             chosen, cue = cues.resolve(text, m.start, m.end)
         if not chosen or chosen not in verdict.concepts:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from cxkb.checker.context import fold
 from cxkb.checker.prefilter import TOKEN, prev_word
@@ -112,6 +112,20 @@ class ContextCues:
         return (self.default, "") if self.default and not self.cautious else ("", "")
 
 
+class Use(NamedTuple):
+    """One use of an ambiguous label: the label (language, compact label), its cues, and where
+    it stands in the text being read."""
+
+    key: tuple[str, str]
+    cues: ContextCues
+    text: str
+    start: int
+    end: int
+
+
+Named = Mapping[str, Mapping[str, list[object]]]
+"""The checker's tally of names per concept so far: concept -> name -> its count of uses first."""
+
 _SENSE_SET = 2
 """Uses after a ``none:`` cue that make it the document's sense: one may be a contrast (*employee
 engagement rose, and so did engagement on social media*)."""
@@ -136,82 +150,58 @@ class DocumentSense:
         """One more use of the label ``key`` (language, label) after a ``none:`` cue."""
         self._nothing[key] = self._nothing.get(key, 0) + 1
 
-    def names_nothing(
-        self,
-        key: tuple[str, str],
-        cues: ContextCues,
-        text: str,
-        start: int,
-        end: int,
-        named: Mapping[str, Mapping[str, list[object]]],
-    ) -> bool:
-        """Whether this use of the label ``key`` names no concept: after a ``none:`` cue (which the
-        document remembers), as a cautious label that neither a cue nor the document gives a sense
-        (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`).
-        ``named``: the checker's tally of names per concept so far."""
-        if cues.after_nothing_word(text, start):
-            self.note_nothing(key)
+    def names_nothing(self, use: Use, named: Named) -> bool:
+        """Whether this use names no concept: after a ``none:`` cue (which the document
+        remembers), as a cautious label that neither a cue nor the document gives a sense
+        (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`)."""
+        if use.cues.after_nothing_word(use.text, use.start):
+            self.note_nothing(use.key)
             return True
-        if cues.cautious:
-            return self.reading(key, cues, text, start, end, named) is None
-        return self.means_nothing(key, cues, text, start, end, named.get(cues.default, {}))
+        if use.cues.cautious:
+            return self.reading(use, named) is None
+        return self.means_nothing(use, named.get(use.cues.default, {}))
 
-    def means_nothing(
-        self,
-        key: tuple[str, str],
-        cues: ContextCues,
-        text: str,
-        start: int,
-        end: int,
-        named: Mapping[str, list[object]],
-    ) -> bool:
+    def means_nothing(self, use: Use, named: Mapping[str, list[object]]) -> bool:
         """Whether this bare use names nothing in this document; ``named``: the default concept's names
         so far, each with its count of uses first (the checker's tally of names per concept)."""
-        nothing = self._nothing.get(key, 0)
+        cues = use.cues
+        nothing = self._nothing.get(use.key, 0)
         if not cues.default or nothing < _SENSE_SET:
             return False
         if nothing <= sum(cast(int, uses[0]) for uses in named.values()):
             return False
-        return cues.resolve(text, start, end) == (cues.default, "")
+        return cues.resolve(use.text, use.start, use.end) == (cues.default, "")
 
-    def reading(
-        self,
-        key: tuple[str, str],
-        cues: ContextCues,
-        text: str,
-        start: int,
-        end: int,
-        named: Mapping[str, Mapping[str, list[object]]],
-    ) -> tuple[str, str] | None:
+    def reading(self, use: Use, named: Named) -> tuple[str, str] | None:
         """What one use of a cautious label (:attr:`ContextCues.cautious`) names: the candidate and
         the cue that decided (``""`` when the document did), or None when it names nothing.
 
         A cue in the sentence speaks first. Without one, the use takes the candidate the document
         has spoken of at least twice so far, by one of its labels or by this label with a cue, as a
-        reader of a text on customer interactions takes its next bare *interactie*; ``named`` is
-        the checker's tally of names per concept. The engine asks twice about one use (whether it
-        names anything, then what): the second answer is the first, and the use counts once.
+        reader of a text on customer interactions takes its next bare *interactie*. The engine asks
+        twice about one use (whether it names anything, then what): the second answer is the
+        first, and the use counts once.
         """
         last = self._last
-        if last is not None and last[0] == key and last[1] is text and last[2] == start:
+        if last is not None and last[0] == use.key and last[1] is use.text and last[2] == use.start:
             return last[3]
         answer: tuple[str, str] | None = None
-        chosen, cue = cues.resolve(text, start, end)
+        chosen, cue = use.cues.resolve(use.text, use.start, use.end)
         if chosen:
-            cued = self._cued.setdefault(key, {})
+            cued = self._cued.setdefault(use.key, {})
             cued[chosen] = cued.get(chosen, 0) + 1
             answer = (chosen, cue)
         else:
-            cued = self._cued.get(key, {})
+            cued = self._cued.get(use.key, {})
             spoken = {
                 cid: cued.get(cid, 0) + sum(cast(int, uses[0]) for uses in named.get(cid, {}).values())
-                for cid, _ in cues.cues
+                for cid, _ in use.cues.cues
                 if cid != NAMES_NOTHING
             }
             ranked = sorted(spoken.values(), reverse=True)
             if ranked and ranked[0] >= _SENSE_SET and (len(ranked) == 1 or ranked[0] > ranked[1]):
                 answer = (max(spoken, key=lambda cid: spoken[cid]), "")
-        self._last = (key, text, start, answer)
+        self._last = (use.key, use.text, use.start, answer)
         return answer
 
 
