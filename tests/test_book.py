@@ -249,6 +249,22 @@ def test_generated_pages_escape_contributor_text(tmp_path: Path) -> None:
     assert "script" not in toc and "eval" not in toc
 
 
+def test_a_word_that_may_name_nothing_says_so_on_its_pages(tmp_path: Path) -> None:
+    root = _book_root(tmp_path)
+    table = root / "ontology" / "tables" / "ambiguous_labels.csv"
+    with table.open("a", encoding="utf-8") as fh:
+        fh.write("piek-nl,piek,nl,peak-end-rule,Only with an end.,Alleen met een einde.,peak-end-rule: eind*|none: *\n")
+    bookgen.generate(built(root))
+    for edition, also, none in (
+        ("", "*piek* may also mean", "no concept at all"),
+        ("nl/", "*piek* kan ook betekenen:", "helemaal geen begrip"),
+    ):
+        concept = (root / "book" / edition / "generated/concepts/peak-end-rule.md").read_text(encoding="utf-8")
+        glossary = (root / "book" / edition / "generated/glossary.md").read_text(encoding="utf-8")
+        assert f"{also} {none}." in re.sub(r"</?span[^>]*>", "", concept)
+        assert f", {'or' if not edition else 'of'} {none}." in glossary
+
+
 def test_notebooks_carry_the_fingerprint_of_their_data(tmp_path: Path) -> None:
     root = built(_book_root(tmp_path))
     template = (root / "book" / "notebooks" / "trends.md").read_text(encoding="utf-8")

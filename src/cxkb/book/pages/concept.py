@@ -90,6 +90,8 @@ def page_concept(site: Site, cid: str) -> str:
     for amb in kb.ambiguous.values():
         if cid in amb.candidates:
             others = [site.concept_link(o, here) for o in amb.candidates if o != cid]
+            if amb.may_denote_nothing:
+                others.append(t("no concept at all", "helemaal geen begrip"))
             word = site.mark(myst_escape(amb.label), amb.lang if amb.lang in ("en", "nl") else "en")
             lines += [
                 f"**{t('Ambiguous word', 'Meerduidig woord')}:** "

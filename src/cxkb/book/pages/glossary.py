@@ -35,6 +35,8 @@ def page_glossary(site: Site) -> str:
             continue
         used.add(key)
         meanings = ", ".join(site.concept_link(cid, here) for cid in amb.candidates)
+        if amb.may_denote_nothing:
+            meanings += t(", or no concept at all", ", of helemaal geen begrip")
         body = [f"*{t('Ambiguous word', 'Meerduidig woord')}.* {t('It may mean', 'Het kan betekenen')}: {meanings}."]
         body += ["", site.linked(amb.note, here)]
         entries.append((key, [myst_escape(amb.label)], body))
