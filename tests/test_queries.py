@@ -319,8 +319,11 @@ def _concepts_per_topic(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 @expects("ambiguous-labels")
 def _ambiguous_labels(t: Tables, p: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def may_denote_nothing(cues: str) -> bool:  # a value 'none: … * …' among the cues
+        return any(v.split(":")[0].strip() == "none" and "*" in v.split(":", 1)[1].split() for v in split(cues))
+
     rows = [
-        (a.label, a.lang, cid, t.pref(cid, a.lang), a.note_en, a.note_nl)
+        (a.label, a.lang, cid, t.pref(cid, a.lang), a.note_en, a.note_nl, may_denote_nothing(a.cues))
         for a in t.ambiguous.itertuples()
         for cid in split(a.candidates)
     ]
