@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, edit
+from conftest import REPO, edit, examples
 from cxkb.bibliography import from_bibtex, from_ris
 from cxkb.findings import Level
 from cxkb.kg import validate as validate_module
@@ -227,14 +227,14 @@ def test_id_suffixes_run_past_z() -> None:
     ]
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
+@settings(max_examples=examples(200), derandomize=True, deadline=None)
 @given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=1, max_value=10**6))
 def test_id_suffixes_are_letters_and_distinct(a: int, b: int) -> None:
     assert id_suffix(a).isalpha() and id_suffix(a).islower()
     assert (id_suffix(a) == id_suffix(b)) == (a == b)
 
 
-@settings(max_examples=100, derandomize=True, deadline=None)
+@settings(max_examples=examples(100), derandomize=True, deadline=None)
 @given(
     family=st.text(max_size=30),
     title=st.text(max_size=60),

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
-from conftest import REPO, built, edit, make_root
+from conftest import REPO, built, edit, examples, make_root
 from cxkb.book import build as bookbuild
 from cxkb.book import generate as bookgen
 from cxkb.book import layout, maps, markup, notebooks, site, sphinxext
@@ -63,7 +63,7 @@ TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TEXT)
 def test_escaped_text_renders_literally_in_a_paragraph(text: str) -> None:
     doc = _doctree(f"Start {markup.myst_escape(text)} end\n")
@@ -73,7 +73,7 @@ def test_escaped_text_renders_literally_in_a_paragraph(text: str) -> None:
     assert " ".join(paragraphs[0].astext().split()) == expected
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(TEXT, TEXT)
 def test_escaped_text_stays_in_its_table_cell(a: str, b: str) -> None:
     rows = [[markup.myst_escape(a) or "–", markup.myst_escape(b) or "–"]]

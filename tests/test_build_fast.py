@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import REPO, edit, make_root
+from conftest import REPO, edit, examples, make_root
 from cxkb import namespaces, ntriples
 from cxkb.kg import graph as graphmod
 from cxkb.kg import reason, shacl, triples
@@ -275,7 +275,7 @@ def mini_schema_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_root(tmp_path_factory.mktemp("mini"))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     authors=st.lists(st.sampled_from(["Lemon, K.", "Verhoef, P."]), max_size=2, unique=True),
     year=st.sampled_from([0, 2016]),
@@ -327,7 +327,7 @@ _TEXT = st.text(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(title=_TEXT, keyword=_TEXT, lang=st.sampled_from(["", "en", "nl"]))
 def test_writers_round_trip_any_text(title: str, keyword: str, lang: str) -> None:
     subject = ntriples.nt_iri("https://w3id.org/cxkb/paper/x")

@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cxkb.checker import comments
 from cxkb.checker.documents import parse_document
 from cxkb.checker.masking import _code_spans
@@ -47,7 +48,7 @@ def _spec_comments(text: str) -> tuple[list[tuple[int, int]], bool]:
     return spans, left_open or (opener >= 0 and BLANK.search(text, opener) is None)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=_texts(PARTS))
 def test_comments_are_found_as_commonmark_reads_them(text: str) -> None:
     spans, left_open = _spec_comments(text)
@@ -75,13 +76,13 @@ def _spec_code_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=_texts(TICKS))
 def test_code_spans_pair_as_a_search_from_each_run_pairs_them(text: str) -> None:
     assert _code_spans(text) == _spec_code_spans(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=_texts(DIRECTIVE_PARTS))
 def test_directives_are_found_as_the_pattern_finds_them(text: str) -> None:
     want = [(m.start(), m.end(), m.group(1)) for m in DIRECTIVE_SPEC.finditer(text)]

@@ -16,7 +16,7 @@ import simplemma
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import built
+from conftest import built, examples
 from cxkb.checker import lemmas
 from cxkb.checker.cache import cached_index, index_key
 from cxkb.checker.config import CheckConfig
@@ -554,7 +554,7 @@ def test_names_a_thing_rule() -> None:
     assert not names_a_thing(text, text.index("klant/"), text.index("klant/") + 5)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="ab/ \n", max_size=700), st.data())
 def test_names_a_thing_finds_the_path_around_a_phrase(text: str, data: st.DataObject) -> None:
     """The run of non-space text around a phrase, read no further than 256 characters each way."""

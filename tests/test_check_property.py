@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from check_support import EXTRA_CONCEPTS
+from conftest import examples
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import parse_document
 from cxkb.checker.engine import Checker
@@ -49,7 +50,7 @@ def _offset(source: str, line: int, column: int) -> int:
     return sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=PROSE, kind=st.sampled_from(["markdown", "text", "html"]), lang=st.sampled_from([None, "nl", "en"]))
 def test_any_text_can_be_checked_and_spans_are_exact(checker: Checker, text: str, kind: str, lang: str | None) -> None:
     doc = parse_document(text, "doc", kind, lang=lang)
@@ -63,7 +64,7 @@ def test_any_text_can_be_checked_and_spans_are_exact(checker: Checker, text: str
         assert text[_offset(text, m.line, m.column) : _offset(text, m.end_line, m.end_column)] == m.text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=PROSE, lang=st.sampled_from(["nl", "en"]))
 def test_prefilter_never_changes_the_result(checker: Checker, text: str, lang: str) -> None:
     matcher = checker.matcher(lang)
@@ -74,7 +75,7 @@ def test_prefilter_never_changes_the_result(checker: Checker, text: str, lang: s
         assert quick.cue_words == full.cue_words, engine
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=PROSE)
 def test_masking_keeps_every_offset(text: str) -> None:
     for masked, _ in (mask_markdown(text), mask_html(text)):
@@ -117,7 +118,7 @@ def _gapped_oracle(text: str, first: set[str], second: set[str]) -> list[tuple[i
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(GAP_TEXT)
 def test_gapped_forms_match_as_a_word_by_word_reading_does(text: str) -> None:
     """The one-pattern scan of a two-part form finds what a reading word by word finds."""

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import built
+from conftest import built, examples
 from cxkb.checker import documents, masking, pieces, reader, stream
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import InputError, parse_document, read_document
@@ -108,7 +108,7 @@ def _long_lines(index: VocabIndex) -> st.SearchStrategy[str]:
     return st.lists(st.one_of(_prose(index), st.sampled_from(INLINE)), min_size=2, max_size=8).map(_long_line)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), long=st.booleans(), lang=st.sampled_from(["nl", "en"]))
 def test_windows_find_what_the_whole_text_scan_finds(
     index: VocabIndex, data: st.DataObject, long: bool, lang: str
@@ -278,7 +278,7 @@ def _assert_same_report_in_windows(
     assert many.unknown == one.unknown
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), size=st.integers(50, 400), kind=st.sampled_from(["text", "markdown", "html"]))
 def test_a_long_line_cut_inside_gives_the_same_report(
     index: VocabIndex, data: st.DataObject, size: int, kind: str
@@ -300,7 +300,7 @@ def _run_without_white_space(parts: list[str], joins: list[str]) -> str:
     return text
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),
     size=st.integers(50, 400),
@@ -358,7 +358,7 @@ def _document_findings(checker: Checker, text: str, kind: str, window: int) -> l
     return checker.check_document(parse_document(text, "doc", kind)).findings
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), size=st.integers(1, 120), kind=st.sampled_from(["text", "markdown", "html"]))
 def test_findings_do_not_depend_on_the_window_size(
     index: VocabIndex, data: st.DataObject, size: int, kind: str
@@ -455,7 +455,7 @@ def _assert_masked_as_whole(text: str, sizes: Iterable[int] = range(1, 12), insi
         assert "".join(p[1] for p in got) == mask_markdown(text)[0], size
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),
     kind=st.sampled_from(["markdown", "html"]),
@@ -494,7 +494,7 @@ _HTML_BITS = [
 ]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     bits=st.lists(st.sampled_from(_HTML_BITS), max_size=60),
     reach=st.integers(2, 40),
@@ -727,7 +727,7 @@ def test_a_markdown_tag_that_does_not_end_within_reach_is_text() -> None:
     assert "klantreis" not in mask_markdown(f"Een <b {words[:60_000]}> eind.\n")[0]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), reach=st.integers(2, 40), sizes=st.lists(st.integers(0, 80), min_size=1), inside=st.booleans())
 def test_markdown_with_tags_beyond_reach_is_masked_in_pieces_as_whole(
     index: VocabIndex, data: st.DataObject, reach: int, sizes: list[int], inside: bool
@@ -740,7 +740,7 @@ def test_markdown_with_tags_beyond_reach_is_masked_in_pieces_as_whole(
         _assert_pieces_masked_as(mask_markdown(text), masker, text, sizes, inside)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     opening=st.sampled_from(["<div class='k", "<div>\n<b k", "<section <p", "<div a=1 <i title"]),
     lines=st.lists(
@@ -1231,7 +1231,7 @@ def test_a_fence_is_not_cut_where_its_lines_may_be_something_else(text: str) -> 
         assert "".join(p[1] for p in got) == mask_markdown(text)[0]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.data(),
     read=st.integers(1, 64),

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cxkb.sparql import policy
 from cxkb.sparql.answers import Reply, RowCounter, Settings
 from cxkb.sparql.front import Accepted, BadRequest, Front
@@ -95,7 +96,7 @@ def test_memo_is_bounded_by_the_characters_it_holds() -> None:
     assert memo.held_chars == 90
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=30), st.integers()), max_size=200))
 def test_memo_stays_within_its_bounds(pairs: list[tuple[str, int]]) -> None:
     memo: Memo[int] = Memo(entries=7, chars=50, max_key=20)
@@ -130,7 +131,7 @@ def test_an_update_that_differs_from_a_remembered_query_by_one_character_is_refu
     assert isinstance(verdict, policy.PolicyError) and verdict.status == 403
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map(" ".join), min_size=1, max_size=12))
 def test_remembered_verdicts_are_the_policys_verdicts(texts: list[str]) -> None:
     app = front()
@@ -346,7 +347,7 @@ def test_answer_memory_is_bounded_in_bytes_and_forgets_the_oldest_first() -> Non
 
 
 @given(st.lists(st.tuples(st.text(max_size=30), st.binary(max_size=200)), max_size=60))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 def test_answer_memory_stays_within_its_budget(items: list[tuple[str, bytes]]) -> None:
     memory = AnswerMemory(budget=2_000)
     first: dict[str, bytes] = {}

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, examples
 from cxkb.bibliography import ImportError_, from_bibtex, from_ris
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.documents import InputError, read_document
@@ -37,7 +37,7 @@ from cxkb.kg.tables import PAPERS, TOPICS, read_table
 settings.register_profile(
     "fuzz",
     derandomize=True,
-    max_examples=400,
+    max_examples=examples(400),
     deadline=timedelta(seconds=5),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -94,7 +94,7 @@ def test_any_csv_is_read_or_refused_with_lines(header: str, body: list[str], raw
     assert len(rows) <= data.count(b"\n") + data.count(b"\r") + 1
 
 
-@settings(FUZZ, max_examples=20)
+@settings(FUZZ, max_examples=examples(20))
 @given(size=st.integers(min_value=130_000, max_value=300_000), at=st.integers(min_value=0, max_value=16))
 def test_a_huge_cell_anywhere_is_one_finding(size: int, at: int) -> None:
     cells = ["a"] * len(PAPERS.header)
@@ -144,7 +144,7 @@ def test_any_bibtex_is_read_or_refused(pieces: list[str]) -> None:
         assert "_entry" in row
 
 
-@settings(FUZZ, max_examples=10)
+@settings(FUZZ, max_examples=examples(10))
 @given(field=st.sampled_from(["title", "author", "abstract", "journal"]), size=st.integers(1_000_001, 3_000_000))
 def test_an_oversized_bibtex_entry_is_refused_quickly(field: str, size: int) -> None:
     unit = "x and " if field == "author" else "x "

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
-from conftest import edit
+from conftest import edit, examples
 from cxkb.kg import graph as graphmod
 from cxkb.kg.people import compatible, family_key, likely_duplicates, venue_key
 from cxkb.kg.records import issn_ok, load, orcid_ok
@@ -195,7 +195,7 @@ _PERSONS = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(persons=_PERSONS)
 def test_likely_duplicates_are_the_pairs_the_rule_gives_pair_by_pair(persons: list[Person]) -> None:
     """Kept by family name and initial, the persons are paired as comparing every pair pairs them."""

@@ -29,7 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from typer.testing import CliRunner
 
-from conftest import REPO, built, make_root
+from conftest import REPO, built, examples, make_root
 from cxkb.cli import app
 from cxkb.kg.build import build
 from cxkb.kg.reason import java_available
@@ -689,7 +689,7 @@ def test_rich_fixture_exercises_every_query(rich: tuple[Path, ox.Store]) -> None
 ECHO = parse_query("# param: value (text): anything\nSELECT ($value AS ?v) WHERE {}", "echo")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
 def test_any_text_round_trips_through_binding(value: str) -> None:
     result = run(ox.Store(), ECHO, {"value": value})

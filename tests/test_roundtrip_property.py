@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-from conftest import make_root
+from conftest import examples, make_root
 from cxkb.findings import Level
 from cxkb.kg import graph as graphmod
 from cxkb.kg.build import build
@@ -48,7 +48,7 @@ TEXT = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

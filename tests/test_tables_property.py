@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from cxkb.findings import Report
 from cxkb.kg.tables import PAPERS, TOPICS, parse_table, render_table
 
@@ -19,7 +20,7 @@ cell = (
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.tuples(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), cell, cell),
@@ -88,7 +89,7 @@ def _with_defects(values: list[str], defects: list[tuple[int, str, str]]) -> lis
 
 
 @pytest.mark.slow
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(_CLEAN_CELL, min_size=len(PAPERS.header), max_size=len(PAPERS.header)), st.lists(_DEFECT, max_size=2))
 def test_row_shortcuts_report_what_the_cell_by_cell_rules_report(
     clean: list[str], defects: list[tuple[int, str, str]]

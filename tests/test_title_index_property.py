@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from conftest import examples
 from cxkb.kg.validate import SIMILAR_TITLE, TitleIndex, _set_bits
 
 VOCABULARY = ("service", "services", "customer", "journey", "journeys", "value", "trust", "co", "creation", "a")
@@ -78,7 +79,7 @@ def tables(draw: st.DrawFn) -> list[str]:
     return keys
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=examples(300), derandomize=True, deadline=None)
 @given(tables())
 def test_title_index_agrees_with_the_model(keys: list[str]) -> None:
     index = SmallIndex()
@@ -94,7 +95,7 @@ def test_title_index_agrees_with_the_model(keys: list[str]) -> None:
             added.append(key)
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
+@settings(max_examples=examples(200), derandomize=True, deadline=None)
 @given(st.sets(st.integers(min_value=0, max_value=300)))
 def test_set_bits_lists_the_positions_in_order(positions: set[int]) -> None:
     assert _set_bits(sum(1 << p for p in positions)) == sorted(positions)
