@@ -168,7 +168,7 @@ class DocumentSense:
         nothing = self._nothing.get(use.key, 0)
         if not cues.default or nothing < _SENSE_SET:
             return False
-        if nothing <= sum(cast(int, uses[0]) for uses in named.values()):
+        if nothing <= _times_named(named):
             return False
         return cues.resolve(use.text, use.start, use.end) == (cues.default, "")
 
@@ -194,7 +194,7 @@ class DocumentSense:
         else:
             cued = self._cued.get(use.key, {})
             spoken = {
-                cid: cued.get(cid, 0) + sum(cast(int, uses[0]) for uses in named.get(cid, {}).values())
+                cid: cued.get(cid, 0) + _times_named(named.get(cid, {}))
                 for cid, _ in use.cues.cues
                 if cid != NAMES_NOTHING
             }
@@ -203,6 +203,11 @@ class DocumentSense:
                 answer = (max(spoken, key=lambda cid: spoken[cid]), "")
         self._last = (use.key, use.text, use.start, answer)
         return answer
+
+
+def _times_named(names: Mapping[str, list[object]]) -> int:
+    """How often a document has named one concept so far, over all its names (``named[concept]``)."""
+    return sum(cast(int, uses[0]) for uses in names.values())
 
 
 def _cue_hit(token: str, cue: str, mode: str) -> bool:
