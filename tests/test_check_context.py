@@ -484,6 +484,13 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"profielservice", "herinneringsservice", "ervaringsdeskundigen", "werkervaring"},
             {"klanttevredenheidsonderzoek", "gebruiksvriendelijkheid"},
         ),
+        (  # a group's way of seeing its world
+            "nl",
+            "We leren de belevingswereld van jongeren kennen, en de belevingswerelden van ouders. Het "
+            "klantonderzoek loopt.",
+            {"belevingswereld"},
+            {"klantonderzoek"},
+        ),
         (  # data kept in a system
             "nl",
             "De klantgegevens staan in het klantenregister en het Contactmomentenregister, bij het "
@@ -495,6 +502,13 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
                 "burgerservicenummer",
                 "contactmomentdetails",
             },
+            {"klantbeeld"},
+        ),
+        (  # the system parts that keep and serve it
+            "nl",
+            "De klantenregistratie en de klantregistratie lopen via de klanten-API en de servicelaag, achter "
+            "de service-interfaces. Het klantbeeld groeit.",
+            {"klantenregistratie", "klantregistratie", "klanten-api", "servicelaag", "service-interfaces"},
             {"klantbeeld"},
         ),
         (
@@ -886,6 +900,11 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("klantgegeven", "nl", True),
         ("contactmomentenregister", "nl", True),
         ("klant-gegevens", "nl", True),
+        ("klantenregistratie", "nl", True),
+        ("klanten-api", "nl", True),
+        ("servicelaag", "nl", True),
+        ("api", "nl", False),
+        ("customer api", "en", True),
         ("klantbeeld", "nl", False),
         ("gegevens", "nl", False),  # the head alone: a bare word, no compound
         ("customer data", "en", True),

@@ -116,7 +116,7 @@ held-out text that has one). Kept apart from :data:`STOPWORDS`, which detect the
 NOT_TERMS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "ervaringsdeskundige ervaringsdeskundigen ervaringsdeskundigheid werkervaring werkervaringen levenservaring "
-        "praktijkervaring praktijkervaringen beroepservaring"
+        "praktijkervaring praktijkervaringen beroepservaring belevingswereld belevingswerelden"
     ),
     "en": frozenset(
         [
@@ -131,7 +131,8 @@ NOT_TERMS: dict[str, frozenset[str]] = {
     ),
 }
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
-not of a customer): never reported as unknown terms."""
+not of a customer; a *belevingswereld*, the way a group of people sees its world): never
+reported as unknown terms."""
 
 RUNNING_SERVICES = frozenset(
     [
@@ -200,14 +201,17 @@ unknown term unless its first part holds a cue of its own (*klantenservice* is a
 
 RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": _wordset(
-        "gegevens gegeven data register registers details nummer nummers bestand bestanden databank database"
+        "gegevens gegeven data register registers registratie registraties details nummer nummers bestand "
+        "bestanden databank database api interface interfaces laag lagen"
     ),
-    "en": _wordset("data record records register registers details number numbers database databases id ids"),
+    "en": _wordset("data record records register registers details number numbers database databases id ids api apis"),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an
 identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
-*customer data*). Such a phrase names an information object in a system, not something
-customers experience or an organisation does for them, so it is never an unknown term."""
+*customer data*), or the parts of a system that keep and serve it (*klantenregistratie*,
+*klanten-API*, *servicelaag*, *service-interfaces*). Such a phrase names an information object
+in a system, not something customers experience or an organisation does for them, so it is
+never an unknown term."""
 
 
 def names_a_record(key: str, lang: str) -> bool:
