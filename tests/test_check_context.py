@@ -358,6 +358,11 @@ def test_klantcontact_department_or_encounter(index: VocabIndex, tmp_path: Path)
     encounter = check(index, tmp_path, "Elk klantcontact telt voor de bewoner.", "nl")
     assert ("ambiguous", "klantcontact", ("customer-service",)) in found(department)
     assert ("ambiguous", "klantcontact", ("service-encounter",)) in found(encounter)
+    # the channel a contact went through is where an encounter took place, not a department
+    channel = check(
+        index, tmp_path, "Gebruik het kanaal waarlangs het eerdere klantcontact heeft plaatsgevonden.", "nl"
+    )
+    assert ("ambiguous", "klantcontact", ("service-encounter",)) in found(channel)
 
 
 def test_cue_syntax() -> None:
@@ -717,7 +722,8 @@ def test_interacting_with_an_organisation_or_its_service_is_a_service_encounter(
     text = (
         "How have you interacted with our government? The bot interacted with over two million people. "
         "Users interact with us online. Frontstage actions are what users do when interacting with the service. "
-        "Employee interactions and face-to-face interaction matter. Users interact with the website."
+        "Employee interactions and face-to-face interaction matter. Users interact with the website. "
+        "We study how a person interacts with a service, and how people interact with our services."
     )
     assert naming(found(check(index, tmp_path, text, "en")), "service-encounter") == [
         "interacted with our government",
@@ -725,6 +731,8 @@ def test_interacting_with_an_organisation_or_its_service_is_a_service_encounter(
         "interacting with the service",
         "Employee interactions",
         "face-to-face interaction",
+        "interacts with a service",
+        "interact with our services",
     ]  # people in general, a bot or a website are no party named
 
 
