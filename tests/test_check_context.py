@@ -175,6 +175,14 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("integrated with the offline touch points", ("channel-integration",)),
             ],
         ),
+        # user pathways are journeys (seed:122), a future one the journey proposition (seed:133)
+        (
+            "Map the user pathways first, then the future state user pathway.",
+            [
+                ("user pathways", ("customer-journey",)),
+                ("future state user pathway", ("customer-journey-proposition",)),
+            ],
+        ),
     ],
 )
 def test_everyday_names_of_a_concept(
@@ -212,6 +220,11 @@ def test_everyday_names_of_a_concept(
         (
             "We ontwerpen vanuit de behoefte en context van mensen.",
             [("vanuit de behoefte en context van mensen", ("user-centricity",))],
+        ),
+        # a digital assistant called the assistant (seed:132); a doctor's assistant is a person
+        (
+            "De assistent antwoordt, en de doktersassistent belt. Assistenten leren.",
+            [("assistent", ("chatbot",)), ("Assistenten", ("chatbot",))],
         ),
     ],
 )
