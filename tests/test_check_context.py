@@ -736,7 +736,8 @@ def test_interacting_with_an_organisation_or_its_service_is_a_service_encounter(
         "How have you interacted with our government? The bot interacted with over two million people. "
         "Users interact with us online. Frontstage actions are what users do when interacting with the service. "
         "Employee interactions and face-to-face interaction matter. Users interact with the website. "
-        "We study how a person interacts with a service, and how people interact with our services."
+        "We study how a person interacts with a service, and how people interact with our services. "
+        "Interaction design in government and our interaction designers for the council are a discipline."
     )
     assert naming(found(check(index, tmp_path, text, "en")), "service-encounter") == [
         "interacted with our government",
@@ -746,7 +747,7 @@ def test_interacting_with_an_organisation_or_its_service_is_a_service_encounter(
         "face-to-face interaction",
         "interacts with a service",
         "interact with our services",
-    ]  # people in general, a bot or a website are no party named
+    ]  # people in general, a bot or a website are no party named, and interaction design is a discipline
 
 
 def test_verbs_engagement_of_staff_and_redefined_abbreviations(index: VocabIndex, tmp_path: Path) -> None:
