@@ -502,6 +502,12 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"profielservice", "herinneringsservice", "ervaringsdeskundigen", "werkervaring"},
             {"klanttevredenheidsonderzoek", "gebruiksvriendelijkheid"},
         ),
+        (  # a compound that only says what something relates to, and a part of a service
+            "nl",
+            "De klantgerelateerde gegevens en klantspecifieke instellingen wachten. Het klantonderzoek loopt.",
+            {"klantgerelateerde", "klantspecifieke"},
+            {"klantonderzoek"},
+        ),
         (  # a group's way of seeing its world
             "nl",
             "We leren de belevingswereld van jongeren kennen, en de belevingswerelden van ouders. Het "
@@ -539,8 +545,9 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
         (  # the people a service is for, and its technical parts
             "en",
             "Service users gave feedback. Service users liked the service endpoints, and the service endpoints "
-            "held. Service members called. Service members wrote. The customer panel met. The customer panel ate.",
-            {"service users", "service endpoints", "service members"},
+            "held. Service members called. Service members wrote. The customer panel met. The customer panel ate. "
+            "Each sub-service has an owner.",
+            {"service users", "service endpoints", "service members", "sub-service"},
             {"customer panel"},
         ),
     ],

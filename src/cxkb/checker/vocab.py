@@ -33,6 +33,7 @@ from cxkb.checker.context import (
     GAP,
     NOT_TERMS,
     OFFERING_HEADS,
+    RELATION_HEADS,
     Gapped,
     closed,
     compact,
@@ -581,7 +582,8 @@ class Matcher:
         word (:data:`NOT_TERMS`, :func:`runs_services`), an English phrase with a proper noun in it (*Service Canada*:
         an organisation's name), a phrase or compound that names a record (:data:`RECORD_HEADS`:
         *klantgegevens*), or a closed compound whose head names one offering
-        (:data:`OFFERING_HEADS`: *profielservice*)."""
+        (:data:`OFFERING_HEADS`: *profielservice*) or only a relation (:data:`RELATION_HEADS`:
+        *klantgerelateerde*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
@@ -593,6 +595,8 @@ class Matcher:
             return True
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
+        if any(key.endswith(head) and len(key) > len(head) + 2 for head in RELATION_HEADS.get(self.lang, ())):
+            return True
         for head in OFFERING_HEADS.get(self.lang, ()):
             if key.endswith(head) and len(key) > len(head) + 2:
                 return not self.index.has_cue(key[: -len(head)])
