@@ -127,6 +127,13 @@ NAMES_NOTHING = "none"
 no concept at all (*gain experience*, *veel ervaring*: know-how, not an experience concept)."""
 
 
+def split_cue(value: str) -> tuple[str, tuple[str, ...]]:
+    """One context cue of an ambiguous label, ``candidate: word word``, as its candidate and its
+    words: the one reading of that syntax, for the validator, the graph and the checker alike."""
+    candidate, _, words = value.partition(":")
+    return candidate.strip(), tuple(words.split())
+
+
 @dataclass(frozen=True)
 class AmbiguousLabel:
     id: str
@@ -144,10 +151,7 @@ class AmbiguousLabel:
     def may_denote_nothing(self) -> bool:
         """Whether the label names nothing unless a cue speaks (the cue ``none: *``), so that one
         candidate is enough: its other meaning is no concept at all."""
-        return any(
-            candidate.strip() == NAMES_NOTHING and "*" in words.split()
-            for candidate, _, words in (c.partition(":") for c in self.cues)
-        )
+        return any(candidate == NAMES_NOTHING and "*" in words for candidate, words in map(split_cue, self.cues))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from cxkb.checker.vocab import VocabIndex
     from cxkb.model import KnowledgeBase
 
-_CODE = ("vocab.py", "context.py", "sense.py", "prefilter.py", "inflect.py", "cache.py", "lemmas.py")
+# The code the index is built by; ../model.py reads the cue syntax (split_cue) and the records.
+_CODE = ("vocab.py", "context.py", "sense.py", "prefilter.py", "inflect.py", "cache.py", "lemmas.py", "../model.py")
 FORMAT = 1
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple, cast
 
 from cxkb.checker.context import fold
 from cxkb.checker.prefilter import TOKEN, prev_word
-from cxkb.model import NAMES_NOTHING
+from cxkb.model import NAMES_NOTHING, split_cue
 
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
@@ -44,24 +44,24 @@ class ContextCues:
         default = ""
         nothing: set[str] = set()
         for value in values:
-            candidate, _, spec = value.partition(":")
-            if candidate.strip() == NAMES_NOTHING:
-                for raw in spec.split():
+            candidate, spec = split_cue(value)
+            if candidate == NAMES_NOTHING:
+                for raw in spec:
                     if raw == "*":
                         default = NAMES_NOTHING
                     else:
                         nothing.add(fold(raw.lstrip("^")).replace("\u2019", "'"))
                 continue
             words: list[tuple[str, str, bool]] = []
-            for raw in spec.split():
+            for raw in spec:
                 if raw == "*":
-                    default = candidate.strip()
+                    default = candidate
                     continue
                 adjacent = raw.startswith("^")
                 word = fold(raw.lstrip("^")).replace("\u2019", "'")
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
-            cues.append((candidate.strip(), tuple(words)))
+            cues.append((candidate, tuple(words)))
         return cls(tuple(cues), default, frozenset(nothing))
 
     @property

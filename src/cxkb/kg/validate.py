@@ -32,7 +32,7 @@ from cxkb.kg.records import (
     load,
 )
 from cxkb.kg.tables import SEED_ID
-from cxkb.model import NAMES_NOTHING
+from cxkb.model import NAMES_NOTHING, split_cue
 
 MAX_TOPICS_PER_PAPER = 3
 MAX_QUESTIONS_PER_PAPER = 3
@@ -477,8 +477,8 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
             )
         seen.setdefault(key, amb.id)
         for cue in amb.cues:
-            candidate, _, words = cue.partition(":")
-            if (candidate.strip() not in amb.candidates and candidate.strip() != NAMES_NOTHING) or not words.split():
+            candidate, words = split_cue(cue)
+            if (candidate not in amb.candidates and candidate != NAMES_NOTHING) or not words:
                 report.error(
                     f,
                     n,
