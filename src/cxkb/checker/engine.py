@@ -552,11 +552,12 @@ class Checker:
         programs*), while a heading or a metric's name in title case may start with it
         (*Engagement Volume*).
         """
-        entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
-        if entry is None or verb_form(m.text, entry.label, entry.lang):
-            return entry is not None
-        key = (entry.lang, compact(entry.label))
-        cues = self.index.cues_of.get(key)
+        found = self.index.ambiguous_entry(m.entries)
+        if found is None:
+            return False
+        entry, key, cues = found
+        if verb_form(m.text, entry.label, entry.lang):
+            return True
         if cues is None or (part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)):
             return cues is not None
         return state.sense.names_nothing(Use(key, cues, text, m.start, m.end), state.named)
@@ -568,11 +569,10 @@ class Checker:
         message names the likely meaning, the cue that decided it and the other meanings. A
         label that names nothing without a cue is, once one speaks, a ``related-form``.
         """
-        entry = next((e for e in m.entries if e.kind is Kind.AMBIGUOUS), None)
-        key = (entry.lang, compact(entry.label)) if entry is not None else ("", "")
-        cues = self.index.cues_of.get(key)
-        if entry is None or cues is None:
+        found = self.index.ambiguous_entry(m.entries)
+        if found is None or found[2] is None:
             return verdict
+        entry, key, cues = found
         if cues.cautious:
             chosen, cue = state.sense.reading(Use(key, cues, text, m.start, m.end), state.named) or ("", "")
         else:

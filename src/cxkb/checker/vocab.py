@@ -186,6 +186,15 @@ class VocabIndex:
     def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
         return cls(kb, cues=cues)
 
+    def ambiguous_entry(self, entries: tuple[Entry, ...]) -> tuple[Entry, tuple[str, str], ContextCues | None] | None:
+        """The ambiguous label among a match's entries, the key its cues and document sense go by,
+        and its cues (None if it has none); None if the match holds no ambiguous label."""
+        entry = next((e for e in entries if e.kind is Kind.AMBIGUOUS), None)
+        if entry is None:
+            return None
+        key = (entry.lang, compact(entry.label))
+        return entry, key, self.cues_of.get(key)
+
     def cautious(self, entries: tuple[Entry, ...]) -> bool:
         """Whether a match of these entries is a label that names nothing unless a cue speaks
         (:attr:`ContextCues.cautious`): what it means, and whether it is a match at all, is the context's."""
