@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -230,7 +230,13 @@ def names_a_record(key: str, lang: str) -> bool:
     last = key.replace("-", " ").rsplit(" ", 1)[-1]
     if last in heads:
         return last != key
-    return lang == "nl" and any(last.endswith(h) and len(last) > len(h) + 2 for h in heads)
+    return lang == "nl" and bool(compound_head(last, heads))
+
+
+def compound_head(word: str, heads: Iterable[str]) -> str:
+    """The first of ``heads`` that ends ``word`` as the last part of a closed compound, with at
+    least three letters before it (*klantenregister*, *profielservice*), or "" if none does."""
+    return next((h for h in heads if word.endswith(h) and len(word) > len(h) + 2), "")
 
 
 _NOUN, _VERB, _ADVERB = 1, 2, 4

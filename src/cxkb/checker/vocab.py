@@ -37,6 +37,7 @@ from cxkb.checker.context import (
     Gapped,
     closed,
     compact,
+    compound_head,
     ends_in_name,
     english_word_classes,
     fold,
@@ -604,12 +605,10 @@ class Matcher:
             return True
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
-        if any(key.endswith(head) and len(key) > len(head) + 2 for head in RELATION_HEADS.get(self.lang, ())):
+        if compound_head(key, RELATION_HEADS.get(self.lang, ())):
             return True
-        for head in OFFERING_HEADS.get(self.lang, ()):
-            if key.endswith(head) and len(key) > len(head) + 2:
-                return not self.index.has_cue(key[: -len(head)])
-        return False
+        head = compound_head(key, OFFERING_HEADS.get(self.lang, ()))
+        return bool(head) and not self.index.has_cue(key[: -len(head)])
 
     def is_bare_cue(self, phrase: str) -> bool:
         """A cue word on its own ('klanten', 'customers') is not a term worth reporting."""
