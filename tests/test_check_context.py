@@ -183,6 +183,33 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("future state user pathway", ("customer-journey-proposition",)),
             ],
         ),
+        # a point of view: the user's (seed:074, seed:103), the customer's, and a customer-driven agency
+        # (seed:136, seed:137); a city's 311 centre is its customer service (seed:134, seed:135), and
+        # its customer support staff are frontline employees (seed:138)
+        (
+            "Sort the tasks from the user’s point of view, then from the point of view of customers. "
+            "A customer-driven agency asked the 311 center. Customer support staff answered.",
+            [
+                ("user’s point of view", ("user-centricity",)),
+                ("from the point of view of customers", ("customer-centricity",)),
+                ("customer-driven", ("customer-centricity",)),
+                ("311 center", ("customer-service",)),
+                ("Customer support staff", ("frontline-employee",)),
+            ],
+        ),
+        # the quality of a service in other words (seed:040, seed:106, seed:139, seed:142, seed:143);
+        # frontline workers (seed:140), customer-facing staff (seed:141), helpdesk staff (seed:142)
+        (
+            "Frontline workers and customer-facing staff judged the quality of service delivery. "
+            "Helpdesk staff want to give a high-quality service.",
+            [
+                ("Frontline workers", ("frontline-employee",)),
+                ("customer-facing staff", ("frontline-employee",)),
+                ("quality of service delivery", ("service-quality",)),
+                ("Helpdesk staff", ("frontline-employee",)),
+                ("high-quality service", ("service-quality",)),
+            ],
+        ),
     ],
 )
 def test_everyday_names_of_a_concept(
