@@ -210,6 +210,15 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("high-quality service", ("service-quality",)),
             ],
         ),
+        # the front line on its own (seed:144, seed:145)
+        (
+            "Ask the front line. Front-line managers and frontline partners know.",
+            [
+                ("front line", ("frontline-employee",)),
+                ("Front-line", ("frontline-employee",)),
+                ("frontline", ("frontline-employee",)),
+            ],
+        ),
     ],
 )
 def test_everyday_names_of_a_concept(
@@ -534,6 +543,12 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             "De klantgerelateerde gegevens en klantspecifieke instellingen wachten. Het klantonderzoek loopt.",
             {"klantgerelateerde", "klantspecifieke"},
             {"klantonderzoek"},
+        ),
+        (  # kinds of a concept the taxonomy has (contactmoment), but not of an ambiguous one (beleving)
+            "nl",
+            "Een zaakcontactmoment en een verzoekcontactmoment zijn Objectcontactmomenten. De overheidsbeleving telt.",
+            {"zaakcontactmoment", "verzoekcontactmoment", "objectcontactmoment"},
+            {"overheidsbeleving"},
         ),
         (  # a group's way of seeing its world
             "nl",

@@ -233,6 +233,12 @@ def names_a_record(key: str, lang: str) -> bool:
     return lang == "nl" and bool(compound_head(last, heads))
 
 
+def ends_in_label(word: str, labels: frozenset[str]) -> bool:
+    """Whether ``word`` is a closed compound whose head is one of ``labels`` (one-word labels
+    of five letters or more, with at least three letters before them: *zaakcontactmoment*)."""
+    return any(word[i:] in labels for i in range(3, len(word) - 4))
+
+
 def compound_head(word: str, heads: Iterable[str]) -> str:
     """The first of ``heads`` that ends ``word`` as the last part of a closed compound, with at
     least three letters before it (*klantenregister*, *profielservice*), or "" if none does."""

@@ -38,6 +38,7 @@ from cxkb.checker.context import (
     closed,
     compact,
     compound_head,
+    ends_in_label,
     ends_in_name,
     english_word_classes,
     fold,
@@ -178,6 +179,19 @@ class VocabIndex:
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
         self.closed_labels = frozenset(closed(e.label) for e in self.entries if e.kind is not Kind.NONE)
+        # A closed compound whose head is a one-word label of one concept, in any of its forms,
+        # names a kind of that concept, which the taxonomy has: no unknown term (see is_not_term).
+        # An ambiguous head does not count: *overheidsbeleving* is a notion of its own.
+        self.label_words = {
+            lang: frozenset(
+                form
+                for e in self.entries
+                if e.lang == lang and e.kind not in (Kind.NONE, Kind.AMBIGUOUS)
+                if (w := compact(e.label)).isalpha()
+                for form in (w, *inflected_forms(w, lang))
+            )
+            for lang in LANGS
+        }
 
     def __getstate__(self) -> dict[str, Any]:
         """Everything but the records: the index is all the checker needs (see :mod:`cxkb.checker.cache`)."""
@@ -592,8 +606,9 @@ class Matcher:
         word (:data:`NOT_TERMS`, :func:`runs_services`), an English phrase with a proper noun in it (*Service Canada*:
         an organisation's name), a phrase or compound that names a record (:data:`RECORD_HEADS`:
         *klantgegevens*), or a closed compound whose head names one offering
-        (:data:`OFFERING_HEADS`: *profielservice*) or only a relation (:data:`RELATION_HEADS`:
-        *klantgerelateerde*)."""
+        (:data:`OFFERING_HEADS`: *profielservice*), only a relation (:data:`RELATION_HEADS`:
+        *klantgerelateerde*) or a label, so that it names a kind of a concept the taxonomy has
+        (*zaakcontactmoment*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
@@ -606,6 +621,8 @@ class Matcher:
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
         if compound_head(key, RELATION_HEADS.get(self.lang, ())):
+            return True
+        if self.lang == "nl" and ends_in_label(key, self.index.label_words[self.lang]):
             return True
         head = compound_head(key, OFFERING_HEADS.get(self.lang, ()))
         return bool(head) and not self.index.has_cue(key[: -len(head)])
