@@ -210,6 +210,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("high-quality service", ("service-quality",)),
             ],
         ),
+        # the paths customers and users take (seed:148, seed:149)
+        (
+            "Unhappy customer paths matter: follow the path a user takes.",
+            [("customer paths", ("customer-journey",)), ("path a user takes", ("customer-journey",))],
+        ),
         # the front line on its own (seed:144, seed:145)
         (
             "Ask the front line. Front-line managers and frontline partners know.",
@@ -261,6 +266,17 @@ def test_everyday_names_of_a_concept(
         (
             "De assistent antwoordt, en de doktersassistent belt. Assistenten leren.",
             [("assistent", ("chatbot",)), ("Assistenten", ("chatbot",))],
+        ),
+        # a focus on users, the citizens' needs at the centre (seed:146); service quality written open (seed:147)
+        (
+            "Werk met gebruikersfocus en focus op gebruikers, in beleid dat burgerbehoeften centraal stelt. "
+            "De SLA regelt de service kwaliteit.",
+            [
+                ("gebruikersfocus", ("user-centricity",)),
+                ("focus op gebruikers", ("user-centricity",)),
+                ("burgerbehoeften centraal", ("customer-centricity",)),
+                ("service kwaliteit", ("service-quality",)),
+            ],
         ),
     ],
 )
@@ -658,13 +674,13 @@ def test_abbreviations_in_labels_are_not_lemmatised(index: VocabIndex, tmp_path:
 
 def test_open_phrases_count_once_they_recur(index: VocabIndex, tmp_path: Path) -> None:
     text = (
-        "We read customer data once. Customer paths differ. One customer path was short. "
+        "We read customer data once. Customer insights differ. One customer insight was short. "
         "The klanttevredenheidsonderzoek came later."
     )
     unknown = [(u.text.casefold(), u.line, u.column) for u in check(index, tmp_path, text, "en").unknown]
     assert not any(t == "customer data" for t, _, _ in unknown)  # used once: description, not a term
-    paths = [t for t, _, _ in unknown if t.startswith("customer path")]
-    assert paths == ["customer paths", "customer path"]  # the first use is reported too, once confirmed
+    insights = [t for t, _, _ in unknown if t.startswith("customer insight")]
+    assert insights == ["customer insights", "customer insight"]  # the first use is reported too, once confirmed
     assert any(t == "klanttevredenheidsonderzoek" for t, _, _ in unknown)  # one word: reported at once
 
 
