@@ -278,6 +278,15 @@ def test_everyday_names_of_a_concept(
                 ("service kwaliteit", ("service-quality",)),
             ],
         ),
+        # start with the user, begin and end there, the user's need first (seed:150, seed:151, seed:152)
+        (
+            "Start altijd met de gebruiker: begin en eindig bij de gebruiker. De gebruikersbehoefte staat voorop.",
+            [
+                ("Start altijd met de gebruiker", ("user-centricity",)),
+                ("begin en eindig bij de gebruiker", ("user-centricity",)),
+                ("gebruikersbehoefte staat voorop", ("user-centricity",)),
+            ],
+        ),
     ],
 )
 def test_everyday_dutch_names_of_a_concept(
