@@ -292,11 +292,6 @@ def test_everyday_names_of_a_concept(
                 ("gebruikersbehoefte staat voorop", ("user-centricity",)),
             ],
         ),
-        # the customer's perspective in one word (seed:153)
-        (
-            "Vanuit klantperspectief is het gesprek klaar.",
-            [("Vanuit klantperspectief", ("customer-centricity",))],
-        ),
     ],
 )
 def test_everyday_dutch_names_of_a_concept(
