@@ -210,6 +210,15 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("high-quality service", ("service-quality",)),
             ],
         ),
+        # contacts a contact centre handles (seed:059, seed:156, seed:157)
+        (
+            "Route incoming contacts and misdirected contacts, and cut the number of contacts.",
+            [
+                ("incoming contacts", ("service-encounter",)),
+                ("misdirected contacts", ("service-encounter",)),
+                ("number of contacts", ("service-encounter",)),
+            ],
+        ),
         # the user's eyes (seed:154)
         (
             "See it through the user's eyes, then through the eyes of users.",
@@ -290,6 +299,14 @@ def test_everyday_names_of_a_concept(
                 ("Start altijd met de gebruiker", ("user-centricity",)),
                 ("begin en eindig bij de gebruiker", ("user-centricity",)),
                 ("gebruikersbehoefte staat voorop", ("user-centricity",)),
+            ],
+        ),
+        # the perspective of a resident or an entrepreneur (seed:155)
+        (
+            "Schrijf vanuit het perspectief van een inwoner, of vanuit het perspectief van de ondernemer.",
+            [
+                ("vanuit het perspectief van een inwoner", ("customer-centricity",)),
+                ("vanuit het perspectief van de ondernemer", ("customer-centricity",)),
             ],
         ),
     ],
