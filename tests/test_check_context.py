@@ -210,6 +210,14 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("high-quality service", ("service-quality",)),
             ],
         ),
+        # the journey a service wants users to have is the journey proposition (seed:158)
+        (
+            "Map the desired user journey first; the to-be user journeys follow.",
+            [
+                ("desired user journey", ("customer-journey-proposition",)),
+                ("to-be user journeys", ("customer-journey-proposition",)),
+            ],
+        ),
         # contacts a contact centre handles (seed:059, seed:156, seed:157)
         (
             "Route incoming contacts and misdirected contacts, and cut the number of contacts.",
