@@ -218,6 +218,14 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("to-be user journeys", ("customer-journey-proposition",)),
             ],
         ),
+        # the engineers and specialists who answer customers' tickets (seed:159, seed:160)
+        (
+            "Support engineers answer tickets; a customer support specialist follows up.",
+            [
+                ("Support engineers", ("frontline-employee",)),
+                ("customer support specialist", ("frontline-employee",)),
+            ],
+        ),
         # contacts a contact centre handles (seed:059, seed:156, seed:157)
         (
             "Route incoming contacts and misdirected contacts, and cut the number of contacts.",
