@@ -317,6 +317,14 @@ def test_everyday_names_of_a_concept(
                 ("gebruikersbehoefte staat voorop", ("user-centricity",)),
             ],
         ),
+        # sentiment analysis in Dutch, and natural language processing as a narrower term (seed:161)
+        (
+            "De gevoelsanalyse werkt met verwerking van natuurlijke taal.",
+            [
+                ("gevoelsanalyse", ("text-mining",)),
+                ("verwerking van natuurlijke taal", ("text-mining",)),
+            ],
+        ),
         # the perspective of a resident or an entrepreneur (seed:155)
         (
             "Schrijf vanuit het perspectief van een inwoner, of vanuit het perspectief van de ondernemer.",
