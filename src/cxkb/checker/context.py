@@ -200,16 +200,16 @@ Service Designer*, seed:074; *customer-facing*), as a past participle does (*Ser
 *customer-initiated*): such a word is no noun phrase, so no unknown term."""
 
 OFFERING_HEADS: dict[str, tuple[str, ...]] = {"nl": ("service", "services")}
+"""Cue words that, as the head of a closed compound, name one particular offering rather than a
+CX notion (*profielservice*, *herinneringsservice*): such a compound is not reported as an
+unknown term unless its first part holds a cue of its own (*klantenservice* is a label)."""
+
 RELATION_HEADS: dict[str, tuple[str, ...]] = {
     "nl": ("gerelateerd", "gerelateerde", "specifiek", "specifieke", "afhankelijk", "afhankelijke", "gebonden"),
 }
 """Adjectives that, as the head of a Dutch closed compound, say only that something relates to the
 cue (*klantgerelateerde gegevens*, *klantspecifieke instellingen*): the compound qualifies another
 noun and names no notion of its own, so it is never an unknown term."""
-
-"""Cue words that, as the head of a closed compound, name one particular offering rather than a
-CX notion (*profielservice*, *herinneringsservice*): such a compound is not reported as an
-unknown term unless its first part holds a cue of its own (*klantenservice* is a label)."""
 
 
 RECORD_HEADS: dict[str, frozenset[str]] = {
