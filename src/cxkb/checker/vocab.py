@@ -179,18 +179,18 @@ class VocabIndex:
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
         self.closed_labels = frozenset(closed(e.label) for e in self.entries if e.kind is not Kind.NONE)
-        # A closed compound whose head is a one-word label of one concept, in any of its forms,
+        # A Dutch closed compound whose head is a one-word label of one concept, in any of its forms,
         # names a kind of that concept, which the taxonomy has: no unknown term (see is_not_term).
-        # An ambiguous head does not count: *overheidsbeleving* is a notion of its own.
+        # An ambiguous head does not count: *overheidsbeleving* is a notion of its own. Only Dutch
+        # writes such compounds closed, so the other languages need no set (and the cache holds none).
         self.label_words = {
-            lang: frozenset(
+            "nl": frozenset(
                 form
                 for e in self.entries
-                if e.lang == lang and e.kind not in (Kind.NONE, Kind.AMBIGUOUS)
+                if e.lang == "nl" and e.kind not in (Kind.NONE, Kind.AMBIGUOUS)
                 if (w := compact(e.label)).isalpha()
-                for form in (w, *inflected_forms(w, lang))
+                for form in (w, *inflected_forms(w, "nl"))
             )
-            for lang in LANGS
         }
 
     def __getstate__(self) -> dict[str, Any]:
@@ -622,7 +622,7 @@ class Matcher:
             return self.lang == "en" and holds_proper_noun(phrase)
         if compound_head(key, RELATION_HEADS.get(self.lang, ())):
             return True
-        if self.lang == "nl" and ends_in_label(key, self.index.label_words[self.lang]):
+        if ends_in_label(key, self.index.label_words.get(self.lang, frozenset())):
             return True
         head = compound_head(key, OFFERING_HEADS.get(self.lang, ()))
         return bool(head) and not self.index.has_cue(key[: -len(head)])
