@@ -325,6 +325,17 @@ def test_everyday_names_of_a_concept(
                 ("verwerking van natuurlijke taal", ("text-mining",)),
             ],
         ),
+        # shop and chat staff (seed:162-164), customer support and customer retention (seed:161, seed:164)
+        (
+            "Verkoopmedewerkers, kassiers en klantagenten zorgen via de klantondersteuning voor klantenbinding.",
+            [
+                ("Verkoopmedewerkers", ("frontline-employee",)),
+                ("kassiers", ("frontline-employee",)),
+                ("klantagenten", ("frontline-employee",)),
+                ("klantondersteuning", ("customer-service",)),
+                ("klantenbinding", ("customer-loyalty",)),
+            ],
+        ),
         # the perspective of a resident or an entrepreneur (seed:155)
         (
             "Schrijf vanuit het perspectief van een inwoner, of vanuit het perspectief van de ondernemer.",
