@@ -245,6 +245,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "Unhappy customer paths matter: follow the path a user takes.",
             [("customer paths", ("customer-journey",)), ("path a user takes", ("customer-journey",))],
         ),
+        # the stages before and after a sale (seed:168, seed:169)
+        (
+            "Pre-sales customers get an engineer, and so do post-sales accounts.",
+            [("Pre-sales", ("prepurchase-stage",)), ("post-sales", ("postpurchase-stage",))],
+        ),
         # the front line on its own (seed:144, seed:145)
         (
             "Ask the front line. Front-line managers and frontline partners know.",
@@ -260,6 +265,16 @@ def test_everyday_names_of_a_concept(
     index: VocabIndex, tmp_path: Path, text: str, expected: list[tuple[str, tuple[str, ...]]]
 ) -> None:
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == expected
+
+
+def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, tmp_path: Path) -> None:
+    # *CEs* folds to *ces*, but its *s* is a plural: customer engineers, not the customer effort score
+    text = "Our CEs meet the CES owner. Two NPSs and the NPS's owner."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("CES", ("customer-effort-score",)),
+        ("NPSs", ("net-promoter-score",)),
+        ("NPS's", ("net-promoter-score",)),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -323,6 +338,15 @@ def test_everyday_names_of_a_concept(
             [
                 ("gevoelsanalyse", ("text-mining",)),
                 ("verwerking van natuurlijke taal", ("text-mining",)),
+            ],
+        ),
+        # chat agents, support staff and request handlers (seed:165-167)
+        (
+            "Chatagenten, ondersteuningsmedewerkers en de verzoekbehandelaar antwoorden klanten.",
+            [
+                ("Chatagenten", ("frontline-employee",)),
+                ("ondersteuningsmedewerkers", ("frontline-employee",)),
+                ("verzoekbehandelaar", ("frontline-employee",)),
             ],
         ),
         # shop and chat staff (seed:162-164), customer support and customer retention (seed:161, seed:164)

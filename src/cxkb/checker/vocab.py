@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any, NamedTuple
 
 from cxkb.checker import lemmas
@@ -155,6 +156,25 @@ def _capitals_ok(token: str) -> bool:
     core = token.removesuffix("s").rstrip("'’")
     letters = [c for c in core if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+@cache
+def _label_words(label: str) -> tuple[str, ...]:
+    return tuple(TOKEN.findall(label))
+
+
+def _in_capitals(tokens: list[str], label: str) -> bool:
+    """Whether the words match an abbreviation as written, or as its plural or possessive (*NPS*,
+    *NPSs*, *NPS's*). Folded, *CEs* (customer engineers) and *CES* are one word; but the *s* of *CEs*
+    makes a plural of *CE*, so it is not the customer effort score."""
+    words = _label_words(label)
+    if len(words) != len(tokens):  # a variant split or joined otherwise: capitals only
+        return all(_capitals_ok(t) for t in tokens)
+    for token, word in zip(tokens, words, strict=True):
+        core = token.removesuffix("s").rstrip("'’")
+        if token != word and (core == token or core != word):
+            return False
+    return True
 
 
 class VocabIndex:
@@ -671,6 +691,6 @@ def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tup
             entry
             for entry, variant in node[_END]
             if (variant is not Variant.SPLIT or hyphen_only)
-            and (not entry.abbreviation or all(_capitals_ok(t) for t in tokens))
+            and (not entry.abbreviation or _in_capitals(tokens, entry.label))
         )
     )
