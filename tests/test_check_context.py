@@ -245,6 +245,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "Unhappy customer paths matter: follow the path a user takes.",
             [("customer paths", ("customer-journey",)), ("path a user takes", ("customer-journey",))],
         ),
+        # an interaction judged good or bad (seed:170, seed:171)
+        (
+            "One bad interaction undoes many positive interactions.",
+            [("bad interaction", ("service-encounter",)), ("positive interactions", ("service-encounter",))],
+        ),
         # the stages before and after a sale (seed:168, seed:169)
         (
             "Pre-sales customers get an engineer, and so do post-sales accounts.",
