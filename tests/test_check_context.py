@@ -245,6 +245,16 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "Unhappy customer paths matter: follow the path a user takes.",
             [("customer paths", ("customer-journey",)), ("path a user takes", ("customer-journey",))],
         ),
+        # shop staff (seed:174, seed:175); *satisfy* with needs or policy as its object names no
+        # satisfaction (seed:172, seed:173), while satisfied customers still do
+        (
+            "Sales associates and cashiers satisfy the needs of shoppers, and satisfied customers return.",
+            [
+                ("Sales associates", ("frontline-employee",)),
+                ("cashiers", ("frontline-employee",)),
+                ("satisfied", ("customer-satisfaction",)),
+            ],
+        ),
         # an interaction judged good or bad (seed:170, seed:171)
         (
             "One bad interaction undoes many positive interactions.",

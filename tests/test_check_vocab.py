@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from check_support import make_check_root
+from cxkb.checker.capitals import is_abbreviation
 from cxkb.checker.inflect import forms
 from cxkb.checker.unknown import cue_phrases
-from cxkb.checker.vocab import Kind, Matcher, VocabIndex, compact, fold, is_abbreviation
+from cxkb.checker.vocab import Kind, Matcher, VocabIndex, compact, fold
 from cxkb.kg.records import load
 
 

@@ -538,14 +538,15 @@ _P = TypeVar("_P", bound=_Placed)
 
 
 def place_gapped(
-    matches: list[_P], found: list[_P], gives_way: Callable[[_P], bool], refused: Callable[[_P], bool]
+    matches: list[_P], found: list[_P], gives_way: Callable[[_P, _P], bool], refused: Callable[[_P], bool]
 ) -> None:
     """Put two-part word-family matches (``found``, sorted) among the label matches, in order.
 
     Labels come first: a form that overlaps a label match is dropped, unless every match it
-    overlaps lies inside it and ``gives_way`` (a label that names nothing unless a cue speaks:
-    *interactie met de overheid* says more than *interactie*). Forms do not overlap each other,
-    and ``refused`` ones (running into a name) are left out.
+    overlaps lies inside it and ``gives_way`` to it (a label that names nothing unless a cue
+    speaks: *interactie met de overheid* says more than *interactie*; a derived word inside a
+    phrase that names nothing: *satisfy* in *satisfy their needs*). Forms do not overlap each
+    other, and ``refused`` ones (running into a name) are left out.
     """
     starts = [m.start for m in matches]
     last = -1
@@ -554,7 +555,7 @@ def place_gapped(
         lo, hi = (i - 1 if i > 0 and matches[i - 1].end > m.start else i), i
         while hi < len(matches) and matches[hi].start < m.end:
             hi += 1
-        clash = any(x.start < m.start or x.end > m.end or not gives_way(x) for x in matches[lo:hi])
+        clash = any(x.start < m.start or x.end > m.end or not gives_way(x, m) for x in matches[lo:hi])
         if clash or m.start < last or refused(m):
             continue
         matches[lo:hi] = [m]

@@ -25,10 +25,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import Any, NamedTuple
 
 from cxkb.checker import lemmas
+from cxkb.checker.capitals import in_capitals, is_abbreviation
 from cxkb.checker.context import (
     DEFAULT_CUES,
     GAP,
@@ -146,35 +146,9 @@ def words(text: str) -> list[str]:
 _LEMMATISER = lemmas.Lemmatiser()
 
 
-def is_abbreviation(label: str) -> bool:
-    """All-capital labels (CX, NPS, SST) are matched only in capitals, so 'ex' is not EX."""
-    letters = [c for c in label if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _capitals_ok(token: str) -> bool:
-    core = token.removesuffix("s").rstrip("'’")
-    letters = [c for c in core if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
-@cache
-def _label_words(label: str) -> tuple[str, ...]:
-    return tuple(TOKEN.findall(label))
-
-
-def _in_capitals(tokens: list[str], label: str) -> bool:
-    """Whether the words match an abbreviation as written, or as its plural or possessive (*NPS*,
-    *NPSs*, *NPS's*). Folded, *CEs* (customer engineers) and *CES* are one word; but the *s* of *CEs*
-    makes a plural of *CE*, so it is not the customer effort score."""
-    words = _label_words(label)
-    if len(words) != len(tokens):  # a variant split or joined otherwise: capitals only
-        return all(_capitals_ok(t) for t in tokens)
-    for token, word in zip(tokens, words, strict=True):
-        core = token.removesuffix("s").rstrip("'’")
-        if token != word and (core == token or core != word):
-            return False
-    return True
+def _derived_in_none(inner: tuple[Entry, ...], outer: tuple[Entry, ...]) -> bool:
+    """Whether a word-family form lies inside a two-part phrase that names nothing (*satisfy … needs*)."""
+    return outer[0].kind is Kind.NONE and all(e.kind is Kind.FAMILY for e in inner)
 
 
 class VocabIndex:
@@ -456,7 +430,7 @@ class Matcher:
         place_gapped(
             result.matches,
             found,
-            lambda x: self.index.cautious(x.entries),
+            lambda x, m: self.index.cautious(x.entries) or _derived_in_none(x.entries, m.entries),
             lambda m: dutch and ends_in_name(text, m.start, m.end),
         )
 
@@ -691,6 +665,6 @@ def _accepted(node: dict[str, Any], tokens: list[str], hyphen_only: bool) -> tup
             entry
             for entry, variant in node[_END]
             if (variant is not Variant.SPLIT or hyphen_only)
-            and (not entry.abbreviation or _in_capitals(tokens, entry.label))
+            and (not entry.abbreviation or in_capitals(tokens, entry.label))
         )
     )
