@@ -255,6 +255,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("satisfied", ("customer-satisfaction",)),
             ],
         ),
+        # a delightful experience (seed:176, seed:177)
+        (
+            "Their visit to the office was simple and delightful.",
+            [("delightful", ("customer-delight",))],
+        ),
         # an interaction judged good or bad (seed:170, seed:171)
         (
             "One bad interaction undoes many positive interactions.",
@@ -354,6 +359,11 @@ def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, 
                 ("gevoelsanalyse", ("text-mining",)),
                 ("verwerking van natuurlijke taal", ("text-mining",)),
             ],
+        ),
+        # the design principle, also where its words name the community Gebruiker Centraal (seed:178, seed:179)
+        (
+            "Ontwerpprincipe 1: Zet de Gebruiker Centraal.",
+            [("Zet de Gebruiker Centraal", ("user-centricity",))],
         ),
         # chat agents, support staff and request handlers (seed:165-167)
         (
@@ -974,7 +984,7 @@ def test_dutch_centraal_and_perspective_phrasing(index: VocabIndex, tmp_path: Pa
     nl = found(check(index, tmp_path, text, "nl"))
     assert ("related-form", "ondernemers centraal", ("customer-centricity",)) in nl
     assert ("related-form", "vanuit het perspectief van de eindgebruiker", ("user-centricity",)) in nl
-    assert ("related-form", "gebruiker centraal", ("user-centricity",)) in nl
+    assert ("related-form", "Zet de gebruiker centraal", ("user-centricity",)) in nl  # the principle, seed:178
     assert any(t == "contactoptie" and c == ("touchpoint",) for _, t, c in nl)
     assert any(t == "klantcontactcentra" and c == ("customer-service",) for _, t, c in nl)  # centrum -> centra
 
