@@ -20,12 +20,14 @@ def is_abbreviation(label: str) -> bool:
 
 
 def _capitals_ok(token: str) -> bool:
+    """In capitals but for a plural *s* or a possessive: the test left when a spelling variant
+    splits or joins the label's words, so they cannot be compared one by one."""
     core = token.removesuffix("s").rstrip("'’")
     letters = [c for c in core if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-@cache
+@cache  # one per abbreviation label, a few dozen
 def _label_words(label: str) -> tuple[str, ...]:
     return tuple(TOKEN.findall(label))
 

@@ -147,7 +147,8 @@ _LEMMATISER = lemmas.Lemmatiser()
 
 
 def _derived_in_none(inner: tuple[Entry, ...], outer: tuple[Entry, ...]) -> bool:
-    """Whether a word-family form lies inside a two-part phrase that names nothing (*satisfy … needs*)."""
+    """A derived word inside a two-part phrase that names nothing (*satisfy … needs*) gives way to it,
+    so the phrase, not the word, decides: the word alone would read as satisfaction."""
     return outer[0].kind is Kind.NONE and all(e.kind is Kind.FAMILY for e in inner)
 
 
