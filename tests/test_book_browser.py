@@ -403,3 +403,32 @@ def test_accessibility_has_no_serious_or_critical_violations(watched, site: Site
                 targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
                 found.append(f"{path}: {v['id']} ({v['impact']}): {v['help']} [{targets}]")
     assert not found, "\n".join(found)
+
+
+# The book ships no icon font (sphinxext leaves Font Awesome out), so a character from the
+# Unicode private-use area, where icon fonts keep their icons, would be drawn as an empty box.
+_ICON_CHARACTERS = r"""() => {
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const content = getComputedStyle(el, pseudo).content;
+      if (/[\ue000-\uf8ff]/.test(content)) found.push(`${el.tagName.toLowerCase()}.${el.className}${pseudo}`);
+    }
+  }
+  return found;
+}"""
+
+
+def test_no_icon_drawn_from_a_font_the_book_leaves_out(watched, site: Site) -> None:  # type: ignore[no-untyped-def]
+    page, _watch = watched
+    pages = [
+        "index.html",
+        "generated/concepts/customer-service.html",  # a tip: "not to be confused with"
+        "generated/questions/co-creation-q1.html",  # a warning: an evidence gap
+        "generated/topics/online-cx.html",
+    ]
+    found = []
+    for path in pages + [f"nl/{p}" for p in pages]:
+        _open(page, site, path)
+        found += [f"{path}: {where}" for where in page.evaluate(_ICON_CHARACTERS)]
+    assert not found, "\n".join(found)
