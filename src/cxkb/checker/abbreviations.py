@@ -24,6 +24,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+from cxkb.checker.capitals import bare
 from cxkb.checker.context import closed, in_address, suspended_part
 from cxkb.checker.prefilter import TOKEN
 from cxkb.checker.vocab import Entry, Kind, Match
@@ -38,7 +39,6 @@ _SMALL_WORDS = frozenset(
 """Words an abbreviation usually skips ('Office of Customer Experience' -> 'OCE')."""
 _REACH = 200  # characters looked at before a bracket for the words an abbreviation spells
 _SMALL = "|".join(sorted(_SMALL_WORDS, key=len, reverse=True))
-_ENDING = re.compile(r"(?:['\u2019]s?|s)\Z")
 
 
 @cache  # one per taxonomy abbreviation, a few dozen at most
@@ -150,7 +150,7 @@ class Abbreviations:
         for i in found:
             m = matches[i]
             before = matches[i - 1] if i > 0 else None
-            if (key := _bare(m.text)) not in self._other:
+            if (key := bare(m.text)) not in self._other:
                 spelled = self._spelled.get(key)
                 bracket = m.start - 1
                 if spelled is not None and spelled <= offset + m.start:
@@ -165,7 +165,7 @@ class Abbreviations:
                     self._other[key] = offset + m.start
         if self._other:
             dropped = {
-                i for i in found if offset + matches[i].start >= self._other.get(_bare(matches[i].text), offset + end)
+                i for i in found if offset + matches[i].start >= self._other.get(bare(matches[i].text), offset + end)
             }
             if dropped:
                 matches[:] = [m for i, m in enumerate(matches) if i not in dropped]
@@ -177,7 +177,7 @@ class Abbreviations:
         counts when it comes before a use in the same window (about 128,000 characters), which
         is the whole of most documents.
         """
-        used = {_bare(matches[i].text) for i in found}  # the abbreviations among the window's matches
+        used = {bare(matches[i].text) for i in found}  # the abbreviations among the window's matches
         starts: list[int] | None = None
         for abbreviation in sorted(used - self._other.keys() - self._spelled.keys()):
             if not (abbreviation.isupper() and 2 <= len(abbreviation) <= 8):
@@ -190,11 +190,6 @@ class Abbreviations:
                     continue  # a label inside, across or as the name: it names a concept, not something else
                 self._spelled[abbreviation] = offset + run.end()
                 break
-
-
-def _bare(abbreviation: str) -> str:
-    """An abbreviation without its possessive or plural ending ("NPS's", "CSRs" -> "NPS", "CSR")."""
-    return _ENDING.sub("", abbreviation)
 
 
 def _concepts(m: Match) -> set[str]:

@@ -8,9 +8,12 @@ after capitals makes a plural of the letters before it.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from cxkb.checker.prefilter import TOKEN
+
+_ENDING = re.compile(r"(?:['\u2019]s?|s)\Z")
 
 
 def is_abbreviation(label: str) -> bool:
@@ -19,11 +22,15 @@ def is_abbreviation(label: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def bare(abbreviation: str) -> str:
+    """An abbreviation without its possessive or plural ending ("NPS's", "CSRs" -> "NPS", "CSR")."""
+    return _ENDING.sub("", abbreviation)
+
+
 def _capitals_ok(token: str) -> bool:
     """In capitals but for a plural *s* or a possessive: the test left when a spelling variant
     splits or joins the label's words, so they cannot be compared one by one."""
-    core = token.removesuffix("s").rstrip("'’")
-    letters = [c for c in core if c.isalpha()]
+    letters = [c for c in bare(token) if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
@@ -40,7 +47,7 @@ def in_capitals(tokens: list[str], label: str) -> bool:
     if len(words) != len(tokens):  # a variant split or joined otherwise: capitals only
         return all(_capitals_ok(t) for t in tokens)
     for token, word in zip(tokens, words, strict=True):
-        core = token.removesuffix("s").rstrip("'’")
+        core = bare(token)
         if token != word and (core == token or core != word):
             return False
     return True
