@@ -310,3 +310,33 @@ def test_the_dutch_gap_map_speaks_dutch(context_at, site) -> None:  # type: igno
     text = page.locator("#gapmap").text_content()
     for english in ("By study design", "Research question", "papers", "bibliography", "Close"):
         assert english not in text, english
+
+
+FIT_JS = """() => {
+    const box = document.querySelector('.cxkb-gapmap-scroll');
+    const table = box.querySelector('table.cxkb-gapmap-grid');
+    const heads = [...table.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().right);
+    return {box: box.clientWidth, table: table.scrollWidth, page: document.documentElement.scrollWidth,
+            right: Math.max(...heads),
+            question: table.querySelector('th.cxkb-gapmap-qhead').getBoundingClientRect().width,
+            secondary: !!document.querySelector('.bd-sidebar-secondary')};
+}"""
+
+
+@pytest.mark.parametrize("edition", ["", "nl/"])
+def test_the_whole_gap_map_fits_a_desktop_screen(context_at, site, edition: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """At 1400 px every design column is in view without scrolling, in both languages (the
+    Dutch headers are the wider ones); on a phone the table scrolls inside its box, not the page."""
+    page = context_at(1400)
+    page.goto(site.base + edition + "generated/gapmap.html", wait_until="load")
+    page.wait_for_selector("#gapmap[data-cxkb-ready] table.cxkb-gapmap-grid")
+    fit = page.evaluate(FIT_JS)
+    assert not fit["secondary"], "the map page keeps the in-page contents beside it"
+    assert fit["table"] <= fit["box"], fit
+    assert fit["right"] <= 1400, fit
+    assert fit["question"] >= 12 * 16 - 1, fit
+    phone = context_at(390, 844)
+    phone.goto(site.base + edition + "generated/gapmap.html", wait_until="load")
+    phone.wait_for_selector("#gapmap[data-cxkb-ready] table.cxkb-gapmap-grid")
+    fit = phone.evaluate(FIT_JS)
+    assert fit["table"] > fit["box"] and fit["page"] <= 390, fit

@@ -206,6 +206,11 @@ def page_gapmap(site: Site) -> str:
             f"{empty} of the {cells} cells of the map (question × design) are empty."
         )
     lines = [
+        # The map needs the width: without the in-page contents (two entries) all nine design
+        # columns fit beside the question at a desktop width, instead of two hiding off the side.
+        "---",
+        "html_theme.sidebar_secondary.remove: true",
+        "---",
         f"# {t('Evidence-gap map', 'Kaart van kennishiaten')}",
         "",
         t(
