@@ -265,6 +265,35 @@ def test_a_word_that_may_name_nothing_says_so_on_its_pages(tmp_path: Path) -> No
         assert f", {'or' if not edition else 'of'} {none}." in glossary
 
 
+@pytest.mark.slow
+def test_a_word_both_languages_use_keeps_both_notes(tmp_path: Path) -> None:
+    """Dutch writers use *journey* and *experience* in a sense of their own: the concept page says
+    which language each note is about, and the glossary gives one entry with both notes."""
+    root = _book_root(tmp_path)
+    table = root / "ontology" / "tables" / "ambiguous_labels.csv"
+    with table.open("a", encoding="utf-8") as fh:
+        fh.write("peak-en,peak,en,peak-end-rule|customer-experience,English peak.,Engelse piek.,\n")
+        fh.write("peak-nl,peak,nl,peak-end-rule|time-well-saved,Dutch peak.,Nederlandse piek.,\n")
+    bookgen.generate(built(root))
+    for edition, english, dutch, first, second in (
+        ("", "(in English text)", "(in Dutch text)", "*In English text:* English peak", "*In Dutch text:* Dutch peak"),
+        ("nl/", "(in Engelse tekst)", "(in Nederlandse tekst)", "*In Nederlandse tekst:* Nederlandse piek",
+         "*In Engelse tekst:* Engelse piek"),
+    ):  # fmt: skip
+        concept = (root / "book" / edition / "generated/concepts/peak-end-rule.md").read_text(encoding="utf-8")
+        plain = re.sub(r"</?span[^>]*>", "", concept)
+        assert f"*peak* {english}" in plain and f"*peak* {dutch}" in plain
+        glossary = (root / "book" / edition / "generated/glossary.md").read_text(encoding="utf-8")
+        assert glossary.count("\npeak\n") == 1
+        lines = glossary[glossary.index("\npeak\n") + 6 :].splitlines()
+        entry = "\n".join(lines[: next(i for i, line in enumerate(lines) if line[:1].isalnum())])
+        assert -1 < entry.find(first) < entry.find(second), entry  # the page's language first
+        for cid in ("customer-experience", "time-well-saved"):
+            assert f"concepts/{cid}.md" in entry
+    beleving = (root / "book" / "generated/concepts/customer-experience.md").read_text(encoding="utf-8")
+    assert "(in English text)" not in beleving and "(in Dutch text)" not in beleving
+
+
 def test_notebooks_carry_the_fingerprint_of_their_data(tmp_path: Path) -> None:
     root = built(_book_root(tmp_path))
     template = (root / "book" / "notebooks" / "trends.md").read_text(encoding="utf-8")

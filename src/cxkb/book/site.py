@@ -82,6 +82,14 @@ class Site:
         """Fixed wording of the book in the page's language."""
         return nl_ if self.lang == "nl" else en
 
+    def in_text(self, lang: str) -> str:
+        """Which language's use of a word a note is about, for words both languages use."""
+        return (
+            self.t(" (in English text)", " (in Engelse tekst)")
+            if lang == "en"
+            else self.t(" (in Dutch text)", " (in Nederlandse tekst)")
+        )
+
     def text(self, value: Text) -> str:
         """A bilingual field in the page's language (the other language when it is empty)."""
         first, second = (value.nl, value.en) if self.lang == "nl" else (value.en, value.nl)

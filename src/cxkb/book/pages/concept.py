@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from cxkb.book import maps
@@ -87,18 +88,25 @@ def page_concept(site: Site, cid: str) -> str:
     for name, values in facts:
         if values:
             lines += [f"**{name}:** {', '.join(values)}", ""]
-    for amb in kb.ambiguous.values():
-        if cid in amb.candidates:
-            others = [site.concept_link(o, here) for o in amb.candidates if o != cid]
-            if amb.may_denote_nothing:
-                others.append(t("no concept at all", "helemaal geen begrip"))
-            word = site.mark(myst_escape(amb.label), amb.lang if amb.lang in ("en", "nl") else "en")
-            lines += [
-                f"**{t('Ambiguous word', 'Meerduidig woord')}:** "
-                + t(f"*{word}* may also mean ", f"*{word}* kan ook betekenen: ")
-                + f"{', '.join(others)}. {site.linked(amb.note, here)}",
-                "",
-            ]
+    mine = [amb for amb in kb.ambiguous.values() if cid in amb.candidates]
+    # Dutch writers use *journey* and *experience* too, in a sense of their own: a word with a
+    # note for each language says which one it is about, or the two read as a repetition.
+    twice = {k for k, n in Counter(amb.label.casefold() for amb in mine).items() if n > 1}
+    for amb in mine:
+        which = site.in_text(amb.lang) if amb.label.casefold() in twice else ""
+        others = [site.concept_link(o, here) for o in amb.candidates if o != cid]
+        if amb.may_denote_nothing:
+            others.append(t("no concept at all", "helemaal geen begrip"))
+        word = site.mark(myst_escape(amb.label), amb.lang if amb.lang in ("en", "nl") else "en")
+        lines += [
+            f"**{t('Ambiguous word', 'Meerduidig woord')}:** "
+            + t(
+                f"*{word}*{which} may also mean ",
+                f"*{word}*{which} kan ook betekenen: ",
+            )
+            + f"{', '.join(others)}. {site.linked(amb.note, here)}",
+            "",
+        ]
     hidden = list(dict.fromkeys([*c.hidden.en, *c.hidden.nl]))
     if hidden:
         found = t("Also found when searching for", "Ook gevonden bij zoeken op")

@@ -8,6 +8,7 @@ from collections import defaultdict
 from cxkb.book.layout import CONFUSABLE, GENERATED
 from cxkb.book.markup import doc_of, link, myst_escape
 from cxkb.book.site import Site, list_table
+from cxkb.model import AmbiguousLabel
 
 
 def _letter(key: str) -> str:
@@ -29,17 +30,23 @@ def page_glossary(site: Site) -> str:
     used: set[str] = set()
     entries: list[tuple[str, list[str], list[str]]] = []  # (sort key, terms, definition lines)
 
-    for amb in sorted(kb.ambiguous.values(), key=lambda a: a.label.lower()):
-        key = " ".join(amb.label.split()).lower()
-        if key in used:
-            continue
+    # One entry per word. A word both languages use (*journey*, *experience*) has a note for
+    # each: the entry gives every meaning once and both notes, the page's language first.
+    words: dict[str, list[AmbiguousLabel]] = {}
+    for amb in sorted(kb.ambiguous.values(), key=lambda a: (a.label.lower(), a.lang != site.lang)):
+        words.setdefault(" ".join(amb.label.split()).lower(), []).append(amb)
+    for key, ambs in words.items():
         used.add(key)
-        meanings = ", ".join(site.concept_link(cid, here) for cid in amb.candidates)
-        if amb.may_denote_nothing:
+        candidates = dict.fromkeys(cid for amb in ambs for cid in amb.candidates)
+        meanings = ", ".join(site.concept_link(cid, here) for cid in candidates)
+        if any(amb.may_denote_nothing for amb in ambs):
             meanings += t(", or no concept at all", ", of helemaal geen begrip")
         body = [f"*{t('Ambiguous word', 'Meerduidig woord')}.* {t('It may mean', 'Het kan betekenen')}: {meanings}."]
-        body += ["", site.linked(amb.note, here)]
-        entries.append((key, [myst_escape(amb.label)], body))
+        for amb in ambs:
+            which = site.in_text(amb.lang).strip(" ()")
+            which = f"*{which[:1].upper()}{which[1:]}:* " if len(ambs) > 1 else ""
+            body += ["", which + site.linked(amb.note, here)]
+        entries.append((key, [myst_escape(ambs[0].label)], body))
 
     for c in kb.concepts.values():
         own, other = (c.pref.nl, c.pref.en) if site.lang == "nl" else (c.pref.en, c.pref.nl)
