@@ -320,6 +320,31 @@ def test_glossary_has_an_a_to_z_bar(site: Site) -> None:
             assert f'id="{anchor}"' in text, anchor
 
 
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("edition", ["", "nl/"])
+def test_a_jump_in_the_glossary_lands_below_the_letter_bar(browser, site: Site, edition: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """The bar is sticky: a letter it links to, or a term linked from elsewhere, must not end up
+    under it, which is where the theme's own anchor offset put them."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site.base + edition + "generated/glossary.html", wait_until="load")
+        letters = page.locator("nav.cxkb-az a")
+        letters.nth(letters.count() // 2).click()
+        term = page.locator("dl.glossary dt[id]").nth(40).get_attribute("id")
+        for target in (page.evaluate("location.hash.slice(1)"), term):
+            page.evaluate("(id) => { location.hash = ''; location.hash = '#' + id; }", target)
+            page.wait_for_timeout(200)
+            top, bar = page.evaluate(
+                """(id) => [document.getElementById(id).getBoundingClientRect().top,
+                            document.querySelector('nav.cxkb-az').getBoundingClientRect().bottom]""",
+                target,
+            )
+            assert top >= bar, (target, top, bar)
+    finally:
+        context.close()
+
+
 def test_bibliography_offers_the_literature_for_download(site: Site) -> None:
     for edition, up in (("", ""), ("nl/", "../")):
         text = (site.html_dir / edition / "bibliography.html").read_text(encoding="utf-8")
