@@ -345,6 +345,44 @@ def test_a_jump_in_the_glossary_lands_below_the_letter_bar(browser, site: Site, 
         context.close()
 
 
+@pytest.mark.parametrize(
+    "edition,own,other",
+    [
+        ("", ("Filter rows:", "Next ›", "Rows 1–25 of", "Find in map", "Zoom in"), ("Rijen", "Volgende", "Zoek in")),
+        (
+            "nl/",
+            ("Rijen filteren:", "Volgende ›", "Rijen 1–25 van", "Zoek in kaart", "Inzoomen"),
+            ("Rows", "Next", "Find"),
+        ),
+    ],
+)
+def test_table_and_map_controls_speak_the_page_language(  # type: ignore[no-untyped-def]
+    browser, site: Site, edition: str, own: tuple[str, ...], other: tuple[str, ...]
+) -> None:
+    """The controls the script adds (a long table's filter and pages, a map's find box and zoom)
+    are in the edition's language only, as the rest of the page is."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        _open(page, site, edition + "generated/questions/co-creation-q1.html")
+        table = page.locator(".cxkb-table-controls").first.inner_text()
+        page.fill(".cxkb-table-controls input", "2021")
+        filtered = page.locator(".cxkb-table-controls [role=status]").first.inner_text()
+        _open(page, site, edition + "generated/concepts/customer-journey.html")
+        bar = page.locator(".cxkb-map-toolbar").first
+        texts = (
+            bar.inner_text() + " " + " ".join(b.get_attribute("aria-label") or "" for b in bar.locator("button").all())
+        )
+        seen = " ".join([table, filtered, texts])
+        for word in own:
+            assert word in seen, (word, seen)
+        for word in other:
+            assert word not in seen, (word, seen)
+        assert ("(" in filtered) and ("in totaal" in filtered) == bool(edition), filtered
+    finally:
+        context.close()
+
+
 def test_bibliography_offers_the_literature_for_download(site: Site) -> None:
     for edition, up in (("", ""), ("nl/", "../")):
         text = (site.html_dir / edition / "bibliography.html").read_text(encoding="utf-8")

@@ -15,6 +15,12 @@
   var READABLE_LABELS = 12; // the initial view makes at least this many labels readable
   var PADDING = 24; // px between the drawing and the frame when a map is fitted
   var TOUCH_HOVER = window.matchMedia ? window.matchMedia("(hover: none)") : { matches: false };
+  /* Each edition's controls speak its language (the Dutch pages carry lang="nl"). */
+  var DUTCH = /^nl(-|$)/i.test(document.documentElement.lang || "");
+
+  function say(en, nl) {
+    return DUTCH ? nl : en;
+  }
 
   function mapElement(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -213,11 +219,9 @@
     }
     var url = safeUrl(node);
     if (url) {
-      var a = mapElement("a", { href: url, class: "cxkb-map-tip-open" }, "Open page · ");
-      a.appendChild(mapElement("span", { lang: "nl" }, "Pagina openen"));
-      tip.appendChild(a);
+      tip.appendChild(mapElement("a", { href: url, class: "cxkb-map-tip-open" }, say("Open page", "Pagina openen")));
     }
-    var close = mapElement("button", { type: "button", class: "cxkb-map-tip-close", "aria-label": "Close · Sluiten" }, "×");
+    var close = mapElement("button", { type: "button", class: "cxkb-map-tip-close", "aria-label": say("Close", "Sluiten") }, "×");
     close.addEventListener("click", function () {
       hideTip(container);
     });
@@ -246,8 +250,7 @@
   function toolbar(container, network, nodes, state) {
     var bar = mapElement("div", { class: "cxkb-map-toolbar" });
     var id = container.id + "-find";
-    var label = mapElement("label", { for: id }, "Find in map · ");
-    label.appendChild(mapElement("span", { lang: "nl" }, "Zoek in kaart"));
+    var label = mapElement("label", { for: id }, say("Find in map", "Zoek in kaart"));
     var input = mapElement("input", { type: "search", id: id, list: id + "-list", autocomplete: "off" });
     var list = mapElement("datalist", { id: id + "-list" });
     var names = {};
@@ -273,7 +276,7 @@
         var bn = String(b.label || b.name || "").toLowerCase();
         return (an === q ? 0 : an.indexOf(q) === 0 ? 1 : 2) - (bn === q ? 0 : bn.indexOf(q) === 0 ? 1 : 2);
       });
-      status.textContent = hits.length === 1 ? "1 match · 1 treffer" : hits.length + " matches · " + hits.length + " treffers";
+      status.textContent = hits.length === 1 ? say("1 match", "1 treffer") : hits.length + say(" matches", " treffers");
       if (!hits.length) {
         return;
       }
@@ -292,22 +295,21 @@
       }
     });
     var buttons = [
-      ["+", "Zoom in · Inzoomen", function () { zoomBy(container, network, 1.3); }],
-      ["−", "Zoom out · Uitzoomen", function () { zoomBy(container, network, 1 / 1.3); }],
-      ["⤢", "Show all · Alles tonen", function () { showAll(container, network, state.boxes()); }],
+      ["+", say("Zoom in", "Inzoomen"), function () { zoomBy(container, network, 1.3); }],
+      ["−", say("Zoom out", "Uitzoomen"), function () { zoomBy(container, network, 1 / 1.3); }],
+      ["⤢", say("Show all", "Alles tonen"), function () { showAll(container, network, state.boxes()); }],
     ];
     [label, input, list, status].forEach(function (el) {
       bar.appendChild(el);
     });
-    var group = mapElement("span", { class: "cxkb-map-zoom", role: "group", "aria-label": "Zoom · Zoomen" });
+    var group = mapElement("span", { class: "cxkb-map-zoom", role: "group", "aria-label": say("Zoom", "Zoomen") });
     buttons.forEach(function (b) {
       var button = mapElement("button", { type: "button", "aria-label": b[1], title: b[1] }, b[0]);
       button.addEventListener("click", b[2]);
       group.appendChild(button);
     });
     bar.appendChild(group);
-    var hint = mapElement("span", { class: "cxkb-map-hint" }, "Ctrl/⌘ + scroll to zoom · ");
-    hint.appendChild(mapElement("span", { lang: "nl" }, "Ctrl/⌘ + scrollen om te zoomen"));
+    var hint = mapElement("span", { class: "cxkb-map-hint" }, say("Ctrl/⌘ + scroll to zoom", "Ctrl/⌘ + scrollen om te zoomen"));
     bar.appendChild(hint);
     container.parentNode.insertBefore(bar, container);
   }
@@ -449,17 +451,17 @@
     var id = "cxkb-filter-" + number;
     var label = document.createElement("label");
     label.htmlFor = id;
-    label.textContent = "Filter rows:";
+    label.textContent = say("Filter rows:", "Rijen filteren:");
     var input = document.createElement("input");
     input.type = "search";
     input.id = id;
-    input.placeholder = "author, year, title, word…";
+    input.placeholder = say("author, year, title, word…", "auteur, jaar, titel, woord…");
     var previous = document.createElement("button");
     previous.type = "button";
-    previous.textContent = "‹ Previous";
+    previous.textContent = say("‹ Previous", "‹ Vorige");
     var next = document.createElement("button");
     next.type = "button";
-    next.textContent = "Next ›";
+    next.textContent = say("Next ›", "Volgende ›");
     var status = document.createElement("span");
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
@@ -482,10 +484,11 @@
       });
       previous.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
+      var shown = first + 1 + "–" + (first + visible.length);
       status.textContent = state.matched.length
-        ? "Rows " + (first + 1) + "–" + (first + visible.length) + " of " + state.matched.length +
-          (state.query ? " matching (" + rows.length + " in all)" : "")
-        : "No row matches.";
+        ? say("Rows " + shown + " of " + state.matched.length, "Rijen " + shown + " van " + state.matched.length) +
+          (state.query ? say(" matching (" + rows.length + " in all)", " die passen (" + rows.length + " in totaal)") : "")
+        : say("No row matches.", "Geen rij past.");
     }
     input.addEventListener("input", function () {
       state.query = input.value.trim().toLowerCase();
