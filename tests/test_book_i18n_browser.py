@@ -227,6 +227,24 @@ def test_a_concepts_labels_fit_a_phone(browser, site: Site, kb) -> None:  # type
     context.close()
 
 
+def test_a_paper_tables_caption_spans_its_cards_on_a_phone(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    """On a phone a paper table turns into cards; its caption then runs across the cards as a
+    heading, not down a column one word per line."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = context.new_page()
+        for edition in ("", "nl/"):
+            _open(page, site, edition + "generated/topics/customer-emotions.html")
+            caption, card = page.evaluate(
+                """() => { const t = document.querySelector('table.cxkb-papers');
+                    const width = el => el.getBoundingClientRect().width;
+                    return [width(t.caption), width(t.tBodies[0].rows[0])]; }"""
+            )
+            assert caption >= 0.9 * card, (edition, caption, card)
+    finally:
+        context.close()
+
+
 def test_page_weight(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
     """No page transfers more than 1 MB (uncompressed); a page with a map at most 1.5 MB.
 
