@@ -401,6 +401,20 @@ def test_table_and_map_controls_speak_the_page_language(  # type: ignore[no-unty
         context.close()
 
 
+def test_the_dutch_notebooks_show_no_english_wording(site: Site) -> None:
+    """The executed notebooks in the Dutch edition: the code toggles, the charts' text for screen
+    readers and the tables' axis names are Dutch (the English edition keeps its own)."""
+    for name in ("trends", "evidence-gaps", "cookbook"):
+        dutch = (site.html_dir / "nl/generated/notebooks" / f"{name}.html").read_text(encoding="utf-8")
+        english = (site.html_dir / "generated/notebooks" / f"{name}.html").read_text(encoding="utf-8")
+        assert "code cell" not in dutch, name
+        assert ("Code van deze cel tonen" in dutch) == ("Show code cell source" in english), name
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', dutch):
+            assert not re.search(r"\b(the|of|papers)\b", alt), (name, alt)
+    trends = (site.html_dir / "nl/generated/notebooks/trends.html").read_text(encoding="utf-8")
+    assert re.search(r"<th[^>]*>domein</th>", trends) and not re.search(r"<th[^>]*>domain</th>", trends)
+
+
 def test_bibliography_offers_the_literature_for_download(site: Site) -> None:
     for edition, up in (("", ""), ("nl/", "../")):
         text = (site.html_dir / edition / "bibliography.html").read_text(encoding="utf-8")

@@ -221,8 +221,9 @@ def lighten(page: str, *, search_page: bool) -> str:
     return page if search_page else _SEARCH_SCRIPTS.sub("", page)
 
 
-# The themes' and Sphinx's own wording that their Dutch catalogues lack (hidden labels,
-# tooltips, the skip link), and the colour-mode button of book/_templates/theme-switcher.html.
+# The themes', Sphinx's and myst-nb's own wording that their Dutch catalogues lack (hidden labels,
+# tooltips, the skip link, the code toggles), and the colour-mode button of
+# book/_templates/theme-switcher.html.
 THEME_DUTCH: dict[str, str] = {
     "Skip to main content": "Naar de hoofdinhoud",
     "Back to top": "Terug naar boven",
@@ -243,6 +244,9 @@ THEME_DUTCH: dict[str, str] = {
     "next page": "volgende pagina",
     "previous page": "vorige pagina",
     "Please activate JavaScript to enable the search functionality.": "Zet JavaScript aan om te kunnen zoeken.",
+    # myst-nb's toggles of the notebooks' hidden code
+    "Show code cell source": "Code van deze cel tonen",
+    "Hide code cell source": "Code van deze cel verbergen",
 }
 _WORDED_ATTRIBUTE = re.compile(r'\b(aria-label|title|data-bs-original-title|placeholder|alt)="([^"]*)"')
 
