@@ -368,6 +368,23 @@ def test_search_finds_concepts_by_dutch_and_english_names(watched, site: Site, k
     assert not watch.problems(), watch.problems()
 
 
+@pytest.mark.parametrize("edition,query,chrome", [("", "customer journey", "Contents"), ("nl/", "klantreis", "Inhoud")])
+def test_search_summaries_quote_the_page_not_its_toolbar(  # type: ignore[no-untyped-def]
+    watched, site: Site, edition: str, query: str, chrome: str
+) -> None:
+    """A result's summary is text of the page: not the theme's toolbar (.md, .pdf), its in-page
+    contents or its footer, which Sphinx's own summary began with."""
+    page, watch = watched
+    page.goto(f"{site.base}{edition}search.html?q={query}")
+    page.wait_for_selector("ul.search li p.context", timeout=15000)
+    summaries = page.locator("ul.search li p.context").all_text_contents()[:5]
+    assert summaries, "no summary"
+    for text in summaries:
+        assert ".pdf" not in text and ".md " not in text and f" {chrome} " not in text, text
+        assert query.split()[0] in text.lower(), text
+    assert not watch.problems(), watch.problems()
+
+
 # ---------------------------------------------------------------------------------------
 # Accessibility
 # ---------------------------------------------------------------------------------------

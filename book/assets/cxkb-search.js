@@ -56,9 +56,29 @@ function cxkbConceptsFirst(query, results) {
   return rest;
 }
 
+// A result's summary is cut from the page's text. Sphinx reads it from [role=main], which in
+// this theme also holds the toolbar (English, .md, .pdf), the page's own contents and the
+// footer, so summaries began with ".pdf … Contents"; the article alone is the page's text.
+function cxkbArticleText(htmlString, anchor) {
+  const doc = new DOMParser().parseFromString(htmlString, "text/html");
+  doc.querySelectorAll(".headerlink, script, style").forEach((el) => el.remove());
+  const article = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
+  if (!article) return "";
+  if (anchor) {
+    try {
+      const part = article.querySelector(anchor);
+      if (part) return part.textContent;
+    } catch (e) {
+      // an anchor that is no selector: the whole article
+    }
+  }
+  return article.textContent;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   if (typeof Search === "undefined" || Search.cxkbConceptsFirst) return;
   const perform = Search._performSearch;
   Search._performSearch = (query, ...rest) => cxkbConceptsFirst(query, perform(query, ...rest));
+  Search.htmlToText = cxkbArticleText;
   Search.cxkbConceptsFirst = true;
 });
