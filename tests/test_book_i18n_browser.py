@@ -202,7 +202,7 @@ _CLIPPED = """() => {
     const out = [];
     for (const h of document.querySelectorAll('.bd-article h1')) if (wide(h)) out.push('h1');
     const t = document.querySelector('.bd-article table');  // the labels come first on a concept page
-    if (wide(t) || t.getBoundingClientRect().right > window.innerWidth + 1) out.push('table');
+    if (wide(t) || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1) out.push('table');
     for (const c of t.querySelectorAll('th, td')) if (wide(c)) out.push(c.textContent.trim().slice(0, 30));
     return out;
 }"""
