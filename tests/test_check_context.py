@@ -255,6 +255,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("satisfied", ("customer-satisfaction",)),
             ],
         ),
+        # a point of interaction is what the taxonomy defines a touchpoint as (seed:180)
+        (
+            "List the interaction points, then test each point of interaction.",
+            [("interaction points", ("touchpoint",)), ("point of interaction", ("touchpoint",))],
+        ),
         # a delightful experience (seed:176, seed:177)
         (
             "Their visit to the office was simple and delightful.",
@@ -1187,6 +1192,10 @@ def test_a_journey_of_change_and_a_lived_experience_name_nothing(index: VocabInd
         ("journey", text.index("journey. Her") + 1, "customer-journey"),  # a cue speaks: people
         ("experience", text.index("experience.") + 1, "customer-experience"),  # ambiguous, as before
     ]
+    # an organisation's own journey of change names nothing; the customers' still does
+    text = "Throughout our journey we learned to follow their journey."
+    named = [(m.text, m.column) for m in check(index, tmp_path, text, "en").mentions]
+    assert named == [("journey", text.rindex("journey") + 1)]
 
 
 def test_none_cues_are_parsed_apart() -> None:
