@@ -165,6 +165,47 @@ def test_pylode_vocpub_lists_every_concept_offline(vocabulary: Graph, release_di
     assert external_loads(html) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_pylode_vocpub_lists_concepts_in_alphabetical_order(release_dir: Path, lang: str) -> None:
+    """Every list of the concept hierarchy (the top level and each concept's narrower ones) runs
+    in the order of the names in the page's language, case and accents aside."""
+    from html.parser import HTMLParser
+
+    from cxkb.book.pages.reference import _collation, vocabulary_html
+
+    class Lists(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.open, self.text = False, [], None
+            self.lists: list[list[str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if ("id", "concept-hierarchy") in attrs:
+                self.inside = True
+            elif self.inside and tag == "ul":
+                self.open.append([])
+            elif self.inside and tag == "a" and self.open:
+                self.text = ""
+
+        def handle_data(self, data: str) -> None:
+            if self.text is not None:
+                self.text += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.inside and tag == "a" and self.text is not None:
+                self.open[-1].append(self.text)
+                self.text = None
+            elif self.inside and tag == "ul":
+                self.lists.append(self.open.pop())
+                self.inside = bool(self.open)
+
+    parser = Lists()
+    parser.feed(vocabulary_html(release_dir / skos.SKOS_FILE, lang))
+    assert len(parser.lists) > 3 and max(len(names) for names in parser.lists) > 30
+    for names in parser.lists:
+        assert names == sorted(names, key=_collation), names[:8]
+
+
 def test_importing_pylode_leaves_the_root_logger_alone() -> None:
     """A quiet book build printed other libraries' debug lines: a pyLODE module sets up logging on import.
 

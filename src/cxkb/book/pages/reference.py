@@ -152,7 +152,24 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
         for _, o in list(g.predicate_objects(c)):
             if isinstance(o, URIRef) and g.value(o, DCTERMS.title) is None:
                 g.add((o, DCTERMS.title, Literal(str(o))))
-    return g
+    # VocPub lists the concepts (the hierarchy and the sections) in the order the graph gives
+    # their types, which followed the file and read as random; a reader looks them up by name.
+    # rdflib's memory store gives a pattern's subjects in the order they were added.
+    ordered = Graph()
+    for prefix, namespace in g.namespaces():
+        ordered.bind(prefix, namespace, override=True)
+    for c in sorted(concepts, key=lambda c: (_collation(str(g.value(c, DCTERMS.title) or c)), str(c))):
+        ordered.add((c, RDF.type, SKOS.Concept))
+    for triple in g:
+        ordered.add(triple)
+    return ordered
+
+
+def _collation(text: str) -> str:
+    """A sort key that ignores case and accents (*één* with *een*), as a reader's index does."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
 
 
 _NAV_STYLE = (
