@@ -153,23 +153,17 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
             if isinstance(o, URIRef) and g.value(o, DCTERMS.title) is None:
                 g.add((o, DCTERMS.title, Literal(str(o))))
     # VocPub lists the concepts (the hierarchy and the sections) in the order the graph gives
-    # their types, which followed the file and read as random; a reader looks them up by name.
+    # their types, which followed the file and read as random; a reader looks them up by name,
+    # so they come in the book's own order of concept names (lower case, then id, as toc.py).
     # rdflib's memory store gives a pattern's subjects in the order they were added.
     ordered = Graph()
     for prefix, namespace in g.namespaces():
         ordered.bind(prefix, namespace, override=True)
-    for c in sorted(concepts, key=lambda c: (_collation(str(g.value(c, DCTERMS.title) or c)), str(c))):
+    for c in sorted(concepts, key=lambda c: (str(g.value(c, DCTERMS.title) or c).lower(), str(c))):
         ordered.add((c, RDF.type, SKOS.Concept))
     for triple in g:
         ordered.add(triple)
     return ordered
-
-
-def _collation(text: str) -> str:
-    """A sort key that ignores case and accents (*één* with *een*), as a reader's index does."""
-    import unicodedata
-
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
 
 
 _NAV_STYLE = (
