@@ -85,9 +85,9 @@ class Site:
     def in_text(self, lang: str) -> str:
         """Which language's use of a word a note is about, for words both languages use."""
         return (
-            self.t(" (in English text)", " (in Engelse tekst)")
+            self.t("in English text", "in Engelse tekst")
             if lang == "en"
-            else self.t(" (in Dutch text)", " (in Nederlandse tekst)")
+            else self.t("in Dutch text", "in Nederlandse tekst")
         )
 
     def text(self, value: Text) -> str:

@@ -93,7 +93,7 @@ def page_concept(site: Site, cid: str) -> str:
     # note for each language says which one it is about, or the two read as a repetition.
     twice = {k for k, n in Counter(amb.label.casefold() for amb in mine).items() if n > 1}
     for amb in mine:
-        which = site.in_text(amb.lang) if amb.label.casefold() in twice else ""
+        which = f" ({site.in_text(amb.lang)})" if amb.label.casefold() in twice else ""
         others = [site.concept_link(o, here) for o in amb.candidates if o != cid]
         if amb.may_denote_nothing:
             others.append(t("no concept at all", "helemaal geen begrip"))

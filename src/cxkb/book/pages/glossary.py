@@ -43,7 +43,7 @@ def page_glossary(site: Site) -> str:
             meanings += t(", or no concept at all", ", of helemaal geen begrip")
         body = [f"*{t('Ambiguous word', 'Meerduidig woord')}.* {t('It may mean', 'Het kan betekenen')}: {meanings}."]
         for amb in ambs:
-            which = site.in_text(amb.lang).strip(" ()")
+            which = site.in_text(amb.lang)
             which = f"*{which[:1].upper()}{which[1:]}:* " if len(ambs) > 1 else ""
             body += ["", which + site.linked(amb.note, here)]
         entries.append((key, [myst_escape(ambs[0].label)], body))
