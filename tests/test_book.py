@@ -294,6 +294,30 @@ def test_a_word_both_languages_use_keeps_both_notes(tmp_path: Path) -> None:
     assert "(in English text)" not in beleving and "(in Dutch text)" not in beleving
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_concept_lists_follow_the_names_of_the_editions_language(lang: str) -> None:
+    """A topic page lists its concepts by their names in the page's language, as the concept index
+    and the table of contents do: a Dutch reader scans *klantreis* under k, not under c."""
+    from cxkb.book.pages.topic import page_topic
+    from cxkb.release import open_release
+
+    release = open_release(built(REPO))
+    s = site.Site(REPO, release.records, release.frames, lang=lang)
+    reordered = 0
+    for tid in s.kb.topics:
+        listed = s.concepts_of(tid)
+        names = [s.text(s.kb.concepts[c].pref).lower() for c in listed]
+        assert names == sorted(names), tid
+        english = sorted(listed, key=lambda c: s.kb.concepts[c].pref.en.lower())
+        reordered += listed != english
+        page = page_topic(s, tid)
+        section = page[page.index("## " + s.t("Concepts", "Begrippen")) :]
+        places = [section.index(f"concepts/{c}.md") for c in listed]
+        assert places == sorted(places), tid
+    # the Dutch edition must differ from the English order somewhere, or this test proves nothing
+    assert (reordered > 0) == (lang == "nl")
+
+
 def test_notebooks_carry_the_fingerprint_of_their_data(tmp_path: Path) -> None:
     root = built(_book_root(tmp_path))
     template = (root / "book" / "notebooks" / "trends.md").read_text(encoding="utf-8")

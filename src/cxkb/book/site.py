@@ -58,6 +58,16 @@ def list_table(
     return "\n".join(lines)
 
 
+def name_order(name: str, ident: str) -> tuple[str, str]:
+    """The book's one order of concept names, for every list of concepts in either edition.
+
+    Readers look a concept up by its name, so lists follow the names of the edition's language;
+    case is ignored so that *NPS* and *net promoter score* sit where a reader expects them, and
+    the id breaks ties so that the order never depends on the order the release gave.
+    """
+    return (name.lower(), ident)
+
+
 def plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
@@ -245,11 +255,12 @@ class Site:
     def questions_of(self, topic: str) -> list[str]:
         return sorted((q.id for q in self.kb.questions.values() if q.topic == topic), key=natural_key)
 
+    def concept_order(self, ids: Iterable[str]) -> list[str]:
+        """Concept ids in the order of their names in this edition (see :func:`name_order`)."""
+        return sorted(ids, key=lambda cid: name_order(self.text(self.kb.concepts[cid].pref), cid))
+
     def concepts_of(self, topic: str) -> list[str]:
-        return sorted(
-            (c.id for c in self.kb.concepts.values() if topic in c.topics),
-            key=lambda c: self.kb.concepts[c].pref.en.lower(),
-        )
+        return self.concept_order(c.id for c in self.kb.concepts.values() if topic in c.topics)
 
     def concept_title(self, c: Concept) -> str:
         return self.title(c.pref)

@@ -42,8 +42,8 @@ def toc(site: Site, notebooks: Sequence[str]) -> str:
     lines.append(f"      - file: {doc_of('concept', 'index')}")
     if kb.concepts:
         lines.append("        sections:")
-        for c in sorted(kb.concepts.values(), key=lambda c: (site.text(c.pref).lower(), c.id)):
-            lines.append(f"          - file: {doc_of('concept', c.id)}")
+        for cid in site.concept_order(kb.concepts):
+            lines.append(f"          - file: {doc_of('concept', cid)}")
     analyses = [n for n in NOTEBOOK_PARTS["analyses"] if n in notebooks]
     lines += [f'  - caption: "{site.t("Analyses", "Analyses")}"', "    chapters:", f"      - file: {GENERATED}/gapmap"]
     if analyses:

@@ -178,7 +178,7 @@ def page_concept_index(site: Site) -> str:
     kb = site.kb
     rows = []
     first, second = ("nl", "en") if site.lang == "nl" else ("en", "nl")
-    for c in sorted(kb.concepts.values(), key=lambda c: site.text(c.pref).lower()):
+    for c in (kb.concepts[cid] for cid in site.concept_order(kb.concepts)):
         topics = ", ".join(myst_escape(site.text(kb.topics[x].label)) for x in c.topics if x in kb.topics)
         label_1, label_2 = getattr(c.pref, first), getattr(c.pref, second)
         rows.append(

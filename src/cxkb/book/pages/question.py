@@ -45,10 +45,9 @@ def page_question(site: Site, qid: str) -> str:
             list_table(paper_header(site), rows, caption=caption, css_class="cxkb-papers", widths=PAPER_WIDTHS),
             "",
         ]
-    concepts = sorted(
+    concepts = site.concept_order(
         {c for pid in papers for c in kb.papers[pid].concepts if c in kb.concepts}
-        | {c for c, refs in site.mentions.items() if ("question", qid) in refs},
-        key=lambda c: site.text(kb.concepts[c].pref).lower(),
+        | {c for c, refs in site.mentions.items() if ("question", qid) in refs}
     )
     if concepts:
         lines += ["", f"## {t('Concepts', 'Begrippen')}", ""]

@@ -25,7 +25,7 @@ from typing import Any
 
 from cxkb.book.layout import GENERATED
 from cxkb.book.markup import replace_whole_texts
-from cxkb.book.site import Site
+from cxkb.book.site import Site, name_order
 
 REFERENCE_DIR = "reference"
 # Where the Dutch pair waits in the generated tree until the site assembly puts it under nl/.
@@ -154,12 +154,12 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
                 g.add((o, DCTERMS.title, Literal(str(o))))
     # VocPub lists the concepts (the hierarchy and the sections) in the order the graph gives
     # their types, which followed the file and read as random; a reader looks them up by name,
-    # so they come in the book's own order of concept names (lower case, then id, as toc.py).
+    # so they come in the book's own order of concept names (site.name_order).
     # rdflib's memory store gives a pattern's subjects in the order they were added.
     ordered = Graph()
     for prefix, namespace in g.namespaces():
         ordered.bind(prefix, namespace, override=True)
-    for c in sorted(concepts, key=lambda c: (str(g.value(c, DCTERMS.title) or c).lower(), str(c))):
+    for c in sorted(concepts, key=lambda c: name_order(str(g.value(c, DCTERMS.title) or c), str(c))):
         ordered.add((c, RDF.type, SKOS.Concept))
     for triple in g:
         ordered.add(triple)
