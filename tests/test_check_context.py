@@ -260,6 +260,14 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "List the interaction points, then test each point of interaction.",
             [("interaction points", ("touchpoint",)), ("point of interaction", ("touchpoint",))],
         ),
+        # an AI agent is AI in service, not staff (seed:181, seed:183); the AI in it is not lost
+        (
+            "AI agents call customers back, and contact centre agents take over.",
+            [
+                ("AI agents", ("artificial-intelligence-in-service",)),
+                ("contact centre agents", ("frontline-employee",)),
+            ],
+        ),
         # a delightful experience (seed:176, seed:177)
         (
             "Their visit to the office was simple and delightful.",
@@ -420,6 +428,11 @@ def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: Vocab
     assert not [label for label, _ in index.labels() if "focus group" in label or "AI research" in label]
     # a change agent is no frontline employee, a law's name no digital experience
     text = "Change agents and processing agents met. The Integrated Digital Experience Act passed. Agents helped."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("Agents", ("frontline-employee",))
+    ]
+    # software and trade agents are no frontline employees either (seed:169, seed:182, seed:183)
+    text = "Fraud monitoring agents, personal agents, a security agent and commercial agents ran. Agents helped."
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
         ("Agents", ("frontline-employee",))
     ]
