@@ -268,6 +268,19 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("contact centre agents", ("frontline-employee",)),
             ],
         ),
+        # the ease question of the effort score, without the score's name (seed:184, seed:185), and
+        # an interaction with a human, a party of the two-part form (seed:186)
+        (
+            "We asked: How easy was it to use the portal? Some customers want to interact with a human.",
+            [
+                ("How easy was it to use", ("customer-effort-score",)),
+                ("interact with a human", ("service-encounter",)),
+            ],
+        ),
+        (
+            "How easy or difficult was it to renew your permit?",
+            [("How easy or difficult was it to", ("customer-effort-score",))],
+        ),
         # a delightful experience (seed:176, seed:177)
         (
             "Their visit to the office was simple and delightful.",
