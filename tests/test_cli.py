@@ -22,6 +22,22 @@ def test_help_everywhere(args: list[str]) -> None:
     assert "Usage" in result.output
 
 
+def test_help_paragraphs_flow_in_a_narrow_terminal() -> None:
+    """A command's longer help reads as prose at 80 columns: no line break from the source
+    survives inside a paragraph, where it would cut a sentence short before the rewrap."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert {"check", "serve", "build"} <= set(names)
+    for name in names:
+        paragraphs = (group.commands[name].help or "").split("\n\n")  # type: ignore[attr-defined]
+        assert all("\n" not in p for p in paragraphs if not p.startswith("\b")), name
+    result = runner.invoke(app, ["check", "--help"], terminal_width=80, env={"COLUMNS": "80"})
+    flat = " ".join(line.strip() for line in result.output.splitlines())
+    assert "are refused, also behind a symbolic link" in flat
+
+
 def test_validate_clean_exits_0(mini_root: Path) -> None:
     result = runner.invoke(app, ["validate", "--root", str(mini_root)])
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ Progress goes to standard error so standard output stays machine-readable.
 from __future__ import annotations
 
 import gc
+import inspect
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -131,6 +132,23 @@ def main(
 
 # The commands register themselves on ``app`` when their modules are imported.
 from cxkb.cli import book, check, sparql, tables  # noqa: E402, F401
+
+
+def _flowing(doc: str) -> str:
+    """A docstring whose paragraphs flow: each paragraph's line breaks become spaces.
+
+    Typer prints the paragraphs after a command's first line with their line breaks, so text
+    wrapped for the source at 90 characters came out ragged in a narrower terminal (a break
+    mid-sentence, then the rest of the line wrapped again). A paragraph that opens with a
+    ``\\b`` line keeps its breaks, as Click's convention for verbatim blocks has it.
+    """
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+
+
+for _command in app.registered_commands:
+    if _command.help is None and _command.callback is not None and _command.callback.__doc__:
+        _command.help = _flowing(_command.callback.__doc__)
 
 
 def run() -> None:
