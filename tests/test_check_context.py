@@ -739,11 +739,21 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"klantenregistratie", "klantregistratie", "klanten-api", "servicelaag", "service-interfaces"},
             {"klantbeeld"},
         ),
+        (  # the cards, books, points and payments of a programme; the programme itself is a term
+            "nl",
+            "Met de klantkaart en het klantenboek spaart u loyaliteitspunten op uw loyaliteitssaldo, en de "
+            "loyaliteitskaarten staan in de klantinformatie, bij de klantorders en loyaliteitsbetalingen. Het "
+            "loyaliteitsprogramma groeit, en elk loyaliteitsprogramma telt.",
+            {"klantkaart", "klantenboek", "loyaliteitspunten", "loyaliteitssaldo", "loyaliteitskaarten"}
+            | {"klantinformatie", "klantorders", "loyaliteitsbetalingen"},
+            {"loyaliteitsprogramma"},
+        ),
         (
             "en",
             "We keep customer data and customer records. The customer data stays private, and so do the "
-            "customer records. The customer panel met. The customer panel advised.",
-            {"customer data", "customer record"},
+            "customer records. The customer panel met. The customer panel advised. Customer orders and customer "
+            "transactions follow customer orders and customer transactions, and customer cards customer cards.",
+            {"customer data", "customer record", "customer order", "customer transaction", "customer card"},
             {"customer panel"},
         ),
         (  # the people a service is for, and its technical parts

@@ -215,16 +215,22 @@ noun and names no notion of its own, so it is never an unknown term."""
 RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "gegevens gegeven data register registers registratie registraties details nummer nummers bestand "
-        "bestanden databank database api interface interfaces laag lagen"
+        "bestanden databank database api interface interfaces laag lagen informatie "
+        "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
-    "en": _wordset("data record records register registers details number numbers database databases id ids api apis"),
+    "en": _wordset(
+        "data record records register registers details number numbers database databases id ids api apis "
+        "card cards order orders transaction transactions"
+    ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an
 identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
 *customer data*), or the parts of a system that keep and serve it (*klantenregistratie*,
-*klanten-API*, *servicelaag*, *service-interfaces*). Such a phrase names an information object
-in a system, not something customers experience or an organisation does for them, so it is
-never an unknown term."""
+*klanten-API*, *servicelaag*, *service-interfaces*), and the cards, books, points, balances,
+orders and payments a programme keeps for its customers (*klantkaart*, *klantenboek*,
+*loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a phrase names an information
+object in a system, not something customers experience or an organisation does for them, so it
+is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""
 
 
 def names_a_record(key: str, lang: str) -> bool:
