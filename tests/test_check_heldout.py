@@ -44,12 +44,12 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.92,  # measured 0.953 (round 89, change BZ)
-    "lenient recall": 0.93,  # measured 0.963
-    "strict precision": 0.93,  # measured 0.963
-    "strict recall": 0.93,  # measured 0.963
+    "lenient precision": 0.81,  # measured 0.844 (round 90, change CB)
+    "lenient recall": 0.72,  # measured 0.755
+    "strict precision": 0.82,  # measured 0.856
+    "strict recall": 0.72,  # measured 0.755
+    "unknown terms precision": 0.58,  # measured 0.615 (32 of 52)
 }
-# No floor for unknown-term precision on this split: the checker reported no unknown term there.
 
 
 @dataclass(frozen=True)
