@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -321,6 +322,28 @@ def test_everyday_names_of_a_concept(
     index: VocabIndex, tmp_path: Path, text: str, expected: list[tuple[str, tuple[str, ...]]]
 ) -> None:
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == expected
+
+
+def test_a_none_cue_after_the_label_marks_the_adjective() -> None:
+    cues = ContextCues.parse(["a: word", "none: * ^state users^ sample^"])
+    assert cues.nothing == {"state"} and cues.nothing_next == {"users", "sample"}
+    text = "a representative sample, representative users, a representative-users list, a representative spoke"
+    ends = [m.end() for m in re.finditer("representative", text)]
+    assert [cues.before_nothing_word(text, e) for e in ends] == [True, True, False, False]
+
+
+def test_a_representative_is_staff_where_customers_are_spoken_of(index: VocabIndex, tmp_path: Path) -> None:
+    # ambiguous_labels.csv representative-en: a noun that is staff only with a cue or once the document has
+    # named staff; the adjective and a state's delegates name nothing
+    text = (
+        "Customers wait for a representative on the phone. The representative ends the call. We took a "
+        "representative sample of users. Representatives from several states met."
+    )
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("representative", ("frontline-employee",)),
+        ("representative", ("frontline-employee",)),
+    ]
+    assert not check(index, tmp_path, "Each state sent a representative to the meeting.", "en").mentions
 
 
 def test_dutch_reviews_of_products_but_not_assessments(index: VocabIndex, tmp_path: Path) -> None:

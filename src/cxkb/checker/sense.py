@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from cxkb.checker.context import fold
-from cxkb.checker.prefilter import TOKEN, prev_word
+from cxkb.checker.prefilter import TOKEN, next_word, prev_word
 from cxkb.model import NAMES_NOTHING, split_cue
 
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
@@ -30,25 +30,30 @@ class ContextCues:
     ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
     answer when no cue speaks. A candidate wins when it has more cues present than any other.
     The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
-    label names no concept (see :meth:`after_nothing_word`); ``none: *`` makes naming nothing
-    the answer when no cue speaks (:attr:`cautious`).
+    label names no concept (see :meth:`after_nothing_word`), and ``word^`` there a word right after
+    which it names none (:meth:`before_nothing_word`); ``none: *`` makes naming nothing the answer
+    when no cue speaks (:attr:`cautious`).
     """
 
     cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
     default: str = ""
     nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
+    nothing_next: frozenset[str] = frozenset()  # words right after it that do (``none: users^``)
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> ContextCues:
         cues: list[tuple[str, tuple[tuple[str, str, bool], ...]]] = []
         default = ""
         nothing: set[str] = set()
+        nothing_next: set[str] = set()
         for value in values:
             candidate, spec = split_cue(value)
             if candidate == NAMES_NOTHING:
                 for raw in spec:
                     if raw == "*":
                         default = NAMES_NOTHING
+                    elif raw.endswith("^") and not raw.startswith("^"):
+                        nothing_next.add(fold(raw[:-1]).replace("\u2019", "'"))
                     else:
                         nothing.add(fold(raw.lstrip("^")).replace("\u2019", "'"))
                 continue
@@ -62,7 +67,7 @@ class ContextCues:
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate, tuple(words)))
-        return cls(tuple(cues), default, frozenset(nothing))
+        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next))
 
     @property
     def cautious(self) -> bool:
@@ -86,6 +91,13 @@ class ContextCues:
         if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
             before = prev_word(text, before[1])  # the cue is the word before the joiner
         return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
+
+    def before_nothing_word(self, text: str, end: int) -> bool:
+        """Whether the word right after the label, in the same phrase, is one of the ``none:``
+        cues written ``word^``: the adjective in *a representative sample* or *representative
+        users*, which no cue before the label can tell from the noun."""
+        after = next_word(text, end)
+        return after is not None and not after[0] and fold(text[after[1] : after[2]]) in self.nothing_next
 
     def resolve(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The candidate the context speaks for, and the cue that decided ("" and "" if none)."""
@@ -154,7 +166,7 @@ class DocumentSense:
         """Whether this use names no concept: after a ``none:`` cue (which the document
         remembers), as a cautious label that neither a cue nor the document gives a sense
         (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`)."""
-        if use.cues.after_nothing_word(use.text, use.start):
+        if use.cues.after_nothing_word(use.text, use.start) or use.cues.before_nothing_word(use.text, use.end):
             self.note_nothing(use.key)
             return True
         if use.cues.cautious:
