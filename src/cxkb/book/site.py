@@ -68,6 +68,12 @@ def name_order(name: str, ident: str) -> tuple[str, str]:
     return (name.lower(), ident)
 
 
+def word_key(label: str) -> str:
+    """When two labels are the same word for a reader: case and spacing aside. The glossary
+    gives such labels one entry, and a concept page tells their notes apart by language."""
+    return " ".join(label.split()).lower()
+
+
 def plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 

@@ -9,7 +9,7 @@ from cxkb.book import maps
 from cxkb.book.evidence import design_cell
 from cxkb.book.layout import GENERATED
 from cxkb.book.markup import cite, doc_of, in_lang, link, myst_escape
-from cxkb.book.site import Site, list_table
+from cxkb.book.site import Site, list_table, word_key
 from cxkb.model import Concept
 
 
@@ -91,9 +91,9 @@ def page_concept(site: Site, cid: str) -> str:
     mine = [amb for amb in kb.ambiguous.values() if cid in amb.candidates]
     # Dutch writers use *journey* and *experience* too, in a sense of their own: a word with a
     # note for each language says which one it is about, or the two read as a repetition.
-    twice = {k for k, n in Counter(amb.label.casefold() for amb in mine).items() if n > 1}
+    twice = {k for k, n in Counter(word_key(amb.label) for amb in mine).items() if n > 1}
     for amb in mine:
-        which = f" ({site.in_text(amb.lang)})" if amb.label.casefold() in twice else ""
+        which = f" ({site.in_text(amb.lang)})" if word_key(amb.label) in twice else ""
         others = [site.concept_link(o, here) for o in amb.candidates if o != cid]
         if amb.may_denote_nothing:
             others.append(t("no concept at all", "helemaal geen begrip"))

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from cxkb.book.layout import CONFUSABLE, GENERATED
 from cxkb.book.markup import doc_of, link, myst_escape
-from cxkb.book.site import Site, list_table
+from cxkb.book.site import Site, list_table, word_key
 from cxkb.model import AmbiguousLabel
 
 
@@ -34,7 +34,7 @@ def page_glossary(site: Site) -> str:
     # each: the entry gives every meaning once and both notes, the page's language first.
     words: dict[str, list[AmbiguousLabel]] = {}
     for amb in sorted(kb.ambiguous.values(), key=lambda a: (a.label.lower(), a.lang != site.lang)):
-        words.setdefault(" ".join(amb.label.split()).lower(), []).append(amb)
+        words.setdefault(word_key(amb.label), []).append(amb)
     for key, ambs in words.items():
         used.add(key)
         candidates = dict.fromkeys(cid for amb in ambs for cid in amb.candidates)
@@ -53,7 +53,7 @@ def page_glossary(site: Site) -> str:
         own_alt, other_alt = (c.alt.nl, c.alt.en) if site.lang == "nl" else (c.alt.en, c.alt.nl)
         terms = []
         for label in (own, other, *own_alt, *other_alt):
-            key = " ".join(label.split()).lower()
+            key = word_key(label)
             if key and key not in used:
                 used.add(key)
                 terms.append(myst_escape(label))
