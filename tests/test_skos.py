@@ -165,6 +165,30 @@ def test_pylode_vocpub_lists_every_concept_offline(vocabulary: Graph, release_di
     assert external_loads(html) == []
 
 
+def test_pylode_vocpub_page_is_the_same_bytes_whatever_the_hash_seed(release_dir: Path) -> None:
+    """The book's generated files are byte-stable: the vocabulary page must not follow the order
+    in which a process's hash seed happens to lay out the parsed graph."""
+    script = (
+        "import hashlib, sys\n"
+        "from pathlib import Path\n"
+        "from cxkb.book.pages.reference import vocabulary_html\n"
+        "for lang in ('en', 'nl'):\n"
+        "    html = vocabulary_html(Path(sys.argv[1]), lang)\n"
+        "    print(lang, hashlib.sha256(html.encode()).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(release_dir / skos.SKOS_FILE)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        digests.add(run.stdout)
+    assert len(digests) == 1, digests
+
+
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_pylode_vocpub_lists_concepts_in_alphabetical_order(release_dir: Path, lang: str) -> None:
     """Every list of the concept hierarchy (the top level and each concept's narrower ones) runs

@@ -155,13 +155,16 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
     # VocPub lists the concepts (the hierarchy and the sections) in the order the graph gives
     # their types, which followed the file and read as random; a reader looks them up by name,
     # so they come in the book's own order of concept names (site.name_order).
-    # rdflib's memory store gives a pattern's subjects in the order they were added.
+    # rdflib's memory store gives a pattern's subjects in the order they were added. The other
+    # triples go in sorted, since the parsed graph's own order changes with the hash seed, and
+    # pyLODE's rows of a concept and its namespace prefixes follow it: the page must be the
+    # same bytes on every build.
     ordered = Graph()
     for prefix, namespace in g.namespaces():
         ordered.bind(prefix, namespace, override=True)
     for c in sorted(concepts, key=lambda c: name_order(str(g.value(c, DCTERMS.title) or c), str(c))):
         ordered.add((c, RDF.type, SKOS.Concept))
-    for triple in g:
+    for triple in sorted(g):
         ordered.add(triple)
     return ordered
 
