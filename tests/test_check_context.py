@@ -32,7 +32,7 @@ from cxkb.checker.context import (
 )
 from cxkb.checker.documents import read_document
 from cxkb.checker.engine import Checker, DocumentResult
-from cxkb.checker.sense import ContextCues
+from cxkb.checker.sense import ContextCues, DocumentSense, Use
 from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level, Report
 from cxkb.kg.validate import validate_taxonomy
@@ -330,6 +330,17 @@ def test_a_none_cue_after_the_label_marks_the_adjective() -> None:
     text = "a representative sample, representative users, a representative-users list, a representative spoke"
     ends = [m.end() for m in re.finditer("representative", text)]
     assert [cues.before_nothing_word(text, e) for e in ends] == [True, True, False, False]
+
+
+def test_an_adjective_use_is_no_sense_the_document_keeps() -> None:
+    # two know-how uses make a later bare use name nothing (DocumentSense); two adjective uses
+    # (a none: cue after the label) say nothing about what the bare noun means
+    cues = ContextCues.parse(["a: *", "none: ^gain sample^"])
+    text = "we gain LABEL. a LABEL sample. a LABEL sample. the LABEL."
+    uses = [Use(("en", "label"), cues, text, m.start(), m.end()) for m in re.finditer("LABEL", text)]
+    know_how, sense = DocumentSense(), DocumentSense()
+    assert [know_how.names_nothing(u, {}) for u in (uses[0], uses[0], uses[3])] == [True, True, True]
+    assert [sense.names_nothing(u, {}) for u in uses[1:]] == [True, True, False]
 
 
 def test_a_representative_is_staff_where_customers_are_spoken_of(index: VocabIndex, tmp_path: Path) -> None:

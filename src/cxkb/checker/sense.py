@@ -166,9 +166,11 @@ class DocumentSense:
         """Whether this use names no concept: after a ``none:`` cue (which the document
         remembers), as a cautious label that neither a cue nor the document gives a sense
         (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`)."""
-        if use.cues.after_nothing_word(use.text, use.start) or use.cues.before_nothing_word(use.text, use.end):
+        if use.cues.after_nothing_word(use.text, use.start):
             self.note_nothing(use.key)
             return True
+        if use.cues.before_nothing_word(use.text, use.end):
+            return True  # another word class (*a representative sample*), not a sense for the document to keep
         if use.cues.cautious:
             return self.reading(use, named) is None
         return self.means_nothing(use, named.get(use.cues.default, {}))
