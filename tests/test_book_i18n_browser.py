@@ -255,6 +255,30 @@ def test_a_paper_tables_caption_spans_its_cards_on_a_phone(browser, site: Site) 
         context.close()
 
 
+def test_the_reference_pages_keep_pylodes_banner_off_the_text(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    """pyLODE's sideways banner stays in the left margin on a wide screen in both editions (the
+    Dutch one is longer and sat over the field names), and on a phone a concept's definition
+    gets the screen's width rather than a column beside its field name."""
+    banner_clear = """() => { const b = document.querySelector('#pylode').getBoundingClientRect();
+        const c = document.querySelector('#content').getBoundingClientRect();
+        return b.right <= c.left + 1 && b.top >= 0; }"""
+    definition_width = """() => { const row = document.querySelector('#concepts .entity tr:nth-child(2)');
+        return row.cells[1].getBoundingClientRect().width / document.documentElement.clientWidth; }"""
+    wide = browser.new_context(viewport={"width": 1400, "height": 900})
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        on_wide, on_phone = wide.new_page(), phone.new_page()
+        for edition in ("", "nl/"):
+            for path in _reference(site):
+                _open(on_wide, site, edition + path)
+                assert on_wide.evaluate(banner_clear), edition + path
+            _open(on_phone, site, edition + REFERENCE + "vocabulary.html")
+            assert on_phone.evaluate(definition_width) > 0.8, edition
+    finally:
+        wide.close()
+        phone.close()
+
+
 def test_page_weight(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
     """No page transfers more than 1 MB (uncompressed); a page with a map at most 1.5 MB.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from html import escape as html_escape
@@ -228,6 +229,64 @@ def test_pylode_vocpub_lists_concepts_in_alphabetical_order(release_dir: Path, l
     assert len(parser.lists) > 3 and max(len(names) for names in parser.lists) > 30
     for names in parser.lists:
         assert names == sorted(names, key=str.lower), names[:8]
+
+
+def _sections(html: str) -> dict[str, str]:
+    """Each concept's section of a VocPub page, by concept id."""
+    parts = html.split('<div class="entity">')[1:]
+    return {re.search(r'id="concept_([^"]+)"', part).group(1): part for part in parts}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_pylode_vocpub_shows_every_value_of_a_concept(vocabulary: Graph, release_dir: Path, lang: str) -> None:
+    """pyLODE's own sections kept the last value of each field and left related concepts out, so
+    *peak-end rule* showed one of its seven labels and no relation. Every alternative label in the
+    page's language, every related, broader and narrower concept and every source is there."""
+    from cxkb.book.pages.reference import vocabulary_html
+
+    seed_names = {str(iri): f"Seed article {str(iri)[-3:]}" for iri in set(vocabulary.objects(None, DCTERMS.source))}
+    seed_names = {k: v for k, v in seed_names.items() if "/source/seed-" in k}
+    sections = _sections(vocabulary_html(release_dir / skos.SKOS_FILE, lang, seed_names))
+    assert len(sections) == len(set(vocabulary.subjects(RDF.type, SKOS.Concept)))
+    shown = 0
+    for concept in vocabulary.subjects(RDF.type, SKOS.Concept):
+        section = sections[str(concept).rsplit("/", 1)[-1]]
+        labels = list(vocabulary.objects(concept, SKOS.altLabel))
+        labels = [x for x in labels if x.language == lang] or labels
+        for label in labels:
+            assert f"<span>{html_escape(str(label), quote=False)}</span>" in section, (concept, label)
+        for relation in (SKOS.related, SKOS.broader, SKOS.narrower):
+            for other in vocabulary.objects(concept, relation):
+                assert f'href="#concept_{str(other).rsplit("/", 1)[-1]}"' in section, (concept, relation, other)
+        for source in vocabulary.objects(concept, DCTERMS.source):
+            if str(source) in seed_names:
+                assert f"<span>{seed_names[str(source)]}</span>" in section and str(source) not in section
+            else:
+                assert f'href="{source}"' in section, (concept, source)
+        shown += len(labels)
+    assert shown > 2 * len(sections)
+
+
+def test_the_vocabulary_page_names_sources_as_the_book_does(tmp_path: Path) -> None:
+    """A source the taxonomy cites is named on the vocabulary page as on the concept pages: a paper
+    of the table by its title, linked to its DOI; a practitioners' article by title and author."""
+    from cxkb.book import site as book_site
+    from cxkb.book.pages.reference import reference_files
+
+    release = open_release(built(REPO))
+    files = sorted(release.directory.iterdir())
+    page = reference_files(book_site.Site(REPO, release.records, release.frames, release_files=files))
+    html = page["generated/extra/reference/vocabulary.html"].decode()
+    section = _sections(html)["peak-end-rule"]
+    kahneman = release.records.papers["kahneman1993when"]
+    seed = release.records.sources["seed:002"]
+    assert f'<a href="https://doi.org/{kahneman.doi}">{html_escape(kahneman.title, quote=False)}</a>' in section
+    assert f"<span>{html_escape(seed.title, quote=False)} ({seed.author}, {seed.outlet})</span>" in section
+    concepts = html.split('id="concepts"', 1)[1].split('id="namespaces"', 1)[0]
+    assert "w3id.org/cxkb/source/" not in concepts
+    # every namespace the page lists has a prefix of the project's, none one rdflib made up
+    prefixes = re.findall(r'<dt id="([^"]+)"', html.split('id="namespaces"', 1)[1])
+    assert "cxkb" in prefixes and not any(re.fullmatch(r"ns\d+", p) for p in prefixes), prefixes
 
 
 def test_importing_pylode_leaves_the_root_logger_alone() -> None:

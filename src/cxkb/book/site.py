@@ -26,7 +26,7 @@ from cxkb.book.markup import (
     rel_html,
     rel_path,
 )
-from cxkb.model import Concept, KnowledgeBase, Paper, Text
+from cxkb.model import Concept, KnowledgeBase, Paper, Source, Text
 
 
 def bilingual(en: str, nl_: str) -> str:
@@ -66,6 +66,12 @@ def name_order(name: str, ident: str) -> tuple[str, str]:
     the id breaks ties so that the order never depends on the order the release gave.
     """
     return (name.lower(), ident)
+
+
+def source_name(source: Source) -> str:
+    """How the book names a practitioners' source: its title, then who wrote it, where and when."""
+    details = ", ".join(x for x in (source.author, source.outlet, source.date) if x)
+    return f"{source.title} ({details})" if details else source.title
 
 
 def word_key(label: str) -> str:
@@ -286,9 +292,7 @@ class Site:
                 parts.append(cite([pid], textual=True) if pid else doi_link(ref))
             elif ref in self.kb.sources:
                 s = self.kb.sources[ref]
-                details = ", ".join(x for x in (s.author, s.outlet, s.date) if x)
-                text = f"{s.title} ({details})" if details else s.title
-                parts.append(f"*{self.mark(myst_escape(text), 'nl' if s.language == 'nl' else 'en')}*")
+                parts.append(f"*{self.mark(myst_escape(source_name(s)), 'nl' if s.language == 'nl' else 'en')}*")
             else:
                 parts.append(myst_escape(ref))
         return "; ".join(parts) if parts else "–"

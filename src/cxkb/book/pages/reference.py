@@ -20,12 +20,15 @@ import json
 import re
 import sys
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from cxkb.book.layout import GENERATED
 from cxkb.book.markup import replace_whole_texts
-from cxkb.book.site import Site, name_order
+from cxkb.book.site import Site, name_order, source_name
+from cxkb.iris import BASE
+from cxkb.namespaces import source_iri
 
 REFERENCE_DIR = "reference"
 # Where the Dutch pair waits in the generated tree until the site assembly puts it under nl/.
@@ -162,6 +165,8 @@ def vocpub_view(skos_file: Path, lang: str = "en") -> Any:
     ordered = Graph()
     for prefix, namespace in g.namespaces():
         ordered.bind(prefix, namespace, override=True)
+    # the scheme's own IRI sits in the base namespace, which pyLODE listed as rdflib's "ns1"
+    ordered.bind("cxkb", BASE, override=True)
     for c in sorted(concepts, key=lambda c: name_order(str(g.value(c, DCTERMS.title) or c), str(c))):
         ordered.add((c, RDF.type, SKOS.Concept))
     for triple in sorted(g):
@@ -174,13 +179,20 @@ _NAV_STYLE = (
     ".cxkb-ref-nav{font:14px/1.6 sans-serif;padding:.3em .5em;margin:0 0 .8em;background:#f3f4f6;color:#222}"
     ".cxkb-ref-nav a{color:#1d4ed8;margin-right:1.2em;text-decoration:underline}"
     ".cxkb-ref-nav-phone{display:none}"
+    # pyLODE turns its banner a quarter around its middle, so a longer (Dutch) banner sat over
+    # the field names; set sideways from its own corner it keeps to the margin in any language.
+    "#pylode{top:1em;left:.6em;writing-mode:vertical-rl;transform:rotate(180deg)}"
     # On a phone pyLODE's fixed contents column covered the page and its rotated banner
     # widened it: both join the flow, and long IRIs break, so nothing scrolls sideways.
     "@media (max-width:700px){body{padding:1em}#content{width:auto}"
     ".cxkb-ref-nav-phone{display:block}#toc .cxkb-ref-nav{display:none}"
     "#toc{position:static;width:auto;height:auto;margin:0 0 1em}"
-    "#pylode{position:static;transform:none;margin:0 0 1em}"
+    "#pylode{position:static;transform:none;writing-mode:horizontal-tb;margin:0 0 1em}"
     ".entity,table.entity{width:auto}.entity th{width:auto}"
+    # a concept's rows stack, field name over values, so a definition is not squeezed
+    # into a column beside a 250 px one and broken in mid-word
+    ".entity table,.entity tbody,.entity tr,.entity td{display:block;width:auto!important}"
+    ".entity tr{margin:0 0 .6em}.entity td{padding:0 .2em}"
     "code,a,dd,td,h1,h2,h3{overflow-wrap:anywhere}}</style>"
 )
 
@@ -248,9 +260,85 @@ def _finished(html: str, name: str, lang: str) -> str:
     return with_navigation(accessible(in_dutch(html) if lang == "nl" else html, lang), name, lang)
 
 
-def vocabulary_html(skos_file: Path, lang: str = "en") -> str:
-    """pyLODE's VocPub page of ``cxkb-skos.ttl`` in ``lang``, self-contained."""
-    return _finished(_pylode().VocPub(ontology=vocpub_view(skos_file, lang)).make_html(), VOCABULARY_HTML, lang)
+# The rows of a concept's section, in this order, with the name and tooltip of the one row
+# pyLODE has no name for. pyLODE's own sections keep one value per field (the last it meets)
+# and leave related concepts and scope notes out, so a concept with seven alternative labels,
+# three sources and four related concepts showed one label and one source and no relation.
+# Hidden labels stay out: SKOS keeps them for search, not for display.
+CONCEPT_ROWS: tuple[tuple[str, tuple[str, str] | None], ...] = (
+    ("http://www.w3.org/2004/02/skos/core#definition", None),
+    ("http://www.w3.org/2004/02/skos/core#scopeNote", None),
+    ("http://www.w3.org/2004/02/skos/core#altLabel", None),
+    ("http://www.w3.org/2004/02/skos/core#broader", None),
+    ("http://www.w3.org/2004/02/skos/core#narrower", None),
+    (
+        "http://www.w3.org/2004/02/skos/core#related",
+        ("Related Concept", "Relates a concept to a concept with which there is an associative semantic relationship"),
+    ),
+    ("http://purl.org/dc/terms/source", None),
+)
+
+
+def _vocpub_class(source_names: Mapping[str, str]) -> type:
+    """pyLODE's VocPub with concept sections that show every value of a field, and the
+    vocabulary's own sources (which have no page a reader could follow) by their names."""
+    from dominate.tags import a, br, code, div, h2, h3, span, strong, table, td, tr
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, SKOS
+
+    class VocPub(_pylode().VocPub):  # type: ignore[misc,name-defined]
+        def _make_main_sections(self) -> None:
+            concepts = list(dict.fromkeys(self.ont.subjects(RDF.type, SKOS.Concept)))
+            known = set(concepts)
+            with self.content:
+                section = div(h2("Concepts"), id="concepts")
+                for iri in concepts:
+                    rows = table()
+                    rows.add(tr(td(strong("IRI"), style="width:250px;"), td(code(str(iri)))))
+                    for field, name in CONCEPT_ROWS:
+                        values = sorted(self.ont.objects(iri, URIRef(field)), key=lambda v: self._order(v))
+                        if not values:
+                            continue
+                        cell = td()
+                        for n, value in enumerate(values):
+                            if n:
+                                cell.add(br())
+                            cell.add(self._value(value, known))
+                        rows.add(tr(td(self._field(URIRef(field), name)), cell))
+                    anchor = self.ont.namespace_manager.qname(iri).replace(":", "_")
+                    section.add(div(h3(str(self.ont.value(iri, DCTERMS.title)), id=anchor), rows, _class="entity"))
+
+        def _field(self, field: Any, name: tuple[str, str] | None) -> Any:
+            # pyLODE's name and description of the field, from the vocabularies it ships
+            known = self.props_labeled.get(field) or {}
+            title, tooltip = name or (str(known["title"]).title(), str(known["description"]).rstrip("."))
+            return a(title, href=str(field), title=tooltip)
+
+        def _order(self, value: Any) -> tuple[str, str]:
+            if isinstance(value, Literal):
+                return name_order(str(value), str(value))
+            name = source_names.get(str(value)) or self.ont.value(value, DCTERMS.title) or value
+            return name_order(str(name), str(value))
+
+        def _value(self, value: Any, known: set[Any]) -> Any:
+            # A concept links to its section and a DOI to the paper. The vocabulary's own
+            # sources (practitioners' articles) have IRIs that lead nowhere: shown by name.
+            if isinstance(value, Literal):
+                return span(str(value))
+            if value in known:
+                anchor = self.ont.namespace_manager.qname(value).replace(":", "_")
+                return a(str(self.ont.value(value, DCTERMS.title)), href="#" + anchor)
+            name = source_names.get(str(value), str(value))
+            return a(name, href=str(value)) if str(value).startswith("https://doi.org/") else span(name)
+
+    return VocPub
+
+
+def vocabulary_html(skos_file: Path, lang: str = "en", source_names: Mapping[str, str] | None = None) -> str:
+    """pyLODE's VocPub page of ``cxkb-skos.ttl`` in ``lang``, self-contained; ``source_names``
+    gives a source IRI the name to show for it."""
+    page = _vocpub_class(source_names or {})(ontology=vocpub_view(skos_file, lang))
+    return _finished(page.make_html(), VOCABULARY_HTML, lang)
 
 
 def ontology_html(schema_file: Path, lang: str = "en") -> str:
@@ -286,6 +374,8 @@ DUTCH: dict[str, str] = {
     "Definition": "Definitie",
     "Has Broader": "Breder begrip",
     "Has Narrower": "Smaller begrip",
+    "Related Concept": "Verwant begrip",
+    "Scope Note": "Toelichting",
     "Title": "Titel",
     "Label": "Label",
     "Description": "Beschrijving",
@@ -381,6 +471,12 @@ DUTCH: dict[str, str] = {
     "Relates a concept to a concept that is more specific in meaning": (
         "Verbindt een begrip met een begrip van specifiekere betekenis"
     ),
+    "Relates a concept to a concept with which there is an associative semantic relationship": (
+        "Verbindt een begrip met een begrip waarmee het inhoudelijk samenhangt"
+    ),
+    "A note that helps to clarify the meaning and/or the use of a concept": (
+        "Een notitie die de betekenis of het gebruik van een begrip verheldert"
+    ),
     "A domain of the subject property": "Een domein van de eigenschap",
     "A range of the subject property": "Een bereik van de eigenschap",
     "The subject is a subclass of a class": "Het onderwerp is een subklasse van een klasse",
@@ -435,16 +531,29 @@ def in_dutch(html: str) -> str:
     return head + ("<body" if head else "") + body
 
 
+def _source_names(site: Site) -> dict[str, str]:
+    """What the vocabulary page calls the concepts' sources: a paper of the table by its title
+    (linked to its DOI there), a practitioners' source by its title, author, outlet and date."""
+    names = {str(source_iri(ref)): source_name(s) for ref, s in site.kb.sources.items()}
+    for concept in site.kb.concepts.values():
+        for ref in concept.source:
+            paper = site.kb.papers.get(site.paper_by_doi.get(ref.lower(), ""))
+            if ref.startswith("10.") and paper is not None:
+                names[str(source_iri(ref))] = paper.title
+    return names
+
+
 def reference_files(site: Site) -> dict[str, bytes]:
     """The pyLODE pages of both editions, keyed by their path under ``book/`` (the Dutch
     pair under :data:`DUTCH_REFERENCE`, from where the site assembly moves it under nl/)."""
     skos_file = next((p for p in site.release_files if p.name == SKOS_FILE), None)
     schema = site.root / "ontology" / "cxkb.ttl"
     out: dict[str, bytes] = {}
+    names = _source_names(site)
     for lang, folder in (("en", f"{GENERATED}/extra/{REFERENCE_DIR}"), ("nl", DUTCH_REFERENCE)):
         out[f"{folder}/{ONTOLOGY_HTML}"] = ontology_html(schema, lang).encode("utf-8")
         if skos_file is not None:
-            out[f"{folder}/{VOCABULARY_HTML}"] = vocabulary_html(skos_file, lang).encode("utf-8")
+            out[f"{folder}/{VOCABULARY_HTML}"] = vocabulary_html(skos_file, lang, names).encode("utf-8")
     return out
 
 
