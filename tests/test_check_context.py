@@ -509,6 +509,34 @@ def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: Vocab
     ]
 
 
+def test_a_product_name_across_a_dash_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    """*Customer Insights - Journeys* is a product (seed:190): its *Journeys* is no customer journey,
+    however the dash is written. A dash between spaces joins the words of no other label: it ends a
+    clause (*the customer - journey map*), so only a label written with one there matches across it."""
+    for dash in ("-", "\u2013", ""):
+        name = f"Customer Insights {dash} Journeys".replace("  ", " ")
+        text = f"Send the survey link from {name}. The customer journey matters."
+        assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+            ("customer journey", ("customer-journey",))
+        ], name
+    text = "We spoke to the customer - journey maps came later."
+    assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["journey maps"]
+
+
+def test_a_person_who_is_the_point_of_contact_is_no_touchpoint(index: VocabIndex, tmp_path: Path) -> None:
+    """A point of contact may be a person (seed:191): the customer's dedicated or technical point of
+    contact is their manager, not a touchpoint, while the point of contact between a customer and
+    a service still is one."""
+    text = (
+        "Your dedicated point of contact and the technical points of contact help you. "
+        "The website is a point of contact between customers and the service."
+    )
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("point of contact", ("touchpoint",))
+    ]
+    assert not [f for f in check(index, tmp_path, "Ask your previous point of contact.", "en").findings]
+
+
 def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
     text = "Customer satisfaction matters. Satisfied customers return. CSAT measures it."
     result = check(index, tmp_path, text, "en")

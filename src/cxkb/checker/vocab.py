@@ -57,15 +57,20 @@ from cxkb.model import LANGS, KnowledgeBase
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
 _NEXT = re.compile(
     r"((?:(?<=[sS])['’](?=[ \t\r\u00a0\n]))?"  # a plural's possessive apostrophe
-    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013])([^\W_]+(?:['’][^\W_]+)*)"
+    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013]|[ \t\u00a0]+[-\u2013\u2014][ \t\u00a0]+)"
+    r"([^\W_]+(?:['’][^\W_]+)*)"
 )
 """The next word after a word, if only white space (one line break at most) or one hyphen is between.
 
 A plural's possessive apostrophe may end the word before the white space (*users' needs*). A
 label matches across it only if the label has one there too (:data:`_POSSESSIVE`): *customers'
-service perceptions* are no *customer service*."""
+service perceptions* are no *customer service*. A dash between spaces mostly ends a clause, so a
+label matches across one only if the label has one there too (:data:`_SPACED_DASH`), as product
+names do (*Customer Insights - Journeys*)."""
 _POSSESSIVE = re.compile(r"[sS]['’]\s")
 """A label that spells a plural's possessive (*designed around users' needs*)."""
+_SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
+"""A label with a dash between spaces (a product's name)."""
 _CACHE_LIMIT = 500_000  # distinct words remembered per matcher
 _PLAIN = "\x01"  # trie key of the precomputed entries of a node whose entries need no check
 _END = ""  # trie key under which a node keeps the labels that end there (no word key is empty)
@@ -504,6 +509,7 @@ class Matcher:
         tokens = [first_token]
         hyphen_only = True
         possessive = False  # an apostrophe after a plural's s in a gap
+        dashed = False  # a dash between spaces in a gap
         depth = self.index.depth
         steps, dead = self._steps, self._dead
         while len(tokens) < depth:
@@ -522,12 +528,15 @@ class Matcher:
             if gap not in HYPHENS:
                 hyphen_only = False
                 possessive = possessive or gap[:1] in "'’"
+                dashed = dashed or _SPACED_DASH.search(gap) is not None
             tokens.append(token)
             pos = m.end()
             for node in ends:
                 ok = _accepted(node, tokens, hyphen_only)
                 if ok and possessive:
                     ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
+                if ok and dashed:
+                    ok = tuple(e for e in ok if _SPACED_DASH.search(e.label))
                 if ok and token[-2:].lower() == "ed":  # a participle: "a service designed for them"
                     ok = tuple(e for e in ok if e.label[-2:].lower() == "ed")
                 if ok:
