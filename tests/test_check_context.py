@@ -537,6 +537,21 @@ def test_a_person_who_is_the_point_of_contact_is_no_touchpoint(index: VocabIndex
     assert not [f for f in check(index, tmp_path, "Ask your previous point of contact.", "en").findings]
 
 
+def test_a_plural_and_its_verb_are_no_compound(index: VocabIndex, tmp_path: Path) -> None:
+    """An English compound keeps its first noun singular, so *customers care* and *customers service*
+    are a subject and its verb, not customer care or customer service; a label that starts with a
+    head noun (*points of contact*) or is a hyphenated compound written apart (*put users first*)
+    still matches."""
+    text = "We build what customers care about. Our customers service their own accounts."
+    assert check(index, tmp_path, text, "en").mentions == []
+    text = "Customer care helps. The points of contact grew. We put users first."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("Customer care", ("customer-service",)),
+        ("points of contact", ("touchpoint",)),
+        ("users first", ("user-centricity",)),
+    ]
+
+
 def test_related_forms_do_not_count_as_inconsistent_naming(index: VocabIndex, tmp_path: Path) -> None:
     text = "Customer satisfaction matters. Satisfied customers return. CSAT measures it."
     result = check(index, tmp_path, text, "en")

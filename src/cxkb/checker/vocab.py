@@ -69,6 +69,24 @@ label matches across one only if the label has one there too (:data:`_SPACED_DAS
 names do (*Customer Insights - Journeys*)."""
 _POSSESSIVE = re.compile(r"[sS]['’]\s")
 """A label that spells a plural's possessive (*designed around users' needs*)."""
+_PLURAL = re.compile(r"[^\W\d_]*[^\W\d_sS][sS]")
+"""An English word that looks like a plural (*customers*; not *business*, not *user's*)."""
+_HEAD_FIRST = frozenset({"of", "for", "to", "in", "on", "at", "with", "from", "by", "and"})
+
+
+def _takes_plural(label: str, first: str) -> bool:
+    """Whether a label may start with the plural ``first``.
+
+    In an English compound the first noun stays singular (*customer service*), so a plural
+    followed by a space is mostly a subject and its verb: *what customers care about*, *users
+    experience delays*, *customers service their accounts*. A label that starts with that very
+    plural, a hyphenated one (*user-first*, written apart in *put users first*) and one whose
+    first word is its head (*points of contact*) take it.
+    """
+    words = label.split()
+    return words[0].lower() == first.lower() or "-" in words[0] or (len(words) > 1 and words[1].lower() in _HEAD_FIRST)
+
+
 _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
 """A label with a dash between spaces (a product's name)."""
 _CACHE_LIMIT = 500_000  # distinct words remembered per matcher
@@ -510,6 +528,7 @@ class Matcher:
         hyphen_only = True
         possessive = False  # an apostrophe after a plural's s in a gap
         dashed = False  # a dash between spaces in a gap
+        plural = self.lang == "en" and _PLURAL.fullmatch(first_token) is not None
         depth = self.index.depth
         steps, dead = self._steps, self._dead
         while len(tokens) < depth:
@@ -537,6 +556,8 @@ class Matcher:
                     ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
                 if ok and dashed:
                     ok = tuple(e for e in ok if _SPACED_DASH.search(e.label))
+                if ok and plural and not hyphen_only:
+                    ok = tuple(e for e in ok if _takes_plural(e.label, first_token))
                 if ok and token[-2:].lower() == "ed":  # a participle: "a service designed for them"
                     ok = tuple(e for e in ok if e.label[-2:].lower() == "ed")
                 if ok:
