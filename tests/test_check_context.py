@@ -511,16 +511,24 @@ def test_phrases_that_hold_a_label_but_name_nothing_are_passed_over(index: Vocab
 
 def test_a_product_name_across_a_dash_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
     """*Customer Insights - Journeys* is a product (seed:190): its *Journeys* is no customer journey,
-    however the dash is written. A dash between spaces joins the words of no other label: it ends a
-    clause (*the customer - journey map*), so only a label written with one there matches across it."""
-    for dash in ("-", "\u2013", ""):
-        name = f"Customer Insights {dash} Journeys".replace("  ", " ")
+    however the dash is written. A dash between spaces, or an em dash, joins the words of no other
+    label: it ends a clause (*the customer - journey map*), so only a label written with a dash there
+    matches across it."""
+    for name in (
+        "Customer Insights - Journeys",
+        "Customer Insights \u2013 Journeys",
+        "Customer Insights\u2014Journeys",
+        "Customer Insights journeys",
+    ):
         text = f"Send the survey link from {name}. The customer journey matters."
         assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
             ("customer journey", ("customer-journey",))
         ], name
-    text = "We spoke to the customer - journey maps came later."
-    assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["journey maps"]
+    for text in (
+        "We spoke to the customer - journey maps came later.",
+        "We spoke to the customer\u2014journey maps came later.",
+    ):
+        assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["journey maps"]
 
 
 def test_a_person_who_is_the_point_of_contact_is_no_touchpoint(index: VocabIndex, tmp_path: Path) -> None:

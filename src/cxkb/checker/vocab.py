@@ -57,16 +57,17 @@ from cxkb.model import LANGS, KnowledgeBase
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
 _NEXT = re.compile(
     r"((?:(?<=[sS])['’](?=[ \t\r\u00a0\n]))?"  # a plural's possessive apostrophe
-    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013]|[ \t\u00a0]+[-\u2013\u2014][ \t\u00a0]+)"
+    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013]|[ \t\u00a0]+[-\u2013\u2014][ \t\u00a0]+|\u2014)"
     r"([^\W_]+(?:['’][^\W_]+)*)"
 )
 """The next word after a word, if only white space (one line break at most) or one hyphen is between.
 
 A plural's possessive apostrophe may end the word before the white space (*users' needs*). A
 label matches across it only if the label has one there too (:data:`_POSSESSIVE`): *customers'
-service perceptions* are no *customer service*. A dash between spaces mostly ends a clause, so a
-label matches across one only if the label has one there too (:data:`_SPACED_DASH`), as product
-names do (*Customer Insights - Journeys*)."""
+service perceptions* are no *customer service*. A dash between spaces, or an em dash, mostly ends
+a clause, so a label matches across one only if the label has a dash between spaces there
+(:data:`_SPACED_DASH`), as product names do (*Customer Insights - Journeys*, also written
+*Customer Insights—Journeys*)."""
 _POSSESSIVE = re.compile(r"[sS]['’]\s")
 """A label that spells a plural's possessive (*designed around users' needs*)."""
 _PLURAL = re.compile(r"[^\W\d_]*[^\W\d_sS][sS]")
@@ -87,6 +88,7 @@ def _takes_plural(label: str, first: str) -> bool:
     return words[0].lower() == first.lower() or "-" in words[0] or (len(words) > 1 and words[1].lower() in _HEAD_FIRST)
 
 
+_DASHES = frozenset("-\u2013\u2014")
 _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
 """A label with a dash between spaces (a product's name)."""
 _CACHE_LIMIT = 500_000  # distinct words remembered per matcher
@@ -547,7 +549,7 @@ class Matcher:
             if gap not in HYPHENS:
                 hyphen_only = False
                 possessive = possessive or gap[:1] in "'’"
-                dashed = dashed or _SPACED_DASH.search(gap) is not None
+                dashed = dashed or (gap not in HYPHENS and gap.strip() in _DASHES)
             tokens.append(token)
             pos = m.end()
             for node in ends:
