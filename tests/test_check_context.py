@@ -1152,6 +1152,16 @@ def test_name_rules_for_capitalised_phrases() -> None:
     title = "Analytics Tools Assist in Customer Understanding"
     start = title.index("Customer Understanding")
     assert not capitalised_in_prose(title, start, start + len("Customer Understanding"))  # a title-case line
+    # a sentence that lists products capitalises most of its words, yet is no title
+    listing = (
+        "This solution combines Dynamics 365 Customer Insights, Dynamics 365 Customer Service, Dynamics 365 "
+        "Customer Voice, Dynamics 365 Sales, Power Automate, Power Apps and Dataverse, which together build one system."
+    )
+    start = listing.index("Customer Insights")
+    assert capitalised_in_prose(listing, start, start + len("Customer Insights"))
+    heading = "Putting Customers First through Better Customer Service Design"
+    start = heading.index("Better Customer Service")
+    assert not capitalised_in_prose(heading, start, start + len("Better Customer Service"))
     lead = "Customer Team members met."
     assert not capitalised_in_prose(lead, 0, len("Customer Team"))  # the capital starts the sentence
     one = "Het Klanttevredenheidsonderzoek liep."

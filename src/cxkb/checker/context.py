@@ -427,6 +427,9 @@ def modifies_a_noun(word: str) -> bool:
 _LINE_REACH = 300  # characters looked at on each side of a phrase for its line
 
 
+_PROSE_WORDS = 3  # lower-case words of four letters or more that make a line prose, not a title
+
+
 def capitalised_in_prose(text: str, start: int, end: int) -> bool:
     """A capitalised phrase of two or more words inside a lower-case sentence: a name (*a Customer Team*).
 
@@ -447,7 +450,10 @@ def capitalised_in_prose(text: str, start: int, end: int) -> bool:
     )
     long_words = [w for w in around if len(w) > 3]  # short words (a, in, of) stay small in titles too
     capitalised = sum(1 for w in long_words if w[:1].isupper())
-    return 2 * capitalised < len(long_words)
+    # A list of product names capitalises most words of a sentence, which a title does too; but
+    # a title leaves at most a preposition or two in lower case, and a sentence has more.
+    lower = len(long_words) - capitalised
+    return 2 * capitalised < len(long_words) or lower >= _PROSE_WORDS
 
 
 def ends_in_name(text: str, start: int, end: int) -> bool:
