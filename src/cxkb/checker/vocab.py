@@ -171,6 +171,17 @@ def words(text: str) -> list[str]:
 _LEMMATISER = lemmas.Lemmatiser()
 
 
+def _spelled_none_first(entries: tuple[Entry, ...], tokens: list[str]) -> tuple[Entry, ...]:
+    """The none forms alone, where the text spells one and reaches the labels beside it only
+    through a lemma: *Customer Centre*, a product, is spelled so, while *customer-centred* comes
+    to the same words only as the lemma of its participle. Otherwise a label beats a none form."""
+    said = [fold(t) for t in tokens]
+    spelled = [e for e in entries if words(e.label) == said]
+    if spelled and all(e.kind is Kind.NONE for e in spelled):
+        return tuple(spelled)
+    return entries
+
+
 def _derived_in_none(inner: tuple[Entry, ...], outer: tuple[Entry, ...]) -> bool:
     """A derived word inside a two-part phrase that names nothing (*satisfy … needs*) gives way to it,
     so the phrase, not the word, decides: the word alone would read as satisfaction."""
@@ -560,6 +571,8 @@ class Matcher:
                     ok = tuple(e for e in ok if _SPACED_DASH.search(e.label))
                 if ok and plural and not hyphen_only:
                     ok = tuple(e for e in ok if _takes_plural(e.label, first_token))
+                if len(ok) > 1:
+                    ok = _spelled_none_first(ok, tokens)
                 if ok and token[-2:].lower() == "ed":  # a participle: "a service designed for them"
                     ok = tuple(e for e in ok if e.label[-2:].lower() == "ed")
                 if ok:
