@@ -256,6 +256,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("satisfied", ("customer-satisfaction",)),
             ],
         ),
+        # the staff of a shop who serve its customers (seed:193, seed:194)
+        (
+            "A store clerk logs the complaint; store workers run the checkout for the shopper.",
+            [("store clerk", ("frontline-employee",)), ("store workers", ("frontline-employee",))],
+        ),
         # a point of interaction is what the taxonomy defines a touchpoint as (seed:180)
         (
             "List the interaction points, then test each point of interaction.",
