@@ -540,7 +540,7 @@ class Matcher:
         tokens = [first_token]
         hyphen_only = True
         possessive = False  # an apostrophe after a plural's s in a gap
-        dashed = False  # a dash between spaces in a gap
+        dashed = False  # a dash that is no hyphen in a gap
         plural = self.lang == "en" and _PLURAL.fullmatch(first_token) is not None
         depth = self.index.depth
         steps, dead = self._steps, self._dead
@@ -560,7 +560,7 @@ class Matcher:
             if gap not in HYPHENS:
                 hyphen_only = False
                 possessive = possessive or gap[:1] in "'’"
-                dashed = dashed or (gap not in HYPHENS and gap.strip() in _DASHES)
+                dashed = dashed or gap.strip() in _DASHES  # a dash between spaces, or an em dash
             tokens.append(token)
             pos = m.end()
             for node in ends:
