@@ -256,6 +256,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("satisfied", ("customer-satisfaction",)),
             ],
         ),
+        # the channels a contact centre offers its customers, not a team's internal ones (seed:059)
+        (
+            "Which communication channels will you offer your customers? Our internal communication channels stay.",
+            [("communication channels", ("touchpoint",))],
+        ),
         # the staff of a shop who serve its customers (seed:193, seed:194)
         (
             "A store clerk logs the complaint; store workers run the checkout for the shopper.",
@@ -475,6 +480,16 @@ def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, 
             [
                 ("vanuit het perspectief van een inwoner", ("customer-centricity",)),
                 ("vanuit het perspectief van de ondernemer", ("customer-centricity",)),
+            ],
+        ),
+        # the staff who answer customers' requests and the channel through which they reach them
+        # (seed:195, seed:196)
+        (
+            "Een supportmedewerker of een van de servicemedewerkers antwoordt via het communicatiekanaal.",
+            [
+                ("supportmedewerker", ("frontline-employee",)),
+                ("servicemedewerkers", ("frontline-employee",)),
+                ("communicatiekanaal", ("touchpoint",)),
             ],
         ),
     ],

@@ -50,47 +50,12 @@ from cxkb.checker.context import (
     runs_services,
 )
 from cxkb.checker.inflect import forms as inflected_forms
+from cxkb.checker.joins import NEXT, Join
 from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, trie_pattern
 from cxkb.checker.sense import ContextCues
 from cxkb.model import LANGS, KnowledgeBase
 
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
-_NEXT = re.compile(
-    r"((?:(?<=[sS])['’](?=[ \t\r\u00a0\n]))?"  # a plural's possessive apostrophe
-    r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013]|[ \t\u00a0]+[-\u2013\u2014][ \t\u00a0]+|\u2014)"
-    r"([^\W_]+(?:['’][^\W_]+)*)"
-)
-"""The next word after a word, if only white space (one line break at most) or one hyphen is between.
-
-A plural's possessive apostrophe may end the word before the white space (*users' needs*). A
-label matches across it only if the label has one there too (:data:`_POSSESSIVE`): *customers'
-service perceptions* are no *customer service*. A dash between spaces, or an em dash, mostly ends
-a clause, so a label matches across one only if the label has a dash between spaces there
-(:data:`_SPACED_DASH`), as product names do (*Customer Insights - Journeys*, also written
-*Customer Insights—Journeys*)."""
-_POSSESSIVE = re.compile(r"[sS]['’]\s")
-"""A label that spells a plural's possessive (*designed around users' needs*)."""
-_PLURAL = re.compile(r"[^\W\d_]*[^\W\d_sS][sS]")
-"""An English word that looks like a plural (*customers*; not *business*, not *user's*)."""
-_HEAD_FIRST = frozenset({"of", "for", "to", "in", "on", "at", "with", "from", "by", "and"})
-
-
-def _takes_plural(label: str, first: str) -> bool:
-    """Whether a label may start with the plural ``first``.
-
-    In an English compound the first noun stays singular (*customer service*), so a plural
-    followed by a space is mostly a subject and its verb: *what customers care about*, *users
-    experience delays*, *customers service their accounts*. A label that starts with that very
-    plural, a hyphenated one (*user-first*, written apart in *put users first*) and one whose
-    first word is its head (*points of contact*) take it.
-    """
-    words = label.split()
-    return words[0].lower() == first.lower() or "-" in words[0] or (len(words) > 1 and words[1].lower() in _HEAD_FIRST)
-
-
-_DASHES = frozenset("-\u2013\u2014")
-_SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
-"""A label with a dash between spaces (a product's name)."""
 _CACHE_LIMIT = 500_000  # distinct words remembered per matcher
 _PLAIN = "\x01"  # trie key of the precomputed entries of a node whose entries need no check
 _END = ""  # trie key under which a node keeps the labels that end there (no word key is empty)
@@ -538,14 +503,11 @@ class Matcher:
         best: tuple[int, tuple[Entry, ...]] | None = (pos, first.here) if first.here else None
         states = first.nodes
         tokens = [first_token]
-        hyphen_only = True
-        possessive = False  # an apostrophe after a plural's s in a gap
-        dashed = False  # a dash that is no hyphen in a gap
-        plural = self.lang == "en" and _PLURAL.fullmatch(first_token) is not None
+        join = Join(first_token, self.lang)
         depth = self.index.depth
         steps, dead = self._steps, self._dead
         while len(tokens) < depth:
-            m = _NEXT.match(text, pos)
+            m = NEXT.match(text, pos)
             if m is None:
                 break
             gap, token = m.groups()
@@ -557,20 +519,11 @@ class Matcher:
             _, states, ends, leaf = step
             if not states:
                 break
-            if gap not in HYPHENS:
-                hyphen_only = False
-                possessive = possessive or gap[:1] in "'’"
-                dashed = dashed or gap.strip() in _DASHES  # a dash between spaces, or an em dash
+            join.add(gap, HYPHENS)
             tokens.append(token)
             pos = m.end()
             for node in ends:
-                ok = _accepted(node, tokens, hyphen_only)
-                if ok and possessive:
-                    ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
-                if ok and dashed:
-                    ok = tuple(e for e in ok if _SPACED_DASH.search(e.label))
-                if ok and plural and not hyphen_only:
-                    ok = tuple(e for e in ok if _takes_plural(e.label, first_token))
+                ok = join.allows(_accepted(node, tokens, join.hyphen_only))
                 if len(ok) > 1:
                     ok = _spelled_none_first(ok, tokens)
                 if ok and token[-2:].lower() == "ed":  # a participle: "a service designed for them"
