@@ -9,7 +9,6 @@ written the same way; the rules are here so that the matcher's loop reads as one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 NEXT = re.compile(
@@ -51,10 +50,11 @@ def takes_plural(label: str, first: str) -> bool:
 class Join:
     """What the gaps of one run of words have held so far, from its first word on."""
 
-    __slots__ = ("dashed", "first", "hyphen_only", "plural", "possessive")
+    __slots__ = ("dashed", "english", "first", "hyphen_only", "possessive")
 
     def __init__(self, first: str, lang: str) -> None:
         self.first = first
+        self.english = lang == "en"
         self.hyphen_only = True
         # A plural's possessive apostrophe: *customers' service perceptions* are no customer
         # service, while a label that spells one (*designed around users' needs*) matches.
@@ -62,7 +62,6 @@ class Join:
         # A dash between spaces, or an em dash, mostly ends a clause; product names have one
         # (*Customer Insights - Journeys*, also written *Customer Insights—Journeys*).
         self.dashed = False
-        self.plural = lang == "en" and _PLURAL.fullmatch(first) is not None
 
     def add(self, gap: str, hyphens: frozenset[str]) -> None:
         if gap not in hyphens:
@@ -70,13 +69,12 @@ class Join:
             self.possessive = self.possessive or gap[:1] in "'’"
             self.dashed = self.dashed or gap.strip() in _DASHES
 
-    def allows(self, entries: Iterable[E]) -> tuple[E, ...]:
+    def allows(self, ok: tuple[E, ...]) -> tuple[E, ...]:
         """The entries whose labels are written the way the run of words is joined."""
-        ok = tuple(entries)
         if ok and self.possessive:
             ok = tuple(e for e in ok if _POSSESSIVE.search(e.label))
         if ok and self.dashed:
             ok = tuple(e for e in ok if _SPACED_DASH.search(e.label))
-        if ok and self.plural and not self.hyphen_only:
+        if ok and self.english and not self.hyphen_only and _PLURAL.fullmatch(self.first):
             ok = tuple(e for e in ok if takes_plural(e.label, self.first))
         return ok
