@@ -578,6 +578,17 @@ def test_a_person_who_is_the_point_of_contact_is_no_touchpoint(index: VocabIndex
     assert not [f for f in check(index, tmp_path, "Ask your previous point of contact.", "en").findings]
 
 
+def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    """Government digital teams call a project with a partner an engagement (*this engagement*, *18F
+    engagements*, *each engagement*): no one's engagement with a service, so nothing is named, while a
+    bare engagement with no such word before it stays customer engagement."""
+    text = "This engagement began with interviews. 18F engagements end with a handover. Each engagement is short."
+    assert check(index, tmp_path, text, "en").mentions == []
+    assert [
+        (m.text, m.concepts) for m in check(index, tmp_path, "Engagement grew after the launch.", "en").mentions
+    ] == [("Engagement", ("customer-engagement",))]
+
+
 def test_a_plural_and_its_verb_are_no_compound(index: VocabIndex, tmp_path: Path) -> None:
     """An English compound keeps its first noun singular, so *customers care* and *customers service*
     are a subject and its verb, not customer care or customer service; a label that starts with a
