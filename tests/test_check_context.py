@@ -256,7 +256,7 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
                 ("satisfied", ("customer-satisfaction",)),
             ],
         ),
-        # the channels a contact centre offers its customers, not a team's internal ones (seed:059)
+        # the channels a contact centre offers its customers (seed:059), not a team's internal ones (seed:197)
         (
             "Which communication channels will you offer your customers? Our internal communication channels stay.",
             [("communication channels", ("touchpoint",))],
