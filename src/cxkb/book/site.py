@@ -225,12 +225,16 @@ class Site:
     def mentions(self) -> dict[str, list[tuple[str, str]]]:
         return mention_index(self)
 
+    def cited_paper(self, ref: str) -> str | None:
+        """The paper of the table that a concept's source reference names, if it is one (a DOI)."""
+        return self.paper_by_doi.get(ref.lower()) if ref.startswith("10.") else None
+
     @cached_property
     def source_papers(self) -> dict[str, list[str]]:
         """Papers of the table a concept cites as a source of its definition."""
         out: dict[str, list[str]] = {}
         for c in self.kb.concepts.values():
-            ids = [self.paper_by_doi[r.lower()] for r in c.source if r.lower() in self.paper_by_doi]
+            ids = [pid for pid in map(self.cited_paper, c.source) if pid]
             if ids:
                 out[c.id] = self.sort_papers(ids)
         return out
@@ -288,7 +292,7 @@ class Site:
         parts = []
         for ref in refs:
             if ref.startswith("10."):
-                pid = self.paper_by_doi.get(ref.lower())
+                pid = self.cited_paper(ref)
                 parts.append(cite([pid], textual=True) if pid else doi_link(ref))
             elif ref in self.kb.sources:
                 s = self.kb.sources[ref]

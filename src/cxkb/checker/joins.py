@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Protocol, TypeVar
 
+from cxkb.checker.prefilter import HYPHENS
+
 NEXT = re.compile(
     r"((?:(?<=[sS])['’](?=[ \t\r\u00a0\n]))?"  # a plural's possessive apostrophe
     r"[ \t\r\u00a0]*\n?[ \t\r\u00a0]*|[-\u2010\u2011\u2013]|[ \t\u00a0]+[-\u2013\u2014][ \t\u00a0]+|\u2014)"
@@ -63,8 +65,8 @@ class Join:
         # (*Customer Insights - Journeys*, also written *Customer Insights—Journeys*).
         self.dashed = False
 
-    def add(self, gap: str, hyphens: frozenset[str]) -> None:
-        if gap not in hyphens:
+    def add(self, gap: str) -> None:
+        if gap not in HYPHENS:
             self.hyphen_only = False
             self.possessive = self.possessive or gap[:1] in "'’"
             self.dashed = self.dashed or gap.strip() in _DASHES

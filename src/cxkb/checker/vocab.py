@@ -51,7 +51,7 @@ from cxkb.checker.context import (
 )
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.joins import NEXT, Join
-from cxkb.checker.prefilter import HYPHENS, TOKEN, Prefilter, trie_pattern
+from cxkb.checker.prefilter import TOKEN, Prefilter, trie_pattern
 from cxkb.checker.sense import ContextCues
 from cxkb.model import LANGS, KnowledgeBase
 
@@ -519,7 +519,7 @@ class Matcher:
             _, states, ends, leaf = step
             if not states:
                 break
-            join.add(gap, HYPHENS)
+            join.add(gap)
             tokens.append(token)
             pos = m.end()
             for node in ends:

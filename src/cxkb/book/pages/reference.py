@@ -537,9 +537,9 @@ def _source_names(site: Site) -> dict[str, str]:
     names = {str(source_iri(ref)): source_name(s) for ref, s in site.kb.sources.items()}
     for concept in site.kb.concepts.values():
         for ref in concept.source:
-            paper = site.kb.papers.get(site.paper_by_doi.get(ref.lower(), ""))
-            if ref.startswith("10.") and paper is not None:
-                names[str(source_iri(ref))] = paper.title
+            pid = site.cited_paper(ref)
+            if pid is not None:
+                names[str(source_iri(ref))] = site.kb.papers[pid].title
     return names
 
 
