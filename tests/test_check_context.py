@@ -551,6 +551,29 @@ def test_a_product_name_across_a_dash_names_nothing(index: VocabIndex, tmp_path:
         assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["journey maps"]
 
 
+def test_the_gaps_between_a_labels_words() -> None:
+    """What may stand between two words of a label, and that a long run of white space before a
+    word that is no word fails at once: written as two runs around an optional line break, the
+    gap once took time quadratic in the run (35 s for 60,000 spaces after *customer*)."""
+    from cxkb.checker.joins import NEXT
+
+    gaps = {
+        "  word": "  ",
+        " \n  word": " \n  ",
+        "-word": "-",
+        " - word": " - ",
+        "\u2014word": "\u2014",
+        " \u2013 word": " \u2013 ",
+    }
+    for text, gap in gaps.items():
+        m = NEXT.match(text)
+        assert m is not None and m.groups() == (gap, "word"), text
+    assert NEXT.match("customers' service", 9).groups() == ("' ", "service")  # type: ignore[union-attr]
+    assert NEXT.match(" \n\n word") is None  # a blank line ends the phrase
+    assert NEXT.match(" " * 50_000 + ".") is None
+    assert NEXT.match("\t" * 50_000 + " - " + " " * 50_000 + ".") is None
+
+
 def test_a_spelled_none_form_beats_a_label_reached_through_a_lemma(index: VocabIndex, tmp_path: Path) -> None:
     """*Customer Centre* is a product's support portal (seed:192). *customer-centred* reaches the same
     words only as the lemma of its participle, so the name, spelled out as a none form, wins there;
