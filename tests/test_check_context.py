@@ -612,6 +612,21 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     ] == [("Engagement", ("customer-engagement",))]
 
 
+def test_experience_as_know_how_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    """A writer's or a supplier's experience is know-how (*our experience*, *experience working with*,
+    *leveranciers met ervaring*, *ervaring hebben met*), not anyone's experience of a service, so
+    nothing is named; the same word with no such neighbour still offers its candidates."""
+    english = (
+        "From our experience, interviews help. Experience working with partners is required. "
+        "Staff need technical experience and their experience levels vary."
+    )
+    assert check(index, tmp_path, english, "en").mentions == []
+    dutch = "Kies leveranciers met ervaring. Zij moeten ervaring hebben met formulieren. Deel ervaringen en lessen."
+    assert check(index, tmp_path, dutch, "nl").mentions == []
+    assert [m.text for m in check(index, tmp_path, "The experience felt slow.", "en").mentions] == ["experience"]
+    assert [m.text for m in check(index, tmp_path, "De ervaring was prettig.", "nl").mentions] == ["ervaring"]
+
+
 def test_a_plural_and_its_verb_are_no_compound(index: VocabIndex, tmp_path: Path) -> None:
     """An English compound keeps its first noun singular, so *customers care* and *customers service*
     are a subject and its verb, not customer care or customer service; a label that starts with a
