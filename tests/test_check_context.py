@@ -612,6 +612,15 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     ] == [("Engagement", ("customer-engagement",))]
 
 
+def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
+    """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
+    text = "We need an EmX cookbook, and EmX recipes follow."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("EmX", ("employee-experience",)),
+        ("EmX", ("employee-experience",)),
+    ]
+
+
 def test_experience_as_know_how_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
     """A writer's or a supplier's experience is know-how (*our experience*, *experience working with*,
     *leveranciers met ervaring*, *ervaring hebben met*), not anyone's experience of a service, so
@@ -905,6 +914,13 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"belevingswereld"},
             {"klantonderzoek"},
         ),
+        (  # what one customer asked, and an employee's task for one: records of a contact
+            "nl",
+            "De klantvraag komt binnen en elke klantvraag krijgt een klanttaak; klantvragen en klanttaken "
+            "wachten. Het klantonderzoek loopt.",
+            {"klantvraag", "klanttaak"},
+            {"klantonderzoek"},
+        ),
         (  # data kept in a system
             "nl",
             "De klantgegevens staan in het klantenregister en het Contactmomentenregister, bij het "
@@ -959,10 +975,10 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             "Service usage and service usage rose. Service work and service work end. Service appointments and "
             "service appointments, service agreements and service agreements, service requests and service "
             "requests. The Service admin opens the Service workspace; the Service admin and the Service workspace. "
-            "The customer panel met. The customer panel ate.",
+            "A service landscape and the service landscape. The customer panel met. The customer panel ate.",
             {"service management", "service continuity", "service start", "service area", "service usage"}
             | {"service work", "service appointment", "service agreement", "service request", "service admin"}
-            | {"service workspace"},
+            | {"service workspace", "service landscape"},
             {"customer panel"},
         ),
     ],

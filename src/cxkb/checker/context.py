@@ -116,7 +116,8 @@ held-out text that has one). Kept apart from :data:`STOPWORDS`, which detect the
 NOT_TERMS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "ervaringsdeskundige ervaringsdeskundigen ervaringsdeskundigheid werkervaring werkervaringen levenservaring "
-        "praktijkervaring praktijkervaringen beroepservaring belevingswereld belevingswerelden"
+        "praktijkervaring praktijkervaringen beroepservaring belevingswereld belevingswerelden "
+        "klantvraag klantvragen klanttaak klanttaken"
     ),
     "en": frozenset(
         [
@@ -133,8 +134,9 @@ NOT_TERMS: dict[str, frozenset[str]] = {
     ),
 }
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
-not of a customer; a *belevingswereld*, the way a group of people sees its world): never
-reported as unknown terms."""
+not of a customer; a *belevingswereld*, the way a group of people sees its world; a *klantvraag*,
+what one customer asked, and a *klanttaak*, a task an employee keeps for one, both records of a
+contact): never reported as unknown terms."""
 
 RUNNING_SERVICES = frozenset(
     [
@@ -196,6 +198,8 @@ RUNNING_SERVICES = frozenset(
         "admin",  # a role and a screen in service software (held-out texts)
         "workspace",
         "workspaces",
+        "landscape",  # the range of services on offer in a field, as a discovery surveys it (held-out texts)
+        "landscapes",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
