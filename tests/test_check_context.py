@@ -607,6 +607,9 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     bare engagement with no such word before it stays customer engagement."""
     text = "This engagement began with interviews. 18F engagements end with a handover. Each engagement is short."
     assert check(index, tmp_path, text, "en").mentions == []
+    # nor is the engagement of the organisations a service works with, or the project's first phase
+    text = "Provider engagement shaped the beta. Early engagement with suppliers helps, and partner engagement too."
+    assert check(index, tmp_path, text, "en").mentions == []
     assert [
         (m.text, m.concepts) for m in check(index, tmp_path, "Engagement grew after the launch.", "en").mentions
     ] == [("Engagement", ("customer-engagement",))]
