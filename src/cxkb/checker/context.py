@@ -203,9 +203,10 @@ RUNNING_SERVICES = frozenset(
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
-manages them, what it plans for them, how it changes, sorts or counts them, what they are built
-from) or the people around them, not a CX notion a reviewer would add: *service manager*,
-*service strategy*, *service transformation*, *service users*, *service endpoints* are never
+manages them, what it plans for them, how it changes, sorts or counts them, how it books,
+contracts and records them, what they are built from) or the people around them, not a CX
+notion a reviewer would add: *service manager*, *service strategy*, *service transformation*,
+*service appointments*, *service requests*, *service users*, *service endpoints* are never
 unknown terms."""
 
 
