@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.85,  # measured 0.883 (round 102, change CL)
-    "lenient recall": 0.83,  # measured 0.861
-    "strict precision": 0.87,  # measured 0.901
-    "strict recall": 0.78,  # measured 0.810
-    "unknown terms precision": 0.8,  # measured 0.900 (9 of 10)
+    "lenient precision": 0.77,  # measured 0.798 (round 103, change CL)
+    "lenient recall": 0.87,  # measured 0.904
+    "strict precision": 0.82,  # measured 0.848
+    "strict recall": 0.78,  # measured 0.807
+    "unknown terms precision": 0.7,  # measured 0.800 (8 of 10)
 }
 
 
