@@ -296,7 +296,7 @@ def _vocpub_class(source_names: Mapping[str, str]) -> type:
                     rows = table()
                     rows.add(tr(td(strong("IRI"), style="width:250px;"), td(code(str(iri)))))
                     for field, name in CONCEPT_ROWS:
-                        values = sorted(self.ont.objects(iri, URIRef(field)), key=lambda v: self._order(v))
+                        values = sorted(self.ont.objects(iri, URIRef(field)), key=self._order)
                         if not values:
                             continue
                         cell = td()
@@ -305,8 +305,12 @@ def _vocpub_class(source_names: Mapping[str, str]) -> type:
                                 cell.add(br())
                             cell.add(self._value(value, known))
                         rows.add(tr(td(self._field(URIRef(field), name)), cell))
-                    anchor = self.ont.namespace_manager.qname(iri).replace(":", "_")
-                    section.add(div(h3(str(self.ont.value(iri, DCTERMS.title)), id=anchor), rows, _class="entity"))
+                    title = h3(str(self.ont.value(iri, DCTERMS.title)), id=self._anchor(iri))
+                    section.add(div(title, rows, _class="entity"))
+
+        def _anchor(self, iri: Any) -> str:
+            # a concept's section id, which the links of its broader, narrower and related concepts name
+            return str(self.ont.namespace_manager.qname(iri)).replace(":", "_")
 
         def _field(self, field: Any, name: tuple[str, str] | None) -> Any:
             # pyLODE's name and description of the field, from the vocabularies it ships
@@ -326,8 +330,7 @@ def _vocpub_class(source_names: Mapping[str, str]) -> type:
             if isinstance(value, Literal):
                 return span(str(value))
             if value in known:
-                anchor = self.ont.namespace_manager.qname(value).replace(":", "_")
-                return a(str(self.ont.value(value, DCTERMS.title)), href="#" + anchor)
+                return a(str(self.ont.value(value, DCTERMS.title)), href="#" + self._anchor(value))
             name = source_names.get(str(value), str(value))
             return a(name, href=str(value)) if str(value).startswith("https://doi.org/") else span(name)
 
