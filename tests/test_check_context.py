@@ -588,17 +588,21 @@ def test_a_spelled_none_form_beats_a_label_reached_through_a_lemma(index: VocabI
 
 
 def test_a_person_who_is_the_point_of_contact_is_no_touchpoint(index: VocabIndex, tmp_path: Path) -> None:
-    """A point of contact may be a person (seed:191): the customer's dedicated or technical point of
-    contact is their manager, not a touchpoint, while the point of contact between a customer and
-    a service still is one."""
+    """A point of contact is most often a person (seed:191): the customer's dedicated, technical or
+    previous point of contact, or the one a programme office names, is no touchpoint. The phrase names
+    a touchpoint only where the sentence speaks of every or all points of contact, of a single one, or
+    of the users, residents or channels that meet there."""
     text = (
         "Your dedicated point of contact and the technical points of contact help you. "
+        "You are the first point of contact for customer issues. Points of contact are in each office. "
         "The website is a point of contact between customers and the service."
     )
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
         ("point of contact", ("touchpoint",))
     ]
     assert not [f for f in check(index, tmp_path, "Ask your previous point of contact.", "en").findings]
+    text = "Every point of contact counts. The centre is the single point of contact for residents."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("touchpoint",)] * 2
 
 
 def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIndex, tmp_path: Path) -> None:
@@ -609,6 +613,9 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     assert check(index, tmp_path, text, "en").mentions == []
     # nor is the engagement of the organisations a service works with, or the project's first phase
     text = "Provider engagement shaped the beta. Early engagement with suppliers helps, and partner engagement too."
+    assert check(index, tmp_path, text, "en").mentions == []
+    # nor the consultancy's own engagement, a local one, or one that begins and ends like a project
+    text = "Our engagement was short. Local engagement varied. The engagement began in May and the engagement ended."
     assert check(index, tmp_path, text, "en").mentions == []
     assert [
         (m.text, m.concepts) for m in check(index, tmp_path, "Engagement grew after the launch.", "en").mentions
@@ -646,7 +653,7 @@ def test_a_plural_and_its_verb_are_no_compound(index: VocabIndex, tmp_path: Path
     still matches."""
     text = "We build what customers care about. Our customers service their own accounts."
     assert check(index, tmp_path, text, "en").mentions == []
-    text = "Customer care helps. The points of contact grew. We put users first."
+    text = "Customer care helps. All points of contact grew. We put users first."
     assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
         ("Customer care", ("customer-service",)),
         ("points of contact", ("touchpoint",)),
