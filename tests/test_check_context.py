@@ -622,6 +622,25 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     ] == [("Engagement", ("customer-engagement",))]
 
 
+def test_a_bot_is_a_chatbot_only_where_it_talks_with_people(index: VocabIndex, tmp_path: Path) -> None:
+    """A bot is any program that acts on its own: one that bids in auctions or posts reminders to
+    new staff in Slack names no concept, while a bot that answers customers' questions is a chatbot
+    and a physical one a service robot."""
+    text = (
+        "Two vendors set their bots to bid against each other, and a bot won the auction. "
+        "We built a Slack bot that posts reminders to new hires, and the bot runs daily."
+    )
+    assert check(index, tmp_path, text, "en").mentions == []
+    text = "Our bot answers customers at night. A physical bot greets guests in the lobby."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("bot", ("chatbot",)),
+        ("bot", ("service-robot",)),
+    ]
+    # a document that has spoken of chatbots twice gives its bare bots that sense
+    text = "The chatbot is new. Each chatbot has a name. The bot went live in May."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)] * 3
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
