@@ -641,6 +641,18 @@ def test_a_bot_is_a_chatbot_only_where_it_talks_with_people(index: VocabIndex, t
     assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)] * 3
 
 
+def test_co_creation_as_a_design_method_is_no_value_co_creation(index: VocabIndex, tmp_path: Path) -> None:
+    """Design teams call a working session with experts or colleagues co-creation: no customer takes
+    part, so it names no value co-creation, while co-creation with customers or citizens still does."""
+    assert check(index, tmp_path, "We ran a co-creation session with subject matter experts.", "en").mentions == []
+    dutch = "Interviews, usabilitytesten en co-creatie gaven inzicht. De tweede cyclus legde de focus op co-creatie."
+    assert check(index, tmp_path, dutch, "nl").mentions == []
+    text = "Co-creation with customers creates value."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("value-co-creation",)]
+    dutch = "De gemeente ontwerpt de dienst samen met burgers, in co-creatie."
+    assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("value-co-creation",)]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
