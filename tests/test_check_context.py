@@ -653,6 +653,20 @@ def test_co_creation_as_a_design_method_is_no_value_co_creation(index: VocabInde
     assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("value-co-creation",)]
 
 
+def test_natural_language_processing_is_text_mining_only_on_customer_texts(index: VocabIndex, tmp_path: Path) -> None:
+    """Natural language processing that powers a chatbot, or is named on its own, is no text mining;
+    applied to survey comments, feedback or reviews it is."""
+    text = "The chatbot uses natural language processing to understand typed words."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)]
+    text = "We applied natural language processing to the survey comments."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("text-mining",)]
+    dutch = "De chatbot gebruikt natuurlijke taalverwerking. Verwerking van natuurlijke taal ordent de klantfeedback."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, dutch, "nl").mentions] == [
+        ("chatbot", ("chatbot",)),
+        ("Verwerking van natuurlijke taal", ("text-mining",)),
+    ]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
