@@ -667,6 +667,21 @@ def test_natural_language_processing_is_text_mining_only_on_customer_texts(index
     ]
 
 
+def test_across_channels_is_channel_integration_only_where_the_channels_are_joined_up(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    """*Across channels* often only says where something happens (support, usage or tools across
+    channels); it names channel integration where the sentence asks for consistency, a joined-up
+    or seamless service, or coordination."""
+    text = "Teams use collaboration tools across channels. We track usage across all channels."
+    assert check(index, tmp_path, text, "en").mentions == []
+    text = "Give people a consistent experience across channels. Coordinate support across all channels."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions if m.text.startswith("across")] == [
+        ("channel-integration",),
+        ("channel-integration",),
+    ]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
