@@ -682,6 +682,15 @@ def test_across_channels_is_channel_integration_only_where_the_channels_are_join
     ]
 
 
+def test_a_trip_is_no_customer_journey(index: VocabIndex, tmp_path: Path) -> None:
+    """Witnesses claim expenses for a rail or bus journey, or per journey: a trip, which names no
+    customer journey, while the journey a user goes through a service still does."""
+    text = "Enter the fare for each rail journey. A bus journey needs a receipt. We pay per journey."
+    assert check(index, tmp_path, text, "en").mentions == []
+    text = "The claim journey was confusing for users."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("customer-journey",)]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
