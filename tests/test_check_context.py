@@ -691,6 +691,15 @@ def test_a_trip_is_no_customer_journey(index: VocabIndex, tmp_path: Path) -> Non
     assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("customer-journey",)]
 
 
+def test_a_klantreis_that_a_document_describes_is_the_journey_map(index: VocabIndex, tmp_path: Path) -> None:
+    """A Dutch *klantreis* is also the map a team draws up: one that a document describes, that gives an
+    overview or serves as a basis is the journey map, while the customer's own path stays the journey."""
+    dutch = "Dit document beschrijft de klantreis van een gemeente. Op basis van deze klantreis geven wij advies."
+    assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("customer-journey-map",)] * 2
+    dutch = "De klantreis van de inwoner verliep soepel."
+    assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("customer-journey",)]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
