@@ -82,10 +82,26 @@ class Served:
             raise
 
 
+_PORT_TAKEN = "address already in use"
+_PORT_TRIES = 3
+
+
 def serve(root: Path, log: Path, *args: str, startup: float = 120.0) -> Served:
     """Start ``cxkb serve --no-reason`` on ``root`` on a free port; return once it answers.
 
-    ``root`` gets a release first if it has no current one (``cxkb serve`` serves releases only)."""
+    ``root`` gets a release first if it has no current one (``cxkb serve`` serves releases only).
+    A port found free can be taken by another process's outgoing connection before the server
+    binds it (both draw from the ephemeral range), so a bind refusal is tried again on a new port."""
+    for attempt in range(_PORT_TRIES):
+        try:
+            return _serve_once(root, log, args, startup)
+        except RuntimeError as error:
+            if _PORT_TAKEN not in str(error) or attempt == _PORT_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _serve_once(root: Path, log: Path, args: tuple[str, ...], startup: float) -> Served:
     from conftest import built
 
     built(root)

@@ -700,6 +700,22 @@ def test_a_klantreis_that_a_document_describes_is_the_journey_map(index: VocabIn
     assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("customer-journey",)]
 
 
+def test_a_beoordeling_is_an_online_review_only_where_customers_rate_products(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    """A Dutch *beoordeling* is any judgement (of an application, of a customer's purchases); it is an
+    online review where its sentence speaks of products, stars, reviews, moderators or a web shop, and
+    its bare uses in a document that has twice used it so are too."""
+    dutch = "De beoordeling van uw aanvraag duurt zes weken. Elke klant krijgt een beoordeling van 1 tot 5."
+    assert check(index, tmp_path, dutch, "nl").mentions == []
+    dutch = "Klanten geven producten een beoordeling met sterren. Een moderator verwijdert de beoordelingen."
+    assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("online-review",)] * 2
+    dutch = (
+        "Een beoordeling op de webshop helpt. Lees elke beoordeling van het product. Zo antwoordt u op een beoordeling."
+    )
+    assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("online-review",)] * 3
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
@@ -1027,6 +1043,15 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             "De klantenregistratie en de klantregistratie lopen via de klanten-API en de servicelaag, achter "
             "de service-interfaces. Het klantbeeld groeit.",
             {"klantenregistratie", "klantregistratie", "klanten-api", "servicelaag", "service-interfaces"},
+            {"klantbeeld"},
+        ),
+        (  # records, their ids, fields, types and groups, and kinds of customer a till or a CRM sorts
+            "nl",
+            "Elk klantrecord heeft een Klant-id, klantkenmerken en een klanttype, en hoort bij klantengroepen; "
+            "de standaardklant en de loyaliteitsklanten ook. Topklanten en benchmarkklanten tellen, net als de "
+            "klantrecords. Het klantbeeld groeit.",
+            {"klantrecord", "klant-id", "klantkenmerken", "klanttype", "klantengroepen", "standaardklant"}
+            | {"loyaliteitsklanten", "topklanten", "benchmarkklanten"},
             {"klantbeeld"},
         ),
         (  # the cards, books, points and payments of a programme; the programme itself is a term
@@ -1466,6 +1491,10 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("api", "nl", False),
         ("customer api", "en", True),
         ("klantbeeld", "nl", False),
+        ("klantrecord", "nl", True),
+        ("klant-id", "nl", True),
+        ("klantengroepen", "nl", True),
+        ("gebruiksvriendelijkheid", "nl", False),  # a short head counts only as a word of its own
         ("gegevens", "nl", False),  # the head alone: a bare word, no compound
         ("customer data", "en", True),
         ("customer id", "en", True),

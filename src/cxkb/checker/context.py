@@ -234,10 +234,18 @@ cue (*klantgerelateerde gegevens*, *klantspecifieke instellingen*): the compound
 noun and names no notion of its own, so it is never an unknown term."""
 
 
+CUSTOMER_HEADS: dict[str, tuple[str, ...]] = {"nl": ("klanten", "klant")}
+"""Cue words that, as the head of a Dutch closed compound, name a kind of customer as the software
+or the trade sorts them (*standaardklant*, the default customer of a till; *topklanten*,
+*loyaliteitsklanten*, *e-commerceklanten*): people, like a bare *klanten*, not a CX notion, so
+never an unknown term."""
+
+
 RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "gegevens gegeven data register registers registratie registraties details nummer nummers bestand "
-        "bestanden databank database api interface interfaces laag lagen informatie "
+        "bestanden databank database api interface interfaces laag lagen informatie record records id ids "
+        "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
     "en": _wordset(
@@ -247,22 +255,26 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an
 identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
-*customer data*), or the parts of a system that keep and serve it (*klantenregistratie*,
-*klanten-API*, *servicelaag*, *service-interfaces*), and the cards, books, points, balances,
-orders and payments a programme keeps for its customers (*klantkaart*, *klantenboek*,
-*loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a phrase names an information
-object in a system, not something customers experience or an organisation does for them, so it
-is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""
+*customer data*, *klantrecord*, *klant-id*), the fields, types and groups by which a system sorts
+its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*), or the parts of a system
+that keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*),
+and the cards, books, points, balances, orders and payments a programme keeps for its customers
+(*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
+phrase names an information object in a system, not something customers experience or an
+organisation does for them, so it is never an unknown term; the programme itself is
+(*loyaliteitsprogramma*)."""
 
 
 def names_a_record(key: str, lang: str) -> bool:
     """Whether a compacted phrase ends in one of :data:`RECORD_HEADS`: as its last word, or, in
-    Dutch, as the last part of a closed compound (*klantenregister*)."""
+    Dutch, as the last part of a closed compound (*klantenregister*). A head of three letters or
+    fewer counts only as a word of its own (*klant-id*): inside a closed word it is mostly the end
+    of another word (*gebruiksvriendelijkheid* is no *id*)."""
     heads = RECORD_HEADS.get(lang, frozenset())
     last = key.replace("-", " ").rsplit(" ", 1)[-1]
     if last in heads:
         return last != key
-    return lang == "nl" and bool(compound_head(last, heads))
+    return lang == "nl" and bool(compound_head(last, (head for head in heads if len(head) > 3)))
 
 
 def ends_in_label(word: str, labels: frozenset[str]) -> bool:

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from cxkb.checker import lemmas
 from cxkb.checker.capitals import in_capitals, is_abbreviation
 from cxkb.checker.context import (
+    CUSTOMER_HEADS,
     DEFAULT_CUES,
     GAP,
     NOT_TERMS,
@@ -600,8 +601,8 @@ class Matcher:
         an organisation's name), a phrase or compound that names a record (:data:`RECORD_HEADS`:
         *klantgegevens*), or a closed compound whose head names one offering
         (:data:`OFFERING_HEADS`: *profielservice*), only a relation (:data:`RELATION_HEADS`:
-        *klantgerelateerde*) or a label, so that it names a kind of a concept the taxonomy has
-        (*zaakcontactmoment*)."""
+        *klantgerelateerde*), a kind of customer (:data:`CUSTOMER_HEADS`: *standaardklant*) or a
+        label, so that it names a kind of a concept the taxonomy has (*zaakcontactmoment*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
@@ -613,7 +614,7 @@ class Matcher:
             return True
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
-        if compound_head(key, RELATION_HEADS.get(self.lang, ())):
+        if compound_head(key, (*RELATION_HEADS.get(self.lang, ()), *CUSTOMER_HEADS.get(self.lang, ()))):
             return True
         if ends_in_label(key, self.index.label_words.get(self.lang, frozenset())):
             return True
