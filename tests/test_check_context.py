@@ -492,6 +492,14 @@ def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, 
                 ("communicatiekanaal", ("touchpoint",)),
             ],
         ),
+        # the users of a call-centre channel are its staff, who take customers' orders (seed:198)
+        (
+            "De callcentergebruiker plaatst de order, en callcentergebruikers zien welke catalogi de klant kreeg.",
+            [
+                ("callcentergebruiker", ("frontline-employee",)),
+                ("callcentergebruikers", ("frontline-employee",)),
+            ],
+        ),
     ],
 )
 def test_everyday_dutch_names_of_a_concept(
@@ -1494,6 +1502,7 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("klantrecord", "nl", True),
         ("klant-id", "nl", True),
         ("klantengroepen", "nl", True),
+        ("klantactiviteiten", "nl", True),
         ("gebruiksvriendelijkheid", "nl", False),  # a short head counts only as a word of its own
         ("gegevens", "nl", False),  # the head alone: a bare word, no compound
         ("customer data", "en", True),

@@ -245,7 +245,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "gegevens gegeven data register registers registratie registraties details nummer nummers bestand "
         "bestanden databank database api interface interfaces laag lagen informatie record records id ids "
-        "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen "
+        "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen activiteit activiteiten "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
     "en": _wordset(
@@ -256,7 +256,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
 """Heads that name data kept about customers or contacts: a register, a record, details, an
 identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
 *customer data*, *klantrecord*, *klant-id*), the fields, types and groups by which a system sorts
-its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*), or the parts of a system
+its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*), the activities it logs for
+them (*klantactiviteiten*: purchases, visits, calls as data), or the parts of a system
 that keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*),
 and the cards, books, points, balances, orders and payments a programme keeps for its customers
 (*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
