@@ -1062,6 +1062,15 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             | {"loyaliteitsklanten", "topklanten", "benchmarkklanten"},
             {"klantbeeld"},
         ),
+        (  # the records service software keeps of what it sells; its standards and its people stay terms
+            "nl",
+            "Het serviceartikel staat op de Serviceartikelwerkbon, bij de servicetaken, serviceregels, "
+            "servicecontracten en serviceoffertes; de serviceoproep en de servicelimieten ook. De servicestandaard "
+            "en de servicestandaard gelden.",
+            {"serviceartikel", "serviceartikelwerkbon", "servicetaken", "serviceregels", "servicecontracten"}
+            | {"serviceoffertes", "serviceoproep", "servicelimieten"},
+            {"servicestandaard"},
+        ),
         (  # the cards, books, points and payments of a programme; the programme itself is a term
             "nl",
             "Met de klantkaart en het klantenboek spaart u loyaliteitspunten op uw loyaliteitssaldo, en de "

@@ -210,8 +210,35 @@ notion a reviewer would add: *service manager*, *service strategy*, *service tra
 unknown terms."""
 
 
-def runs_services(key: str) -> bool:
-    """Whether an English phrase is *service* and one of :data:`RUNNING_SERVICES`."""
+SERVICE_PAPERWORK: tuple[str, ...] = (
+    "artikel",
+    "beheer",
+    "contract",
+    "licentie",
+    "limiet",
+    "offerte",
+    "oproep",
+    "prijs",
+    "prijzen",
+    "regel",
+    "taak",
+    "taken",
+    "werkbon",
+    "werkblad",
+)
+"""First parts of what follows *service* in a Dutch closed compound that make it one of the records a
+provider keeps of the service it sells (*serviceartikel*, the item it services; *servicecontract*,
+*serviceofferte*, *serviceoproep*, *servicetaak*, *serviceregel*, *Serviceartikelwerkbon*), as
+service software names them, or the limits and licences of a subscription (*servicelimieten*):
+the Dutch counterpart of :data:`RUNNING_SERVICES`, never an unknown term. The people and places of
+a service (*servicepersoneel*, *servicepunt*) and its standards (*servicestandaard*) stay terms."""
+
+
+def runs_services(key: str, lang: str = "en") -> bool:
+    """Whether an English phrase is *service* and one of :data:`RUNNING_SERVICES`, or a Dutch closed
+    compound is *service* and one of :data:`SERVICE_PAPERWORK` (with anything after it)."""
+    if lang == "nl":
+        return key.startswith("service") and " " not in key and key[7:].startswith(SERVICE_PAPERWORK)
     first, _, rest = key.partition(" ")
     return first == "service" and rest in RUNNING_SERVICES
 

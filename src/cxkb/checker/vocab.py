@@ -597,16 +597,17 @@ class Matcher:
 
     def is_not_term(self, phrase: str) -> bool:
         """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
-        word (:data:`NOT_TERMS`, :func:`runs_services`), an English phrase with a proper noun in it (*Service Canada*:
-        an organisation's name), a phrase or compound that names a record (:data:`RECORD_HEADS`:
-        *klantgegevens*), or a closed compound whose head names one offering
-        (:data:`OFFERING_HEADS`: *profielservice*), only a relation (:data:`RELATION_HEADS`:
-        *klantgerelateerde*), a kind of customer (:data:`CUSTOMER_HEADS`: *standaardklant*) or a
-        label, so that it names a kind of a concept the taxonomy has (*zaakcontactmoment*)."""
+        word (:data:`NOT_TERMS`, :func:`runs_services`: *service requests*, *serviceartikel*), an
+        English phrase with a proper noun in it (*Service Canada*: an organisation's name), a phrase
+        or compound that names a record (:data:`RECORD_HEADS`: *klantgegevens*), or a closed
+        compound whose head names one offering (:data:`OFFERING_HEADS`: *profielservice*), only a
+        relation (:data:`RELATION_HEADS`: *klantgerelateerde*), a kind of customer
+        (:data:`CUSTOMER_HEADS`: *standaardklant*) or a label, so that it names a kind of a concept
+        the taxonomy has (*zaakcontactmoment*)."""
         if self.is_bare_cue(phrase):
             return True
         key = compact(phrase)
-        if key in NOT_TERMS.get(self.lang, ()) or (self.lang == "en" and runs_services(key)):
+        if key in NOT_TERMS.get(self.lang, ()) or runs_services(key, self.lang):
             return True
         if names_a_record(key, self.lang):
             return True
