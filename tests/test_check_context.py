@@ -261,6 +261,15 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "Which communication channels will you offer your customers? Our internal communication channels stay.",
             [("communication channels", ("touchpoint",))],
         ),
+        # a firm that engages with its (or your) customers (seed:199, seed:200)
+        (
+            "Firms engage with their customers in chat. Engage your customers early, and engage with your customers.",
+            [
+                ("engage with their customers", ("customer-engagement",)),
+                ("Engage your customers", ("customer-engagement",)),
+                ("engage with your customers", ("customer-engagement",)),
+            ],
+        ),
         # the staff of a shop who serve its customers (seed:193, seed:194)
         (
             "A store clerk logs the complaint; store workers run the checkout for the shopper.",
