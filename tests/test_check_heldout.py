@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.88,  # measured 0.902 (round 116, change CU)
-    "lenient recall": 0.88,  # measured 0.907
-    "strict precision": 0.91,  # measured 0.939
-    "strict recall": 0.86,  # measured 0.890
-    "unknown terms precision": 0.0,  # measured 0.031: 2 of 64 findings
+    "lenient precision": 0.80,  # measured 0.828 (round 117, change CW)
+    "lenient recall": 0.90,  # measured 0.924
+    "strict precision": 0.86,  # measured 0.885
+    "strict recall": 0.87,  # measured 0.893
+    "unknown terms precision": 0.57,  # measured 0.595
 }
 
 
