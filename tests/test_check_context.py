@@ -733,6 +733,23 @@ def test_a_beoordeling_is_an_online_review_only_where_customers_rate_products(
     assert [m.concepts for m in check(index, tmp_path, dutch, "nl").mentions] == [("online-review",)] * 3
 
 
+def test_an_ai_model_and_an_experience_map_name_no_concept(index: VocabIndex, tmp_path: Path) -> None:
+    """The model an analyst trains is the technology, not AI serving customers (seed:161, seed:201), and
+    an experience map is a team's method, not an experience; the bare words beside them still name."""
+    text = "The AI model scores each case, and AI models need no retraining. AI answers customers."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        ("AI", ("artificial-intelligence-in-service",))
+    ]
+    dutch = "Het AI-model voorspelt verloop, en de AI-modellen leren. AI helpt klanten."
+    assert [(m.text, m.concepts) for m in check(index, tmp_path, dutch, "nl").mentions] == [
+        ("AI", ("artificial-intelligence-in-service",))
+    ]
+    text = "We drew an experience map in an experience mapping workshop. The customer experience improved."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("customer-experience",)]
+    dutch = "De experience map laat zien hoe mensen de dienst beleven."
+    assert check(index, tmp_path, dutch, "nl").mentions == []
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
