@@ -1114,6 +1114,13 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"customer data", "customer record", "customer order", "customer transaction", "customer card"},
             {"customer panel"},
         ),
+        (  # code that can be reused, and a survey product's name
+            "en",
+            "Reusability matters, and reusability of components too. Customer Voice sends surveys; Customer Voice "
+            "reports. The customer panel met. The customer panel ate.",
+            {"reusability", "customer voice"},
+            {"customer panel"},
+        ),
         (  # the people a service is for, and its technical parts
             "en",
             "Service users gave feedback. Service users liked the service endpoints, and the service endpoints "
