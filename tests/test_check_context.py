@@ -1114,6 +1114,16 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"customer data", "customer record", "customer order", "customer transaction", "customer card"},
             {"customer panel"},
         ),
+        (  # how a provider sorts, sells, schedules, reminds, renews and describes its services
+            "en",
+            "Pick a service type; service types vary. Service reminders and service reminders go out. The service "
+            "product and service products sell. Service time and service time count. Service renewals and service "
+            "renewals follow, with service information and service information. The customer panel met. The "
+            "customer panel ate.",
+            {"service type", "service reminder", "service product", "service time", "service renewal"}
+            | {"service information"},
+            {"customer panel"},
+        ),
         (  # code that can be reused, and a survey product's name
             "en",
             "Reusability matters, and reusability of components too. Customer Voice sends surveys; Customer Voice "

