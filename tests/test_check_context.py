@@ -1555,6 +1555,11 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("klant-id", "nl", True),
         ("klantengroepen", "nl", True),
         ("klantactiviteiten", "nl", True),
+        ("klantsegmenten", "nl", True),
+        ("klantaankopen", "nl", True),
+        ("bronklantentiteit", "nl", True),
+        ("klantrapport", "nl", True),
+        ("klanttegel", "nl", True),
         ("gebruiksvriendelijkheid", "nl", False),  # a short head counts only as a word of its own
         ("gegevens", "nl", False),  # the head alone: a bare word, no compound
         ("customer data", "en", True),

@@ -286,7 +286,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": _wordset(
         "gegevens gegeven data register registers registratie registraties details nummer nummers bestand "
         "bestanden databank database api interface interfaces laag lagen informatie record records id ids "
-        "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen activiteit activiteiten "
+        "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen segment segmenten activiteit "
+        "activiteiten aankoop aankopen entiteit entiteiten adres adressen rapport rapporten tegel tegels "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
     "en": _wordset(
@@ -297,8 +298,10 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
 """Heads that name data kept about customers or contacts: a register, a record, details, an
 identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
 *customer data*, *klantrecord*, *klant-id*), the fields, types and groups by which a system sorts
-its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*), the activities it logs for
-them (*klantactiviteiten*: purchases, visits, calls as data), or the parts of a system
+its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*, *klantsegmenten*), the
+activities and purchases it logs for them (*klantactiviteiten*, *klantaankopen*), the entities,
+addresses, reports and screen tiles that hold them (*klantentiteit*, *klantadressen*,
+*klantrapport*, *klanttegel*), or the parts of a system
 that keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*),
 and the cards, books, points, balances, orders and payments a programme keeps for its customers
 (*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
