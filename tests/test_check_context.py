@@ -1114,6 +1114,15 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"customer data", "customer record", "customer order", "customer transaction", "customer card"},
             {"customer panel"},
         ),
+        (  # hyphenated service records, a subscription's terms, web-service calls, accounts and hierarchies
+            "nl",
+            "De service-uren, de serviceorder, de servicevoorwaarden en de service-aanroepen tellen, net als de "
+            "Services-licentie en het servicedashboard. De klantrekening, het klantaccount en de klanthiërarchie "
+            "ook. De servicestandaard en de servicestandaard gelden.",
+            {"service-uren", "serviceorder", "servicevoorwaarden", "service-aanroepen", "services-licentie"}
+            | {"servicedashboard", "klantrekening", "klantaccount", "klanthiërarchie"},
+            {"servicestandaard"},
+        ),
         (  # how a provider sorts, sells, schedules, reminds, renews and describes its services
             "en",
             "Pick a service type; service types vary. Service reminders and service reminders go out. The service "

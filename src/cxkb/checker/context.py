@@ -225,34 +225,48 @@ reminders*, *service users*, *service endpoints* are never unknown terms."""
 
 
 SERVICE_PAPERWORK: tuple[str, ...] = (
+    "aanroep",
     "artikel",
     "beheer",
     "contract",
+    "dashboard",
     "licentie",
     "limiet",
     "offerte",
     "oproep",
+    "order",
+    "overeenkomst",
     "prijs",
     "prijzen",
     "regel",
     "taak",
     "taken",
+    "uren",
+    "verplichting",
+    "voorwaarden",
     "werkbon",
     "werkblad",
+    "werkzaamheden",
 )
-"""First parts of what follows *service* in a Dutch closed compound that make it one of the records a
-provider keeps of the service it sells (*serviceartikel*, the item it services; *servicecontract*,
-*serviceofferte*, *serviceoproep*, *servicetaak*, *serviceregel*, *Serviceartikelwerkbon*), as
-service software names them, or the limits and licences of a subscription (*servicelimieten*):
-the Dutch counterpart of :data:`RUNNING_SERVICES`, never an unknown term. The people and places of
-a service (*servicepersoneel*, *servicepunt*) and its standards (*servicestandaard*) stay terms."""
+"""First parts of what follows *service* in a Dutch compound (closed, or joined by a hyphen) that
+make it one of the records a provider keeps of the service it sells (*serviceartikel*, the item it
+services; *servicecontract*, *serviceovereenkomst*, *serviceofferte*, *serviceoproep*, *serviceorder*,
+*servicetaak*, *serviceregel*, *service-uren*, *Serviceartikelwerkbon*), as service software names
+them, the terms and limits of a subscription (*servicevoorwaarden*, *servicelimieten*), its
+dashboards, or a program's calls to a web service (*service-aanroepen*): the Dutch counterpart of
+:data:`RUNNING_SERVICES`, never an unknown term. The people and places of a service
+(*servicepersoneel*, *servicepunt*) and its standards (*servicestandaard*) stay terms."""
 
 
 def runs_services(key: str, lang: str = "en") -> bool:
     """Whether an English phrase is *service* and one of :data:`RUNNING_SERVICES`, or a Dutch closed
     compound is *service* and one of :data:`SERVICE_PAPERWORK` (with anything after it)."""
     if lang == "nl":
-        return key.startswith("service") and " " not in key and key[7:].startswith(SERVICE_PAPERWORK)
+        if not key.startswith("service") or " " in key:
+            return False
+        rest = key[7:]
+        rest = rest[2:] if rest.startswith("s-") else rest.removeprefix("-")
+        return rest.startswith(SERVICE_PAPERWORK)
     first, _, rest = key.partition(" ")
     return first == "service" and rest in RUNNING_SERVICES
 
@@ -288,6 +302,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "bestanden databank database api interface interfaces laag lagen informatie record records id ids "
         "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen segment segmenten activiteit "
         "activiteiten aankoop aankopen entiteit entiteiten adres adressen rapport rapporten tegel tegels "
+        "rekening rekeningen account accounts hiërarchie hiërarchieën "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
     "en": _wordset(
@@ -300,8 +315,9 @@ identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenu
 *customer data*, *klantrecord*, *klant-id*), the fields, types and groups by which a system sorts
 its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*, *klantsegmenten*), the
 activities and purchases it logs for them (*klantactiviteiten*, *klantaankopen*), the entities,
-addresses, reports and screen tiles that hold them (*klantentiteit*, *klantadressen*,
-*klantrapport*, *klanttegel*), or the parts of a system
+addresses, accounts, reports and screen tiles that hold them (*klantentiteit*, *klantadressen*,
+*klantrekening*, *klantaccount*, *klantrapport*, *klanttegel*) and the hierarchies that order them
+(*klanthiërarchie*), or the parts of a system
 that keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*),
 and the cards, books, points, balances, orders and payments a programme keeps for its customers
 (*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
