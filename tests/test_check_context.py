@@ -1569,6 +1569,8 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("bronklantentiteit", "nl", True),
         ("klantrapport", "nl", True),
         ("klanttegel", "nl", True),
+        ("klantensjabloon", "nl", True),
+        ("klantcategorie", "nl", True),
         ("gebruiksvriendelijkheid", "nl", False),  # a short head counts only as a word of its own
         ("gegevens", "nl", False),  # the head alone: a bare word, no compound
         ("customer data", "en", True),

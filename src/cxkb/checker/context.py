@@ -302,7 +302,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "bestanden databank database api interface interfaces laag lagen informatie record records id ids "
         "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen segment segmenten activiteit "
         "activiteiten aankoop aankopen entiteit entiteiten adres adressen rapport rapporten tegel tegels "
-        "rekening rekeningen account accounts hiërarchie hiërarchieën "
+        "rekening rekeningen account accounts hiërarchie hiërarchieën sjabloon sjablonen categorie categorieën "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
     ),
     "en": _wordset(
@@ -310,16 +310,16 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "card cards order orders transaction transactions"
     ),
 }
-"""Heads that name data kept about customers or contacts: a register, a record, details, an
-identifying number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*,
-*customer data*, *klantrecord*, *klant-id*), the fields, types and groups by which a system sorts
-its customer records (*klantkenmerken*, *klanttype*, *klantengroepen*, *klantsegmenten*), the
-activities and purchases it logs for them (*klantactiviteiten*, *klantaankopen*), the entities,
-addresses, accounts, reports and screen tiles that hold them (*klantentiteit*, *klantadressen*,
-*klantrekening*, *klantaccount*, *klantrapport*, *klanttegel*) and the hierarchies that order them
-(*klanthiërarchie*), or the parts of a system
-that keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*),
-and the cards, books, points, balances, orders and payments a programme keeps for its customers
+"""Heads that name data kept about customers or contacts: a register, a record, details, an identifying
+number (*klantgegevens*, *Contactmomentenregister*, *burgerservicenummer*, *customer data*,
+*klantrecord*, *klant-id*), the fields, types and groups by which a system sorts its customer
+records (*klantkenmerken*, *klanttype*, *klantcategorie*, *klantengroepen*, *klantsegmenten*) and
+the templates it makes them from (*klantensjabloon*), the activities and purchases it logs for them
+(*klantactiviteiten*, *klantaankopen*), the entities, addresses, accounts, reports and screen tiles
+that hold them (*klantentiteit*, *klantadressen*, *klantrekening*, *klantaccount*, *klantrapport*,
+*klanttegel*) and the hierarchies that order them (*klanthiërarchie*), or the parts of a system that
+keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*), and
+the cards, books, points, balances, orders and payments a programme keeps for its customers
 (*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
