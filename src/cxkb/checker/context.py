@@ -264,7 +264,7 @@ def runs_services(key: str, lang: str = "en") -> bool:
     if lang == "nl":
         if not key.startswith("service") or " " in key:
             return False
-        rest = key[7:]
+        rest = key.removeprefix("service")
         rest = rest[2:] if rest.startswith("s-") else rest.removeprefix("-")
         return rest.startswith(SERVICE_PAPERWORK)
     first, _, rest = key.partition(" ")
@@ -326,6 +326,12 @@ organisation does for them, so it is never an unknown term; the programme itself
 (*loyaliteitsprogramma*)."""
 
 
+_COMPOUND_RECORD_HEADS: dict[str, tuple[str, ...]] = {
+    lang: tuple(head for head in heads if len(head) > 3) for lang, heads in RECORD_HEADS.items()
+}
+"""The record heads long enough to be read as the last part of a closed compound (see :func:`names_a_record`)."""
+
+
 def names_a_record(key: str, lang: str) -> bool:
     """Whether a compacted phrase ends in one of :data:`RECORD_HEADS`: as its last word, or, in
     Dutch, as the last part of a closed compound (*klantenregister*). A head of three letters or
@@ -335,7 +341,7 @@ def names_a_record(key: str, lang: str) -> bool:
     last = key.replace("-", " ").rsplit(" ", 1)[-1]
     if last in heads:
         return last != key
-    return lang == "nl" and bool(compound_head(last, (head for head in heads if len(head) > 3)))
+    return lang == "nl" and bool(compound_head(last, _COMPOUND_RECORD_HEADS[lang]))
 
 
 def ends_in_label(word: str, labels: frozenset[str]) -> bool:
