@@ -280,13 +280,22 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "List the interaction points, then test each point of interaction.",
             [("interaction points", ("touchpoint",)), ("point of interaction", ("touchpoint",))],
         ),
-        # an AI agent is AI in service, not staff (seed:181, seed:183); the AI in it is not lost
+        # an AI agent is never staff; one that calls customers or takes their conversations is the
+        # chatbot, one that works behind the scenes AI in service (ambiguous label ai-agent-en)
         (
             "AI agents call customers back, and contact centre agents take over.",
             [
-                ("AI agents", ("artificial-intelligence-in-service",)),
+                ("AI agents", ("chatbot",)),
                 ("contact centre agents", ("frontline-employee",)),
             ],
+        ),
+        (
+            "The representative transfers the conversation back to the AI agent.",
+            [("representative", ("frontline-employee",)), ("AI agent", ("chatbot",))],
+        ),
+        (
+            "An AI agent scores each evaluation before the evaluator reviews it.",
+            [("AI agent", ("artificial-intelligence-in-service",))],
         ),
         # the ease question of the effort score, without the score's name (seed:184, seed:185), and
         # an interaction with a human, a party of the two-part form (seed:186)
