@@ -1416,6 +1416,43 @@ def test_a_document_keeps_the_sense_it_gave_engagement(index: VocabIndex, tmp_pa
     assert [c for _, t, c in en if t.lower() == "engagement"] == [("customer-engagement",)] * bare
 
 
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        # a page that has said AI agent twice, and named no staff: its bare agent is the bot
+        ("The AI agent answers the call. The AI agent routes it. Then the agent says goodbye.", "chatbot"),
+        # staff named as often as AI agents: the bare agent keeps its default, staff
+        ("A customer service representative answers. Contact centre agents help. The AI agent answers the call. "
+         "The AI agent routes it. Then the agent says goodbye.", "frontline-employee"),
+        # one AI agent is not yet the page's sense
+        ("The AI agent answers the call. Then the agent says goodbye.", "frontline-employee"),
+        # a bare agent before the page has said it
+        ("The agent says hello. The AI agent answers the call. The AI agent routes it.", "frontline-employee"),
+    ],
+)  # fmt: skip
+def test_a_page_on_ai_agents_reads_its_bare_agent_as_the_bot(
+    index: VocabIndex, tmp_path: Path, text: str, bare: str
+) -> None:
+    en = found(check(index, tmp_path, text, "en"))
+    assert [c for _, t, c in en if t.lower() == "agent"] == [(bare,)]
+    # the same reading when only findings are asked for, which settles fewer uses lazily
+    path = tmp_path / "doc-en.txt"
+    quiet = Checker(index, CheckConfig(language="en")).check_document(
+        read_document(path, path.name, lang="en"), details=False
+    )
+    assert [f.concepts for f in quiet.findings if f.code == "ambiguous" and "'agent'" in f.message] == [(bare,)]
+
+
+def test_a_followed_label_must_exist_in_the_same_language(records: KnowledgeBase) -> None:
+    agent = records.ambiguous["agent-en"]
+    cases = (("chatbot: +no-such-label", True), ("chatbot: +beleving-nl", True), ("chatbot: +ai-agent-en", False))
+    for cue, bad in cases:
+        changed = dataclasses.replace(agent, cues=(cue,))
+        report = Report()
+        validate_taxonomy(dataclasses.replace(records, ambiguous={**records.ambiguous, agent.id: changed}), report)
+        assert ("ambiguous-cues" in {f.rule for f in report.findings}) is bad, cue
+
+
 def test_spelled_before() -> None:
     from cxkb.checker.abbreviations import spelled_before
 

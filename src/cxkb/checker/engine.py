@@ -352,7 +352,9 @@ class Checker:
             resolved = code != "ambiguous"
             if not resolved and self._names_nothing(state, w.text, m):
                 continue
-            if not resolved and (details or eager or self.index.cautious(m.entries)):
+            found = self.index.ambiguous_entry(m.entries) if not resolved else None
+            state.sense.speaks_of(self.index.following.counts(verdict.concepts, found))
+            if not resolved and (details or eager or self.index.eager(m.entries)):
                 verdict, resolved = self._in_context(state, w.text, m, verdict, lang), True
                 code = verdict.code
             if details:
@@ -576,7 +578,7 @@ class Checker:
         if cues.cautious:
             chosen, cue = state.sense.reading(Use(key, cues, text, m.start, m.end), state.named) or ("", "")
         else:
-            chosen, cue = cues.resolve(text, m.start, m.end)
+            chosen, cue = state.sense.follow(cues, *cues.resolve(text, m.start, m.end))
         if not chosen or chosen not in verdict.concepts:
             return verdict
         shown = " ".join(m.text.split())

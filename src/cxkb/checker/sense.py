@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import NamedTuple, cast
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, cast
 
-from cxkb.checker.context import fold
+from cxkb.checker.context import compact, fold
 from cxkb.checker.prefilter import TOKEN, next_word, prev_word
 from cxkb.model import NAMES_NOTHING, split_cue
 
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
+WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside concept ids (DocumentSense.follow)
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class ContextCues:
     Each value reads ``candidate: word word …``. A cue is looked for among the few words
     before and after the label in its sentence; ``word*`` is a prefix, ``*word`` a suffix,
     ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
-    answer when no cue speaks. A candidate wins when it has more cues present than any other.
+    answer when no cue speaks; ``+label-id`` lets that candidate take a use no cue speaks for
+    once the document has used that other ambiguous label more than it has named the default
+    (:meth:`DocumentSense.follow`). A candidate wins when it has more cues present than any other.
     The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
     label names no concept (see :meth:`after_nothing_word`), and ``word^`` there a word right after
     which it names none (:meth:`before_nothing_word`); ``none: *`` makes naming nothing the answer
@@ -39,6 +42,7 @@ class ContextCues:
     default: str = ""
     nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
     nothing_next: frozenset[str] = frozenset()  # words right after it that do (``none: users^``)
+    follows: tuple[tuple[str, str], ...] = ()  # (candidate, id of the label whose uses give it: ``+id``)
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> ContextCues:
@@ -46,6 +50,7 @@ class ContextCues:
         default = ""
         nothing: set[str] = set()
         nothing_next: set[str] = set()
+        follows: list[tuple[str, str]] = []
         for value in values:
             candidate, spec = split_cue(value)
             if candidate == NAMES_NOTHING:
@@ -62,12 +67,15 @@ class ContextCues:
                 if raw == "*":
                     default = candidate
                     continue
+                if raw.startswith("+"):
+                    follows.append((candidate, raw[1:]))
+                    continue
                 adjacent = raw.startswith("^")
                 word = fold(raw.lstrip("^")).replace("\u2019", "'")
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate, tuple(words)))
-        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next))
+        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next), tuple(follows))
 
     @property
     def cautious(self) -> bool:
@@ -124,6 +132,44 @@ class ContextCues:
         return (self.default, "") if self.default and not self.cautious else ("", "")
 
 
+@dataclass(frozen=True)
+class Following:
+    """What a document's mentions are counted for on behalf of the labels that follow the
+    document (``+label-id`` cues, :meth:`DocumentSense.follow`): the default concepts of those
+    labels, and the labels their cues name (as ``label:<id>``)."""
+
+    concepts: frozenset[str] = frozenset()
+    labels: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (language, compact label) -> tally key
+    _seen: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, cues_of: Mapping[tuple[str, str], ContextCues], ambiguous: Iterable[Any]) -> Following:
+        followed = [c for c in cues_of.values() if c.follows]
+        named = {label_id for c in followed for _, label_id in c.follows}
+        return cls(
+            frozenset(c.default for c in followed if c.default),
+            {(a.lang, compact(a.label)): WATCHED_LABEL + a.id for a in ambiguous if a.id in named},
+        )
+
+    def counts(
+        self, concepts: tuple[str, ...], found: tuple[Any, tuple[str, str], ContextCues | None] | None
+    ) -> tuple[str, ...]:
+        """What one mention counts for: the watched concepts among those it may name and, for a
+        watched ambiguous label (``found``: its entry, key and cues), that label; nothing for a
+        following label's own uses."""
+        if not self.concepts:
+            return ()
+        hit = self._seen.get(concepts)
+        if hit is None:
+            hit = self._seen[concepts] = tuple(c for c in concepts if c in self.concepts)
+        if found is None:
+            return hit
+        if found[2] is not None and found[2].follows:
+            return ()
+        label = self.labels.get(found[1])
+        return (*hit, label) if label else hit
+
+
 class Use(NamedTuple):
     """One use of an ambiguous label: the label (language, compact label), its cues, and where
     it stands in the text being read."""
@@ -154,6 +200,7 @@ class DocumentSense:
     """
 
     def __init__(self) -> None:
+        self.spoken: dict[str, int] = {}  # watched concepts and labels (``follow``): their mentions so far
         self._nothing: dict[tuple[str, str], int] = {}
         self._cued: dict[tuple[str, str], dict[str, int]] = {}  # cautious labels: cue-decided uses per candidate
         self._last: tuple[tuple[str, str], str, int, tuple[str, str] | None] | None = None
@@ -217,6 +264,30 @@ class DocumentSense:
                 answer = (max(spoken, key=lambda cid: spoken[cid]), "")
         self._last = (use.key, use.text, use.start, answer)
         return answer
+
+    def speaks_of(self, watched: Iterable[str]) -> None:
+        """One more mention of each watched concept or label (``label:<id>``, :class:`Following`)."""
+        for key in watched:
+            self.spoken[key] = self.spoken.get(key, 0) + 1
+
+    def follow(self, cues: ContextCues, chosen: str, cue: str) -> tuple[str, str]:
+        """What a use of a label with a default names, given its cues' answer (``chosen``, ``cue``)
+        and, where no cue speaks, the document so far.
+
+        Microsoft's contact-centre pages now call their bots *AI agents* and their staff
+        *representatives*, and once a page has said *AI agent* a few times its bare *agent* is the
+        bot; a page on staff, or an older one on bots that hand customers to a *live agent*, names
+        no AI agent. A candidate given as ``+label-id`` wins when the document has used that label
+        at least twice so far and more often than it has named the default concept.
+        """
+        if cue or not cues.follows:
+            return chosen, cue
+        named_default = self.spoken.get(chosen, 0)
+        for candidate, label_id in cues.follows:
+            uses = self.spoken.get(WATCHED_LABEL + label_id, 0)
+            if uses >= _SENSE_SET and uses > named_default:
+                return candidate, ""
+        return chosen, cue
 
 
 def _times_named(names: Mapping[str, list[object]]) -> int:

@@ -53,7 +53,7 @@ from cxkb.checker.context import (
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.joins import NEXT, Join
 from cxkb.checker.prefilter import TOKEN, Prefilter, trie_pattern
-from cxkb.checker.sense import ContextCues
+from cxkb.checker.sense import ContextCues, Following
 from cxkb.model import LANGS, KnowledgeBase
 
 _ARTICLES = frozenset({"the", "a", "an", "de", "het", "een"})
@@ -176,6 +176,7 @@ class VocabIndex:
         self.prefilter = Prefilter(stems, short, set(self.cues))
         self._cue_re = re.compile(trie_pattern(self.prefilter.cues) if self.prefilter.cues else r"(?!x)x")
         self.closed_labels = frozenset(closed(e.label) for e in self.entries if e.kind is not Kind.NONE)
+        self.following = Following.of(self.cues_of, self.kb.ambiguous.values())  # ``+label-id`` cues
         # A Dutch closed compound whose head is a one-word label of one concept, in any of its forms,
         # names a kind of that concept, which the taxonomy has: no unknown term (see is_not_term).
         # An ambiguous head does not count: *overheidsbeleving* is a notion of its own. Only Dutch
@@ -214,6 +215,13 @@ class VocabIndex:
             e.kind is Kind.AMBIGUOUS and getattr(self.cues_of.get((e.lang, compact(e.label))), "cautious", False)
             for e in entries
         )
+
+    def eager(self, entries: tuple[Entry, ...]) -> bool:
+        """Whether a match's meaning must be settled where it stands even when no finding is
+        wanted: a cautious label, and a label that follows the document (:class:`Following`), so
+        that what later uses mean never depends on the output asked for."""
+        found = self.ambiguous_entry(entries)
+        return self.cautious(entries) or bool(found and found[2] and found[2].follows)
 
     # -- building -------------------------------------------------------------------------
 

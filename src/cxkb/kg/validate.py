@@ -486,6 +486,16 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
                     "ambiguous-cues",
                     f"{cue!r} is not 'candidate: cue words' for one of its candidates, nor 'none: cue words'",
                 )
+            for word in (w for w in words if w.startswith("+")):
+                other = kb.ambiguous.get(word[1:])
+                if other is None or other.lang != amb.lang or other.id == amb.id:
+                    report.error(
+                        f,
+                        n,
+                        "cues",
+                        "ambiguous-cues",
+                        f"{word!r} in {cue!r} names no other ambiguous label of the same language",
+                    )
     for w in kb.families.values():
         if w.concept and w.concept not in kb.concepts:
             _ref_error(report, w.origin, "concept", "concept", w.concept)
