@@ -297,6 +297,9 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "An AI agent scores each evaluation before the evaluator reviews it.",
             [("AI agent", ("artificial-intelligence-in-service",))],
         ),
+        # with no cue, an AI agent is the bot the contact centre deploys
+        ("Set up the AI agent in the admin centre.", [("AI agent", ("chatbot",))]),
+        ("The AI agent drafts a reply for the staff.", [("AI agent", ("artificial-intelligence-in-service",))]),
         # the ease question of the effort score, without the score's name (seed:184, seed:185), and
         # an interaction with a human, a party of the two-part form (seed:186)
         (
@@ -1131,6 +1134,17 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             {"service-uren", "serviceorder", "servicevoorwaarden", "service-aanroepen", "services-licentie"}
             | {"servicedashboard", "klantrekening", "klantaccount", "klanthiërarchie"},
             {"servicestandaard"},
+        ),
+        (  # the documents service software posts, a loyalty scheme's rules, rewards and members
+            "nl",
+            "De serviceboekingen, de servicefactuur, de serviceverzending, de servicecreditnota en de serviceposten "
+            "tellen, net als de servicedatums en het serviceaanbod. Het loyaliteitsschema, de loyaliteitsregels, de "
+            "loyaliteitskorting, de loyaliteitsbeloningen en de loyaliteitsleden ook. Het servicepunt en het "
+            "servicepunt helpen.",
+            {"serviceboekingen", "servicefactuur", "serviceverzending", "servicecreditnota", "serviceposten"}
+            | {"servicedatums", "serviceaanbod", "loyaliteitsschema", "loyaliteitsregels", "loyaliteitskorting"}
+            | {"loyaliteitsbeloningen", "loyaliteitsleden"},
+            {"servicepunt"},
         ),
         (  # how a provider sorts, sells, schedules, reminds, renews and describes its services
             "en",

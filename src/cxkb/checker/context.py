@@ -225,34 +225,53 @@ reminders*, *service users*, *service endpoints* are never unknown terms."""
 
 
 SERVICE_PAPERWORK: tuple[str, ...] = (
+    "aanbod",
     "aanroep",
     "artikel",
     "beheer",
+    "boeking",
     "contract",
+    "creditnota",
     "dashboard",
+    "datum",
+    "datums",
+    "document",
+    "factuur",
+    "facturen",
+    "gebied",
+    "instelling",
+    "item",
+    "kosten",
     "licentie",
     "limiet",
     "offerte",
     "oproep",
     "order",
     "overeenkomst",
+    "post",
     "prijs",
     "prijzen",
     "regel",
+    "status",
     "taak",
     "taken",
     "uren",
+    "verbruik",
     "verplichting",
+    "verzending",
     "voorwaarden",
     "werkbon",
     "werkblad",
+    "werkuren",
     "werkzaamheden",
 )
 """First parts of what follows *service* in a Dutch compound (closed, or joined by a hyphen) that
 make it one of the records a provider keeps of the service it sells (*serviceartikel*, the item it
 services; *servicecontract*, *serviceovereenkomst*, *serviceofferte*, *serviceoproep*, *serviceorder*,
 *servicetaak*, *serviceregel*, *service-uren*, *Serviceartikelwerkbon*), as service software names
-them, the terms and limits of a subscription (*servicevoorwaarden*, *servicelimieten*), its
+them, the documents it posts for it (*serviceboekingen*, *servicefactuur*, *serviceverzending*,
+*servicecreditnota*, *serviceposten*), its dates, costs, status, settings and areas, the terms and
+limits of a subscription (*servicevoorwaarden*, *servicelimieten*), its
 dashboards, or a program's calls to a web service (*service-aanroepen*): the Dutch counterpart of
 :data:`RUNNING_SERVICES`, never an unknown term. The people and places of a service
 (*servicepersoneel*, *servicepunt*) and its standards (*servicestandaard*) stay terms."""
@@ -303,7 +322,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "kenmerk kenmerken eigenschap eigenschappen type typen types groep groepen segment segmenten activiteit "
         "activiteiten aankoop aankopen entiteit entiteiten adres adressen rapport rapporten tegel tegels "
         "rekening rekeningen account accounts hiërarchie hiërarchieën sjabloon sjablonen categorie categorieën "
-        "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen"
+        "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen "
+        "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden"
     ),
     "en": _wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -320,7 +340,9 @@ that hold them (*klantentiteit*, *klantadressen*, *klantrekening*, *klantaccount
 *klanttegel*) and the hierarchies that order them (*klanthiërarchie*), or the parts of a system that
 keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-interfaces*), and
 the cards, books, points, balances, orders and payments a programme keeps for its customers
-(*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*). Such a
+(*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*), with the
+rules, schemes, discounts and rewards it is set up with and the members it enrols
+(*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""
