@@ -1146,6 +1146,21 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             | {"loyaliteitsbeloningen", "loyaliteitsleden"},
             {"servicepunt"},
         ),
+        (  # the pages, modules, methods and overviews that show customer records; kinds of customer after a hyphen
+            "nl",
+            "Open de klantdetailpagina's, de klantenservicemodule, de klantbetalingsmethode en het Klantenoverzicht; "
+            "de NAV-klanten en de Commerce-klant staan erin. Het klantportaal en het klantportaal helpen.",
+            {"klantdetailpagina's", "klantenservicemodule", "klantbetalingsmethode", "klantenoverzicht"}
+            | {"nav-klanten", "commerce-klant"},
+            {"klantportaal"},
+        ),
+        (  # a scheduled service activity and a customer's name or information are records
+            "en",
+            "Each service activity has a customer name and customer information. Service activities and customer "
+            "names follow. The customer portal helps, and the customer portal grows.",
+            {"service activity", "customer name", "customer information"},
+            {"customer portal"},
+        ),
         (  # how a provider sorts, sells, schedules, reminds, renews and describes its services
             "en",
             "Pick a service type; service types vary. Service reminders and service reminders go out. The service "

@@ -214,6 +214,8 @@ RUNNING_SERVICES = frozenset(
         "renewal",  # the extension of a service contract (held-out texts)
         "renewals",
         "information",  # what a provider publishes about its services (held-out texts)
+        "activity",  # a scheduled piece of service work, a record in field-service software (held-out texts)
+        "activities",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
@@ -311,8 +313,8 @@ noun and names no notion of its own, so it is never an unknown term."""
 CUSTOMER_HEADS: dict[str, tuple[str, ...]] = {"nl": ("klanten", "klant")}
 """Cue words that, as the head of a Dutch closed compound, name a kind of customer as the software
 or the trade sorts them (*standaardklant*, the default customer of a till; *topklanten*,
-*loyaliteitsklanten*, *e-commerceklanten*): people, like a bare *klanten*, not a CX notion, so
-never an unknown term."""
+*loyaliteitsklanten*, *e-commerceklanten*), also after a hyphen (*Commerce-klanten*, *NAV-klanten*):
+people, like a bare *klanten*, not a CX notion, so never an unknown term."""
 
 
 RECORD_HEADS: dict[str, frozenset[str]] = {
@@ -323,11 +325,12 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "activiteiten aankoop aankopen entiteit entiteiten adres adressen rapport rapporten tegel tegels "
         "rekening rekeningen account accounts hiërarchie hiërarchieën sjabloon sjablonen categorie categorieën "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen "
-        "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden"
+        "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
+        "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels"
     ),
     "en": _wordset(
         "data record records register registers details number numbers database databases id ids api apis "
-        "card cards order orders transaction transactions"
+        "card cards order orders transaction transactions name names information"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -342,7 +345,9 @@ keep and serve it (*klantenregistratie*, *klanten-API*, *servicelaag*, *service-
 the cards, books, points, balances, orders and payments a programme keeps for its customers
 (*klantkaart*, *klantenboek*, *loyaliteitspunten*, *loyaliteitssaldo*, *customer orders*), with the
 rules, schemes, discounts and rewards it is set up with and the members it enrols
-(*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*). Such a
+(*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*),
+and the pages, modules, methods, overviews and keys of the software that shows them
+(*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""

@@ -621,6 +621,8 @@ class Matcher:
             return True
         if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
             return True
+        if " " not in key and key.rpartition("-")[2] in CUSTOMER_HEADS.get(self.lang, ()):
+            return True  # a kind of customer after a hyphen (*Commerce-klanten*)
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
         if compound_head(key, (*RELATION_HEADS.get(self.lang, ()), *CUSTOMER_HEADS.get(self.lang, ()))):
