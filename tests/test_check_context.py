@@ -26,12 +26,12 @@ from cxkb.checker.context import (
     ends_in_name,
     english_word_classes,
     in_address,
-    names_a_record,
     names_a_thing,
     suspended_part,
 )
 from cxkb.checker.documents import read_document
 from cxkb.checker.engine import Checker, DocumentResult
+from cxkb.checker.nonterms import names_a_record
 from cxkb.checker.sense import ContextCues, DocumentSense, Use
 from cxkb.checker.vocab import VocabIndex
 from cxkb.findings import Level, Report

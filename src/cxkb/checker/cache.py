@@ -26,7 +26,17 @@ if TYPE_CHECKING:
     from cxkb.model import KnowledgeBase
 
 # The code the index is built by; ../model.py reads the cue syntax (split_cue) and the records.
-_CODE = ("vocab.py", "context.py", "sense.py", "prefilter.py", "inflect.py", "cache.py", "lemmas.py", "../model.py")
+_CODE = (
+    "vocab.py",
+    "context.py",
+    "nonterms.py",
+    "sense.py",
+    "prefilter.py",
+    "inflect.py",
+    "cache.py",
+    "lemmas.py",
+    "../model.py",
+)
 FORMAT = 1
 
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cxkb.checker.context import (
-    NOT_IN_TERMS,
     STOPWORDS,
     capitalised_in_prose,
     compact,
     names_a_thing,
     part_of_name,
 )
+from cxkb.checker.nonterms import NOT_IN_TERMS
 from cxkb.checker.prefilter import next_word, prev_word
 
 if TYPE_CHECKING:

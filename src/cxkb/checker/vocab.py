@@ -30,28 +30,30 @@ from typing import Any, NamedTuple
 from cxkb.checker import lemmas
 from cxkb.checker.capitals import in_capitals, is_abbreviation
 from cxkb.checker.context import (
-    CUSTOMER_HEADS,
     DEFAULT_CUES,
     GAP,
-    NOT_TERMS,
-    OFFERING_HEADS,
-    RELATION_HEADS,
     Gapped,
     closed,
     compact,
-    compound_head,
-    ends_in_label,
     ends_in_name,
     english_word_classes,
     fold,
     holds_proper_noun,
     modifies_a_noun,
-    names_a_record,
     place_gapped,
-    runs_services,
 )
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.joins import NEXT, Join
+from cxkb.checker.nonterms import (
+    CUSTOMER_HEADS,
+    NOT_TERMS,
+    OFFERING_HEADS,
+    RELATION_HEADS,
+    compound_head,
+    ends_in_label,
+    names_a_record,
+    runs_services,
+)
 from cxkb.checker.prefilter import TOKEN, Prefilter, trie_pattern
 from cxkb.checker.sense import ContextCues, Following
 from cxkb.model import LANGS, KnowledgeBase
