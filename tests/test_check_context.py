@@ -297,6 +297,11 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
             "An AI agent scores each evaluation before the evaluator reviews it.",
             [("AI agent", ("artificial-intelligence-in-service",))],
         ),
+        # an autonomous agent works behind the scenes: no staff, and an autonomous AI agent is AI in service
+        ("Create a rollout plan for each autonomous agent.", []),
+        ("Adopt autonomous AI agents in phases.", [("AI agents", ("artificial-intelligence-in-service",))]),
+        # a contact centre's bot dashboard and its deflection rate are the chatbot's
+        ("Customize the bot dashboard.", [("bot", ("chatbot",))]),
         # with no cue, an AI agent is the bot the contact centre deploys
         ("Set up the AI agent in the admin centre.", [("AI agent", ("chatbot",))]),
         ("The AI agent drafts a reply for the staff.", [("AI agent", ("artificial-intelligence-in-service",))]),
