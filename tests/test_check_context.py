@@ -1151,12 +1151,14 @@ def test_unknown_terms_are_noun_phrases(index: VocabIndex, tmp_path: Path) -> No
             | {"loyaliteitsbeloningen", "loyaliteitsleden"},
             {"servicepunt"},
         ),
-        (  # the pages, modules, methods and overviews that show customer records; kinds of customer after a hyphen
+        (  # the pages, modules, methods and overviews that show customer records, the journals and invoices that
+            # book them, a service's API; kinds of customer after a hyphen
             "nl",
             "Open de klantdetailpagina's, de klantenservicemodule, de klantbetalingsmethode en het Klantenoverzicht; "
-            "de NAV-klanten en de Commerce-klant staan erin. Het klantportaal en het klantportaal helpen.",
+            "de NAV-klanten en de Commerce-klant staan erin, met de klantfactuur, het klantbetalingsjournaal en de "
+            "service-API's. Het klantportaal en het klantportaal helpen.",
             {"klantdetailpagina's", "klantenservicemodule", "klantbetalingsmethode", "klantenoverzicht"}
-            | {"nav-klanten", "commerce-klant"},
+            | {"nav-klanten", "commerce-klant", "klantfactuur", "klantbetalingsjournaal", "service-api"},
             {"klantportaal"},
         ),
         (  # a scheduled service activity and a customer's name or information are records

@@ -153,6 +153,7 @@ reminders*, *service users*, *service endpoints* are never unknown terms."""
 SERVICE_PAPERWORK: tuple[str, ...] = (
     "aanbod",
     "aanroep",
+    "api",
     "artikel",
     "beheer",
     "boeking",
@@ -245,7 +246,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "rekening rekeningen account accounts hiërarchie hiërarchieën sjabloon sjablonen categorie categorieën "
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen "
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
-        "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels"
+        "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
+        "journaal journalen factuur facturen"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -266,7 +268,8 @@ the cards, books, points, balances, orders and payments a programme keeps for it
 rules, schemes, discounts and rewards it is set up with and the members it enrols
 (*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*),
 and the pages, modules, methods, overviews and keys of the software that shows them
-(*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*). Such a
+(*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
+journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""
