@@ -25,7 +25,7 @@ from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.sense import DocumentSense, Use
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, is_open_phrase
-from cxkb.checker.vocab import Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
+from cxkb.checker.vocab import AmbiguousEntry, Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 from cxkb.iris import iri_text
 
@@ -350,12 +350,12 @@ class Checker:
             verdict = self.classify(m, lang)
             code = verdict.code
             resolved = code != "ambiguous"
-            if not resolved and self._names_nothing(state, w.text, m):
+            found = None if resolved else self.index.ambiguous_entry(m.entries)
+            if found is not None and self._names_nothing(state, w.text, m, found):
                 continue
-            found = self.index.ambiguous_entry(m.entries) if not resolved else None
             state.sense.speaks_of(self.index.following.counts(verdict.concepts, found))
-            if not resolved and (details or eager or self.index.eager(m.entries)):
-                verdict, resolved = self._in_context(state, w.text, m, verdict, lang), True
+            if not resolved and (details or eager or self.index.eager(m.entries, found)):
+                verdict, resolved = self._in_context(state, w.text, m, verdict, lang, found), True
                 code = verdict.code
             if details:
                 line, col = w.position(s)
@@ -369,7 +369,7 @@ class Checker:
             if level is None or not state.sink.wants(level, w.offset + s, code):
                 continue
             if not resolved:
-                verdict = self._in_context(state, w.text, m, verdict, lang)
+                verdict = self._in_context(state, w.text, m, verdict, lang, found)
             replacement = self._replacement(doc, w, m, verdict)
             surface = w.source[s:e]  # as written, markup included
             state.sink.add(
@@ -545,7 +545,7 @@ class Checker:
             exact,
         )
 
-    def _names_nothing(self, state: _State, text: str, m: Match) -> bool:
+    def _names_nothing(self, state: _State, text: str, m: Match, found: AmbiguousEntry) -> bool:
         """An ambiguous label that here is know-how, part of a name or a verb, or that the document
         has made name nothing (:class:`DocumentSense`): not a mention at all.
 
@@ -554,9 +554,6 @@ class Checker:
         programs*), while a heading or a metric's name in title case may start with it
         (*Engagement Volume*).
         """
-        found = self.index.ambiguous_entry(m.entries)
-        if found is None:
-            return False
         entry, key, cues = found
         if verb_form(m.text, entry.label, entry.lang):
             return True
@@ -564,14 +561,15 @@ class Checker:
             return cues is not None
         return state.sense.names_nothing(Use(key, cues, text, m.start, m.end), state.named)
 
-    def _in_context(self, state: _State, text: str, m: Match, verdict: _Verdict, lang: str) -> _Verdict:
+    def _in_context(
+        self, state: _State, text: str, m: Match, verdict: _Verdict, lang: str, found: AmbiguousEntry | None
+    ) -> _Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
 
         The finding stays ``ambiguous`` (the writer should still say which is meant); the
         message names the likely meaning, the cue that decided it and the other meanings. A
         label that names nothing without a cue is, once one speaks, a ``related-form``.
         """
-        found = self.index.ambiguous_entry(m.entries)
         if found is None or found[2] is None:
             return verdict
         entry, key, cues = found

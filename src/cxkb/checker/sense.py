@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from cxkb.checker.context import compact, fold
 from cxkb.checker.prefilter import TOKEN, next_word, prev_word
-from cxkb.model import NAMES_NOTHING, split_cue
+from cxkb.model import NAMES_NOTHING, AmbiguousLabel, split_cue
+
+if TYPE_CHECKING:
+    from cxkb.checker.vocab import AmbiguousEntry
 
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
@@ -143,7 +146,7 @@ class Following:
     _seen: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, cues_of: Mapping[tuple[str, str], ContextCues], ambiguous: Iterable[Any]) -> Following:
+    def of(cls, cues_of: Mapping[tuple[str, str], ContextCues], ambiguous: Iterable[AmbiguousLabel]) -> Following:
         followed = [c for c in cues_of.values() if c.follows]
         named = {label_id for c in followed for _, label_id in c.follows}
         return cls(
@@ -151,9 +154,7 @@ class Following:
             {(a.lang, compact(a.label)): WATCHED_LABEL + a.id for a in ambiguous if a.id in named},
         )
 
-    def counts(
-        self, concepts: tuple[str, ...], found: tuple[Any, tuple[str, str], ContextCues | None] | None
-    ) -> tuple[str, ...]:
+    def counts(self, concepts: tuple[str, ...], found: AmbiguousEntry | None) -> tuple[str, ...]:
         """What one mention counts for: the watched concepts among those it may name and, for a
         watched ambiguous label (``found``: its entry, key and cues), that label; nothing for a
         following label's own uses."""

@@ -111,6 +111,10 @@ class _First(NamedTuple):
     ends_here: bool
 
 
+AmbiguousEntry = tuple[Entry, tuple[str, str], ContextCues | None]
+"""A match's ambiguous label: its entry, the key its cues and document sense go by, and its cues."""
+
+
 class Match(NamedTuple):
     """A label found in text: character offsets into the text and every entry it may be.
 
@@ -201,7 +205,7 @@ class VocabIndex:
     def from_kb(cls, kb: KnowledgeBase, *, cues: Iterable[str] = DEFAULT_CUES) -> VocabIndex:
         return cls(kb, cues=cues)
 
-    def ambiguous_entry(self, entries: tuple[Entry, ...]) -> tuple[Entry, tuple[str, str], ContextCues | None] | None:
+    def ambiguous_entry(self, entries: tuple[Entry, ...]) -> AmbiguousEntry | None:
         """The ambiguous label among a match's entries, the key its cues and document sense go by,
         and its cues (None if it has none); None if the match holds no ambiguous label."""
         entry = next((e for e in entries if e.kind is Kind.AMBIGUOUS), None)
@@ -218,12 +222,12 @@ class VocabIndex:
             for e in entries
         )
 
-    def eager(self, entries: tuple[Entry, ...]) -> bool:
+    def eager(self, entries: tuple[Entry, ...], found: AmbiguousEntry | None) -> bool:
         """Whether a match's meaning must be settled where it stands even when no finding is
-        wanted: a cautious label, and a label that follows the document (:class:`Following`), so
-        that what later uses mean never depends on the output asked for."""
-        found = self.ambiguous_entry(entries)
-        return self.cautious(entries) or bool(found and found[2] and found[2].follows)
+        wanted: a cautious label, and a label that follows the document (:class:`Following`;
+        ``found``: the match's :meth:`ambiguous_entry`), so that what later uses mean never
+        depends on the output asked for."""
+        return self.cautious(entries) or (found is not None and found[2] is not None and bool(found[2].follows))
 
     # -- building -------------------------------------------------------------------------
 
