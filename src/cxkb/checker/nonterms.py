@@ -236,6 +236,12 @@ or the trade sorts them (*standaardklant*, the default customer of a till; *topk
 *loyaliteitsklanten*, *e-commerceklanten*), also after a hyphen (*Commerce-klanten*, *NAV-klanten*):
 people, like a bare *klanten*, not a CX notion, so never an unknown term."""
 
+PEOPLE_AND_RELATION_HEADS: dict[str, tuple[str, ...]] = {
+    lang: (*RELATION_HEADS.get(lang, ()), *CUSTOMER_HEADS.get(lang, ())) for lang in {*RELATION_HEADS, *CUSTOMER_HEADS}
+}
+""":data:`RELATION_HEADS` and :data:`CUSTOMER_HEADS` together, joined once: the heads a closed compound
+is tested against for every unknown-term candidate."""
+
 
 RECORD_HEADS: dict[str, frozenset[str]] = {
     "nl": wordset(

@@ -48,7 +48,7 @@ from cxkb.checker.nonterms import (
     CUSTOMER_HEADS,
     NOT_TERMS,
     OFFERING_HEADS,
-    RELATION_HEADS,
+    PEOPLE_AND_RELATION_HEADS,
     compound_head,
     ends_in_label,
     names_a_record,
@@ -631,7 +631,7 @@ class Matcher:
             return True  # a kind of customer after a hyphen (*Commerce-klanten*)
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
-        if compound_head(key, (*RELATION_HEADS.get(self.lang, ()), *CUSTOMER_HEADS.get(self.lang, ()))):
+        if compound_head(key, PEOPLE_AND_RELATION_HEADS.get(self.lang, ())):
             return True
         if ends_in_label(key, self.index.label_words.get(self.lang, frozenset())):
             return True
