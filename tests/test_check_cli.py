@@ -24,7 +24,7 @@ DUTCH = """\
 
 De customer journey begint bij het eerste contactmoment.
 Customer journey is ook een term. De tevredenheidsindex is oud.
-De beleving telt, net als klanttevredenheidsscores.
+De beleving telt, net als klanttevredenheidsscores: elke klanttevredenheidsscore.
 """
 
 

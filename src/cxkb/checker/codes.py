@@ -30,7 +30,11 @@ _TABLE: tuple[tuple[str, Level, str], ...] = (
     ("narrower-term", Level.INFO, "a narrower term the taxonomy does not list: consider the broader concept"),
     ("wrong-language", Level.INFO, "a label of the other language than the document's"),
     ("inconsistent", Level.INFO, "one concept named in several ways in one document"),
-    ("unknown-term", Level.INFO, "a CX-sounding word, or a phrase used twice or more, not in the taxonomy"),
+    (
+        "unknown-term",
+        Level.INFO,
+        "a CX-sounding phrase used twice or more (an English one-word compound once), not in the taxonomy",
+    ),
     ("directive", Level.WARNING, "a malformed cxkb-check comment"),
     (
         "too-many-findings",
@@ -53,8 +57,8 @@ MEANINGS_NL: dict[str, str] = {
     "narrower-term": "een smallere term die de taxonomie niet opneemt: overweeg het bredere begrip",
     "wrong-language": "een label in de andere taal dan die van het document",
     "inconsistent": "één begrip dat in één document op verschillende manieren wordt genoemd",
-    "unknown-term": "een woord, of een woordgroep die vaker dan eens voorkomt, dat naar CX klinkt maar niet in de "
-    "taxonomie staat",
+    "unknown-term": "een woord of woordgroep die vaker dan eens voorkomt (een Engels samengesteld woord al de "
+    "eerste keer), dat naar CX klinkt maar niet in de taxonomie staat",
     "directive": "een cxkb-check-commentaar dat niet goed is opgebouwd",
     "too-many-findings": "meer bevindingen in één bestand dan max-findings: de rest wordt geteld, op het niveau van "
     "de ernstigste",

@@ -24,7 +24,7 @@ from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.sense import DocumentSense, Use
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
-from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, is_open_phrase
+from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, waits_for_recurrence
 from cxkb.checker.vocab import AmbiguousEntry, Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 from cxkb.iris import iri_text
@@ -187,7 +187,7 @@ class _State:
         self._level = level
         # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
         self.named: dict[str, dict[str, list[object]]] = {}
-        self.recurrence = Recurrence()  # open unknown-term phrases seen once, and those seen again
+        self.recurrence = Recurrence()  # unknown-term phrases seen once, and those seen again
         self.phrase_end = -1  # where the last unknown-term phrase so far ends (document offset)
         self.sense = DocumentSense()  # what the document has made its ambiguous labels mean
 
@@ -628,7 +628,8 @@ class Checker:
     def _unknown_terms(self, state: _State, w: Window, matcher: Matcher, scan: ScanResult) -> None:
         """Unmatched CX-sounding phrases: findings, and (with ``details``) the report's unknown terms.
 
-        Open phrases wait for a second use before they count (:mod:`cxkb.checker.unknown`).
+        Phrases wait for a second use before they count, English one-word compounds excepted
+        (:mod:`cxkb.checker.unknown`).
         """
         doc, details = state.doc, state.details
         if not details and state.level("unknown-term") is None:
@@ -647,14 +648,14 @@ class Checker:
                 plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_not_term(text)
             if plain or compact(text) in allow:
                 continue
-            open_phrase = is_open_phrase(text)
-            key = matcher.phrase_key(text) if details or allow or open_phrase else ""
+            waits = waits_for_recurrence(text, doc.lang)
+            key = matcher.phrase_key(text) if details or allow or waits else ""
             if key and key in allow:
                 continue
             line, col = w.position(s)
             end_line, end_col = w.position(e)
             use = Candidate(w.offset + s, line, col, end_line, end_col, text, w.source[s:e], key)
-            for c in state.recurrence.admit(use) if open_phrase else (use,):
+            for c in state.recurrence.admit(use) if waits else (use,):
                 self._unknown_term(state, c)
 
     def _unknown_term(self, state: _State, c: Candidate) -> None:

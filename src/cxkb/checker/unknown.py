@@ -1,15 +1,16 @@
 """Unknown terms: CX-sounding phrases the taxonomy lacks, and which of them look like terms.
 
 A phrase around a cue word is a candidate (:func:`cue_phrases`).
-A single word is reported where it stands: closed and hyphenated compounds
-(*klanttevredenheidsonderzoek*, *customer-centrically*) are coined on purpose. An open phrase
-of several words is reported only once it recurs in the document, its first use included.
-Noun phrases around *customer* and *service* that turn up once are mostly description
-(*customer perspective*, *service performance*); the ones a text keeps using are what it
-names (*customer feedback*, *usability testing*). Frequency is the oldest test of termhood
-in term extraction, and it needs nothing but the document.
+A phrase is reported only once it recurs in the document, its first use included. Noun
+phrases around *customer* and *service* that turn up once are mostly description (*customer
+perspective*, *service performance*); the ones a text keeps using are what it names
+(*customer feedback*, *usability testing*). Frequency is the oldest test of termhood in term
+extraction, and it needs nothing but the document. Dutch writes those noun phrases as one
+closed word (*klantperspectief*, *klantfeedback*), so a Dutch compound waits for its second
+use too. Only an English one-word compound is reported where it stands: English joins words
+with a hyphen or closes them up on purpose (*customer-centrically*).
 
-The check streams, so the first use of each open phrase waits until a second use confirms
+The check streams, so the first use of each waiting phrase waits until a second use confirms
 it or the document ends. The number of waiting phrases is capped, which keeps memory flat
 on documents of any size.
 """
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from cxkb.checker.vocab import Matcher, ScanResult
 
 WAITING_LIMIT = 10_000
-"""Open phrases seen once that one document keeps waiting; past this, new ones are dropped."""
+"""Phrases seen once that one document keeps waiting; past this, new ones are dropped."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,15 @@ class Candidate:
     key: str  # the phrase's lemmas: all spellings and inflections of one phrase share it
 
 
-def is_open_phrase(text: str) -> bool:
-    """Several words with spaces between them (a closed or hyphenated compound is one word)."""
-    return " " in text
+def waits_for_recurrence(text: str, lang: str) -> bool:
+    """Whether a phrase counts only once it recurs: an open phrase in any language, and any
+    Dutch phrase, since Dutch writes as one closed word what English writes as an open phrase
+    (*klantperspectief*, *customer perspective*); an English one-word compound stands alone."""
+    return lang == "nl" or " " in text
 
 
 class Recurrence:
-    """Per document: open phrases seen once (waiting) and those seen again (confirmed)."""
+    """Per document: phrases seen once (waiting) and those seen again (confirmed)."""
 
     def __init__(self, limit: int = WAITING_LIMIT) -> None:
         self.limit = limit
