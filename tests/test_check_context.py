@@ -762,6 +762,15 @@ def test_an_ai_model_and_an_experience_map_name_no_concept(index: VocabIndex, tm
     assert check(index, tmp_path, dutch, "nl").mentions == []
 
 
+def test_an_experience_profile_is_a_settings_record(index: VocabIndex, tmp_path: Path) -> None:
+    """Service software's experience profiles decide which tools a representative sees: settings,
+    not an experience; a bare experience beside them is still the ambiguous word."""
+    text = "Enable it in your experience profile; experience profiles list the tools. The experience improved."
+    found = check(index, tmp_path, text, "en").mentions
+    assert [m.text for m in found] == ["experience"]
+    assert len(found[0].concepts) > 1
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
@@ -1165,6 +1174,14 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"klantdetailpagina's", "klantenservicemodule", "klantbetalingsmethode", "klantenoverzicht"}
             | {"nav-klanten", "commerce-klant", "klantfactuur", "klantbetalingsjournaal", "service-api"},
             {"klantportaal"},
+        ),
+        (  # the messages and responses a contact leaves, and the phone or device it comes from
+            "en",
+            "The customer phone rings and the customer phone stops. Customer emails and customer email arrive, "
+            "customer messages and customer message too, with customer responses and a customer response from a "
+            "customer device and customer devices. The customer panel met. The customer panel ate.",
+            {"customer phone", "customer email", "customer message", "customer response", "customer device"},
+            {"customer panel"},
         ),
         (  # a scheduled service activity and a customer's name or information are records
             "en",

@@ -257,7 +257,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
-        "card cards order orders transaction transactions name names information"
+        "card cards order orders transaction transactions name names information phone phones device devices "
+        "email emails message messages response responses"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -275,7 +276,9 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 (*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*),
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
-journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*). Such a
+journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
+and responses a contact leaves and the phone or device it comes from (*customer emails*, *customer
+responses*, *customer phone*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""
