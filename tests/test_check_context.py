@@ -114,6 +114,17 @@ def test_narrower_terms_suggest_their_concept(index: VocabIndex, tmp_path: Path)
     assert finding.concepts == ("self-service-technology",) and "consider" in finding.message
 
 
+def test_a_voice_agent_is_a_chatbot_not_staff(index: VocabIndex, tmp_path: Path) -> None:
+    """A contact centre's voice agent is the bot that answers calls (seed:202); its bare agent is no
+    representative there."""
+    text = "The voice agent answers each call, and voice agents hand calls to a representative."
+    assert spoken_of(index, tmp_path, text, "en") == [
+        ("voice agent", ("chatbot",)),
+        ("voice agents", ("chatbot",)),
+        ("representative", ("frontline-employee",)),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -1175,12 +1186,14 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             | {"nav-klanten", "commerce-klant", "klantfactuur", "klantbetalingsjournaal", "service-api"},
             {"klantportaal"},
         ),
-        (  # the messages and responses a contact leaves, and the phone or device it comes from
+        (  # the messages and responses a contact leaves, the phone or device it comes from, and its context
             "en",
             "The customer phone rings and the customer phone stops. Customer emails and customer email arrive, "
             "customer messages and customer message too, with customer responses and a customer response from a "
-            "customer device and customer devices. The customer panel met. The customer panel ate.",
-            {"customer phone", "customer email", "customer message", "customer response", "customer device"},
+            "customer device and customer devices. The customer context fills the form; the customer context "
+            "helps. The customer panel met. The customer panel ate.",
+            {"customer phone", "customer email", "customer message", "customer response", "customer device"}
+            | {"customer context"},
             {"customer panel"},
         ),
         (  # a scheduled service activity and a customer's name or information are records

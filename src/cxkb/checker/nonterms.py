@@ -258,7 +258,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
-        "email emails message messages response responses"
+        "email emails message messages response responses context contexts"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -278,7 +278,7 @@ and the pages, modules, methods, overviews and keys of the software that shows t
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
 and responses a contact leaves and the phone or device it comes from (*customer emails*, *customer
-responses*, *customer phone*). Such a
+responses*, *customer phone*), with the context a system shows about the customer (*customer context*). Such a
 phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""
