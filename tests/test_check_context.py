@@ -411,6 +411,12 @@ def test_a_representative_is_staff_where_customers_are_spoken_of(index: VocabInd
         ("representative", ("frontline-employee",)),
     ]
     assert not check(index, tmp_path, "Each state sent a representative to the meeting.", "en").mentions
+    # supervisors and shifts are a contact centre's: its representatives are staff there too
+    text = "Consult another representative or a supervisor. Representatives missed adherence during their shifts."
+    assert spoken_of(index, tmp_path, text, "en") == [
+        ("representative", ("frontline-employee",)),
+        ("Representatives", ("frontline-employee",)),
+    ]
 
 
 def test_dutch_reviews_of_products_but_not_assessments(index: VocabIndex, tmp_path: Path) -> None:
@@ -683,6 +689,9 @@ def test_a_bot_is_a_chatbot_only_where_it_talks_with_people(index: VocabIndex, t
     # a document that has spoken of chatbots twice gives its bare bots that sense
     text = "The chatbot is new. Each chatbot has a name. The bot went live in May."
     assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)] * 3
+    # a bot is given topics to talk about: the chatbot builder's word
+    text = "Add custom topics to your bot. The bot went live in May."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)]
 
 
 def test_co_creation_as_a_design_method_is_no_value_co_creation(index: VocabIndex, tmp_path: Path) -> None:
