@@ -791,6 +791,20 @@ def test_an_experience_profile_is_a_settings_record(index: VocabIndex, tmp_path:
     assert len(found[0].concepts) > 1
 
 
+def test_the_experience_of_a_tool_or_a_skill_is_no_cx(index: VocabIndex, tmp_path: Path) -> None:
+    """Service software's agent or representative experience is the screen staff work in, its admin,
+    runtime or security experience a part of the product, and coding experience a skill."""
+    text = (
+        "The agent experience and the representative experience differ from the admin experience. "
+        "Runtime experience and security experience improved, as did our coding experience. "
+        "The customer experience improved."
+    )
+    assert spoken_of(index, tmp_path, text, "en") == [
+        ("agent", ("frontline-employee",)),
+        ("customer experience", ("customer-experience",)),
+    ]
+
+
 def test_emx_is_employee_experience(index: VocabIndex, tmp_path: Path) -> None:
     """GSA's practitioners write EmX for employee experience (seed:197), after CX and UX."""
     text = "We need an EmX cookbook, and EmX recipes follow."
