@@ -552,6 +552,14 @@ def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, 
                 ("callcentergebruikers", ("frontline-employee",)),
             ],
         ),
+        # Microsoft's Dutch for frontline workers (seed:203)
+        (
+            "Eerstelijnsmedewerkers aan de kassa helpen de klant; elke eerstelijnsmedewerker kent de prijzen.",
+            [
+                ("Eerstelijnsmedewerkers", ("frontline-employee",)),
+                ("eerstelijnsmedewerker", ("frontline-employee",)),
+            ],
+        ),
     ],
 )
 def test_everyday_dutch_names_of_a_concept(
