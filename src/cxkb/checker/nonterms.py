@@ -277,9 +277,9 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
-and responses a contact leaves and the phone or device it comes from (*customer emails*, *customer
-responses*, *customer phone*), with the context a system shows about the customer (*customer context*). Such a
-phrase names an information object in a system, not something customers experience or an
+and responses a contact leaves, the phone or device it comes from and the context a system shows
+about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*).
+Such a phrase names an information object in a system, not something customers experience or an
 organisation does for them, so it is never an unknown term; the programme itself is
 (*loyaliteitsprogramma*)."""
 
