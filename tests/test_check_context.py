@@ -675,6 +675,9 @@ def test_an_engagement_that_is_a_consulting_project_names_nothing(index: VocabIn
     # nor the consultancy's own engagement, a local one, or one that begins and ends like a project
     text = "Our engagement was short. Local engagement varied. The engagement began in May and the engagement ended."
     assert check(index, tmp_path, text, "en").mentions == []
+    # nor e-mail engagement, a sales tool's count of opens and clicks
+    text = "Email engagement shows who opened the message; e-mail engagement counts clicks too."
+    assert check(index, tmp_path, text, "en").mentions == []
     assert [
         (m.text, m.concepts) for m in check(index, tmp_path, "Engagement grew after the launch.", "en").mentions
     ] == [("Engagement", ("customer-engagement",))]
@@ -1217,14 +1220,22 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             | {"nav-klanten", "commerce-klant", "klantfactuur", "klantbetalingsjournaal", "service-api"},
             {"klantportaal"},
         ),
+        (  # a till's search for customers, its results, criteria and algorithm
+            "nl",
+            "De klantzoekopdracht geeft klantzoekresultaten; het klantzoekalgoritme weegt de klantzoekcriteria. Het "
+            "klantportaal en het klantportaal helpen.",
+            {"klantzoekopdracht", "klantzoekresultaten", "klantzoekalgoritme", "klantzoekcriteria"},
+            {"klantportaal"},
+        ),
         (  # the messages and responses a contact leaves, the phone or device it comes from, and its context
             "en",
             "The customer phone rings and the customer phone stops. Customer emails and customer email arrive, "
             "customer messages and customer message too, with customer responses and a customer response from a "
             "customer device and customer devices. The customer context fills the form; the customer context "
-            "helps. The customer panel met. The customer panel ate.",
+            "helps. Each customer account has a Customer field; customer accounts and customer fields grow. The "
+            "customer panel met. The customer panel ate.",
             {"customer phone", "customer email", "customer message", "customer response", "customer device"}
-            | {"customer context"},
+            | {"customer context", "customer account", "customer field"},
             {"customer panel"},
         ),
         (  # a scheduled service activity and a customer's name or information are records

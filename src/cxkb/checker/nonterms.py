@@ -253,12 +253,13 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "kaart kaarten boek boeken punten saldo order orders transactie transacties betaling betalingen "
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
-        "journaal journalen factuur facturen"
+        "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
+        "zoekalgoritmen zoekcriteria zoekcriterium"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
-        "email emails message messages response responses context contexts"
+        "email emails message messages response responses context contexts account accounts field fields"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -278,10 +279,11 @@ and the pages, modules, methods, overviews and keys of the software that shows t
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
-about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*).
-Such a phrase names an information object in a system, not something customers experience or an
-organisation does for them, so it is never an unknown term; the programme itself is
-(*loyaliteitsprogramma*)."""
+about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
+the accounts and fields that hold it (*customer account*, *Customer field*), and the searches a
+till runs over the records (*klantzoekopdracht*, *klantzoekresultaten*). Such a phrase names an
+information object in a system, not something customers experience or an organisation does for
+them, so it is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""
 
 
 _COMPOUND_RECORD_HEADS: dict[str, tuple[str, ...]] = {
