@@ -973,6 +973,11 @@ def test_klantcontact_department_or_encounter(index: VocabIndex, tmp_path: Path)
         index, tmp_path, "Gebruik het kanaal waarlangs het eerdere klantcontact heeft plaatsgevonden.", "nl"
     )
     assert ("ambiguous", "klantcontact", ("service-encounter",)) in found(channel)
+    # the staff who take part in a contact make it no department; a member of the department does
+    staff = check(index, tmp_path, "Bij het klantcontact is de medewerker ingelogd.", "nl")
+    assert ("ambiguous", "klantcontact", ("service-encounter",)) in found(staff)
+    member = check(index, tmp_path, "Een medewerker klantcontact belt terug.", "nl")
+    assert ("ambiguous", "klantcontact", ("customer-service",)) in found(member)
 
 
 def test_cue_syntax() -> None:
