@@ -534,6 +534,26 @@ def test_make_server_serves_the_site_on_loopback(tmp_path: Path) -> None:
         server.server_close()
 
 
+def test_the_site_server_stays_quiet_when_a_browser_hangs_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = bookbuild.make_server(tmp_path, port=0)
+    try:
+        for hang_up in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "Connection reset by peer")):
+            try:
+                raise hang_up
+            except ConnectionError:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real fault")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a real fault" in capsys.readouterr().err
+    finally:
+        server.server_close()
+
+
 def test_keyword_map_keeps_the_most_used_keywords_and_strongest_links() -> None:
     import networkx as nx
 

@@ -104,9 +104,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         return None
 
 
+class _SiteServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes its connection mid-transfer (a reader who moves on before a map
+        page has loaded) is no fault of the site: the standard server would print a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(
     html_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, quiet: bool = True
 ) -> ThreadingHTTPServer:
     """An HTTP server for the built site (``port`` 0 picks a free port)."""
     handler = partial(_QuietHandler if quiet else SimpleHTTPRequestHandler, directory=str(html_dir))
-    return ThreadingHTTPServer((host, port), handler)
+    return _SiteServer((host, port), handler)
