@@ -72,6 +72,33 @@ def test_modules_stay_readable_in_size() -> None:
     assert {name: n for name, n in sizes.items() if n > 700} == {}
 
 
+
+def _listed_modules() -> dict[str, set[str]]:
+    """The modules the README's architecture section names, per subpackage and below them."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    bullet = " ".join(text.split("- **Subpackages named after what they hold:**", 1)[1].split("- **", 1)[0].split())
+    listed = {pkg: set(re.findall(r"[a-z_/]+", names)) for pkg, names in re.findall(r"`cxkb\.(\w+)` \(([^)]*)\)", bullet)}
+    shared = bullet.split("shared below them:", 1)[1].split("`cli`", 1)[0]
+    listed[""] = set(re.findall(r"`(\w+)`", shared))
+    return listed
+
+
+def test_readme_names_every_module_of_each_subpackage() -> None:
+    """A new module shows up in the architecture section, so a reader's map of the code stays whole."""
+    listed = _listed_modules()
+    actual: dict[str, set[str]] = {"": set()}
+    for p in sorted(SRC.iterdir()):
+        if p.is_dir() and (p / "__init__.py").exists() and p.name != "cli":
+            actual[p.name] = {
+                c.stem if c.is_file() else c.name + "/"
+                for c in p.iterdir()
+                if (c.suffix == ".py" and c.stem != "__init__") or (c.is_dir() and (c / "__init__.py").exists())
+            }
+        elif p.suffix == ".py" and p.stem != "__init__":
+            actual[""].add(p.stem)
+    assert listed == actual
+
+
 # --- registries ---------------------------------------------------------------------------
 
 _CALL = re.compile(r'\.(error|warning|info)\(\s*[^,()]+,\s*[^,()]+,\s*[^,()]+,\s*"([a-z0-9-]+)"', re.S)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cxkb.release import Release, ReleaseError, open_release
 
 if TYPE_CHECKING:
-    from cxkb.checker.engine import CheckRun
+    from cxkb.checker.results import CheckRun
 
 __version__ = "0.1.0"
 __all__ = ["Release", "ReleaseError", "__version__", "check", "open_release"]
@@ -42,7 +42,8 @@ def check(
     """
     from cxkb.checker.config import CheckConfig
     from cxkb.checker.documents import parse_document
-    from cxkb.checker.engine import Checker, CheckFinding, CheckRun
+    from cxkb.checker.engine import Checker
+    from cxkb.checker.results import CheckFinding, CheckRun
 
     rel = release if release is not None else open_release(root)
     config = CheckConfig().with_overrides(language=lang)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxkb.atomic import atomic_write_bytes
-from cxkb.checker.engine import CheckFinding
+from cxkb.checker.results import CheckFinding
 
 
 @dataclass

@@ -18,7 +18,8 @@ import json
 
 from cxkb import __version__
 from cxkb.checker.config import CODES
-from cxkb.checker.engine import CheckFinding, CheckRun, Summary
+from cxkb.checker.report import Summary
+from cxkb.checker.results import CheckFinding, CheckRun
 from cxkb.findings import Level
 
 JSON_SCHEMA = "https://w3id.org/cxkb/check-report/1"

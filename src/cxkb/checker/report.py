@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cxkb.checker.engine import CheckRun, Mention, UnknownTerm
+    from cxkb.checker.results import CheckRun, Mention, UnknownTerm
     from cxkb.checker.vocab import VocabIndex
 
 
