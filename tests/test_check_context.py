@@ -703,6 +703,12 @@ def test_a_bot_is_a_chatbot_only_where_it_talks_with_people(index: VocabIndex, t
     # a bot is given topics to talk about: the chatbot builder's word
     text = "Add custom topics to your bot. The bot went live in May."
     assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)]
+    # a contact centre's bots take and hand on conversations in its queues and sessions
+    text = "Transfers that bots initiate are left out. Bot sessions are billed per queue."
+    assert [m.concepts for m in check(index, tmp_path, text, "en").mentions] == [("chatbot",)] * 2
+    # a bot in a team chat serves staff, even where it answers their questions
+    text = "A Slack bot answers questions from new hires."
+    assert check(index, tmp_path, text, "en").mentions == []
 
 
 def test_co_creation_as_a_design_method_is_no_value_co_creation(index: VocabIndex, tmp_path: Path) -> None:
