@@ -1249,6 +1249,14 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             | {"customer context", "customer account", "customer field"},
             {"customer panel"},
         ),
+        (  # the answers a contact gives, the settings that hold it, and the limits that shield a service
+            "en",
+            "On customer answer the call connects; each customer answer counts. Open Customer settings; the "
+            "Customer settings page saves. Service protection limits apply, and service protection resets. The "
+            "customer panel met.",
+            {"customer answer", "customer settings", "service protection"},
+            {"customer panel"},
+        ),
         (  # a scheduled service activity and a customer's name or information are records
             "en",
             "Each service activity has a customer name and customer information. Service activities and customer "

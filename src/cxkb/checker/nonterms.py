@@ -88,6 +88,7 @@ RUNNING_SERVICES = frozenset(
         "developments",
         "performance",  # how well its services do by its own measures (held-out texts)
         "efficiency",
+        "protection",  # the limits that shield it from overload, set by its provider (held-out texts)
         "category",  # a kind of service in a website's taxonomy (seed:095)
         "categories",
         "team",  # the people who run a service, like its manager (seed:109)
@@ -259,7 +260,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
-        "email emails message messages response responses context contexts account accounts field fields"
+        "email emails message messages response responses answer answers context contexts account accounts "
+        "field fields setting settings"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -280,7 +282,8 @@ and the pages, modules, methods, overviews and keys of the software that shows t
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
-the accounts and fields that hold it (*customer account*, *Customer field*), and the searches a
+the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*),
+the answers a contact gives (*customer answer*), and the searches a
 till runs over the records (*klantzoekopdracht*, *klantzoekresultaten*). Such a phrase names an
 information object in a system, not something customers experience or an organisation does for
 them, so it is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""
