@@ -419,6 +419,35 @@ def test_a_representative_is_staff_where_customers_are_spoken_of(index: VocabInd
     ]
 
 
+def test_a_cautious_label_read_before_the_document_names_its_sense_takes_it_from_the_whole_document(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    """A page that says *representative notifications* before it first names its *frontline
+    employees* means the staff from the start: the early uses are read again at the end."""
+    text = (
+        "Configure representative notifications first. Our frontline employees work from home, "
+        "and the frontline employees like it."
+    )
+    assert spoken_of(index, tmp_path, text, "en")[0] == ("representative", ("frontline-employee",))
+    # the same reading whatever is asked for: findings alone, without the mention details
+    path = tmp_path / "early.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, path.name, lang="en")
+    result = Checker(index, CheckConfig(language="en")).check_document(doc, details=False)
+    early = [f for f in result.findings if f.column == text.index("representative") + 1 and f.line == 1]
+    assert [(f.code, f.concepts) for f in early] == [("related-form", ("frontline-employee",))]
+    # named once only, the document has not settled the sense: the early use stays unread
+    once = "Configure representative notifications first. Our frontline employees work from home."
+    assert [m.text for m in check(index, tmp_path, once, "en").mentions] == ["frontline employees"]
+    # a bot that cues made a chatbot further on is no name of the chatbot: the early use stays unread,
+    # while the use after them takes the sense as the document is read
+    text = "The bot runs daily. The bot answers customers. The bot helps customers. The bot sleeps."
+    columns = [found.start() + 1 for found in re.finditer("bot", text)]
+    assert [(m.column, m.concepts) for m in check(index, tmp_path, text, "en").mentions] == [
+        (column, ("chatbot",)) for column in columns[1:]
+    ]
+
+
 def test_dutch_reviews_of_products_but_not_assessments(index: VocabIndex, tmp_path: Path) -> None:
     # seed:188, seed:189: *beoordelingen* alone is mostly an assessment in Dutch public-service prose
     text = "Klanten lezen beoordelingen en recensies en productbeoordelingen. De beoordeling van de aanvraag duurt."

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.context import part_of_name, verb_form
@@ -51,6 +52,22 @@ _KIND_ORDER = {
     Kind.NONE: 6,
 }
 _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
+_MAX_HELD = 4096
+"""Cautious uses one document may hold for the end of the document (:meth:`Checker._settle`): the
+bound keeps a long stream's memory flat; later ones are read as they stand, as before."""
+
+
+class _Held(NamedTuple):
+    """A cautious use that nothing had given a sense when it was read, kept to be read again."""
+
+    match: Match
+    offset: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    surface: str
+    found: AmbiguousEntry
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,14 @@ class _State:
         self.recurrence = Recurrence()  # unknown-term phrases seen once, and those seen again
         self.phrase_end = -1  # where the last unknown-term phrase so far ends (document offset)
         self.sense = DocumentSense()  # what the document has made its ambiguous labels mean
+        self.held: list[_Held] = []  # cautious uses read before the document gave them a sense
+
+    def hold(self, w: Window, m: Match, found: AmbiguousEntry) -> None:
+        if len(self.held) < _MAX_HELD:
+            line, col = w.position(m.start)
+            end_line, end_col = w.position(m.end)
+            surface = w.source[m.start : m.end]
+            self.held.append(_Held(m, w.offset + m.start, line, col, end_line, end_col, surface, found))
 
     def level(self, code: str) -> Level | None:
         if code not in self._levels:
@@ -224,6 +249,7 @@ class Checker:
             # let this window's matches go before the next one is matched, not after: a window of
             # short labels holds a match per word of its body, and two of them would be held
             del w, scan, context
+        self._settle(state)
         self._inconsistent(state)
         for offset, message, line, col in doc.suppressed.problems:
             level = state.level("directive")
@@ -250,6 +276,8 @@ class Checker:
             resolved = code != "ambiguous"
             found = None if resolved else self.index.ambiguous_entry(m.entries)
             if found is not None and self._names_nothing(state, w.text, m, found):
+                if found[2] is not None and found[2].cautious and state.sense.left_open(found[1], w.text, m.start):
+                    state.hold(w, m, found)
                 continue
             state.sense.speaks_of(self.index.following.counts(verdict.concepts, found))
             if not resolved and (details or eager or self.index.eager(m.entries, found)):
@@ -489,6 +517,48 @@ class Checker:
             message = f"'{shown}' may mean several concepts; {why} {named}; it may also mean {others}"
             code = "ambiguous"
         return _Verdict(code, (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
+
+    def _settle(self, state: _State) -> None:
+        """Cautious uses read before the document gave their label a sense: where the whole document
+        names one candidate at least twice by its own labels, and more than any other, they name it.
+
+        A page on proactive calls speaks of *representative dialing* and *representative
+        notifications* before it first says *service representatives*; a reader who has read on
+        takes the first ones as the staff too. Only names count here, not the label's uses that
+        cues decided: a post on a Slack bot whose cues once or twice made it a chatbot
+        (*answers questions*) has not said so, and on dev counting those found 22 spans and
+        added 11 wrong mentions (:meth:`DocumentSense.spoken_sense`).
+        """
+        doc, lang = state.doc, state.doc.lang
+        eager = bool(self.allow_terms or self.allow_concepts)
+        for held in state.held:
+            entry, key, cues = held.found
+            chosen = state.sense.spoken_sense(key, cues, state.named, cued_too=False) if cues is not None else ""
+            verdict = self.classify(held.match, lang)
+            if not chosen or chosen not in verdict.concepts:
+                continue
+            shown = " ".join(held.match.text.split())
+            message = (
+                f"'{shown}' speaks of {self._named(chosen, lang)} here (the document speaks of it elsewhere); "
+                "on its own it names no concept"
+            )
+            preferred = self.index.preferred(chosen, lang)
+            verdict = _Verdict("related-form", (chosen,), entry, message, preferred, verdict.exact)
+            where = (doc.name, held.line, held.column, held.end_line, held.end_column)
+            if state.details:
+                state.mention(Mention(*where, held.surface, verdict.code, verdict.concepts))
+            if eager and self._allowed(held.match, verdict):
+                continue
+            level = state.level(verdict.code)
+            if level is not None and state.sink.wants(level, held.offset, verdict.code):
+                found = CheckFinding(
+                    *where, level, verdict.code, message, held.surface, lang, verdict.concepts, verdict.preferred,
+                    None, entry.kind.value, verdict.exact, held.offset,
+                )  # fmt: skip
+                state.sink.add(level, held.offset, verdict.code, found)
+        if state.held:  # the settled mentions go back to their place in document order
+            state.result.mentions.sort(key=lambda m: (m.line, m.column))
+        state.held.clear()
 
     def _replacement(self, doc: Document | StreamedFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""

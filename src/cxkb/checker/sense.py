@@ -254,17 +254,29 @@ class DocumentSense:
             cued[chosen] = cued.get(chosen, 0) + 1
             answer = (chosen, cue)
         else:
-            cued = self._cued.get(use.key, {})
-            spoken = {
-                cid: cued.get(cid, 0) + _times_named(named.get(cid, {}))
-                for cid, _ in use.cues.cues
-                if cid != NAMES_NOTHING
-            }
-            ranked = sorted(spoken.values(), reverse=True)
-            if ranked and ranked[0] >= _SENSE_SET and (len(ranked) == 1 or ranked[0] > ranked[1]):
-                answer = (max(spoken, key=lambda cid: spoken[cid]), "")
+            spoken = self.spoken_sense(use.key, use.cues, named)
+            answer = (spoken, "") if spoken else None
         self._last = (use.key, use.text, use.start, answer)
         return answer
+
+    def spoken_sense(self, key: tuple[str, str], cues: ContextCues, named: Named, *, cued_too: bool = True) -> str:
+        """The candidate of a cautious label that the document has spoken of at least twice so far,
+        and more than of any other, or "": by its labels, or (``cued_too``) by this label with a cue."""
+        cued = self._cued.get(key, {}) if cued_too else {}
+        spoken = {
+            cid: cued.get(cid, 0) + _times_named(named.get(cid, {})) for cid, _ in cues.cues if cid != NAMES_NOTHING
+        }
+        ranked = sorted(spoken.values(), reverse=True)
+        if ranked and ranked[0] >= _SENSE_SET and (len(ranked) == 1 or ranked[0] > ranked[1]):
+            return max(spoken, key=lambda cid: spoken[cid])
+        return ""
+
+    def left_open(self, key: tuple[str, str], text: str, start: int) -> bool:
+        """Whether the cautious use at ``start`` was just read as naming nothing for want of a cue
+        or a sense so far (:meth:`reading`), rather than for a ``none:`` cue, a verb form or a name:
+        what comes later in the document may still give it one (the engine's second pass)."""
+        last = self._last
+        return last is not None and last[0] == key and last[1] is text and last[2] == start and last[3] is None
 
     def speaks_of(self, watched: Iterable[str]) -> None:
         """One more mention of each watched concept or label (``label:<id>``, :class:`Following`)."""
