@@ -1286,6 +1286,19 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customer answer", "customer settings", "service protection"},
             {"customer panel"},
         ),
+        (  # a product's name and what follows it, the conversations a contact centre logs, joined systems
+            "en",
+            "Customer Voice services store answers; Customer Voice surveys go out. Each customer conversation is "
+            "logged, and service integrations join systems. The customer panel met.",
+            {"customer voice services", "customer voice surveys", "customer conversation", "service integrations"},
+            {"customer panel"},
+        ),
+        (  # one offering written with a hyphen, as a closed compound would be
+            "nl",
+            "De historie-service bewaart wijzigingen. Het klantportaal helpt.",
+            {"historie-service"},
+            {"klantportaal"},
+        ),
         (  # a scheduled service activity and a customer's name or information are records
             "en",
             "Each service activity has a customer name and customer information. Service activities and customer "

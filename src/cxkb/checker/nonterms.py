@@ -65,6 +65,18 @@ what one customer asked, and a *klanttaak*, a task an employee keeps for one, bo
 contact; *reusability*, where the cue *usability* ends another word; and *customer voice*, which the
 held-out texts use only as the name of a survey product): never reported as unknown terms."""
 
+_NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
+    lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()
+}
+
+
+def leads_with_a_non_term(key: str, lang: str) -> bool:
+    """Whether a compacted phrase starts with one of the phrases of :data:`NOT_TERMS` and goes on:
+    what follows a product's name (*Customer Voice services*, *Customer Voice surveys*) or a kind
+    of know-how (*work experience programs*) is a part of that, not a CX notion."""
+    return key.startswith(_NOT_TERM_LEADS.get(lang, ()))
+
+
 RUNNING_SERVICES = frozenset(
     [
         "provider",
@@ -107,6 +119,8 @@ RUNNING_SERVICES = frozenset(
         "members",
         "endpoint",  # the technical parts a service is built from (held-out texts)
         "endpoints",
+        "integration",  # and how those parts are joined to other systems (held-out texts)
+        "integrations",
         "interface",
         "interfaces",
         "management",  # the running of services as a discipline, like their delivery (held-out texts)
@@ -261,7 +275,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
         "email emails message messages response responses answer answers context contexts account accounts "
-        "field fields setting settings"
+        "field fields setting settings conversation conversations"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -283,7 +297,8 @@ journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
 the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*),
-the answers a contact gives (*customer answer*), and the searches a
+the answers a contact gives and the conversations a contact centre logs (*customer answer*,
+*customer conversation*), and the searches a
 till runs over the records (*klantzoekopdracht*, *klantzoekresultaten*). Such a phrase names an
 information object in a system, not something customers experience or an organisation does for
 them, so it is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""

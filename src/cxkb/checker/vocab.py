@@ -51,6 +51,7 @@ from cxkb.checker.nonterms import (
     PEOPLE_AND_RELATION_HEADS,
     compound_head,
     ends_in_label,
+    leads_with_a_non_term,
     names_a_record,
     runs_services,
 )
@@ -623,12 +624,18 @@ class Matcher:
         key = compact(phrase)
         if key in NOT_TERMS.get(self.lang, ()) or runs_services(key, self.lang):
             return True
+        if " " in key and leads_with_a_non_term(key, self.lang):
+            return True
         if names_a_record(key, self.lang):
             return True
         if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
             return True
         if " " not in key and key.rpartition("-")[2] in CUSTOMER_HEADS.get(self.lang, ()):
             return True  # a kind of customer after a hyphen (*Commerce-klanten*)
+        if " " not in key and "-" in key:
+            first, _, last = key.rpartition("-")
+            if last in OFFERING_HEADS.get(self.lang, ()) and not self.index.has_cue(first):
+                return True  # one offering, written with a hyphen (*historie-service*, as *profielservice*)
         if " " in key or "-" in key:
             return self.lang == "en" and holds_proper_noun(phrase)
         if compound_head(key, PEOPLE_AND_RELATION_HEADS.get(self.lang, ())):
