@@ -25,7 +25,14 @@ from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.results import CheckFinding, CheckRun, DocumentResult, Mention, UnknownTerm
 from cxkb.checker.sense import DocumentSense, Use
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
-from cxkb.checker.unknown import Candidate, NearestConcepts, Recurrence, cue_phrases_after, waits_for_recurrence
+from cxkb.checker.unknown import (
+    Candidate,
+    NearestConcepts,
+    Recurrence,
+    cue_phrases_after,
+    names_no_notion,
+    waits_for_recurrence,
+)
 from cxkb.checker.vocab import AmbiguousEntry, Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
 
@@ -613,7 +620,7 @@ class Checker:
             plain = self._plain.get((doc.lang, text))
             if plain is None:  # the same phrases recur: lemmatising them once is enough
                 letters = sum(ch.isalpha() for ch in text)
-                plain = self._plain[doc.lang, text] = letters < 4 or matcher.is_not_term(text)
+                plain = self._plain[doc.lang, text] = letters < 4 or names_no_notion(matcher, text)
             if plain or compact(text) in allow:
                 continue
             waits = waits_for_recurrence(text, doc.lang)

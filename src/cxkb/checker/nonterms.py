@@ -4,7 +4,7 @@ An unknown-term candidate is a noun phrase or a Dutch closed compound that holds
 (*customer*, *klant*, *service*, ...). Most such phrases are ordinary: a preposition that
 ended the phrase, a job or a plan around a service, the records and screens software keeps
 about customers, a kind of customer, an offering. These lists say which, per language; the
-matcher asks :meth:`cxkb.checker.vocab.Matcher.is_not_term`, and each list's docstring says
+checker asks :func:`cxkb.checker.unknown.names_no_notion`, and each list's docstring says
 what its words have in common, so that a new word goes in the list whose reason it shares.
 """
 

@@ -26,14 +26,65 @@ from cxkb.checker.context import (
     STOPWORDS,
     capitalised_in_prose,
     compact,
+    holds_proper_noun,
+    modifies_a_noun,
     names_a_thing,
     part_of_name,
 )
-from cxkb.checker.nonterms import NOT_IN_TERMS
+from cxkb.checker.nonterms import (
+    CUSTOMER_HEADS,
+    NOT_IN_TERMS,
+    NOT_TERMS,
+    OFFERING_HEADS,
+    PEOPLE_AND_RELATION_HEADS,
+    compound_head,
+    ends_in_label,
+    leads_with_a_non_term,
+    names_a_record,
+    runs_services,
+)
 from cxkb.checker.prefilter import next_word, prev_word
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import Matcher, ScanResult
+
+
+def names_no_notion(matcher: Matcher, phrase: str) -> bool:
+    """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
+    word (:data:`NOT_TERMS`, :func:`runs_services`: *service requests*, *serviceartikel*), an
+    English phrase with a proper noun in it (*Service Canada*: an organisation's name), a phrase
+    or compound that names a record (:data:`RECORD_HEADS`: *klantgegevens*), or a closed
+    compound whose head names one offering (:data:`OFFERING_HEADS`: *profielservice*), only a
+    relation (:data:`RELATION_HEADS`: *klantgerelateerde*), a kind of customer
+    (:data:`CUSTOMER_HEADS`: *standaardklant*) or a label, so that it names a kind of a concept
+    the taxonomy has (*zaakcontactmoment*)."""
+    lang = matcher.lang
+    if matcher.is_bare_cue(phrase):
+        return True
+    key = compact(phrase)
+    if key in NOT_TERMS.get(lang, ()) or runs_services(key, lang):
+        return True
+    if " " in key and leads_with_a_non_term(key, lang):
+        return True
+    if names_a_record(key, lang):
+        return True
+    if " " not in key and "-" in key and lang == "en" and modifies_a_noun(key):
+        return True
+    if " " not in key and key.rpartition("-")[2] in CUSTOMER_HEADS.get(lang, ()):
+        return True  # a kind of customer after a hyphen (*Commerce-klanten*)
+    if " " not in key and "-" in key:
+        first, _, last = key.rpartition("-")
+        if last in OFFERING_HEADS.get(lang, ()) and not matcher.index.has_cue(first):
+            return True  # one offering, written with a hyphen (*historie-service*, as *profielservice*)
+    if " " in key or "-" in key:
+        return lang == "en" and holds_proper_noun(phrase)
+    if compound_head(key, PEOPLE_AND_RELATION_HEADS.get(lang, ())):
+        return True
+    if ends_in_label(key, matcher.index.label_words.get(lang, frozenset())):
+        return True
+    head = compound_head(key, OFFERING_HEADS.get(lang, ()))
+    return bool(head) and not matcher.index.has_cue(key[: -len(head)])
+
 
 WAITING_LIMIT = 10_000
 """Phrases seen once that one document keeps waiting; past this, new ones are dropped."""

@@ -38,23 +38,10 @@ from cxkb.checker.context import (
     ends_in_name,
     english_word_classes,
     fold,
-    holds_proper_noun,
-    modifies_a_noun,
     place_gapped,
 )
 from cxkb.checker.inflect import forms as inflected_forms
 from cxkb.checker.joins import NEXT, Join
-from cxkb.checker.nonterms import (
-    CUSTOMER_HEADS,
-    NOT_TERMS,
-    OFFERING_HEADS,
-    PEOPLE_AND_RELATION_HEADS,
-    compound_head,
-    ends_in_label,
-    leads_with_a_non_term,
-    names_a_record,
-    runs_services,
-)
 from cxkb.checker.prefilter import TOKEN, Prefilter, trie_pattern
 from cxkb.checker.sense import ContextCues, Following
 from cxkb.model import LANGS, KnowledgeBase
@@ -185,7 +172,7 @@ class VocabIndex:
         self.closed_labels = frozenset(closed(e.label) for e in self.entries if e.kind is not Kind.NONE)
         self.following = Following.of(self.cues_of, self.kb.ambiguous.values())  # ``+label-id`` cues
         # A Dutch closed compound whose head is a one-word label of one concept, in any of its forms,
-        # names a kind of that concept, which the taxonomy has: no unknown term (see is_not_term).
+        # names a kind of that concept, which the taxonomy has: no unknown term (see unknown.names_no_notion).
         # An ambiguous head does not count: *overheidsbeleving* is a notion of its own. Only Dutch
         # writes such compounds closed, so the other languages need no set (and the cache holds none).
         self.label_words = {
@@ -609,41 +596,6 @@ class Matcher:
             hit = " ".join(_LEMMATISER.base(fold(m.group()), self.lang) for m in TOKEN.finditer(phrase))
             self._phrases[phrase] = hit
         return hit
-
-    def is_not_term(self, phrase: str) -> bool:
-        """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
-        word (:data:`NOT_TERMS`, :func:`runs_services`: *service requests*, *serviceartikel*), an
-        English phrase with a proper noun in it (*Service Canada*: an organisation's name), a phrase
-        or compound that names a record (:data:`RECORD_HEADS`: *klantgegevens*), or a closed
-        compound whose head names one offering (:data:`OFFERING_HEADS`: *profielservice*), only a
-        relation (:data:`RELATION_HEADS`: *klantgerelateerde*), a kind of customer
-        (:data:`CUSTOMER_HEADS`: *standaardklant*) or a label, so that it names a kind of a concept
-        the taxonomy has (*zaakcontactmoment*)."""
-        if self.is_bare_cue(phrase):
-            return True
-        key = compact(phrase)
-        if key in NOT_TERMS.get(self.lang, ()) or runs_services(key, self.lang):
-            return True
-        if " " in key and leads_with_a_non_term(key, self.lang):
-            return True
-        if names_a_record(key, self.lang):
-            return True
-        if " " not in key and "-" in key and self.lang == "en" and modifies_a_noun(key):
-            return True
-        if " " not in key and key.rpartition("-")[2] in CUSTOMER_HEADS.get(self.lang, ()):
-            return True  # a kind of customer after a hyphen (*Commerce-klanten*)
-        if " " not in key and "-" in key:
-            first, _, last = key.rpartition("-")
-            if last in OFFERING_HEADS.get(self.lang, ()) and not self.index.has_cue(first):
-                return True  # one offering, written with a hyphen (*historie-service*, as *profielservice*)
-        if " " in key or "-" in key:
-            return self.lang == "en" and holds_proper_noun(phrase)
-        if compound_head(key, PEOPLE_AND_RELATION_HEADS.get(self.lang, ())):
-            return True
-        if ends_in_label(key, self.index.label_words.get(self.lang, frozenset())):
-            return True
-        head = compound_head(key, OFFERING_HEADS.get(self.lang, ()))
-        return bool(head) and not self.index.has_cue(key[: -len(head)])
 
     def is_bare_cue(self, phrase: str) -> bool:
         """A cue word on its own ('klanten', 'customers') is not a term worth reporting."""
