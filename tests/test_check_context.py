@@ -448,6 +448,20 @@ def test_a_cautious_label_read_before_the_document_names_its_sense_takes_it_from
     ]
 
 
+def test_a_dutch_salesperson_is_staff_in_the_shop_and_a_field_in_sales_software(
+    index: VocabIndex, tmp_path: Path
+) -> None:
+    """ambiguous_labels.csv verkoper-nl, verkoopvertegenwoordiger-nl: the salesperson at the till or in a
+    shop serves customers; the one a contact or an opportunity is assigned to in sales software does not."""
+    text = "Aan de kassa kiest de verkoper de klant. De verkoopvertegenwoordiger in de winkel krijgt provisie."
+    assert spoken_of(index, tmp_path, text, "nl") == [
+        ("verkoper", ("frontline-employee",)),
+        ("verkoopvertegenwoordiger", ("frontline-employee",)),
+    ]
+    text = "Wijs elke verkoopkans toe aan een verkoper. Vul bij het contact de verkoopvertegenwoordiger in."
+    assert check(index, tmp_path, text, "nl").mentions == []
+
+
 def test_dutch_reviews_of_products_but_not_assessments(index: VocabIndex, tmp_path: Path) -> None:
     # seed:188, seed:189: *beoordelingen* alone is mostly an assessment in Dutch public-service prose
     text = "Klanten lezen beoordelingen en recensies en productbeoordelingen. De beoordeling van de aanvraag duurt."
