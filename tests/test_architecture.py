@@ -72,12 +72,12 @@ def test_modules_stay_readable_in_size() -> None:
     assert {name: n for name, n in sizes.items() if n > 700} == {}
 
 
-
 def _listed_modules() -> dict[str, set[str]]:
     """The modules the README's architecture section names, per subpackage and below them."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     bullet = " ".join(text.split("- **Subpackages named after what they hold:**", 1)[1].split("- **", 1)[0].split())
-    listed = {pkg: set(re.findall(r"[a-z_/]+", names)) for pkg, names in re.findall(r"`cxkb\.(\w+)` \(([^)]*)\)", bullet)}
+    packages = re.findall(r"`cxkb\.(\w+)` \(([^)]*)\)", bullet)
+    listed = {pkg: set(re.findall(r"[a-z_/]+", names)) for pkg, names in packages}
     shared = bullet.split("shared below them:", 1)[1].split("`cli`", 1)[0]
     listed[""] = set(re.findall(r"`(\w+)`", shared))
     return listed

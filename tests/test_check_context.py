@@ -1641,6 +1641,36 @@ def test_a_followed_label_must_exist_in_the_same_language(records: KnowledgeBase
         assert ("ambiguous-cues" in {f.rule for f in report.findings}) is bad, cue
 
 
+def test_a_label_marked_at_name_names_its_candidate_inside_a_name(index: VocabIndex, tmp_path: Path) -> None:
+    """``@name`` (bot-en, engagement-en): the *Bot Framework* and *Proactive Engagement* are the
+    concepts by their product's names, while a label without it still names nothing inside a name."""
+    text = "Register it with the Microsoft Bot Framework. Set up Proactive Engagement for callbacks."
+    assert spoken_of(index, tmp_path, text, "en") == [
+        ("Bot", ("chatbot",)),
+        ("Engagement", ("customer-engagement",)),
+    ]
+    finding = next(f for f in check(index, tmp_path, text, "en").findings if f.text == "Bot")
+    assert "the name it stands in" in finding.message
+    # a none: cue still speaks inside a name: an Employee Engagement Community is about staff
+    assert check(index, tmp_path, "She founded an Employee Engagement Community of Practice.", "en").mentions == []
+    # experience has no @name: the Work Experience programme is still nobody's experience
+    assert check(index, tmp_path, "We run the Work Experience programs in spring.", "en").mentions == []
+
+
+def test_at_name_belongs_to_one_candidate(records: KnowledgeBase) -> None:
+    bot = records.ambiguous["bot-en"]
+    cases = (
+        (("chatbot: @name customer",), False),
+        (("none: * @name",), True),
+        (("chatbot: @name customer", "service-robot: @name robot"), True),
+    )
+    for cues, bad in cases:
+        report = Report()
+        changed = dataclasses.replace(bot, cues=cues)
+        validate_taxonomy(dataclasses.replace(records, ambiguous={**records.ambiguous, bot.id: changed}), report)
+        assert ("ambiguous-cues" in {f.rule for f in report.findings}) is bad, cues
+
+
 def test_spelled_before() -> None:
     from cxkb.checker.abbreviations import spelled_before
 
@@ -1869,7 +1899,7 @@ def test_a_title_case_line_that_starts_with_an_ambiguous_label_is_no_name(index:
     named = [(m.text, m.line, m.column) for m in check(index, tmp_path, text, "en").mentions if m.code == "ambiguous"]
     assert named == [("Engagement", 1, 1), ("Engagement", 3, 1)]
     # inside a capitalised run the label does not start, it stays part of a name
-    assert not [m for m in check(index, tmp_path, "We met the Work Engagement Team.", "en").mentions]
+    assert not [m for m in check(index, tmp_path, "We met the Work Experience Team.", "en").mentions]
 
 
 def test_a_journey_of_change_and_a_lived_experience_name_nothing(index: VocabIndex, tmp_path: Path) -> None:

@@ -10,10 +10,8 @@ and the usage report say the same thing. Severities come from :mod:`cxkb.checkco
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.context import part_of_name, verb_form
@@ -23,12 +21,12 @@ from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.results import CheckFinding, CheckRun, DocumentResult, Mention, UnknownTerm
-from cxkb.checker.sense import DocumentSense, Use
+from cxkb.checker.sense import Use
+from cxkb.checker.state import DocumentState, Verdict
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import (
     Candidate,
     NearestConcepts,
-    Recurrence,
     cue_phrases_after,
     names_no_notion,
     waits_for_recurrence,
@@ -59,103 +57,7 @@ _KIND_ORDER = {
     Kind.NONE: 6,
 }
 _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
-_MAX_HELD = 4096
-"""Cautious uses one document may hold for the end of the document (:meth:`Checker._settle`): the
-bound keeps a long stream's memory flat; later ones are read as they stand, as before."""
-
-
-class _Held(NamedTuple):
-    """A cautious use that nothing had given a sense when it was read, kept to be read again."""
-
-    match: Match
-    offset: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    surface: str
-    found: AmbiguousEntry
-
-
-@dataclass(frozen=True)
-class _Verdict:
-    code: str
-    concepts: tuple[str, ...]
-    entry: Entry
-    message: str
-    preferred: str
-    exact: bool
-
-
-class _State:
-    """What checking one document keeps between its windows."""
-
-    def __init__(
-        self,
-        doc: Document | StreamedFile,
-        result: DocumentResult,
-        sink: FindingSink,
-        details: bool,
-        level: Callable[[str], Level | None],
-        usage: Usage | None = None,
-    ) -> None:
-        self.doc, self.result, self.sink = doc, result, sink
-        self.details = details or usage is not None
-        # where mentions and unknown terms go: the result's lists, or a report's running tally
-        self.mention: Callable[[Mention], None] = usage.mention if usage else result.mentions.append
-        self.unknown: Callable[[UnknownTerm], None] = usage.unknown if usage else result.unknown.append
-        self.suppressed = doc.suppressed
-        self._levels: dict[str, Level | None] = {}
-        self._level = level
-        # concept -> compact label -> [uses, label as first used, offset, finding at the first use]
-        self.named: dict[str, dict[str, list[object]]] = {}
-        self.recurrence = Recurrence()  # unknown-term phrases seen once, and those seen again
-        self.phrase_end = -1  # where the last unknown-term phrase so far ends (document offset)
-        self.sense = DocumentSense()  # what the document has made its ambiguous labels mean
-        self.held: list[_Held] = []  # cautious uses read before the document gave them a sense
-
-    def hold(self, w: Window, m: Match, found: AmbiguousEntry) -> None:
-        if len(self.held) < _MAX_HELD:
-            line, col = w.position(m.start)
-            end_line, end_col = w.position(m.end)
-            surface = w.source[m.start : m.end]
-            self.held.append(_Held(m, w.offset + m.start, line, col, end_line, end_col, surface, found))
-
-    def level(self, code: str) -> Level | None:
-        if code not in self._levels:
-            self._levels[code] = self._level(code)
-        return self._levels[code]
-
-    def use(self, verdict: _Verdict, w: Window, m: Match) -> None:
-        """One more use of a concept by a name; its first use is where an inconsistency is shown."""
-        uses = self.named.setdefault(verdict.concepts[0], {})
-        label = verdict.entry.label
-        key = compact(label)
-        hit = uses.get(key)
-        if hit is not None:
-            hit[0] += 1  # type: ignore[operator]
-            return
-        line, col = w.position(m.start)
-        end_line, end_col = w.position(m.end)
-        finding = CheckFinding(
-            self.doc.name,
-            line,
-            col,
-            end_line,
-            end_col,
-            Level.INFO,
-            "inconsistent",
-            "",
-            w.source[m.start : m.end],
-            self.doc.lang,
-            verdict.concepts,
-            verdict.preferred,
-            None,
-            verdict.entry.kind.value,
-            verdict.exact,
-            w.offset + m.start,
-        )
-        uses[key] = [1, label, w.offset + m.start, finding]
+_IN_A_NAME = "@name"  # the "cue" that decided a label standing inside a capitalised name (``@name`` cues)
 
 
 class Checker:
@@ -168,7 +70,7 @@ class Checker:
         allow = set(config.allow)
         self.allow_concepts = {a for a in allow if a in index.concepts}
         self.allow_terms = {compact(a) for a in allow if a not in index.concepts}
-        self._verdicts: dict[tuple[tuple[Entry, ...], str, str], _Verdict] = {}
+        self._verdicts: dict[tuple[tuple[Entry, ...], str, str], Verdict] = {}
         self._plain: dict[tuple[str, str], bool] = {}  # (lang, phrase) -> too short or a bare cue word
         self.window = WINDOW  # characters per window (the tests make it small)
         self.nearest = NearestConcepts(index.labels(), config.fuzzy_cutoff)
@@ -243,7 +145,7 @@ class Checker:
         matcher = self.matcher(doc.lang)
         result = DocumentResult(doc)
         sink = FindingSink(self.config.max_findings)
-        state = _State(doc, result, sink, details, self.config.level, usage)
+        state = DocumentState(doc, result, sink, details, self.config.level, usage)
         if isinstance(doc, StreamedFile):
             pieces = doc.pieces()
             gapped_ok = not doc.has_dotted_capital
@@ -267,7 +169,7 @@ class Checker:
         result.findings.sort(key=CheckFinding.sort_key)
         return result
 
-    def _matches(self, state: _State, w: Window, scan: ScanResult) -> None:
+    def _matches(self, state: DocumentState, w: Window, scan: ScanResult) -> None:
         """Label matches of one window: mentions (if asked), first uses per concept, findings."""
         doc, lang, details = state.doc, state.doc.lang, state.details
         suppressed = state.suppressed if state.suppressed.active else None
@@ -311,12 +213,12 @@ class Checker:
 
     def _finding(
         self,
-        state: _State,
+        state: DocumentState,
         w: Window,
         start: int,
         end: int,
         level: Level,
-        verdict: _Verdict,
+        verdict: Verdict,
         surface: str,
         replacement: str | None,
         code: str = "",
@@ -373,7 +275,7 @@ class Checker:
         )
         return [*listed, summary]
 
-    def _allowed(self, m: Match, verdict: _Verdict) -> bool:
+    def _allowed(self, m: Match, verdict: Verdict) -> bool:
         if not self.allow_terms and not self.allow_concepts:
             return False
         if compact(m.text) in self.allow_terms or compact(verdict.entry.label) in self.allow_terms:
@@ -388,7 +290,7 @@ class Checker:
     def _named(self, concept: str, lang: str) -> str:
         return f"'{self._label(concept, lang)}' ({concept})"
 
-    def classify(self, m: Match, lang: str) -> _Verdict:
+    def classify(self, m: Match, lang: str) -> Verdict:
         """The one code a match gets, with its message (most serious applicable meaning first)."""
         key = (m.entries, m.text, lang)
         hit = self._verdicts.get(key)
@@ -396,7 +298,7 @@ class Checker:
             hit = self._verdicts[key] = self._classify(m, lang)
         return hit
 
-    def _classify(self, m: Match, lang: str) -> _Verdict:
+    def _classify(self, m: Match, lang: str) -> Verdict:
         shown = " ".join(m.text.split())  # on one line, whatever breaks or markup it spans
         named = [e for e in m.entries if e.kind is not Kind.NONE]  # a label beats a none form
         same = [e for e in named if e.lang == lang]
@@ -408,7 +310,7 @@ class Checker:
         exact = bool(exact_entries)
         if any(e.kind is Kind.AMBIGUOUS for e in pool) or len(concepts) > 1:
             meanings = ", ".join(self._named(c, lang) for c in concepts)
-            return _Verdict(
+            return Verdict(
                 "ambiguous",
                 concepts,
                 entry,
@@ -420,7 +322,7 @@ class Checker:
         concept = self.index.concepts.get(cid)
         preferred = self.index.preferred(cid, lang)
         if entry.kind is Kind.FAMILY:
-            return _Verdict(
+            return Verdict(
                 "related-form",
                 concepts,
                 entry,
@@ -429,7 +331,7 @@ class Checker:
                 exact,
             )
         if entry.kind is Kind.NARROWER:
-            return _Verdict(
+            return Verdict(
                 "narrower-term",
                 concepts,
                 entry,
@@ -443,11 +345,11 @@ class Checker:
                 message = f"'{shown}' names the retired concept {cid}: use {use}"
             else:
                 message = f"'{shown}' names the retired concept {cid}, which has no replacement"
-            return _Verdict("deprecated", concepts, entry, message, preferred, exact)
+            return Verdict("deprecated", concepts, entry, message, preferred, exact)
         if not same:
             their = LANGUAGE_NAMES.get(entry.lang, entry.lang)
             ours = LANGUAGE_NAMES.get(lang, lang)
-            return _Verdict(
+            return Verdict(
                 "wrong-language",
                 concepts,
                 entry,
@@ -457,11 +359,9 @@ class Checker:
                 exact,
             )
         if entry.kind is Kind.PREF:
-            return _Verdict(
-                "preferred", concepts, entry, f"'{shown}' is the preferred label of {cid}", preferred, exact
-            )
+            return Verdict("preferred", concepts, entry, f"'{shown}' is the preferred label of {cid}", preferred, exact)
         if entry.kind is Kind.ALT:
-            return _Verdict(
+            return Verdict(
                 "non-preferred",
                 concepts,
                 entry,
@@ -469,7 +369,7 @@ class Checker:
                 preferred,
                 exact,
             )
-        return _Verdict(
+        return Verdict(
             "misspelling",
             concepts,
             entry,
@@ -478,7 +378,7 @@ class Checker:
             exact,
         )
 
-    def _names_nothing(self, state: _State, text: str, m: Match, found: AmbiguousEntry) -> bool:
+    def _names_nothing(self, state: DocumentState, text: str, m: Match, found: AmbiguousEntry) -> bool:
         """An ambiguous label that here is know-how, part of a name or a verb, or that the document
         has made name nothing (:class:`DocumentSense`): not a mention at all.
 
@@ -490,13 +390,16 @@ class Checker:
         entry, key, cues = found
         if verb_form(m.text, entry.label, entry.lang):
             return True
-        if cues is None or (part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)):
-            return cues is not None
+        if cues is None:
+            return False
+        if _in_name(text, m):  # a name names nothing, unless the label names its product (``@name``)
+            nothing = cues.after_nothing_word(text, m.start) or cues.before_nothing_word(text, m.end)
+            return nothing or not cues.in_names
         return state.sense.names_nothing(Use(key, cues, text, m.start, m.end), state.named)
 
     def _in_context(
-        self, state: _State, text: str, m: Match, verdict: _Verdict, lang: str, found: AmbiguousEntry | None
-    ) -> _Verdict:
+        self, state: DocumentState, text: str, m: Match, verdict: Verdict, lang: str, found: AmbiguousEntry | None
+    ) -> Verdict:
         """An ambiguous label whose context cues point to one candidate names that one.
 
         The finding stays ``ambiguous`` (the writer should still say which is meant); the
@@ -506,7 +409,9 @@ class Checker:
         if found is None or found[2] is None:
             return verdict
         entry, key, cues = found
-        if cues.cautious:
+        if cues.in_names and _in_name(text, m):
+            chosen, cue = cues.in_names, _IN_A_NAME
+        elif cues.cautious:
             chosen, cue = state.sense.reading(Use(key, cues, text, m.start, m.end), state.named) or ("", "")
         else:
             chosen, cue = state.sense.follow(cues, *cues.resolve(text, m.start, m.end))
@@ -515,17 +420,23 @@ class Checker:
         shown = " ".join(m.text.split())
         named = self._named(chosen, lang)
         if cues.cautious:
-            why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
+            if cue == _IN_A_NAME:
+                why = "the name it stands in"
+            else:
+                why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
             message = f"'{shown}' speaks of {named} here ({why}); on its own it names no concept"
             code = "related-form"
         else:
             others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
-            why = f"the context ('{cue}') points to" if cue else "here most likely"
+            if cue == _IN_A_NAME:
+                why = "the name it stands in points to"
+            else:
+                why = f"the context ('{cue}') points to" if cue else "here most likely"
             message = f"'{shown}' may mean several concepts; {why} {named}; it may also mean {others}"
             code = "ambiguous"
-        return _Verdict(code, (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
+        return Verdict(code, (chosen,), entry, message, self.index.preferred(chosen, lang), verdict.exact)
 
-    def _settle(self, state: _State) -> None:
+    def _settle(self, state: DocumentState) -> None:
         """Cautious uses read before the document gave their label a sense: where the whole document
         names one candidate at least twice by its own labels, and more than any other, they name it.
 
@@ -550,7 +461,7 @@ class Checker:
                 "on its own it names no concept"
             )
             preferred = self.index.preferred(chosen, lang)
-            verdict = _Verdict("related-form", (chosen,), entry, message, preferred, verdict.exact)
+            verdict = Verdict("related-form", (chosen,), entry, message, preferred, verdict.exact)
             where = (doc.name, held.line, held.column, held.end_line, held.end_column)
             if state.details:
                 state.mention(Mention(*where, held.surface, verdict.code, verdict.concepts))
@@ -567,7 +478,7 @@ class Checker:
             state.result.mentions.sort(key=lambda m: (m.line, m.column))
         state.held.clear()
 
-    def _replacement(self, doc: Document | StreamedFile, w: Window, m: Match, verdict: _Verdict) -> str | None:
+    def _replacement(self, doc: Document | StreamedFile, w: Window, m: Match, verdict: Verdict) -> str | None:
         """The fix for an exact synonym in the document's own language, or None if unsure."""
         if verdict.code != "non-preferred" or not verdict.exact or not doc.fixable:
             return None
@@ -579,7 +490,7 @@ class Checker:
 
     # -- document-level findings ----------------------------------------------------------
 
-    def _inconsistent(self, state: _State) -> None:
+    def _inconsistent(self, state: DocumentState) -> None:
         """A concept named in more than one way: a finding at the first use of each other name."""
         lang = state.doc.lang
         level = state.level("inconsistent")
@@ -600,7 +511,7 @@ class Checker:
                         level, offset, "inconsistent", dataclasses.replace(finding, level=level, message=message)
                     )
 
-    def _unknown_terms(self, state: _State, w: Window, matcher: Matcher, scan: ScanResult) -> None:
+    def _unknown_terms(self, state: DocumentState, w: Window, matcher: Matcher, scan: ScanResult) -> None:
         """Unmatched CX-sounding phrases: findings, and (with ``details``) the report's unknown terms.
 
         Phrases wait for a second use before they count, English one-word compounds excepted
@@ -633,7 +544,7 @@ class Checker:
             for c in state.recurrence.admit(use) if waits else (use,):
                 self._unknown_term(state, c)
 
-    def _unknown_term(self, state: _State, c: Candidate) -> None:
+    def _unknown_term(self, state: DocumentState, c: Candidate) -> None:
         doc = state.doc
         level = state.level("unknown-term")
         wanted = level is not None and state.sink.wants(level, c.offset, "unknown-term")
@@ -662,6 +573,11 @@ class Checker:
             offset=c.offset,
         )
         state.sink.add(level, c.offset, "unknown-term", found)
+
+
+def _in_name(text: str, m: Match) -> bool:
+    """Whether the match stands inside a capitalised name, not merely at the start of a sentence."""
+    return part_of_name(text, m.start, m.end) and not sentence_start(text, m.start)
 
 
 # -- helpers used by the fixer and the formats ----------------------------------------------------

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
+IN_NAMES = "@name"  # a candidate's cue: inside a capitalised name the label names that candidate
 WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside concept ids (DocumentSense.follow)
 
 
@@ -34,7 +35,10 @@ class ContextCues:
     ``^word`` must come right before the label, and a lone ``*`` makes that candidate the
     answer when no cue speaks; ``+label-id`` lets that candidate take a use no cue speaks for
     once the document has used that other ambiguous label more than it has named the default
-    (:meth:`DocumentSense.follow`). A candidate wins when it has more cues present than any other.
+    (:meth:`DocumentSense.follow`); ``@name`` makes that candidate the answer inside a capitalised
+    name (*Bot Framework*, *Proactive Engagement*), where a label otherwise names nothing (the
+    name of a product or a feature that is the concept, not an agency's or a programme's name).
+    A candidate wins when it has more cues present than any other.
     The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
     label names no concept (see :meth:`after_nothing_word`), and ``word^`` there a word right after
     which it names none (:meth:`before_nothing_word`); ``none: *`` makes naming nothing the answer
@@ -46,6 +50,7 @@ class ContextCues:
     nothing: frozenset[str] = frozenset()  # words right before the label that make it name no concept
     nothing_next: frozenset[str] = frozenset()  # words right after it that do (``none: users^``)
     follows: tuple[tuple[str, str], ...] = ()  # (candidate, id of the label whose uses give it: ``+id``)
+    in_names: str = ""  # the candidate the label names inside a capitalised name (``@name``), if any
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> ContextCues:
@@ -54,6 +59,7 @@ class ContextCues:
         nothing: set[str] = set()
         nothing_next: set[str] = set()
         follows: list[tuple[str, str]] = []
+        in_names = ""
         for value in values:
             candidate, spec = split_cue(value)
             if candidate == NAMES_NOTHING:
@@ -73,12 +79,15 @@ class ContextCues:
                 if raw.startswith("+"):
                     follows.append((candidate, raw[1:]))
                     continue
+                if raw == IN_NAMES:
+                    in_names = candidate
+                    continue
                 adjacent = raw.startswith("^")
                 word = fold(raw.lstrip("^")).replace("\u2019", "'")
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate, tuple(words)))
-        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next), tuple(follows))
+        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next), tuple(follows), in_names)
 
     @property
     def cautious(self) -> bool:
