@@ -1307,6 +1307,18 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customer voice services", "customer voice surveys", "customer conversation", "service integrations"},
             {"customer panel"},
         ),
+        (  # a field of code that closes up a record's name, and a directory of the services on offer
+            "en",
+            "Read the customercontext first. The service listings show each service list. The customer panel met.",
+            {"customercontext", "service listings", "service list"},
+            {"customer panel"},
+        ),
+        (  # a service's technical integration, as its API is
+            "nl",
+            "De Service-integratie koppelt de systemen. Het klantportaal helpt.",
+            {"service-integratie"},
+            {"klantportaal"},
+        ),
         (  # one offering written with a hyphen, as a closed compound would be
             "nl",
             "De historie-service bewaart wijzigingen. Het klantportaal helpt.",
@@ -1840,7 +1852,7 @@ def test_the_first_part_of_a_shared_record_compound_names_nothing(index: VocabIn
         ("customer data", "en", True),
         ("customer id", "en", True),
         ("customer-data", "en", True),
-        ("customerdata", "en", False),  # English compounds are open or hyphenated
+        ("customerdata", "en", True),  # English closes a compound up only in code: a field name
         ("data", "en", False),
         ("customer panel", "en", False),
     ],

@@ -121,6 +121,10 @@ RUNNING_SERVICES = frozenset(
         "endpoints",
         "integration",  # and how those parts are joined to other systems (held-out texts)
         "integrations",
+        "list",  # a directory of the services on offer, as a category sorts them (held-out texts)
+        "lists",
+        "listing",
+        "listings",
         "interface",
         "interfaces",
         "management",  # the running of services as a discipline, like their delivery (held-out texts)
@@ -182,6 +186,7 @@ SERVICE_PAPERWORK: tuple[str, ...] = (
     "facturen",
     "gebied",
     "instelling",
+    "integratie",
     "item",
     "kosten",
     "licentie",
@@ -311,15 +316,16 @@ _COMPOUND_RECORD_HEADS: dict[str, tuple[str, ...]] = {
 
 
 def names_a_record(key: str, lang: str) -> bool:
-    """Whether a compacted phrase ends in one of :data:`RECORD_HEADS`: as its last word, or, in
-    Dutch, as the last part of a closed compound (*klantenregister*). A head of three letters or
+    """Whether a compacted phrase ends in one of :data:`RECORD_HEADS`: as its last word, or as the
+    last part of a closed compound (*klantenregister*, and in English a field name written in code,
+    *customercontext*). A head of three letters or
     fewer counts only as a word of its own (*klant-id*): inside a closed word it is mostly the end
     of another word (*gebruiksvriendelijkheid* is no *id*)."""
     heads = RECORD_HEADS.get(lang, frozenset())
     last = key.replace("-", " ").rsplit(" ", 1)[-1]
     if last in heads:
         return last != key
-    return lang == "nl" and bool(compound_head(last, _COMPOUND_RECORD_HEADS[lang]))
+    return bool(compound_head(last, _COMPOUND_RECORD_HEADS[lang]))
 
 
 def ends_in_label(word: str, labels: frozenset[str]) -> bool:
