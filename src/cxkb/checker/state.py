@@ -23,7 +23,7 @@ from cxkb.checker.vocab import AmbiguousEntry, Entry, Match, compact
 from cxkb.findings import Level
 
 _MAX_HELD = 4096
-"""Cautious uses one document may hold for the end of the document (:meth:`cxkb.checker.engine.Checker._settle`): the
+"""Cautious uses one document may hold to read again at its end (the engine's ``_settle``): the
 bound keeps a long stream's memory flat; later ones are read as they stand, as before."""
 
 
@@ -42,6 +42,10 @@ class Held(NamedTuple):
 
 @dataclass(frozen=True)
 class Verdict:
+    """What one match means: its finding code and concepts, the entry that decided, and the message.
+
+    Kept per (entries, text, language) by the engine, since a document repeats its labels."""
+
     code: str
     concepts: tuple[str, ...]
     entry: Entry
