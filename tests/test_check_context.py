@@ -1313,6 +1313,19 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customercontext", "service listings", "service list"},
             {"customer panel"},
         ),
+        (  # the calls a contact centre logs, the pages on a service, and a service's statistics
+            "en",
+            "Each customer call is logged; customer calls wait. The service content describes it. The customer "
+            "panel met.",
+            {"customer call", "customer calls", "service content"},
+            {"customer panel"},
+        ),
+        (
+            "nl",
+            "De servicestatistieken tonen de kosten. Het klantportaal helpt.",
+            {"servicestatistieken"},
+            {"klantportaal"},
+        ),
         (  # a service's technical integration, as its API is
             "nl",
             "De Service-integratie koppelt de systemen. Het klantportaal helpt.",

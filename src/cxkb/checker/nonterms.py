@@ -121,6 +121,7 @@ RUNNING_SERVICES = frozenset(
         "endpoints",
         "integration",  # and how those parts are joined to other systems (held-out texts)
         "integrations",
+        "content",  # the pages that describe the services on offer (held-out texts)
         "list",  # a directory of the services on offer, as a category sorts them (held-out texts)
         "lists",
         "listing",
@@ -199,6 +200,7 @@ SERVICE_PAPERWORK: tuple[str, ...] = (
     "prijs",
     "prijzen",
     "regel",
+    "statistiek",
     "status",
     "taak",
     "taken",
@@ -217,7 +219,7 @@ make it one of the records a provider keeps of the service it sells (*serviceart
 services; *servicecontract*, *serviceovereenkomst*, *serviceofferte*, *serviceoproep*, *serviceorder*,
 *servicetaak*, *serviceregel*, *service-uren*, *Serviceartikelwerkbon*), as service software names
 them, the documents it posts for it (*serviceboekingen*, *servicefactuur*, *serviceverzending*,
-*servicecreditnota*, *serviceposten*), its dates, costs, status, settings and areas, the terms and
+*servicecreditnota*, *serviceposten*), its dates, costs, statistics, status, settings and areas, the terms and
 limits of a subscription (*servicevoorwaarden*, *servicelimieten*), its
 dashboards, or a program's calls to a web service (*service-aanroepen*): the Dutch counterpart of
 :data:`RUNNING_SERVICES`, never an unknown term. The people and places of a service
@@ -280,7 +282,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
         "email emails message messages response responses answer answers context contexts account accounts "
-        "field fields setting settings conversation conversations"
+        "field fields setting settings conversation conversations call calls"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -302,8 +304,8 @@ journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
 the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*),
-the answers a contact gives and the conversations a contact centre logs (*customer answer*,
-*customer conversation*), and the searches a
+the answers a contact gives and the conversations and calls a contact centre logs (*customer answer*,
+*customer conversation*, *customer call*), and the searches a
 till runs over the records (*klantzoekopdracht*, *klantzoekresultaten*). Such a phrase names an
 information object in a system, not something customers experience or an organisation does for
 them, so it is never an unknown term; the programme itself is (*loyaliteitsprogramma*)."""
