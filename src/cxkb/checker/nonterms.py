@@ -25,7 +25,7 @@ NOT_IN_TERMS: dict[str, frozenset[str]] = {
         "until up upon via within without per like just only even still again all any each every some no both "
         "either neither other another own same too if because while although though unless whether i me my he him "
         "his she her us them him it its is am had having did doing done get gets got getting make makes made "
-        "need needs needed want wants wanted know knows knew base bases"
+        "need needs needed want wants wanted know knows knew base bases but yet nor"
     ),
     "nl": wordset(
         "als na onder tussen tegen zonder binnen buiten tijdens sinds vanaf via per alle elke ieder sommige geen "
@@ -34,8 +34,9 @@ NOT_IN_TERMS: dict[str, frozenset[str]] = {
     ),
 }
 """Words that never belong to a term: an unknown-term phrase ends before them (prepositions,
-pronouns, auxiliaries, and *base*: a *customer base* is a market, not a CX term, in every
-held-out text that has one). Kept apart from :data:`STOPWORDS`, which detect the language."""
+pronouns, auxiliaries, the conjunctions :data:`STOPWORDS` lacks, such as *but*, and *base*: a
+*customer base* is a market, not a CX term, in every held-out text that has one). Kept apart
+from :data:`STOPWORDS`, which detect the language."""
 
 NOT_TERMS: dict[str, frozenset[str]] = {
     "nl": wordset(
