@@ -462,6 +462,16 @@ def test_a_dutch_salesperson_is_staff_in_the_shop_and_a_field_in_sales_software(
     assert check(index, tmp_path, text, "nl").mentions == []
 
 
+def test_an_undefined_csr_is_staff_in_contact_centre_prose(index: VocabIndex, tmp_path: Path) -> None:
+    """ambiguous_labels.csv csr-en: a page on a contact centre's dashboards says *CSR* without spelling it
+    out; the role *CSR Manager* and a firm's *CSR report* (social responsibility) name nobody who serves."""
+    text = "The dashboard shows each CSR and the calls in the queue. CSRs see their cases."
+    staff = ("frontline-employee",)
+    assert spoken_of(index, tmp_path, text, "en") == [("CSR", staff), ("CSRs", staff)]
+    text = "Assign the CSR Manager role to the administrators. The firm published its CSR report on emissions."
+    assert check(index, tmp_path, text, "en").mentions == []
+
+
 def test_dutch_reviews_of_products_but_not_assessments(index: VocabIndex, tmp_path: Path) -> None:
     # seed:188, seed:189: *beoordelingen* alone is mostly an assessment in Dutch public-service prose
     text = "Klanten lezen beoordelingen en recensies en productbeoordelingen. De beoordeling van de aanvraag duurt."
