@@ -126,6 +126,10 @@ NAMES_NOTHING = "none"
 """In an ambiguous label's context cues, the 'candidate' for words after which the label names
 no concept at all (*gain experience*, *veel ervaring*: know-how, not an experience concept)."""
 
+IN_NAMES = "@name"
+"""In an ambiguous label's context cues, the word that makes its candidate the label's sense inside
+a capitalised name (*Bot Framework*), where a label otherwise names nothing."""
+
 
 def split_cue(value: str) -> tuple[str, tuple[str, ...]]:
     """One context cue of an ambiguous label, ``candidate: word word``, as its candidate and its

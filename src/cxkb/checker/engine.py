@@ -33,6 +33,7 @@ from cxkb.checker.unknown import (
 )
 from cxkb.checker.vocab import AmbiguousEntry, Entry, Kind, Match, Matcher, ScanResult, VocabIndex, compact
 from cxkb.findings import Level
+from cxkb.model import IN_NAMES
 
 __all__ = [
     "CheckFinding",
@@ -57,7 +58,7 @@ _KIND_ORDER = {
     Kind.NONE: 6,
 }
 _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
-_IN_A_NAME = "@name"  # the "cue" that decided a label standing inside a capitalised name (``@name`` cues)
+_IN_A_NAME = IN_NAMES  # the "cue" that decided a label standing inside a capitalised name
 
 
 class Checker:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 
 from cxkb.checker.context import compact, fold
 from cxkb.checker.prefilter import TOKEN, next_word, prev_word
-from cxkb.model import NAMES_NOTHING, AmbiguousLabel, split_cue
+from cxkb.model import IN_NAMES, NAMES_NOTHING, AmbiguousLabel, split_cue
 
 if TYPE_CHECKING:
     from cxkb.checker.vocab import AmbiguousEntry
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
-IN_NAMES = "@name"  # a candidate's cue: inside a capitalised name the label names that candidate
 WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside concept ids (DocumentSense.follow)
 
 

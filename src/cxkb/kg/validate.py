@@ -32,7 +32,7 @@ from cxkb.kg.records import (
     load,
 )
 from cxkb.kg.tables import SEED_ID
-from cxkb.model import NAMES_NOTHING, split_cue
+from cxkb.model import IN_NAMES, NAMES_NOTHING, split_cue
 
 MAX_TOPICS_PER_PAPER = 3
 MAX_QUESTIONS_PER_PAPER = 3
@@ -486,8 +486,9 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
                     "ambiguous-cues",
                     f"{cue!r} is not 'candidate: cue words' for one of its candidates, nor 'none: cue words'",
                 )
-            if "@name" in words and candidate == NAMES_NOTHING:
-                report.error(f, n, "cues", "ambiguous-cues", f"'@name' in {cue!r} names no candidate: put it after one")
+            if IN_NAMES in words and candidate == NAMES_NOTHING:
+                message = f"{IN_NAMES!r} in {cue!r} names no candidate: put it after one"
+                report.error(f, n, "cues", "ambiguous-cues", message)
             for word in (w for w in words if w.startswith("+")):
                 other = kb.ambiguous.get(word[1:])
                 if other is None or other.lang != amb.lang or other.id == amb.id:
@@ -498,9 +499,10 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
                         "ambiguous-cues",
                         f"{word!r} in {cue!r} names no other ambiguous label of the same language",
                     )
-        named = [c for c, words in map(split_cue, amb.cues) if "@name" in words]
+        named = [c for c, words in map(split_cue, amb.cues) if IN_NAMES in words]
         if len(named) > 1:
-            report.error(f, n, "cues", "ambiguous-cues", f"'@name' is given to {len(named)} candidates; a name has one")
+            message = f"{IN_NAMES!r} is given to {len(named)} candidates; a name has one"
+            report.error(f, n, "cues", "ambiguous-cues", message)
     for w in kb.families.values():
         if w.concept and w.concept not in kb.concepts:
             _ref_error(report, w.origin, "concept", "concept", w.concept)
