@@ -445,8 +445,8 @@ class Checker:
         notifications* before it first says *service representatives*; a reader who has read on
         takes the first ones as the staff too. Only names count here, not the label's uses that
         cues decided: a post on a Slack bot whose cues once or twice made it a chatbot
-        (*answers questions*) has not said so, and on dev counting those found 22 spans and
-        added 11 wrong mentions (:meth:`DocumentSense.spoken_sense`).
+        (*answers questions*) has not said so, and on dev counting those as well found 22 more
+        spans and 11 more wrong mentions (:meth:`DocumentSense.spoken_sense`).
         """
         doc, lang = state.doc, state.doc.lang
         eager = bool(self.allow_terms or self.allow_concepts)
