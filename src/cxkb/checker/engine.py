@@ -425,7 +425,7 @@ class Checker:
                 why = "the name it stands in"
             else:
                 why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
-            message = f"'{shown}' speaks of {named} here ({why}); on its own it names no concept"
+            message = _speaks_of(shown, named, why)
             code = "related-form"
         else:
             others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
@@ -450,6 +450,7 @@ class Checker:
         """
         doc, lang = state.doc, state.doc.lang
         eager = bool(self.allow_terms or self.allow_concepts)
+        settled = False
         for held in state.held:
             entry, key, cues = held.found
             chosen = state.sense.spoken_sense(key, cues, state.named, cued_too=False) if cues is not None else ""
@@ -457,15 +458,13 @@ class Checker:
             if not chosen or chosen not in verdict.concepts:
                 continue
             shown = " ".join(held.match.text.split())
-            message = (
-                f"'{shown}' speaks of {self._named(chosen, lang)} here (the document speaks of it elsewhere); "
-                "on its own it names no concept"
-            )
+            message = _speaks_of(shown, self._named(chosen, lang), "the document speaks of it elsewhere")
             preferred = self.index.preferred(chosen, lang)
             verdict = Verdict("related-form", (chosen,), entry, message, preferred, verdict.exact)
             where = (doc.name, held.line, held.column, held.end_line, held.end_column)
             if state.details:
                 state.mention(Mention(*where, held.surface, verdict.code, verdict.concepts))
+                settled = True
             if eager and self._allowed(held.match, verdict):
                 continue
             level = state.level(verdict.code)
@@ -475,7 +474,7 @@ class Checker:
                     None, entry.kind.value, verdict.exact, held.offset,
                 )  # fmt: skip
                 state.sink.add(level, held.offset, verdict.code, found)
-        if state.held:  # the settled mentions go back to their place in document order
+        if settled:  # the settled mentions go back to their place in document order
             state.result.mentions.sort(key=lambda m: (m.line, m.column))
         state.held.clear()
 
@@ -574,6 +573,11 @@ class Checker:
             offset=c.offset,
         )
         state.sink.add(level, c.offset, "unknown-term", found)
+
+
+def _speaks_of(shown: str, named: str, why: str) -> str:
+    """The message of a cautious label that here names a concept (a ``related-form`` finding)."""
+    return f"'{shown}' speaks of {named} here ({why}); on its own it names no concept"
 
 
 def _in_name(text: str, m: Match) -> bool:

@@ -328,7 +328,7 @@ def names_a_record(key: str, lang: str) -> bool:
     last = key.replace("-", " ").rsplit(" ", 1)[-1]
     if last in heads:
         return last != key
-    return bool(compound_head(last, _COMPOUND_RECORD_HEADS[lang]))
+    return bool(compound_head(last, _COMPOUND_RECORD_HEADS.get(lang, ())))
 
 
 def ends_in_label(word: str, labels: frozenset[str]) -> bool:
