@@ -436,6 +436,12 @@ def test_a_cautious_label_read_before_the_document_names_its_sense_takes_it_from
     result = Checker(index, CheckConfig(language="en")).check_document(doc, details=False)
     early = [f for f in result.findings if f.column == text.index("representative") + 1 and f.line == 1]
     assert [(f.code, f.concepts) for f in early] == [("related-form", ("frontline-employee",))]
+    # a document holds a bounded number of early uses, so a long stream's memory stays flat
+    from cxkb.checker.state import _MAX_HELD
+
+    many = "Configure representative notifications. " * (_MAX_HELD + 50) + text.split(". ", 1)[1]
+    early = [m for m in check(index, tmp_path, many, "en").mentions if m.text == "representative"]
+    assert len(early) == _MAX_HELD
     # named once only, the document has not settled the sense: the early use stays unread
     once = "Configure representative notifications first. Our frontline employees work from home."
     assert [m.text for m in check(index, tmp_path, once, "en").mentions] == ["frontline employees"]
