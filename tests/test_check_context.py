@@ -1673,6 +1673,27 @@ def test_a_page_on_ai_agents_reads_its_bare_agent_as_the_bot(
     assert [f.concepts for f in quiet.findings if f.code == "ambiguous" and "'agent'" in f.message] == [(bare,)]
 
 
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        # staff named twice as representatives, and agents beside Copilot three times: the page's
+        # bare agent is the bot, as Microsoft's renamed pages use the words
+        ("Customer service representatives answer. Service representatives escalate. The Copilot agent answers. "
+         "The Copilot agent routes it. The Copilot agent closes it. Then the agent says goodbye.", "chatbot"),
+        # the same agents beside Copilot on a page that names its staff no other way: there the
+        # agents are the staff, and a cue-decided use says nothing about the bare ones
+        ("The Copilot agent answers. The Copilot agent routes it. The Copilot agent closes it. "
+         "Then the agent says goodbye.", "frontline-employee"),
+    ],
+)  # fmt: skip
+def test_agents_a_cue_made_bots_count_once_the_page_names_its_staff_otherwise(
+    index: VocabIndex, tmp_path: Path, text: str, last: str
+) -> None:
+    agents = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t.lower() == "agent"]
+    assert agents[:3] == [("chatbot",)] * 3
+    assert agents[3:] == [(last,)]
+
+
 def test_a_followed_label_must_exist_in_the_same_language(records: KnowledgeBase) -> None:
     agent = records.ambiguous["agent-en"]
     cases = (("chatbot: +no-such-label", True), ("chatbot: +beleving-nl", True), ("chatbot: +ai-agent-en", False))

@@ -300,7 +300,18 @@ class DocumentSense:
         bot; a page on staff, or an older one on bots that hand customers to a *live agent*, names
         no AI agent. A candidate given as ``+label-id`` wins when the document has used that label
         at least twice so far and more often than it has named the default concept.
+
+        A use a cue gave that candidate (*the Copilot agent*) counts as a use of that label too, but
+        only once the page has named the default concept twice by its other labels: a page whose
+        staff are *representatives* has renamed its agents, while on an older page, which calls its
+        staff agents and nothing else, an *agent* beside a *bot* is still the person the bot hands
+        the customer to. On dev, counting such uses on every page found 35 spans and lost 61; with the
+        condition it finds 17 and loses 2.
         """
+        if cue and cues.follows and self.spoken.get(cues.default, 0) >= _SENSE_SET:
+            for candidate, label_id in cues.follows:
+                if candidate == chosen:
+                    self.spoken[WATCHED_LABEL + label_id] = self.spoken.get(WATCHED_LABEL + label_id, 0) + 1
         if cue or not cues.follows:
             return chosen, cue
         named_default = self.spoken.get(chosen, 0)
