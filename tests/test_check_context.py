@@ -454,6 +454,24 @@ def test_a_cautious_label_read_before_the_document_names_its_sense_takes_it_from
     ]
 
 
+def test_a_related_form_gives_a_cautious_label_its_sense(index: VocabIndex, tmp_path: Path) -> None:
+    """Microsoft's pages name their staff *service representatives*, a phrase of the frontline
+    employee's family, and then say *representatives*: the phrase speaks of the staff as a label would."""
+    text = (
+        "Make sure that representatives have it installed. Install it on the service representatives' "
+        "browsers. Restart the service representative's device. Then representatives see the desktop."
+    )
+    assert [t for t, c in spoken_of(index, tmp_path, text, "en") if c == ("frontline-employee",)] == [
+        "representatives",
+        "service representatives",
+        "service representative's",
+        "representatives",
+    ]
+    # one such phrase is not yet the document's sense
+    once = "Make sure that representatives have it installed. Install it on the service representatives' browsers."
+    assert [t for t, _ in spoken_of(index, tmp_path, once, "en")] == ["service representatives"]
+
+
 def test_a_dutch_salesperson_is_staff_in_the_shop_and_a_field_in_sales_software(
     index: VocabIndex, tmp_path: Path
 ) -> None:

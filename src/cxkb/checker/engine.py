@@ -201,6 +201,8 @@ class Checker:
                 continue
             if code != "ambiguous" and code not in _NAMELESS:
                 state.use(verdict, w, m)
+            elif code == "related-form" and verdict.entry.kind is Kind.FAMILY:
+                state.sense.note_related(verdict.concepts[0])
             level = state.level(code)
             if level is None or not state.sink.wants(level, w.offset + s, code):
                 continue
@@ -439,11 +441,12 @@ class Checker:
 
     def _settle(self, state: DocumentState) -> None:
         """Cautious uses read before the document gave their label a sense: where the whole document
-        names one candidate at least twice by its own labels, and more than any other, they name it.
+        names one candidate at least twice by its own labels or its family's phrases, and more than any
+        other, they name it.
 
         A page on proactive calls speaks of *representative dialing* and *representative
         notifications* before it first says *service representatives*; a reader who has read on
-        takes the first ones as the staff too. Only names count here, not the label's uses that
+        takes the first ones as the staff too. Only names and related forms count here, not the label's uses that
         cues decided: a post on a Slack bot whose cues once or twice made it a chatbot
         (*answers questions*) has not said so, and on dev counting those as well found 22 more
         spans and 11 more wrong mentions (:meth:`DocumentSense.spoken_sense`).
