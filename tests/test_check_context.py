@@ -25,6 +25,7 @@ from cxkb.checker.context import (
     capitalised_in_prose,
     ends_in_name,
     english_word_classes,
+    glosses,
     in_address,
     names_a_thing,
     suspended_part,
@@ -1710,6 +1711,54 @@ def test_agents_a_cue_made_bots_count_once_the_page_names_its_staff_otherwise(
     agents = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t.lower() == "agent"]
     assert agents[:3] == [("chatbot",)] * 3
     assert agents[3:] == [(last,)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "short", "expected"),
+    [
+        ("an AI agent (agent) takes it", "AI agent", "agent", True),
+        ("AI agents\u00a0(agents)", "AI agents", "agents", True),
+        ("an AI agent, (agent)", "AI agent", "agent", False),  # a comma: the bracket is no gloss
+        ("a subagent (agent)", "subagent", "agent", False),  # not a word the phrase ends in
+        ("the agent (agent)", "agent", "agent", False),  # a word is no short form of itself
+    ],
+)
+def test_a_gloss_is_a_bracket_right_after_the_phrase_it_shortens(
+    text: str, phrase: str, short: str, expected: bool
+) -> None:
+    before_end = text.index(phrase) + len(phrase)
+    start = text.index("(") + 1
+    assert glosses(text, before_end, phrase, start, short) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        # the short form in brackets after the phrase it shortens: the bare agent is that phrase's bot
+        ("Hand the conversation back to an AI agent (agent). Then the agent greets the customer.", "chatbot"),
+        # a cue still speaks for a use of its own
+        ("Hand the conversation back to an AI agent (agent). Then a human caller reaches the agent.",
+         "frontline-employee"),
+        # brackets after a phrase that does not end in the label gloss nothing
+        ("Send the customer survey (agent). Then the agent greets the customer.", "frontline-employee"),
+        # a short form in brackets away from its phrase is no gloss either
+        ("Hand it to an AI agent, then (agent) reads it. Then the agent greets the customer.", "frontline-employee"),
+    ],
+)  # fmt: skip
+def test_a_short_form_the_document_glosses_names_the_phrases_concept(
+    index: VocabIndex, tmp_path: Path, text: str, bare: str
+) -> None:
+    last = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t == "agent"][-1]
+    assert last == (bare,)
+    # the same reading when only findings are asked for
+    path = tmp_path / "doc-en.txt"
+    quiet = Checker(index, CheckConfig(language="en")).check_document(
+        read_document(path, path.name, lang="en"), details=False
+    )
+    agents = [f for f in quiet.findings if f.code == "ambiguous" and "'agent'" in f.message]
+    assert agents[-1].concepts == (bare,)
+    if bare == "chatbot":
+        assert "the short form the document defined points to" in agents[-1].message
 
 
 def test_a_followed_label_must_exist_in_the_same_language(records: KnowledgeBase) -> None:

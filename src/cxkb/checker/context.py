@@ -310,6 +310,21 @@ def ends_in_name(text: str, start: int, end: int) -> bool:
     return last > start and part_of_name(text, last, end)
 
 
+_GLOSS_GAP = re.compile(r"[ \t\u00a0]*\($")
+
+
+def glosses(text: str, before_end: int, before: str, start: int, surface: str) -> bool:
+    """Whether the label at ``start`` is a short form a document gives in brackets right after the
+    phrase it shortens: *an AI agent (agent)*, the gloss Microsoft's pages write before using the
+    bare word for the phrase. ``before`` is the phrase that ends at ``before_end``; it must end
+    in the bracketed words (*AI agents (agents)*), so *a survey (agent)* glosses nothing.
+    """
+    if not _GLOSS_GAP.fullmatch(text, before_end, start):
+        return False
+    head, tail = before.casefold(), surface.casefold()
+    return len(head) > len(tail) and head.endswith(tail) and not head[-len(tail) - 1].isalnum()
+
+
 def verb_form(surface: str, label: str, lang: str) -> bool:
     """A one-word English noun label met as a verb or participle: *experiencing*, *experienced*.
 

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cxkb.checker.config import CheckConfig
-from cxkb.checker.context import part_of_name, verb_form
+from cxkb.checker.context import glosses, part_of_name, verb_form
 from cxkb.checker.discover import discover
 from cxkb.checker.documents import Document, InputError, kind_of
 from cxkb.checker.prefilter import sentence_start
 from cxkb.checker.reader import StreamedFile
 from cxkb.checker.report import Summary, Usage, summarise
 from cxkb.checker.results import CheckFinding, CheckRun, DocumentResult, Mention, UnknownTerm
-from cxkb.checker.sense import Use
+from cxkb.checker.sense import GLOSSED, Use
 from cxkb.checker.state import DocumentState, Verdict
 from cxkb.checker.stream import WINDOW, FindingSink, Window, pieces_of, scan_document
 from cxkb.checker.unknown import (
@@ -175,6 +175,7 @@ class Checker:
         doc, lang, details = state.doc, state.doc.lang, state.details
         suppressed = state.suppressed if state.suppressed.active else None
         eager = bool(self.allow_terms or self.allow_concepts)  # allow-lists see the resolved meaning
+        before: tuple[Match, Verdict, AmbiguousEntry | None] | None = None  # the last match, for a gloss
         for m in scan.matches:
             s, e = m.start, m.end
             if m.entries[0].kind is Kind.NONE and all(x.kind is Kind.NONE for x in m.entries):
@@ -185,14 +186,19 @@ class Checker:
             code = verdict.code
             resolved = code != "ambiguous"
             found = None if resolved else self.index.ambiguous_entry(m.entries)
+            if found is not None and found[2] is not None and before is not None:
+                self._gloss(state, w.text, before, m, found)
             if found is not None and self._names_nothing(state, w.text, m, found):
                 if found[2] is not None and found[2].cautious and state.sense.left_open(found[1], w.text, m.start):
                     state.hold(w, m, found)
+                before = None
                 continue
+            before = (m, verdict, found)
             state.sense.speaks_of(self.index.following.counts(verdict.concepts, found))
             if not resolved and (details or eager or self.index.eager(m.entries, found)):
                 verdict, resolved = self._in_context(state, w.text, m, verdict, lang, found), True
                 code = verdict.code
+                before = (m, verdict, found)
             if details:
                 line, col = w.position(s)
                 end_line, end_col = w.position(e)
@@ -213,6 +219,28 @@ class Checker:
             state.sink.add(
                 level, w.offset + s, code, self._finding(state, w, s, e, level, verdict, surface, replacement)
             )
+
+    def _gloss(
+        self,
+        state: DocumentState,
+        text: str,
+        before: tuple[Match, Verdict, AmbiguousEntry | None],
+        m: Match,
+        found: AmbiguousEntry,
+    ) -> None:
+        """An ambiguous label given in brackets right after a phrase that ends in it (*an AI agent
+        (agent)*) is the document's short form of that phrase: it names the phrase's concept from here
+        on, as a defined abbreviation does (:meth:`DocumentSense.gloss`). The phrase is read here if
+        it was left unread, which for a label that neither follows the document nor is cautious
+        changes nothing else."""
+        prior, verdict, prior_found = before
+        if not glosses(text, prior.end, prior.text, m.start, m.text):
+            return
+        if len(verdict.concepts) > 1:  # left unread: no finding was wanted there
+            verdict = self._in_context(state, text, prior, verdict, state.doc.lang, prior_found)
+        cues = found[2]
+        if len(verdict.concepts) == 1 and cues is not None and any(c == verdict.concepts[0] for c, _ in cues.cues):
+            state.sense.gloss(found[1], verdict.concepts[0])
 
     def _finding(
         self,
@@ -417,7 +445,7 @@ class Checker:
         elif cues.cautious:
             chosen, cue = state.sense.reading(Use(key, cues, text, m.start, m.end), state.named) or ("", "")
         else:
-            chosen, cue = state.sense.follow(cues, *cues.resolve(text, m.start, m.end))
+            chosen, cue = state.sense.follow(key, cues, *cues.resolve(text, m.start, m.end))
         if not chosen or chosen not in verdict.concepts:
             return verdict
         shown = " ".join(m.text.split())
@@ -425,6 +453,8 @@ class Checker:
         if cues.cautious:
             if cue == _IN_A_NAME:
                 why = "the name it stands in"
+            elif cue == GLOSSED:
+                why = "the short form the document defined"
             else:
                 why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
             message = _speaks_of(shown, named, why)
@@ -433,6 +463,8 @@ class Checker:
             others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
             if cue == _IN_A_NAME:
                 why = "the name it stands in points to"
+            elif cue == GLOSSED:
+                why = "the short form the document defined points to"
             else:
                 why = f"the context ('{cue}') points to" if cue else "here most likely"
             message = f"'{shown}' may mean several concepts; {why} {named}; it may also mean {others}"

@@ -23,6 +23,7 @@ _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside concept ids (DocumentSense.follow)
+GLOSSED = "(short form)"  # the "cue" of a use that a short form the document defined decided (DocumentSense.gloss)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,13 @@ class DocumentSense:
         self._nothing: dict[tuple[str, str], int] = {}
         self._cued: dict[tuple[str, str], dict[str, int]] = {}  # cautious labels: cue-decided uses per candidate
         self._related: dict[str, int] = {}  # concepts spoken of by a related form (a family's phrase)
+        self._glossed: dict[tuple[str, str], str] = {}  # labels the document gave as short forms: their concept
         self._last: tuple[tuple[str, str], str, int, tuple[str, str] | None] | None = None
+
+    def gloss(self, key: tuple[str, str], concept: str) -> None:
+        """The label ``key`` was given in brackets as the short form of a phrase naming ``concept``
+        (*an AI agent (agent)*): from here on its uses that no cue decides name that concept."""
+        self._glossed[key] = concept
 
     def note_related(self, concept: str) -> None:
         """One more use of a related form of ``concept`` (*service representatives*)."""
@@ -269,6 +276,8 @@ class DocumentSense:
             cued = self._cued.setdefault(use.key, {})
             cued[chosen] = cued.get(chosen, 0) + 1
             answer = (chosen, cue)
+        elif use.key in self._glossed:
+            answer = (self._glossed[use.key], GLOSSED)
         else:
             spoken = self.spoken_sense(use.key, use.cues, named)
             answer = (spoken, "") if spoken else None
@@ -302,7 +311,7 @@ class DocumentSense:
         for key in watched:
             self.spoken[key] = self.spoken.get(key, 0) + 1
 
-    def follow(self, cues: ContextCues, chosen: str, cue: str) -> tuple[str, str]:
+    def follow(self, key: tuple[str, str], cues: ContextCues, chosen: str, cue: str) -> tuple[str, str]:
         """What a use of a label with a default names, given its cues' answer (``chosen``, ``cue``)
         and, where no cue speaks, the document so far.
 
@@ -323,6 +332,8 @@ class DocumentSense:
             for candidate, label_id in cues.follows:
                 if candidate == chosen:
                     self.spoken[WATCHED_LABEL + label_id] = self.spoken.get(WATCHED_LABEL + label_id, 0) + 1
+        if not cue and key in self._glossed:
+            return self._glossed[key], GLOSSED
         if cue or not cues.follows:
             return chosen, cue
         named_default = self.spoken.get(chosen, 0)
