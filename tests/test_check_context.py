@@ -638,6 +638,14 @@ def test_an_abbreviation_keeps_its_own_letters_in_the_plural(index: VocabIndex, 
                 ("eerstelijnsmedewerker", ("frontline-employee",)),
             ],
         ),
+        # the several channels side by side through which customers buy, pay or collect (seed:204)
+        (
+            "Klanten betalen via meerdere kanalen en wisselen punten in via meerdere kanalen.",
+            [
+                ("meerdere kanalen", ("multichannel",)),
+                ("meerdere kanalen", ("multichannel",)),
+            ],
+        ),
     ],
 )
 def test_everyday_dutch_names_of_a_concept(
