@@ -91,9 +91,9 @@ GAP = "..."
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form
 
 
-MODIFIER_ENDS: dict[str, frozenset[str]] = {"en": frozenset({"level", "wide", "facing", "specific"})}
+MODIFIER_ENDS: dict[str, frozenset[str]] = {"en": frozenset({"level", "wide", "facing", "specific", "agnostic"})}
 """Last parts of English hyphenated compounds that modify the noun after them (*Service-level
-Service Designer*, seed:074; *customer-facing*), as a past participle does (*Service-led*,
+Service Designer*, seed:074; *customer-facing*, *service-agnostic*), as a past participle does (*Service-led*,
 *customer-initiated*): such a word is no noun phrase, so no unknown term."""
 
 

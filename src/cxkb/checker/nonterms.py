@@ -283,7 +283,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
         "email emails message messages response responses answer answers context contexts account accounts "
-        "field fields setting settings conversation conversations call calls"
+        "field fields setting settings conversation conversations call calls identity identities"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -304,7 +304,8 @@ and the pages, modules, methods, overviews and keys of the software that shows t
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
-the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*),
+the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*) and the
+identity that ties its records together (*customer identity*, a code field *preferredagentcustomeridentity*),
 the answers a contact gives and the conversations and calls a contact centre logs (*customer answer*,
 *customer conversation*, *customer call*), and the searches a
 till runs over the records (*klantzoekopdracht*, *klantzoekresultaten*). Such a phrase names an
