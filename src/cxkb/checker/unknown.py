@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from cxkb.checker.context import (
     STOPWORDS,
     capitalised_in_prose,
+    closed_up_words,
     compact,
     holds_proper_noun,
     modifies_a_noun,
@@ -53,7 +54,8 @@ def names_no_notion(matcher: Matcher, phrase: str) -> bool:
     """A phrase that holds a cue but is no candidate term: a cue word on its own, an ordinary
     word (:data:`NOT_TERMS`, :func:`runs_services`: *service requests*, *serviceartikel*), an
     English phrase with a proper noun in it (*Service Canada*: an organisation's name), a phrase
-    or compound that names a record (:data:`RECORD_HEADS`: *klantgegevens*), or a closed
+    or compound that names a record (:data:`RECORD_HEADS`: *klantgegevens*), two English words
+    closed up into a name of code (:func:`closed_up_words`: *visitorjourney*), or a closed
     compound whose head names one offering (:data:`OFFERING_HEADS`: *profielservice*), only a
     relation (:data:`RELATION_HEADS`: *klantgerelateerde*), a kind of customer
     (:data:`CUSTOMER_HEADS`: *standaardklant*) or a label, so that it names a kind of a concept
@@ -67,6 +69,8 @@ def names_no_notion(matcher: Matcher, phrase: str) -> bool:
     if " " in key and leads_with_a_non_term(key, lang):
         return True
     if names_a_record(key, lang):
+        return True
+    if lang == "en" and any(closed_up_words(word, matcher.index.has_cue) for word in key.split()):
         return True
     if " " not in key and "-" in key and lang == "en" and modifies_a_noun(key):
         return True
