@@ -1031,6 +1031,8 @@ def test_a_hyphenated_modifier_is_no_unknown_term(index: VocabIndex, tmp_path: P
         ("Build a customer-prioritized plan.", "customer-prioritized", "customer-centricity"),
         # the bot or the page that engages one customer (seed:206) and a model that predicts sentiment (seed:205)
         ("Decide when to engage with a customer.", "engage with a customer", "customer-engagement"),
+        # the staff a routing page sends customers to (seed:207)
+        ("Route the chat to support representatives.", "support representatives", "frontline-employee"),
         ("The AI agent engages with the customer.", "engages with the customer", "customer-engagement"),
         ("Give a joined up experience.", "joined up experience", "customer-experience"),
         ("Offline processes and user support matter.", "user support", "customer-service"),
@@ -1383,6 +1385,12 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             "customer organization. We stay customer-first. The customer panel met.",
             {"visitorjourney", "customerportal", "customer issue", "customer organization", "customer-first"},
             {"customer panel"},
+        ),
+        (  # the codes a service-management system sorts its services by
+            "nl",
+            "De standaardservicecodes en elke servicecode staan vast. Het klantportaal helpt.",
+            {"standaardservicecodes", "servicecode"},
+            {"klantportaal"},
         ),
         (  # the identity that ties a customer's records together, and a code field closed up around it
             "en",
@@ -1959,6 +1967,14 @@ def test_labels_inside_addresses_name_nothing(index: VocabIndex, tmp_path: Path)
     host = ".".join(["Klantreis"] * 24)  # 239 characters (capitals: no name in code, see below)
     assert in_address(f"CX.{host}.nl", 0, 2)
     assert not in_address(f"CX.{host}.{host}.nl", 0, 2)
+
+
+def test_labels_in_underscored_names_in_code_name_nothing(index: VocabIndex, tmp_path: Path) -> None:
+    """A tool's name in code (*D365_CustomerService_ListCases*) names no customer service, while
+    Markdown's emphasis with underscores around a label leaves it a mention."""
+    text = "Call D365_CustomerService_ListCases or CustomerService_Update. We value _customer service_ here."
+    assert [m.text for m in check(index, tmp_path, text, "en").mentions] == ["customer service"]
+    assert in_address("D365_CustomerService_List", 5, 20) and not in_address("_customer service_ here", 1, 17)
 
 
 def test_labels_in_dotted_names_in_code_name_nothing(index: VocabIndex, tmp_path: Path) -> None:

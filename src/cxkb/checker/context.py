@@ -192,11 +192,17 @@ def suspended_part(text: str, start: int, end: int) -> bool:
 
 _CODE_AFTER = re.compile(r"\.[a-z_]")
 """A dot and then, with no space, a small letter: a property path or a file name in code."""
+_SNAKE_BEFORE = re.compile(r"[^\W_]_\Z")
+_SNAKE_AFTER = re.compile(r"_[^\W_]")
+"""An underscore between the label and a letter or digit: the label is part of a name in code
+(*D365_CustomerService_ListCases*); an underscore with a space or a stop beside it is Markdown's
+emphasis (*_customer experience_*), which leaves the label a mention."""
 
 
 def in_address(text: str, start: int, end: int) -> bool:
     """A label inside a web or e-mail address (*NPS.gov*, *www.cx.gov*, *klantenservice@utrecht.nl*)
-    or a dotted name in code (*klantcontact.onderwerp*, *personas.json*).
+    or a dotted or underscored name in code (*klantcontact.onderwerp*, *personas.json*,
+    *D365_CustomerService_ListCases*).
 
     The address names a site or a mailbox, not the concept: *NPS.gov* is the National Park
     Service's website; *klantcontact.onderwerp* is a field of a data model. Only what follows
@@ -205,6 +211,8 @@ def in_address(text: str, start: int, end: int) -> bool:
     """
     if _CODE_AFTER.match(text, end) is not None:
         return True
+    if _SNAKE_BEFORE.search(text, max(0, start - 2), start) or _SNAKE_AFTER.match(text, end):
+        return True  # D365_CustomerService_ListCases: a tool's name in code
     # a host name is at most 253 characters: read no further, or a run of dotted words without
     # spaces (*klantreis.klantreis.…*) would make each label scan the rest of it
     return _ADDRESS_AFTER.match(text, end, end + _ADDRESS_REACH) is not None

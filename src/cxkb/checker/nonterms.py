@@ -284,7 +284,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
         "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
-        "zoekalgoritmen zoekcriteria zoekcriterium"
+        "zoekalgoritmen zoekcriteria zoekcriterium code codes"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -308,7 +308,8 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 (*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*),
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
-journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), and the messages
+journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), the codes that sort
+them (*servicecode*, *standaardservicecodes*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
 the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*) and the
