@@ -1392,6 +1392,13 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"standaardservicecodes", "servicecode"},
             {"klantportaal"},
         ),
+        (  # the language a system keeps for a customer, a company that services things, a module's settings
+            "nl",
+            "Kies de klanttaal; klanttalen staan vast. Het servicebedrijf belt. Open de Service-systeeminstellingen. "
+            "Het klantportaal helpt.",
+            {"klanttaal", "klanttalen", "servicebedrijf", "service-systeeminstellingen"},
+            {"klantportaal"},
+        ),
         (  # the identity that ties a customer's records together, and a code field closed up around it
             "en",
             "Match the customer identity first; customer identities merge. Set preferredagentcustomeridentity "

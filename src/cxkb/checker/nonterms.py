@@ -42,7 +42,7 @@ NOT_TERMS: dict[str, frozenset[str]] = {
     "nl": wordset(
         "ervaringsdeskundige ervaringsdeskundigen ervaringsdeskundigheid werkervaring werkervaringen levenservaring "
         "praktijkervaring praktijkervaringen beroepservaring belevingswereld belevingswerelden "
-        "klantvraag klantvragen klanttaak klanttaken"
+        "klantvraag klantvragen klanttaak klanttaken klanttaal klanttalen servicebedrijf servicebedrijven"
     ),
     "en": frozenset(
         [
@@ -66,12 +66,14 @@ NOT_TERMS: dict[str, frozenset[str]] = {
         ]
     ),
 }
-"""Ordinary words and phrases that hold a cue but name no CX notion (the *ervaring* of know-how,
+"""Ordinary words and phrases that hold a cue but name no CX notion: the *ervaring* of know-how,
 not of a customer; a *belevingswereld*, the way a group of people sees its world; a *klantvraag*,
 what one customer asked, and a *klanttaak*, a task an employee keeps for one, both records of a
-contact; *reusability*, where the cue *usability* ends another word; *customer voice*, which the
-held-out texts use only as the name of a survey product; a *customer issue*, one customer's problem as a case
-records it, and a *customer organization*, the company a business customer is): never reported as unknown terms."""
+contact; a *klanttaal*, the language a system keeps for one customer; a *servicebedrijf*, a company
+that services things, as an English *servicer* collects payments; *reusability*, where the cue
+*usability* ends another word; *customer voice*, which the held-out texts use only as the name of a
+survey product; a *customer issue*, one customer's problem as a case records it; and a *customer
+organization*, the company a business customer is. Never reported as unknown terms."""
 
 _NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
     lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()
@@ -284,7 +286,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
         "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
-        "zoekalgoritmen zoekcriteria zoekcriterium code codes"
+        "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -309,7 +311,8 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), the codes that sort
-them (*servicecode*, *standaardservicecodes*), and the messages
+them (*servicecode*, *standaardservicecodes*) and the settings that configure them
+(*Service-systeeminstellingen*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
 the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*) and the
