@@ -478,8 +478,8 @@ class Checker:
 
         A page on proactive calls speaks of *representative dialing* and *representative
         notifications* before it first says *service representatives*; a reader who has read on
-        takes the first ones as the staff too. Only names and related forms count here, not the label's uses that
-        cues decided: a post on a Slack bot whose cues once or twice made it a chatbot
+        takes the first ones as the staff too. Only names and related forms count here, not the
+        label's uses that cues decided: a post on a Slack bot whose cues once or twice made it a chatbot
         (*answers questions*) has not said so, and on dev counting those as well found 22 more
         spans and 11 more wrong mentions (:meth:`DocumentSense.spoken_sense`).
         """

@@ -258,14 +258,14 @@ class DocumentSense:
         """What one use of a cautious label (:attr:`ContextCues.cautious`) names: the candidate and
         the cue that decided (``""`` when the document did), or None when it names nothing.
 
-        A cue in the sentence speaks first. Without one, the use takes the candidate the document
-        has spoken of at least twice so far, by one of its labels, a phrase of its word family or this
-        label with a cue, as a reader of a text on customer interactions takes its next bare *interactie*.
-        The family's phrases count because some pages name the concept by nothing else: Microsoft's
-        say *service representatives*, then *representatives* (on dev, counting them found 59 spans
-        and made 3 wrong mentions). The engine asks
-        twice about one use (whether it names anything, then what): the second answer is the
-        first, and the use counts once.
+        A cue in the sentence speaks first, then a short form the document defined for the label
+        (:meth:`gloss`). Without either, the use takes the candidate the document has spoken of at
+        least twice so far, by one of its labels, a phrase of its word family or this label with a
+        cue, as a reader of a text on customer interactions takes its next bare *interactie*. The
+        family's phrases count because some pages name the concept by nothing else: Microsoft's say
+        *service representatives*, then *representatives* (on dev, counting them found 59 spans and
+        made 3 wrong mentions). The engine asks twice about one use (whether it names anything, then
+        what): the second answer is the first, and the use counts once.
         """
         last = self._last
         if last is not None and last[0] == use.key and last[1] is use.text and last[2] == use.start:
