@@ -59,6 +59,8 @@ _KIND_ORDER = {
 }
 _NAMELESS = frozenset({"related-form", "narrower-term"})  # findings that do not name a concept by a label
 _IN_A_NAME = IN_NAMES  # the "cue" that decided a label standing inside a capitalised name
+_DECIDED_BY = {_IN_A_NAME: "the name it stands in", GLOSSED: "the short form the document defined"}
+"""The "cues" that are no word of the sentence, and how a message names what decided."""
 
 
 class Checker:
@@ -450,21 +452,15 @@ class Checker:
             return verdict
         shown = " ".join(m.text.split())
         named = self._named(chosen, lang)
+        decided_by = _DECIDED_BY.get(cue)  # a name or a short form, not a cue word
         if cues.cautious:
-            if cue == _IN_A_NAME:
-                why = "the name it stands in"
-            elif cue == GLOSSED:
-                why = "the short form the document defined"
-            else:
-                why = f"the context: '{cue}'" if cue else "the document has spoken of it before"
+            why = decided_by or (f"the context: '{cue}'" if cue else "the document has spoken of it before")
             message = _speaks_of(shown, named, why)
             code = "related-form"
         else:
             others = ", ".join(self._named(c, lang) for c in verdict.concepts if c != chosen)
-            if cue == _IN_A_NAME:
-                why = "the name it stands in points to"
-            elif cue == GLOSSED:
-                why = "the short form the document defined points to"
+            if decided_by:
+                why = f"{decided_by} points to"
             else:
                 why = f"the context ('{cue}') points to" if cue else "here most likely"
             message = f"'{shown}' may mean several concepts; {why} {named}; it may also mean {others}"
