@@ -287,6 +287,32 @@ def test_a_long_line_cut_inside_gives_the_same_report(
     _assert_same_report_in_windows(index, text, kind, size)
 
 
+DEFINED_IN_THE_NEXT_WINDOW = {
+    # found by the test above: the bracket starts a window, the label it follows ended the last one
+    "cut inside a line": _long_line(["", "(CEM)", "(CEM)(CEM)Customer Service Representative (CSR)(CEM)(CEM)"]),
+    "cut between lines": "".join(
+        f"Ask a Customer Service Representative\n(CSR) or a CSR {i} about the journey.\n" for i in range(60)
+    ),
+    "blank lines between": "".join(
+        f"Line {i}: a Customer Service Representative\n\n  \n(CSR), a CSR.\n" for i in range(60)
+    ),
+}
+
+
+@pytest.mark.parametrize("size", [20, 50, 100])
+@pytest.mark.parametrize("name", sorted(DEFINED_IN_THE_NEXT_WINDOW))
+def test_a_bracket_after_a_label_in_the_last_window_reads_as_in_the_whole_text(
+    index: VocabIndex, name: str, size: int
+) -> None:
+    """A label's own abbreviation in brackets (*CSR*) is no redefinition, wherever a window ends."""
+    text = DEFINED_IN_THE_NEXT_WINDOW[name]
+    _assert_same_report_in_windows(index, text, "text", size, max_findings=100_000)
+    checker = Checker(index, CheckConfig(max_findings=100_000))
+    checker.window = size
+    found = checker.check_document(parse_document(text, "doc", "text")).findings
+    assert {f.code for f in found if f.text == "CSR"} == {"related-form"}  # the cautious label, every time
+
+
 JOINS = [".", ".", ",", "/", ")", "(", ":", ";", "-", "-", "’", "!", "?", "@", "#", "&"]
 
 

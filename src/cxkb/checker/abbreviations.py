@@ -86,6 +86,11 @@ class Abbreviations:
         self._other: dict[str, int] = {}  # taxonomy abbreviation -> where the document defined it as something else
         self._spelled: dict[str, int] = {}  # abbreviation a name in the document spells -> where it ends
         self._labels = labels
+        # the last label matched in earlier windows, in document offsets, and whether only white
+        # space follows it to the end of its window's body: the label a bracket at the start of
+        # the next window comes after, which the whole-text scan sees as the match before it
+        self._last: Match | None = None
+        self._last_blank = False
 
     def finish(self, text: str, offset: int, matches: list[Match], start: int = 0, end: int = -1) -> None:
         """The last step of every scan, windowed or whole: what the document itself says.
@@ -108,7 +113,9 @@ class Abbreviations:
         misspelling, defines nothing.
         """
         end = len(text) if end < 0 else end
+        body = [m for m in matches if start <= m.start < end]  # as scanned, before any is dropped
         self._drop_redefined(text, offset, matches, start, end)
+        self._remember_last(text, offset, body[-1] if body else None, start, end)
         for m in matches:
             if not start <= m.start < end:
                 continue
@@ -149,7 +156,7 @@ class Abbreviations:
         self._names(text, offset, matches, found, start, end)
         for i in found:
             m = matches[i]
-            before = matches[i - 1] if i > 0 else None
+            before = matches[i - 1] if i > 0 else self._carried(text, offset)
             if (key := bare(m.text)) not in self._other:
                 spelled = self._spelled.get(key)
                 bracket = m.start - 1
@@ -169,6 +176,27 @@ class Abbreviations:
             }
             if dropped:
                 matches[:] = [m for i, m in enumerate(matches) if i not in dropped]
+
+    def _carried(self, text: str, offset: int) -> Match | None:
+        """The label before this window's first match, in this window's offsets, as the whole scan has it.
+
+        A label that ended before this window's text begins is given as ending at its start
+        when only white space followed it there, which is all :meth:`_drop_redefined` asks of it.
+        """
+        last = self._last
+        if last is None:
+            return None
+        if last.end >= offset:
+            return Match(last.start - offset, last.end - offset, last.text, last.entries)
+        return Match(0, 0, last.text, last.entries) if self._last_blank else None
+
+    def _remember_last(self, text: str, offset: int, last: Match | None, start: int, end: int) -> None:
+        """Keep the window's last label, and whether only white space follows it to the body's end."""
+        if last is not None:
+            self._last = Match(offset + last.start, offset + last.end, last.text, last.entries)
+            self._last_blank = not text[last.end : end].strip()
+        else:
+            self._last_blank = self._last_blank and not text[start:end].strip()
 
     def _names(self, text: str, offset: int, matches: list[Match], found: list[int], start: int, end: int) -> None:
         """Record the taxonomy abbreviations that names in ``text[start:end]`` spell, when they hold no label.
