@@ -410,8 +410,14 @@ from cxkb.kg import build as buildmod
 
 real = buildmod.writer.write_blocks
 
+import shutil
+from cxkb import atomic
+
+writers, alive = [], []
+
 def failing(directory, blocks, *args, **kwargs):
     if kwargs.get("tail", True) is False:  # this process's part; the second writes head=False
+        writers.append(forked[-1])  # forked just before this part is written
         raise OSError("disk full")
     return real(directory, blocks, *args, **kwargs)
 
@@ -423,7 +429,19 @@ def fork():
         forked.append(pid)
     return pid
 
-buildmod.writer.write_blocks, os.fork = failing, fork
+real_rmtree = shutil.rmtree
+
+def rmtree(path, *args, **kwargs):
+    # the staging folder is removed only once the second writer is gone, or it could write
+    # into the folder while it is being removed and leave part of it behind
+    if Path(path).name.startswith(".release.new") and writers:
+        try:
+            alive.append(os.waitpid(writers[0], os.WNOHANG) == (0, 0))
+        except ChildProcessError:
+            alive.append(False)
+    return real_rmtree(path, *args, **kwargs)
+
+buildmod.writer.write_blocks, os.fork, atomic.shutil.rmtree = failing, fork, rmtree
 signal.alarm(120)  # a hang fails instead of waiting for ever
 out = Path(sys.argv[2])
 try:
@@ -438,6 +456,7 @@ for pid in forked:
     except ChildProcessError:
         continue
     sys.exit(f"process {pid} was not waited for")
+assert alive == [False], alive
 assert not out.exists()
 assert not [p for p in out.parent.iterdir() if p.name.startswith(".release")]
 print("ok")

@@ -548,6 +548,13 @@ def build(
                 vocabulary = None
                 more, more_inferred = side.result()
                 side = None
+            except BaseException:
+                # stopped before the staging folder is removed: a second process still writing
+                # its part would otherwise put files back into it while it is being removed
+                if side is not None:
+                    side.cancel()
+                    side = None
+                raise
             finally:
                 if first_written is not None:
                     first_written.close()
