@@ -1743,6 +1743,26 @@ def test_a_page_on_ai_agents_reads_its_bare_agent_as_the_bot(
 
 
 @pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        # the bot named once by a voice agent and once as an AI agent: the page has called it an
+        # agent twice, so its bare agent is the bot
+        ("Build voice agents for calls. When you build an AI agent, plan it. Every agent needs a goal.", "chatbot"),
+        # one of them only: not yet the page's sense
+        ("Build voice agents for calls. Every agent needs a goal.", "frontline-employee"),
+        # a product named with a capital calls no bot an agent: its pages hand customers to staff
+        ("Power Virtual Agents hands the chat over. Power Virtual Agents waits. Then the agent says hello.",
+         "frontline-employee"),
+    ],
+)  # fmt: skip
+def test_a_phrase_that_calls_the_bot_an_agent_counts_as_an_ai_agent(
+    index: VocabIndex, tmp_path: Path, text: str, bare: str
+) -> None:
+    agents = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t.lower() == "agent"]
+    assert agents == [(bare,)]
+
+
+@pytest.mark.parametrize(
     ("text", "last"),
     [
         # staff named twice as representatives, and agents beside Copilot three times: the page's

@@ -196,7 +196,7 @@ class Checker:
                 before = None
                 continue
             before = (m, verdict, found)
-            state.sense.speaks_of(self.index.following.counts(verdict.concepts, found))
+            state.sense.speaks_of(self.index.following.counts(verdict.concepts, found, lang, m.text))
             if not resolved and (details or eager or self.index.eager(m.entries, found)):
                 verdict, resolved = self._in_context(state, w.text, m, verdict, lang, found), True
                 code = verdict.code

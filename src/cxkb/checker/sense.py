@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _JOINERS = frozenset({"and", "or", "of", "en"})  # may stand between a none: cue and its label (Dutch en, of)
 _CUE_BEFORE, _CUE_AFTER = 5, 3  # how many words around an ambiguous label its cues are looked for
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
+_HEAD = re.compile(r"[^\W_]+$")  # a phrase's last word
 WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside concept ids (DocumentSense.follow)
 GLOSSED = "(short form)"  # the "cue" of a use that a short form the document defined decided (DocumentSense.gloss)
 
@@ -152,27 +153,43 @@ class Following:
 
     concepts: frozenset[str] = frozenset()
     labels: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (language, compact label) -> tally key
+    # (language, following label): the candidate it follows another label for, and that label's tally key
+    heads: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _seen: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, cues_of: Mapping[tuple[str, str], ContextCues], ambiguous: Iterable[AmbiguousLabel]) -> Following:
-        followed = [c for c in cues_of.values() if c.follows]
-        named = {label_id for c in followed for _, label_id in c.follows}
+        followed = {key: c for key, c in cues_of.items() if c.follows}
+        named = {label_id for c in followed.values() for _, label_id in c.follows}
         return cls(
-            frozenset(c.default for c in followed if c.default),
+            frozenset(c.default for c in followed.values() if c.default),
             {(a.lang, compact(a.label)): WATCHED_LABEL + a.id for a in ambiguous if a.id in named},
+            {key: tuple((cid, WATCHED_LABEL + label_id) for cid, label_id in c.follows) for key, c in followed.items()},
         )
 
-    def counts(self, concepts: tuple[str, ...], found: AmbiguousEntry | None) -> tuple[str, ...]:
+    def counts(
+        self, concepts: tuple[str, ...], found: AmbiguousEntry | None, lang: str = "", text: str = ""
+    ) -> tuple[str, ...]:
         """What one mention counts for: the watched concepts among those it may name and, for a
         watched ambiguous label (``found``: its entry, key and cues), that label; nothing for a
-        following label's own uses."""
+        following label's own uses.
+
+        A phrase ``text`` that names the candidate by the following label's own word (*voice
+        agents*, *virtual agent*: the bot called an agent) counts as a use of the label followed:
+        the page has renamed its bot an agent as surely as by *AI agent*. Not in a product's name,
+        written with a capital (*Power Virtual Agents*), whose pages hand customers to staff agents.
+        """
         if not self.concepts:
             return ()
         hit = self._seen.get(concepts)
         if hit is None:
             hit = self._seen[concepts] = tuple(c for c in concepts if c in self.concepts)
         if found is None:
+            if self.heads and text and (head := _HEAD.search(text)) is not None and head.group().islower():
+                word = head.group()
+                for cid, key in self.heads.get((lang, word), ()) or self.heads.get((lang, word[:-1]), ()):
+                    if cid in concepts:
+                        hit = (*hit, key)
             return hit
         if found[2] is not None and found[2].follows:
             return ()
