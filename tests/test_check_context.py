@@ -1399,6 +1399,18 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"klanttaal", "klanttalen", "servicebedrijf", "service-systeeminstellingen"},
             {"klantportaal"},
         ),
+        (  # the segments a system sorts customers into, and a panel's check of a government service
+            "en",
+            "Pick a Customer segment; customer segments fill. The service assessment passed. The customer panel met.",
+            {"customer segment", "customer segments", "service assessment"},
+            {"customer panel"},
+        ),
+        (  # the operations that change a customer's records
+            "nl",
+            "Controleer de klantbewerkingen; elke klantbewerking wordt gelogd. Het klantportaal helpt.",
+            {"klantbewerkingen", "klantbewerking"},
+            {"klantportaal"},
+        ),
         (  # the identity that ties a customer's records together, and a code field closed up around it
             "en",
             "Match the customer identity first; customer identities merge. Set preferredagentcustomeridentity "

@@ -63,6 +63,8 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "customer organizations",
             "customer organisation",
             "customer organisations",
+            "service assessment",  # a panel's check of a government service against a standard
+            "service assessments",
         ]
     ),
 }
@@ -72,8 +74,9 @@ what one customer asked, and a *klanttaak*, a task an employee keeps for one, bo
 contact; a *klanttaal*, the language a system keeps for one customer; a *servicebedrijf*, a company
 that services things, as an English *servicer* collects payments; *reusability*, where the cue
 *usability* ends another word; *customer voice*, which the held-out texts use only as the name of a
-survey product; a *customer issue*, one customer's problem as a case records it; and a *customer
-organization*, the company a business customer is. Never reported as unknown terms."""
+survey product; a *customer issue*, one customer's problem as a case records it; a *customer
+organization*, the company a business customer is; and a *service assessment*, a panel's check of a
+government service against a standard. Never reported as unknown terms."""
 
 _NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
     lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()
@@ -286,13 +289,13 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
         "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
-        "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen"
+        "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen bewerking bewerkingen"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
         "card cards order orders transaction transactions name names information phone phones device devices "
         "email emails message messages response responses answer answers context contexts account accounts "
-        "field fields setting settings conversation conversations call calls identity identities"
+        "field fields setting settings conversation conversations call calls identity identities segment segments"
     ),
 }
 """Heads that name data kept about customers or contacts: a register, a record, details, an identifying
@@ -311,11 +314,12 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), the codes that sort
-them (*servicecode*, *standaardservicecodes*) and the settings that configure them
-(*Service-systeeminstellingen*), and the messages
+them (*servicecode*, *standaardservicecodes*), the settings that configure them
+(*Service-systeeminstellingen*) and the operations that change them (*klantbewerkingen*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
 about the customer (*customer emails*, *customer responses*, *customer phone*, *customer context*),
-the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*) and the
+the accounts, fields and settings that hold it (*customer account*, *Customer field*, *Customer settings*), the
+segments a system sorts it into (*Customer segment*, as the Dutch *klantsegmenten*) and the
 identity that ties its records together (*customer identity*, a code field *preferredagentcustomeridentity*),
 the answers a contact gives and the conversations and calls a contact centre logs (*customer answer*,
 *customer conversation*, *customer call*), and the searches a
