@@ -1405,6 +1405,13 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customer segment", "customer segments", "service assessment"},
             {"customer panel"},
         ),
+        (  # a workforce plan's targets, and the small programs of a software system
+            "en",
+            "Set the service objectives; each service objective holds. The microservices scale. "
+            "The customer panel met.",
+            {"service objectives", "service objective", "microservices"},
+            {"customer panel"},
+        ),
         (  # the operations that change a customer's records
             "nl",
             "Controleer de klantbewerkingen; elke klantbewerking wordt gelogd. Het klantportaal helpt.",

@@ -65,6 +65,10 @@ NOT_TERMS: dict[str, frozenset[str]] = {
             "customer organisations",
             "service assessment",  # a panel's check of a government service against a standard
             "service assessments",
+            "service objective",  # a workforce plan's target for answering contacts, beside its occupancy
+            "service objectives",
+            "microservice",  # a small program of a software system
+            "microservices",
         ]
     ),
 }
@@ -76,7 +80,8 @@ that services things, as an English *servicer* collects payments; *reusability*,
 *usability* ends another word; *customer voice*, which the held-out texts use only as the name of a
 survey product; a *customer issue*, one customer's problem as a case records it; a *customer
 organization*, the company a business customer is; and a *service assessment*, a panel's check of a
-government service against a standard. Never reported as unknown terms."""
+government service against a standard; a workforce plan's *service objectives*; and *microservices*, the
+small programs of a software system. Never reported as unknown terms."""
 
 _NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
     lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()
