@@ -44,11 +44,11 @@ TEXTS = HELDOUT / "texts"
 
 # Floors a little below the one measurement on the test split (docs/benchmarks.md).
 FLOORS: dict[str, float] = {
-    "lenient precision": 0.85,  # measured 0.880 (round 149, changes EB to EK)
-    "lenient recall": 0.85,  # measured 0.880
-    "strict precision": 0.89,  # measured 0.920
-    "strict recall": 0.84,  # measured 0.870
-    "unknown terms precision": 0.03,  # measured 0.053: 1 of 19 findings
+    "lenient precision": 0.76,  # measured 0.790 (round 150, changes EB to EL)
+    "lenient recall": 0.86,  # measured 0.889
+    "strict precision": 0.79,  # measured 0.820
+    "strict recall": 0.82,  # measured 0.857
+    "unknown terms precision": 0.53,  # measured 0.571: 12 of 21 findings
 }
 
 
