@@ -1405,6 +1405,12 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"customer segment", "customer segments", "service assessment"},
             {"customer panel"},
         ),
+        (  # how an organisation sets up its services, and a service's landing and sign-in pages
+            "en",
+            "Our service model changed. Open the service landing page or the Service login. The customer panel met.",
+            {"service model", "service landing", "service login"},
+            {"customer panel"},
+        ),
         (  # a workforce plan's targets, and the small programs of a software system
             "en",
             "Set the service objectives; each service objective holds. The microservices scale. "

@@ -158,6 +158,10 @@ RUNNING_SERVICES = frozenset(
         "appointments",
         "agreement",  # the contract under which a service is supplied (held-out texts)
         "agreements",
+        "model",  # how an organisation sets up the delivery of its services (held-out texts)
+        "models",
+        "landing",  # a service's landing page, and the page to sign in to it (held-out texts)
+        "login",
         "request",  # a ticket or case, the record of what a customer asked for (held-out texts)
         "requests",
         "admin",  # a role and a screen in service software (held-out texts)
