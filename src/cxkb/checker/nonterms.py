@@ -79,9 +79,9 @@ contact; a *klanttaal*, the language a system keeps for one customer; a *service
 that services things, as an English *servicer* collects payments; *reusability*, where the cue
 *usability* ends another word; *customer voice*, which the held-out texts use only as the name of a
 survey product; a *customer issue*, one customer's problem as a case records it; a *customer
-organization*, the company a business customer is; and a *service assessment*, a panel's check of a
-government service against a standard; a workforce plan's *service objectives*; and *microservices*, the
-small programs of a software system. Never reported as unknown terms."""
+organization*, the company a business customer is; a *service assessment*, a panel's check of a
+government service against a standard; a workforce plan's *service objectives*; and *microservices*,
+the small programs of a software system. Never reported as unknown terms."""
 
 _NOT_TERM_LEADS: dict[str, tuple[str, ...]] = {
     lang: tuple(sorted(t + " " for t in terms if " " in t)) for lang, terms in NOT_TERMS.items()
