@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from cxkb.checker.context import compact, fold
+from cxkb.checker.inflect import forms
 from cxkb.checker.prefilter import TOKEN, next_word, prev_word
 from cxkb.model import IN_NAMES, NAMES_NOTHING, AmbiguousLabel, split_cue
 
@@ -153,7 +154,8 @@ class Following:
 
     concepts: frozenset[str] = frozenset()
     labels: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (language, compact label) -> tally key
-    # (language, following label): the candidate it follows another label for, and that label's tally key
+    # (language, following label or one of its inflected forms): the candidate it follows another
+    # label for, and that label's tally key
     heads: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _seen: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
 
@@ -164,7 +166,11 @@ class Following:
         return cls(
             frozenset(c.default for c in followed.values() if c.default),
             {(a.lang, compact(a.label)): WATCHED_LABEL + a.id for a in ambiguous if a.id in named},
-            {key: tuple((cid, WATCHED_LABEL + label_id) for cid, label_id in c.follows) for key, c in followed.items()},
+            {
+                (lang, form): tuple((cid, WATCHED_LABEL + label_id) for cid, label_id in c.follows)
+                for (lang, label), c in followed.items()
+                for form in (label, *forms(label, lang))
+            },
         )
 
     def counts(
@@ -186,8 +192,7 @@ class Following:
             hit = self._seen[concepts] = tuple(c for c in concepts if c in self.concepts)
         if found is None:
             if self.heads and text and (head := _HEAD.search(text)) is not None and head.group().islower():
-                word = head.group()
-                for cid, key in self.heads.get((lang, word), ()) or self.heads.get((lang, word[:-1]), ()):
+                for cid, key in self.heads.get((lang, head.group()), ()):
                     if cid in concepts:
                         hit = (*hit, key)
             return hit
