@@ -2170,9 +2170,53 @@ def test_a_journey_of_change_and_a_lived_experience_name_nothing(index: VocabInd
 def test_none_cues_are_parsed_apart() -> None:
     cues = ContextCues.parse(["a: word", "none: ^gain ^veel"])
     assert cues.nothing == frozenset({"gain", "veel"})
-    assert cues.after_nothing_word("we gain LABEL", 8)
-    assert not cues.after_nothing_word("we got LABEL", 7)
+    assert cues.after_nothing_word("we gain LABEL", 8, 13)
+    assert not cues.after_nothing_word("we got LABEL", 7, 12)
     assert cues.resolve("gain LABEL", 5, 10) == ("", "")  # 'none' is never a candidate
+
+
+def test_a_list_partner_makes_the_label_name_nothing_anywhere_in_its_list() -> None:
+    """``~word``: a noun beside the label in one list (commas, *and*, *or*, *&*), on either side."""
+    cues = ContextCues.parse(["a: word", "none: ^gain ~skills ~capability"])
+    assert cues.partners == {"skills", "capability"} and cues.nothing == {"gain"}
+
+    def nothing(text: str) -> bool:
+        start = text.index("LABEL")
+        return cues.after_nothing_word(text, start, start + len("LABEL"))
+
+    assert nothing("skills, resources and LABEL vary")  # two items back
+    assert nothing("LABEL and capability")  # after it
+    assert nothing("our LABEL, budget, and capability")  # a comma and a joiner together
+    assert nothing("the skills LABEL")  # right before, as a ^ cue
+    assert nothing("IT skills, LABEL with cloud")  # an item's head before the label
+    assert not nothing("resources and LABEL and budget")  # no partner in the list
+    assert not nothing("skills. LABEL and more")  # a full stop ends the list
+    assert not nothing("skills (LABEL) and more")
+    assert not nothing("LABEL and deep capability")  # after the label, an item is read by its first word
+    assert not ContextCues.parse(["none: ^gain"]).after_nothing_word("skills and LABEL", 11, 16)
+
+
+def test_know_how_in_a_list_is_no_experience(index: VocabIndex, tmp_path: Path) -> None:
+    """A bare *experience* (Dutch *ervaring*) listed with skills or capability is what a team
+    knows; the same word in a list of what customers live through still names its concepts."""
+    text = (
+        "Agencies bring expertise, resources and experience. Their experience and capability vary. "
+        "Cybersecurity or IT background, experience with cloud platforms. "
+        "We studied the experience, the effort and the satisfaction of our customers."
+    )
+    assert [t for t, _ in spoken_of(index, tmp_path, text, "en") if t == "experience"] == ["experience"]
+    text = "Zij delen kennis en ervaring. De ervaring van de klant telt."
+    assert [t for t, _ in spoken_of(index, tmp_path, text, "nl") if t == "ervaring"] == ["ervaring"]
+
+
+def test_a_list_partner_belongs_to_none(records: KnowledgeBase) -> None:
+    experience = records.ambiguous["experience-en"]
+    cases = (("none: ~skills", False), ("customer-experience: ~skills", True))
+    for cue, bad in cases:
+        report = Report()
+        changed = dataclasses.replace(experience, cues=(cue,))
+        validate_taxonomy(dataclasses.replace(records, ambiguous={**records.ambiguous, experience.id: changed}), report)
+        assert ("ambiguous-cues" in {f.rule for f in report.findings}) is bad, cue
 
 
 def test_word_classes_come_from_the_shipped_lexicon() -> None:

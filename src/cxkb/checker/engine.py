@@ -426,7 +426,7 @@ class Checker:
         if cues is None:
             return False
         if _in_name(text, m):  # a name names nothing, unless the label names its product (``@name``)
-            nothing = cues.after_nothing_word(text, m.start) or cues.before_nothing_word(text, m.end)
+            nothing = cues.after_nothing_word(text, m.start, m.end) or cues.before_nothing_word(text, m.end)
             return nothing or not cues.in_names
         return state.sense.names_nothing(Use(key, cues, text, m.start, m.end), state.named)
 

@@ -28,6 +28,36 @@ WATCHED_LABEL = "label:"  # a document's tally key for a label's uses, beside co
 GLOSSED = "(short form)"  # the "cue" of a use that a short form the document defined decided (DocumentSense.gloss)
 
 
+_LIST_ITEMS = 4  # how many items of a list around a label are looked at, on each side
+_LIST_TOKEN = re.compile(r"[^\W_][\w'\u2019-]*|[^\w\s]")
+
+
+def _list_items(text: str, at: int, step: int) -> list[str]:
+    """The words next to the separators of the list that ``at`` stands in, folded, each the one
+    closest to ``at`` of its item: going on from ``at`` (``step`` 1) or back from it (-1), within
+    its sentence. Items are set off by a comma, *and*, *or* or *&* (Dutch *en*, *of*); any other
+    mark ends the list. One word of each item is enough: the nouns that make a list know-how
+    (*skills*, *kennis*) stand alone, or as the head that ends an item before the label."""
+
+    def separator(token: str) -> bool:
+        return token in (",", "&") or fold(token) in _JOINERS
+
+    window = text[max(0, at - 160) : at] if step < 0 else text[at : at + 160]
+    tokens = _LIST_TOKEN.findall(window)[::step]
+    items: list[str] = []
+    i = 0
+    while len(items) < _LIST_ITEMS and i < len(tokens) and separator(tokens[i]):
+        i += 1
+        if i < len(tokens) and separator(tokens[i]):
+            i += 1  # a comma and a joiner together (*, and*)
+        if i >= len(tokens) or not tokens[i][0].isalnum():
+            break
+        items.append(fold(tokens[i]).replace("\u2019", "'"))
+        while i < len(tokens) and tokens[i][0].isalnum() and not separator(tokens[i]):
+            i += 1  # the rest of the item
+    return items
+
+
 @dataclass(frozen=True)
 class ContextCues:
     """Cue words that decide between the candidates of an ambiguous label (ambiguous_labels.csv ``cues``).
@@ -42,9 +72,10 @@ class ContextCues:
     name of a product or a feature that is the concept, not an agency's or a programme's name).
     A candidate wins when it has more cues present than any other.
     The candidate ``none`` (:data:`cxkb.model.NAMES_NOTHING`) lists the words after which the
-    label names no concept (see :meth:`after_nothing_word`), and ``word^`` there a word right after
-    which it names none (:meth:`before_nothing_word`); ``none: *`` makes naming nothing the answer
-    when no cue speaks (:attr:`cautious`).
+    label names no concept (see :meth:`after_nothing_word`), ``~word`` there a noun that makes it
+    name none when the two stand in one list (:meth:`after_nothing_word`: *skills, experience and
+    capability*), and ``word^`` a word right after which it names none (:meth:`before_nothing_word`);
+    ``none: *`` makes naming nothing the answer when no cue speaks (:attr:`cautious`).
     """
 
     cues: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
@@ -53,6 +84,7 @@ class ContextCues:
     nothing_next: frozenset[str] = frozenset()  # words right after it that do (``none: users^``)
     follows: tuple[tuple[str, str], ...] = ()  # (candidate, id of the label whose uses give it: ``+id``)
     in_names: str = ""  # the candidate the label names inside a capitalised name (``@name``), if any
+    partners: frozenset[str] = frozenset()  # nouns that do in one list with it (``none: ~skills``)
 
     @classmethod
     def parse(cls, values: Iterable[str]) -> ContextCues:
@@ -60,6 +92,7 @@ class ContextCues:
         default = ""
         nothing: set[str] = set()
         nothing_next: set[str] = set()
+        partners: set[str] = set()
         follows: list[tuple[str, str]] = []
         in_names = ""
         for value in values:
@@ -70,6 +103,8 @@ class ContextCues:
                         default = NAMES_NOTHING
                     elif raw.endswith("^") and not raw.startswith("^"):
                         nothing_next.add(fold(raw[:-1]).replace("\u2019", "'"))
+                    elif raw.startswith("~"):
+                        partners.add(fold(raw[1:]).replace("\u2019", "'"))
                     else:
                         nothing.add(fold(raw.lstrip("^")).replace("\u2019", "'"))
                 continue
@@ -89,7 +124,15 @@ class ContextCues:
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate, tuple(words)))
-        return cls(tuple(cues), default, frozenset(nothing), frozenset(nothing_next), tuple(follows), in_names)
+        return cls(
+            tuple(cues),
+            default,
+            frozenset(nothing),
+            frozenset(nothing_next),
+            tuple(follows),
+            in_names,
+            frozenset(partners),
+        )
 
     @property
     def cautious(self) -> bool:
@@ -103,16 +146,23 @@ class ContextCues:
         """
         return self.default == NAMES_NOTHING
 
-    def after_nothing_word(self, text: str, start: int) -> bool:
+    def after_nothing_word(self, text: str, start: int, end: int) -> bool:
         """Whether the word right before ``start`` is one of the ``none:`` cues: *gain experience*, *veel
         ervaring* (know-how). A cue joined to the label by *and*, *or* or *of* (Dutch *en*, *of*) counts
         too: *skills and experience* and *years of experience* are know-how as *years experience* is.
+        So does a ``~`` noun anywhere in the list the label stands in, on either side (*expertise,
+        resources and experience*, *experience and capability*): a list puts like beside like, and
+        what stands beside skills and capability is what a team knows, not what anyone lived through.
         A capitalised run (*Work Experience programs*) names nothing either, but that is
         :func:`part_of_name`'s to say."""
         before = prev_word(text, start)
         if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
             before = prev_word(text, before[1])  # the cue is the word before the joiner
-        return before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing
+        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing | self.partners:
+            return True
+        return bool(self.partners) and any(
+            item in self.partners for item in (*_list_items(text, start, -1), *_list_items(text, end, 1))
+        )
 
     def before_nothing_word(self, text: str, end: int) -> bool:
         """Whether the word right after the label, in the same phrase, is one of the ``none:``
@@ -256,7 +306,7 @@ class DocumentSense:
         """Whether this use names no concept: after a ``none:`` cue (which the document
         remembers), as a cautious label that neither a cue nor the document gives a sense
         (:meth:`reading`), or as a bare use the document has made name nothing (:meth:`means_nothing`)."""
-        if use.cues.after_nothing_word(use.text, use.start):
+        if use.cues.after_nothing_word(use.text, use.start, use.end):
             self.note_nothing(use.key)
             return True
         if use.cues.before_nothing_word(use.text, use.end):

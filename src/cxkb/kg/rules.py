@@ -105,7 +105,7 @@ _TABLE: tuple[tuple[str, Level | None, str], ...] = (
         "ambiguous-cues",
         _E,
         "a context cue of an ambiguous label is not 'candidate: words' for one of its candidates, nor 'none: words', "
-        "or '@name' is given to no candidate or to several",
+        "'@name' is given to no candidate or to several, or a list partner '~word' stands outside 'none:'",
     ),
     ("untranslated", _W, "the Dutch text is identical to the English one"),
     ("deprecated-no-replacement", _W, "a retired concept names no replacement"),
@@ -203,8 +203,8 @@ MEANINGS_NL: dict[str, str] = {
     "zonder 'none: *'",
     "ambiguous-label": "een als meerduidig vastgelegd label, met zijn kandidaten",
     "ambiguous-cues": "een contextaanwijzing bij een meerduidig label heeft niet de vorm 'kandidaat: woorden' "
-    "voor een van zijn kandidaten, en ook niet 'none: woorden', of '@name' staat bij geen of bij meer dan "
-    "één kandidaat",
+    "voor een van zijn kandidaten, en ook niet 'none: woorden', '@name' staat bij geen of bij meer dan "
+    "één kandidaat, of een opsommingspartner '~woord' staat buiten 'none:'",
     "untranslated": "de Nederlandse tekst is gelijk aan de Engelse",
     "deprecated-no-replacement": "een uitgefaseerd begrip noemt geen vervanger",
     "replaced-by-deprecated": "een begrip wordt vervangen door een begrip dat zelf is uitgefaseerd",

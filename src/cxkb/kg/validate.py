@@ -489,6 +489,9 @@ def _check_ambiguous(kb: KnowledgeBase, report: Report) -> None:
             if IN_NAMES in words and candidate == NAMES_NOTHING:
                 message = f"{IN_NAMES!r} in {cue!r} names no candidate: put it after one"
                 report.error(f, n, "cues", "ambiguous-cues", message)
+            if candidate != NAMES_NOTHING and any(w.startswith("~") for w in words):
+                message = f"a list partner ('~word') in {cue!r} only makes the label name nothing: put it after 'none:'"
+                report.error(f, n, "cues", "ambiguous-cues", message)
             for word in (w for w in words if w.startswith("+")):
                 other = kb.ambiguous.get(word[1:])
                 if other is None or other.lang != amb.lang or other.id == amb.id:
