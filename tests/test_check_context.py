@@ -1809,6 +1809,24 @@ def test_agents_a_cue_made_bots_count_once_the_page_names_its_staff_otherwise(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # staff who use Copilot are not Copilot: the name elsewhere in the sentence is no cue
+        ("When agents use Copilot, their interactions are recorded.", "frontline-employee"),
+        ("Copilot drafts replies that agents can edit.", "frontline-employee"),
+        # right before the label it names the bot, and so does the studio that builds bots
+        ("The Copilot agent answers the customer.", "chatbot"),
+        ("Publish the agent from Copilot Studio to your site.", "chatbot"),
+    ],
+)  # fmt: skip
+def test_copilot_makes_an_agent_the_bot_only_right_before_it(
+    index: VocabIndex, tmp_path: Path, text: str, expected: str
+) -> None:
+    agents = [c for _, t, c in found(check(index, tmp_path, text, "en")) if t.lower() in ("agent", "agents")]
+    assert agents == [(expected,)]
+
+
+@pytest.mark.parametrize(
     ("word", "expected"),
     [
         ("visitorjourney", True),  # two words, the second a cue: a name in code
