@@ -253,6 +253,14 @@ def test_a_voice_agent_is_a_chatbot_not_staff(index: VocabIndex, tmp_path: Path)
                 ("customer support specialist", ("frontline-employee",)),
             ],
         ),
+        # the agents of a customer service team are its staff, one phrase, not customer service and an agent (seed:208)
+        (
+            "Train your customer service agents; a customer service agent answers.",
+            [
+                ("customer service agents", ("frontline-employee",)),
+                ("customer service agent", ("frontline-employee",)),
+            ],
+        ),
         # contacts a contact centre handles (seed:059, seed:156, seed:157)
         (
             "Route incoming contacts and misdirected contacts, and cut the number of contacts.",
@@ -1422,6 +1430,12 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             "nl",
             "Controleer de klantbewerkingen; elke klantbewerking wordt gelogd. Het klantportaal helpt.",
             {"klantbewerkingen", "klantbewerking"},
+            {"klantportaal"},
+        ),
+        (  # the entries a bookkeeping holds for a customer
+            "nl",
+            "Open de klantposten; elke klantpost en klantenpost wordt vereffend. Het klantportaal helpt.",
+            {"klantposten", "klantpost", "klantenpost"},
             {"klantportaal"},
         ),
         (  # the identity that ties a customer's records together, and a code field closed up around it

@@ -298,7 +298,8 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "regel regels schema schema's korting kortingen beloning beloningen beloningspunt lid leden "
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
         "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
-        "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen bewerking bewerkingen"
+        "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen bewerking bewerkingen "
+        "post posten"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -322,7 +323,8 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 (*loyaliteitsregels*, *loyaliteitsschema*, *loyaliteitskorting*, *loyaliteitsbeloningen*, *loyaliteitsleden*),
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
-journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*), the codes that sort
+journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*) and the entries it
+books (*klantposten*, a customer's ledger entries), the codes that sort
 them (*servicecode*, *standaardservicecodes*), the settings that configure them
 (*Service-systeeminstellingen*) and the operations that change them (*klantbewerkingen*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
