@@ -158,8 +158,10 @@ class ContextCues:
         before = prev_word(text, start)
         if before is not None and not before[0] and fold(text[before[1] : before[2]]) in _JOINERS:
             before = prev_word(text, before[1])  # the cue is the word before the joiner
-        if before is not None and not before[0] and fold(text[before[1] : before[2]]) in self.nothing | self.partners:
-            return True
+        if before is not None and not before[0]:
+            word = fold(text[before[1] : before[2]])
+            if word in self.nothing or word in self.partners:
+                return True
         return bool(self.partners) and any(
             item in self.partners for item in (*_list_items(text, start, -1), *_list_items(text, end, 1))
         )
