@@ -1432,11 +1432,18 @@ def test_a_dutch_compound_counts_once_it_recurs_as_an_english_phrase_does(index:
             {"klantbewerkingen", "klantbewerking"},
             {"klantportaal"},
         ),
-        (  # the entries a bookkeeping holds for a customer
+        (  # the entries a bookkeeping holds for a customer, and the lists a system keeps of them
             "nl",
-            "Open de klantposten; elke klantpost en klantenpost wordt vereffend. Het klantportaal helpt.",
-            {"klantposten", "klantpost", "klantenpost"},
+            "Open de klantposten; elke klantpost en klantenpost wordt vereffend. De klantenlijst toont ze. "
+            "Het klantportaal helpt.",
+            {"klantposten", "klantpost", "klantenpost", "klantenlijst"},
             {"klantportaal"},
+        ),
+        (  # the running of service work, as a business function
+            "en",
+            "Our service operations grew; each service operation is logged. The customer panel met.",
+            {"service operations", "service operation"},
+            {"customer panel"},
         ),
         (  # the identity that ties a customer's records together, and a code field closed up around it
             "en",

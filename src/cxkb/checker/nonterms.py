@@ -182,6 +182,8 @@ RUNNING_SERVICES = frozenset(
         "information",  # what a provider publishes about its services (held-out texts)
         "activity",  # a scheduled piece of service work, a record in field-service software (held-out texts)
         "activities",
+        "operation",  # the running of service work, a business function in service software (held-out texts)
+        "operations",
     ]
 )
 """Nouns that after *service* name how an organisation provides and runs its services (who
@@ -189,7 +191,7 @@ manages them, what it plans for them, how it changes, sorts, sells or counts the
 contracts, schedules, renews and records them, what they are built from) or the people around
 them, not a CX notion a reviewer would add: *service manager*, *service strategy*, *service
 transformation*, *service appointments*, *service requests*, *service types*, *service
-reminders*, *service users*, *service endpoints* are never unknown terms."""
+reminders*, *service users*, *service endpoints*, *service operations* are never unknown terms."""
 
 
 SERVICE_PAPERWORK: tuple[str, ...] = (
@@ -299,7 +301,7 @@ RECORD_HEADS: dict[str, frozenset[str]] = {
         "pagina pagina's paginas module modules methode methoden overzicht overzichten sleutel sleutels "
         "journaal journalen factuur facturen zoekopdracht zoekopdrachten zoekresultaat zoekresultaten zoekalgoritme "
         "zoekalgoritmen zoekcriteria zoekcriterium code codes instelling instellingen bewerking bewerkingen "
-        "post posten"
+        "post posten lijst lijsten"
     ),
     "en": wordset(
         "data record records register registers details number numbers database databases id ids api apis "
@@ -324,7 +326,7 @@ rules, schemes, discounts and rewards it is set up with and the members it enrol
 and the pages, modules, methods, overviews and keys of the software that shows them
 (*klantdetailpagina's*, *klantenservicemodule*, *klantbetalingsmethode*, *Klantenoverzicht*), and the
 journals and invoices it books them in (*klantbetalingsjournaal*, *klantfactuur*) and the entries it
-books (*klantposten*, a customer's ledger entries), the codes that sort
+books (*klantposten*, a customer's ledger entries) and the lists it keeps (*klantenlijst*), the codes that sort
 them (*servicecode*, *standaardservicecodes*), the settings that configure them
 (*Service-systeeminstellingen*) and the operations that change them (*klantbewerkingen*), and the messages
 and responses a contact leaves, the phone or device it comes from and the context a system shows
