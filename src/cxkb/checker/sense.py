@@ -52,7 +52,7 @@ def _list_items(text: str, at: int, step: int) -> list[str]:
             i += 1  # a comma and a joiner together (*, and*)
         if i >= len(tokens) or not tokens[i][0].isalnum():
             break
-        items.append(fold(tokens[i]).replace("\u2019", "'"))
+        items.append(fold(tokens[i]))
         while i < len(tokens) and tokens[i][0].isalnum() and not separator(tokens[i]):
             i += 1  # the rest of the item
     return items
@@ -102,11 +102,11 @@ class ContextCues:
                     if raw == "*":
                         default = NAMES_NOTHING
                     elif raw.endswith("^") and not raw.startswith("^"):
-                        nothing_next.add(fold(raw[:-1]).replace("\u2019", "'"))
+                        nothing_next.add(fold(raw[:-1]))
                     elif raw.startswith("~"):
-                        partners.add(fold(raw[1:]).replace("\u2019", "'"))
+                        partners.add(fold(raw[1:]))
                     else:
-                        nothing.add(fold(raw.lstrip("^")).replace("\u2019", "'"))
+                        nothing.add(fold(raw.lstrip("^")))
                 continue
             words: list[tuple[str, str, bool]] = []
             for raw in spec:
@@ -120,7 +120,7 @@ class ContextCues:
                     in_names = candidate
                     continue
                 adjacent = raw.startswith("^")
-                word = fold(raw.lstrip("^")).replace("\u2019", "'")
+                word = fold(raw.lstrip("^"))
                 mode = "prefix" if word.endswith("*") else "suffix" if word.startswith("*") else "word"
                 words.append((word.strip("*"), mode, adjacent))
             cues.append((candidate, tuple(words)))
